@@ -1,0 +1,24 @@
+// The only reader of process.env: every variable batchctl honours, parsed and documented here.
+import { z } from 'zod';
+
+const environmentSchema = z.object({
+  /** pino level for logs on stderr */
+  BATCHCTL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** identity of batchctl's commits and tags */
+  BATCHCTL_AUTHOR_NAME: z.string().min(1).default('batchctl'),
+  BATCHCTL_AUTHOR_EMAIL: z.string().min(3).default('batchctl@localhost'),
+  /** default requested_by when a batch does not say (GitHub sets GITHUB_ACTOR) */
+  GITHUB_ACTOR: z.string().optional(),
+  /** set by GitHub Actions: a Markdown summary is appended to this file */
+  GITHUB_STEP_SUMMARY: z.string().optional(),
+  GITHUB_ACTIONS: z.string().optional(),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  throw new Error(`environment variable ${first?.path.join('.')}: ${first?.message}`);
+}

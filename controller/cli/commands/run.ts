@@ -1,0 +1,59 @@
+// batchctl run <file|-> — apply and commit a batch; progress bar on a terminal, NDJSON with --json.
+import { z } from 'zod';
+
+import { openEngine, readEnvironment } from '../../app/index.js';
+import { exitCodeFor } from '../exit-code.js';
+import { globalOptionsSchema } from '../global-options.js';
+import { reportToGitHub } from '../output/github.js';
+import { renderResult, renderValidation } from '../output/human.js';
+import { printJsonLine } from '../output/ndjson.js';
+import { createProgressBar } from '../output/progress.js';
+import { readBatch } from '../read-batch.js';
+
+const runOptionsSchema = globalOptionsSchema.extend({
+  dryRun: z.boolean().default(false),
+  planHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a plan hash from `batchctl validate`').optional(),
+});
+
+export async function runCommand(file: string, raw: unknown): Promise<number> {
+  const options = runOptionsSchema.parse(raw);
+  const env = readEnvironment();
+  const batch = await readBatch(file);
+  if (batch.requested_by === 'unknown' && env.GITHUB_ACTOR) batch.requested_by = env.GITHUB_ACTOR;
+  if (options.dryRun) batch.options.dry_run = true;
+  const engine = await openEngine({ ...options, env });
+  const controller = new AbortController();
+  // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = !options.json && process.stderr.isTTY ? createProgressBar() : null;
+  const unsubscribe = engine.on((event) => {
+    if (options.json) printJsonLine(event);
+    bar?.onEvent(event);
+  });
+  try {
+    const dryRun = batch.options.dry_run;
+    const result = await engine.run(batch, {
+      dryRun,
+      signal: controller.signal,
+      source: 'cli',
+      ...(options.planHash ? { planHash: options.planHash } : {}),
+    });
+    bar?.stop();
+    if (dryRun && result.status === 'planned' && !options.json) {
+      process.stdout.write(`${renderValidation(await engine.validate(batch))}\n`);
+    } else if (options.json) {
+      printJsonLine(result);
+    } else {
+      process.stdout.write(`${renderResult(result)}\n`);
+    }
+    reportToGitHub(result, env.GITHUB_STEP_SUMMARY, env.GITHUB_ACTIONS === 'true');
+    return exitCodeFor(result);
+  } finally {
+    unsubscribe();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    engine.close();
+  }
+}

@@ -1,0 +1,33 @@
+// batchctl status [id] — one batch in detail, or the latest ones.
+import { z } from 'zod';
+
+import { openEngine } from '../../app/index.js';
+import { EXIT } from '../../errors/index.js';
+import { globalOptionsSchema } from '../global-options.js';
+import { renderResult, renderRows } from '../output/human.js';
+import { printJsonLine } from '../output/ndjson.js';
+
+const statusOptionsSchema = globalOptionsSchema.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(10) });
+
+export async function statusCommand(id: string | undefined, raw: unknown): Promise<number> {
+  const options = statusOptionsSchema.parse(raw);
+  const engine = await openEngine(options);
+  try {
+    if (id === undefined) {
+      const rows = engine.list({ limit: options.limit });
+      if (options.json) printJsonLine({ history: rows });
+      else process.stdout.write(`${renderRows(rows)}\n`);
+      return EXIT.ok;
+    }
+    const details = engine.status(id, { itemLimit: options.limit });
+    if (options.json) {
+      printJsonLine(details);
+    } else {
+      const b = details.batch;
+      process.stdout.write(`${renderResult(details.result)}\n  title: ${b.title}\n  ecosystem: ${b.ecosystem}, requested by ${b.requested_by}\n  created ${b.created_at}, finished ${b.completed_at ?? '-'}\n  items: ${details.items_total}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,77 @@
+// The batchctl CLI: commander, one lazily imported module per command so `--help` stays instant.
+import { Command, CommanderError } from 'commander';
+import { ZodError } from 'zod';
+
+import { BatchctlError, EXIT, toBatchctlError } from '../errors/index.js';
+
+type Action = () => Promise<number>;
+
+function render(error: BatchctlError, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(error.toJSON())}\n`);
+  process.stderr.write(`batchctl: ${error.code}: ${error.message}\n`);
+}
+
+function asUsageError(error: ZodError): BatchctlError {
+  const first = error.issues[0];
+  return new BatchctlError({
+    code: 'USAGE',
+    message: `option ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`,
+    hint: 'see `batchctl <command> --help`',
+  });
+}
+
+function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Command {
+  const program = new Command('batchctl')
+    .description('Validate, apply and commit batches of file operations as one tagged git changeset')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  const common = (cmd: Command): Command =>
+    cmd
+      .option('--repo <dir>', 'repository (any folder inside it)', undefined)
+      .option('--db <file>', 'SQLite file (default <git-dir>/batchctl/state.db)')
+      .option('--json', 'machine-readable output (NDJSON)', false);
+
+  common(program.command('run <file>').description('apply a batch (file, or - for stdin) and commit it'))
+    .option('--dry-run', 'validate and print the plan; change nothing', false)
+    .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
+    .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/run.js')).runCommand(file, opts), opts.json));
+  common(program.command('validate <file>').description('validate a batch without changing anything'))
+    .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/validate.js')).validateCommand(file, opts), opts.json));
+  common(program.command('status [id]').description('one batch in detail, or the latest batches'))
+    .option('--limit <n>', 'how many batches (or items of one batch)', '10')
+    .action((id: string | undefined, opts: { json: boolean }) => run(async () => (await import('./commands/status.js')).statusCommand(id, opts), opts.json));
+  common(program.command('list').description('batch history, newest first'))
+    .option('--limit <n>', 'how many batches', '20')
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/list.js')).listCommand(opts), opts.json));
+  common(program.command('init').description('write the default batch-control.json into the repository'))
+    .option('--force', 'overwrite an existing control file', false)
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/init.js')).initCommand(opts), opts.json));
+  common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
+  return program;
+}
+
+/** Entry point: parses argv, runs one command, sets the exit code (SPEC §7). */
+export async function main(argv: readonly string[]): Promise<void> {
+  let exitCode: number = EXIT.ok;
+  const run = async (action: Action, json: boolean): Promise<void> => {
+    try {
+      exitCode = await action();
+    } catch (error) {
+      const failure = error instanceof ZodError ? asUsageError(error) : toBatchctlError(error);
+      render(failure, json);
+      exitCode = failure.exitCode;
+    }
+  };
+  try {
+    await buildProgram(run).parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      throw error;
+    }
+  }
+  process.exitCode = exitCode;
+}

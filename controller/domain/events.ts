@@ -1,0 +1,34 @@
+// Engine events (SPEC §7): one envelope with a global sequence number, whatever the transport.
+export const EVENT = {
+  batchStarted: 'batch_started',
+  batchProgress: 'batch_progress',
+  batchComplete: 'batch_complete',
+  batchFailed: 'batch_failed',
+  batchCancelled: 'batch_cancelled',
+  batchRefused: 'batch_refused',
+  rollbackStarted: 'rollback_started',
+  rollbackComplete: 'rollback_complete',
+  controlChanged: 'control_changed',
+  breakerChanged: 'breaker_changed',
+  recovered: 'recovered',
+} as const;
+export type EventType = (typeof EVENT)[keyof typeof EVENT];
+
+export interface BatchEvent<D = Record<string, unknown>> {
+  seq: number;
+  type: EventType;
+  batch_id: string | null;
+  at: string;
+  data: D;
+}
+
+/** What batch_progress carries (SPEC §9). */
+export interface ProgressData {
+  completed: number;
+  failed: number;
+  total: number;
+  current: { index: number; type: string; path: string } | null;
+  ops_per_second: number;
+  eta_seconds: number | null;
+  rss_bytes: number;
+}

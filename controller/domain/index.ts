@@ -1,0 +1,12 @@
+// Domain: schemas, types and constants. Imports zod only; no I/O.
+export * from './batch.js';
+export * from './batch-id.js';
+export * from './control-file.js';
+export * from './events.js';
+export * from './issue-codes.js';
+export * from './lifecycle.js';
+export * from './operation.js';
+export * from './parse-batch.js';
+export * from './results.js';
+export * from './trailers.js';
+export * from './journal-record.js';

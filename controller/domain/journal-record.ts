@@ -1,0 +1,29 @@
+// The crash journal's on-disk form (SPEC §8): parsed with zod like every other file we read.
+import { z } from 'zod';
+
+const oid = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);
+
+/** A touched path's pre-batch state: its blob and mode, or null when it did not exist. */
+export const journalPathSchema = z.strictObject({
+  path: z.string().min(1),
+  before: z.strictObject({ oid, mode: z.string() }).nullable(),
+});
+
+export const journalRecordSchema = z.strictObject({
+  version: z.literal(1),
+  batch_id: z.string(),
+  /** applying: the work tree may hold part of the batch; committing: the commit below may have landed */
+  state: z.enum(['applying', 'committing']),
+  head: oid.nullable(),
+  commit: oid.nullable(),
+  /** the branch HEAD pointed at, to tell "HEAD moved" from "someone checked out elsewhere" */
+  branch: z.string().nullable(),
+  pid: z.number().int(),
+  hostname: z.string(),
+  started_at: z.string(),
+  plan_hash: z.string(),
+  touched: z.array(journalPathSchema),
+});
+
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+export type JournalPath = z.infer<typeof journalPathSchema>;

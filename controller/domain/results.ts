@@ -1,0 +1,46 @@
+// What a batch run and a validation return to every facade.
+import type { ValidationIssue } from './issue-codes.js';
+import type { BatchStatus } from './lifecycle.js';
+
+export interface OperationError {
+  index: number;
+  type: string;
+  path: string;
+  code: string;
+  message: string;
+}
+
+export interface BatchResult {
+  batch_id: string;
+  status: BatchStatus;
+  success_count: number;
+  failure_count: number;
+  commit: string | null;
+  tag: string | null;
+  rollback_available: boolean;
+  backup_id: string | null;
+  errors: OperationError[];
+  /** present when the batch did not run: why (refusal, validation) */
+  reason?: { code: string; message: string };
+  /** true when an earlier batch with the same idempotency_key was returned instead of running */
+  idempotent_replay?: boolean;
+  duration_ms: number;
+}
+
+export interface PlannedStep {
+  index: number;
+  type: string;
+  /** what the step does, in words a reviewer reads: "write recipes/a.toml (new, 12 bytes)" */
+  action: string;
+  paths: string[];
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  issues: ValidationIssue[];
+  warnings: ValidationIssue[];
+  estimated_time_seconds: number;
+  total_size_bytes: number;
+  plan_hash: string;
+  plan?: PlannedStep[];
+}

@@ -1,0 +1,28 @@
+// Commit trailer keys (SPEC §4, §6): one place, so writers and readers agree.
+export const TRAILER = {
+  batchId: 'Batch-Id',
+  ecosystem: 'Batch-Ecosystem',
+  operations: 'Batch-Operations',
+  failed: 'Batch-Failed',
+  requestedBy: 'Batch-Requested-By',
+  agent: 'Batch-Agent',
+  signature: 'Batch-Sig',
+  revertsBatch: 'Reverts-Batch',
+  rollbackPaths: 'Rollback-Paths',
+  retriesBatch: 'Retries-Batch',
+  controlChange: 'Control-Change',
+} as const;
+export type TrailerKey = (typeof TRAILER)[keyof typeof TRAILER];
+
+/** The block every batch commit carries, in this order. */
+export const REQUIRED_BATCH_TRAILERS = [
+  TRAILER.batchId,
+  TRAILER.ecosystem,
+  TRAILER.operations,
+  TRAILER.failed,
+  TRAILER.requestedBy,
+] as const;
+
+export const TAG_PREFIX = 'batch/';
+export const ROLLBACK_TAG_PREFIX = 'rollback/';
+export const BACKUP_REF_PREFIX = 'refs/batchctl/backups/';

@@ -1,0 +1,15 @@
+// What the engine is built from: the composition root (app/) makes these once per process.
+import type { Git } from '../git/index.js';
+import type { Logger } from '../log/index.js';
+import type { Store } from '../store/index.js';
+import type { EventBus } from './event-bus.js';
+
+export interface EngineDeps {
+  git: Git;
+  store: Store;
+  bus: EventBus;
+  logger: Logger;
+  /** where the journal, lock and temporary indexes live: <git-dir>/batchctl */
+  stateDir: string;
+  now: () => Date;
+}

@@ -1,0 +1,94 @@
+// engine/: the one API every facade uses. Facades subscribe to events; the engine never calls them.
+import { access, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { defaultControlFile, loadControlFile, renderControlFile } from '../control/index.js';
+import {
+  CONTROL_FILE_NAME, isBatchId, type Batch, type BatchResult, type ValidationResult,
+} from '../domain/index.js';
+import { BatchctlError } from '../errors/index.js';
+import { acquireRepoLock } from '../journal/index.js';
+import type { BatchRow, ItemRow } from '../store/index.js';
+import { validateBatch } from '../validate/index.js';
+import type { EngineDeps } from './engine-deps.js';
+import type { EventListener } from './event-bus.js';
+import { recoverPending, type RecoveryReport } from './recover.js';
+import { resultFromRow } from './run/result-from-row.js';
+import { runBatch } from './run/run-batch.js';
+import type { RunOptions } from './run/run-context.js';
+
+export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
+export type { EngineDeps } from './engine-deps.js';
+export type { RecoveryReport } from './recover.js';
+export type { RunOptions } from './run/run-context.js';
+
+export interface BatchDetails {
+  batch: BatchRow;
+  result: BatchResult;
+  items: ItemRow[];
+  items_total: number;
+}
+
+export interface Engine {
+  readonly root: string;
+  run(batch: Batch, options?: RunOptions): Promise<BatchResult>;
+  validate(batch: Batch): Promise<ValidationResult>;
+  status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
+  list(opts: { limit: number; offset?: number }): BatchRow[];
+  recover(): Promise<RecoveryReport | null>;
+  /** write the default control file; refuses to overwrite unless `force` */
+  init(opts?: { force?: boolean }): Promise<{ file: string; created: boolean }>;
+  on(listener: EventListener): () => void;
+  close(): void;
+}
+
+/**
+ * @example
+ * const engine = createEngine(deps);
+ * const result = await engine.run(parseBatchJson(text), { source: 'cli' });
+ */
+export function createEngine(deps: EngineDeps): Engine {
+  const { git, store, bus } = deps;
+  return {
+    root: git.root,
+    run: (batch, options) => runBatch(deps, batch, options),
+    async validate(batch) {
+      const control = await loadControlFile(git.root);
+      return (await validateBatch({ batch, git, control, describe: true })).result;
+    },
+    status(batchId, { itemLimit = 100, itemOffset = 0 } = {}) {
+      if (!isBatchId(batchId)) {
+        throw new BatchctlError({ code: 'BATCH_ID_INVALID', message: `"${batchId}" is not a batch id`, hint: 'ids look like b-20261122-101500-7k3m9q', data: { batch_id: batchId } });
+      }
+      const row = store.batches.get(batchId);
+      if (!row) throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: `no batch ${batchId} in ${store.file}`, hint: 'list batches with `batchctl list`', data: { batch_id: batchId } });
+      return {
+        batch: row,
+        result: resultFromRow(row, store),
+        items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset }),
+        items_total: store.items.count(batchId),
+      };
+    },
+    list: (opts) => store.batches.list(opts),
+    async recover() {
+      const release = await acquireRepoLock({ stateDir: deps.stateDir });
+      try {
+        return await recoverPending(deps);
+      } finally {
+        await release();
+      }
+    },
+    async init({ force = false } = {}) {
+      const file = join(git.root, CONTROL_FILE_NAME);
+      const exists = await access(file).then(() => true, () => false);
+      if (exists && !force) {
+        await loadControlFile(git.root); // an existing but broken file is an error worth hearing about
+        return { file, created: false };
+      }
+      await writeFile(file, renderControlFile(defaultControlFile()));
+      return { file, created: true };
+    },
+    on: (listener) => bus.on(listener),
+    close: () => store.close(),
+  };
+}

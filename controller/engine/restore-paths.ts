@@ -1,0 +1,21 @@
+// Putting paths back to their pre-batch state, from git's object store (no checkout, so no filter
+// or hook runs). Used when a batch is rolled back before commit and by crash recovery.
+import type { JournalPath } from '../domain/index.js';
+import type { Git } from '../git/index.js';
+import { atomicWrite, removeFile } from '../ops/index.js';
+
+export async function restorePaths({ git, paths }: { git: Git; paths: readonly JournalPath[] }): Promise<number> {
+  const blobs = await git.readBlobs(paths.flatMap((p) => (p.before ? [p.before.oid] : [])));
+  let restored = 0;
+  for (const { path, before } of paths) {
+    if (before) {
+      const bytes = blobs.get(before.oid);
+      if (!bytes) throw new Error(`blob ${before.oid} for ${path} is missing from the object store`);
+      await atomicWrite(git.root, path, bytes, before.mode);
+    } else {
+      await removeFile(git.root, path);
+    }
+    restored++;
+  }
+  return restored;
+}

@@ -1,0 +1,99 @@
+// Step 5, apply: run the plan's steps concurrently where their paths allow, in order where they
+// share a path or declare depends_on. A failed step skips everything that waits on it.
+import { ITEM_STATUS, type ItemStatus } from '../../domain/index.js';
+import type { IndexEntry } from '../../git/index.js';
+import { applyStep, OpFailure, type RuntimeState } from '../../ops/index.js';
+import type { Plan, PlanStep } from '../../validate/index.js';
+import { withRetry } from '../retry.js';
+
+export interface StepResult {
+  status: ItemStatus;
+  attempts: number;
+  error: { code: string; message: string } | null;
+}
+
+export interface ApplyOutcome {
+  results: StepResult[];
+  /** final state of every path a successful step changed */
+  runtime: Map<string, RuntimeState>;
+}
+
+export interface ApplyArgs {
+  plan: Plan;
+  root: string;
+  concurrency: number;
+  signal: AbortSignal;
+  /** checked before each step starts: a reason stops the batch (emergency stop, cancel) */
+  shouldStop?: () => string | null;
+  onStepDone: (step: PlanStep, result: StepResult) => void;
+}
+
+function beforeState(entry: IndexEntry | null | undefined): RuntimeState {
+  return entry ? { exists: true, oid: entry.oid, mode: entry.mode } : { exists: false, oid: null, mode: null };
+}
+
+function failureOf(error: unknown): { code: string; message: string } {
+  if (error instanceof OpFailure) return { code: error.code, message: error.message };
+  const errno = error as NodeJS.ErrnoException;
+  return { code: errno.code ?? 'APPLY_FAILED', message: errno.message ?? String(error) };
+}
+
+export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepDone }: ApplyArgs): Promise<ApplyOutcome> {
+  const { steps } = plan;
+  const runtime = new Map<string, RuntimeState>();
+  const results: StepResult[] = steps.map(() => ({ status: ITEM_STATUS.pending, attempts: 0, error: null }));
+  const waiting = steps.map((s) => s.after.length);
+  const dependents: number[][] = steps.map(() => []);
+  for (const step of steps) for (const dep of step.after) dependents[dep]?.push(step.id);
+  const ready: number[] = steps.filter((s) => s.after.length === 0).map((s) => s.id);
+  const ctx = { root, stateOf: (path: string) => runtime.get(path) ?? beforeState(plan.touched.get(path)) };
+  let running = 0;
+  let finished = 0;
+  let readyAt = 0;
+
+  return new Promise((resolve) => {
+    const finish = (id: number, result: StepResult): void => {
+      results[id] = result;
+      finished++;
+      onStepDone(steps[id] as PlanStep, result);
+      for (const next of dependents[id] ?? []) {
+        if (--(waiting[next] as number) === 0) ready.push(next);
+      }
+    };
+
+    const pump = (): void => {
+      while (running < concurrency && readyAt < ready.length) {
+        const id = ready[readyAt++] as number;
+        const step = steps[id] as PlanStep;
+        const blocked = step.after.some((dep) => results[dep]?.status !== ITEM_STATUS.succeeded);
+        const stop = signal.aborted ? 'cancelled' : (shouldStop?.() ?? null);
+        if (blocked || stop !== null) {
+          finish(id, {
+            status: ITEM_STATUS.skipped,
+            attempts: 0,
+            error: blocked
+              ? { code: 'DEPENDENCY_FAILED', message: 'an operation this one waits for did not succeed' }
+              : { code: 'STOPPED', message: `not started: ${stop}` },
+          });
+          continue;
+        }
+        running++;
+        withRetry(() => applyStep(step, ctx))
+          .then(({ value: effects, attempts }) => {
+            for (const effect of effects) runtime.set(effect.path, effect.state);
+            finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null });
+          })
+          .catch((error: unknown) => {
+            const attempts = (error as { attempts?: number }).attempts ?? 1;
+            finish(id, { status: ITEM_STATUS.failed, attempts, error: failureOf(error) });
+          })
+          .finally(() => {
+            running--;
+            pump();
+          });
+      }
+      if (finished === steps.length && running === 0) resolve({ results, runtime });
+    };
+    pump();
+  });
+}

@@ -1,0 +1,44 @@
+// Step 5, apply: run the plan, one progress event per finished step (SPEC §9).
+import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
+import { applyPlan } from './apply-plan.js';
+import type { RunStep } from './step.js';
+
+export const applyStep: RunStep = async (ctx) => {
+  const { plan, control } = ctx;
+  if (!plan || !control) throw new Error('apply before validate');
+  const cap = control.policy.limits.max_concurrent_operations;
+  const concurrency = Math.max(1, Math.min(ctx.batch.options.concurrency ?? cap, cap));
+  const total = plan.steps.length;
+  let completed = 0;
+  let failed = 0;
+  const started = performance.now();
+  const outcome = await applyPlan({
+    plan,
+    root: ctx.deps.git.root,
+    concurrency,
+    signal: ctx.options.signal ?? new AbortController().signal,
+    onStepDone(step, result) {
+      if (result.status === ITEM_STATUS.succeeded) completed++;
+      else failed++;
+      const seconds = (performance.now() - started) / 1000;
+      const rate = seconds > 0 ? (completed + failed) / seconds : 0;
+      const progress: ProgressData = {
+        completed,
+        failed,
+        total,
+        current: { index: step.index, type: step.type, path: step.target },
+        ops_per_second: Math.round(rate),
+        eta_seconds: rate > 0 ? Math.round((total - completed - failed) / rate) : null,
+        rss_bytes: process.memoryUsage.rss(),
+      };
+      ctx.deps.bus.emit(EVENT.batchProgress, ctx.batchId, { ...progress });
+    },
+  });
+  ctx.results = outcome.results;
+  ctx.runtime = outcome.runtime;
+  ctx.errors = plan.steps.flatMap((step, id) => {
+    const error = outcome.results[id]?.error;
+    return error ? [{ index: step.index, type: step.type, path: step.target, code: error.code, message: error.message }] : [];
+  });
+  return 'continue';
+};

@@ -1,0 +1,79 @@
+// Step 7, commit: only the batch's paths, via plumbing and a temporary index, then HEAD, the tag and
+// the backup ref in one compare-and-swap transaction (SPEC §4, §12). The journal records the new
+// commit first, so a crash at any instant is recoverable either way.
+import { join } from 'node:path';
+
+import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
+import { BatchctlError } from '../../errors/index.js';
+import { GitError, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import { writeJournal } from '../../journal/index.js';
+import type { RuntimeState } from '../../ops/index.js';
+
+export interface CommitArgs {
+  git: Git;
+  stateDir: string;
+  journal: JournalRecord;
+  runtime: ReadonlyMap<string, RuntimeState>;
+  batchId: string;
+  message: string;
+  tagMessage: string;
+  backup: boolean;
+  time: number;
+  /** runs after the journal says "committing" and before HEAD moves: store the items then */
+  beforeRefs: (commit: string) => void;
+}
+
+export interface Committed {
+  commit: string;
+  tag: string;
+  backupRef: string | null;
+  changes: TreeChange[];
+}
+
+async function treeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>): Promise<TreeChange[]> {
+  const toHash = [...runtime].filter(([, s]) => s.exists && s.oid === null).map(([path]) => path);
+  const oids = await git.hashFiles(toHash);
+  const hashed = new Map(toHash.map((path, i) => [path, oids[i] as string]));
+  return [...runtime].map(([path, s]) => ({
+    path,
+    entry: s.exists ? { mode: s.mode ?? '100644', oid: s.oid ?? (hashed.get(path) as string) } : null,
+  }));
+}
+
+/** Returns null when the batch changed nothing (the tree equals HEAD's): no empty commits. */
+export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
+  const { git, stateDir, journal, runtime, batchId, time } = args;
+  const head = journal.head;
+  const changes = await treeChanges(git, runtime);
+  const tree = await git.writeTree({ parent: head, changes, tempIndex: join(stateDir, `index-${batchId}`) });
+  if (head !== null && (await git.readCommit(head)).tree === tree) return null;
+
+  const identity = git.identity;
+  const commit = await git.commitTree({ tree, parent: head, message: args.message, author: identity, committer: identity, time });
+  const tag = `${TAG_PREFIX}${batchId}`;
+  const tagObject = await git.makeTag({ name: tag, commit, message: args.tagMessage, tagger: identity, time });
+  await writeJournal(stateDir, { ...journal, state: 'committing', commit });
+  args.beforeRefs(commit);
+
+  const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;
+  const updates: RefUpdate[] = [
+    { kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head },
+    { kind: 'create', ref: `refs/tags/${tag}`, newOid: tagObject },
+    ...(backupRef && head ? [{ kind: 'create', ref: backupRef, newOid: head } as const] : []),
+  ];
+  try {
+    await git.updateRefs(updates, `batchctl: ${batchId}`);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new BatchctlError({
+      code: 'HEAD_MOVED',
+      message: `HEAD moved while batch ${batchId} ran (another commit landed); nothing was committed`,
+      hint: 'run the batch again: it is validated against the new HEAD',
+      data: { stderr: error.stderr },
+      cause: error,
+    });
+  }
+  // The user's index learns the batch's paths only; their other staged work stays as it was.
+  await git.updateIndex(changes);
+  return { commit, tag, backupRef, changes };
+}

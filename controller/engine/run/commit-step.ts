@@ -1,0 +1,66 @@
+// Step 7, commit, and its bookkeeping: items are stored (status committing) before HEAD moves, so a
+// crash after the ref update finds everything recovery needs.
+import { BATCH_STATUS, ITEM_STATUS, type OperationType } from '../../domain/index.js';
+import { clearJournal } from '../../journal/index.js';
+import { batchCommitMessage } from '../commit-message.js';
+import { commitBatch } from './commit-batch.js';
+import { itemRows } from './item-rows.js';
+import { transition } from './run-context.js';
+import type { RunStep } from './step.js';
+
+export const commitStep: RunStep = async (ctx) => {
+  const { git, store, stateDir, now } = ctx.deps;
+  const { plan, journal } = ctx;
+  if (!plan || !journal) throw new Error('commit before apply');
+  const done = new Map<OperationType, number>();
+  let failed = 0;
+  plan.steps.forEach((step, id) => {
+    if (ctx.results[id]?.status === ITEM_STATUS.succeeded) done.set(step.type, (done.get(step.type) ?? 0) + 1);
+    else failed++;
+  });
+  const message = batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed });
+  const committed = await commitBatch({
+    git,
+    stateDir,
+    journal,
+    runtime: ctx.runtime,
+    batchId: ctx.batchId,
+    message,
+    tagMessage: `${ctx.batch.title}\n\nBatch-Id: ${ctx.batchId}`,
+    backup: ctx.batch.options.createBackup,
+    time: Math.floor(now().getTime() / 1000),
+    beforeRefs(commit) {
+      store.transaction(() => {
+        store.items.upsertMany(itemRows(ctx));
+        transition(ctx, BATCH_STATUS.committing);
+        store.batches.update(ctx.batchId, { commit_sha: commit });
+      });
+    },
+  });
+  if (committed) {
+    ctx.commit = committed.commit;
+    ctx.tag = committed.tag;
+    ctx.backupRef = committed.backupRef;
+    const blobs = new Map(committed.changes.flatMap((c) => (c.entry ? [[c.path, c.entry.oid] as const] : [])));
+    store.transaction(() => {
+      store.items.upsertMany(itemRows(ctx, blobs));
+      if (committed.backupRef) {
+        const days = ctx.control?.policy.limits.backup_retention_days ?? 30;
+        store.backups.insert({
+          backup_id: committed.backupRef,
+          batch_id: ctx.batchId,
+          backup_path: committed.backupRef,
+          created_at: now().toISOString(),
+          expires_at: new Date(now().getTime() + days * 86_400_000).toISOString(),
+          restored: false,
+        });
+      }
+    });
+  } else {
+    transition(ctx, BATCH_STATUS.committing);
+  }
+  transition(ctx, BATCH_STATUS.completed);
+  await clearJournal(stateDir);
+  ctx.journal = null;
+  return 'continue';
+};

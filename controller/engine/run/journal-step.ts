@@ -1,0 +1,32 @@
+// Step 4, journal: before the first operation, durably record HEAD and every touched path's
+// pre-batch state, so a crash at any later instant can be undone or finished (SPEC §8).
+import { hostname } from 'node:os';
+
+import { BATCH_STATUS, type JournalRecord } from '../../domain/index.js';
+import { writeJournal } from '../../journal/index.js';
+import { transition } from './run-context.js';
+import type { RunStep } from './step.js';
+
+export const journalStep: RunStep = async (ctx) => {
+  const { git, stateDir, store } = ctx.deps;
+  const plan = ctx.plan;
+  if (!plan) throw new Error('journal before validate');
+  const journal: JournalRecord = {
+    version: 1,
+    batch_id: ctx.batchId,
+    state: 'applying',
+    head: await git.head(),
+    commit: null,
+    branch: null,
+    pid: process.pid,
+    hostname: hostname(),
+    started_at: new Date(ctx.startedAt).toISOString(),
+    plan_hash: plan.planHash,
+    touched: [...plan.touched].map(([path, entry]) => ({ path, before: entry ? { oid: entry.oid, mode: entry.mode } : null })),
+  };
+  await writeJournal(stateDir, journal);
+  ctx.journal = journal;
+  store.batches.update(ctx.batchId, { total_count: plan.steps.length, plan_hash: plan.planHash });
+  transition(ctx, BATCH_STATUS.running);
+  return 'continue';
+};

@@ -1,0 +1,138 @@
+// One batch, start to finish: the lifecycle as an ordered list of steps (SPEC §4), with the
+// always-run tail (restore on error, record, event, unlock) in `finally`.
+import {
+  BATCH_STATUS, EVENT, ITEM_STATUS, newBatchId, type Batch, type BatchResult, type EventType,
+} from '../../domain/index.js';
+import { BatchctlError, toBatchctlError } from '../../errors/index.js';
+import { acquireRepoLock, clearJournal } from '../../journal/index.js';
+import type { BatchRow } from '../../store/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+import { recoverPending } from '../recover.js';
+import { restorePaths } from '../restore-paths.js';
+import { applyStep } from './apply-step.js';
+import { commitStep } from './commit-step.js';
+import { decideStep } from './decide-step.js';
+import { itemRows } from './item-rows.js';
+import { journalStep } from './journal-step.js';
+import { preflightStep } from './preflight-step.js';
+import { resultFromRow } from './result-from-row.js';
+import { transition, type RunContext, type RunOptions } from './run-context.js';
+import type { RunStep } from './step.js';
+import { validateStep } from './validate-step.js';
+
+/** Lock, recovery and idempotency come first and are not steps: they decide whether there is a run. */
+const STEPS: readonly RunStep[] = [preflightStep, validateStep, journalStep, applyStep, decideStep, commitStep];
+
+const FINAL_EVENT: Partial<Record<string, EventType>> = {
+  completed: EVENT.batchComplete,
+  failed: EVENT.batchFailed,
+  cancelled: EVENT.batchCancelled,
+  refused: EVENT.batchRefused,
+};
+
+function newRow(ctx: RunContext): BatchRow {
+  const types = new Set(ctx.batch.operations.map((op) => op.type));
+  return {
+    batch_id: ctx.batchId, status: BATCH_STATUS.queued, operation_type: types.size === 1 ? [...types][0] ?? 'mixed' : 'mixed',
+    total_count: ctx.batch.operations.length, success_count: 0, failure_count: 0,
+    created_at: new Date(ctx.startedAt).toISOString(), completed_at: null, backup_id: null,
+    title: ctx.batch.title, ecosystem: ctx.batch.ecosystem, requested_by: ctx.batch.requested_by,
+    agent: ctx.options.agent ?? null, priority: ctx.batch.options.priority, commit_sha: null, tag: null,
+    plan_hash: null, idempotency_key: ctx.batch.options.idempotency_key ?? null, reason_code: null,
+    reason_message: null, duration_ms: null, options_json: JSON.stringify(ctx.batch.options), source: ctx.options.source ?? 'cli',
+  };
+}
+
+export function toResult(ctx: RunContext): BatchResult {
+  const success = ctx.results.filter((r) => r.status === ITEM_STATUS.succeeded).length;
+  return {
+    batch_id: ctx.batchId,
+    status: ctx.status,
+    success_count: success,
+    failure_count: ctx.results.filter((r) => r.status === ITEM_STATUS.failed || r.status === ITEM_STATUS.skipped).length,
+    commit: ctx.commit,
+    tag: ctx.tag,
+    rollback_available: ctx.commit !== null,
+    backup_id: ctx.backupRef,
+    errors: ctx.errors,
+    ...(ctx.reason ? { reason: ctx.reason } : {}),
+    duration_ms: Math.round(performance.now() - ctx.startedMono),
+  };
+}
+
+/** The tail that always runs: undo a half-applied tree, store the outcome, tell the listeners. */
+async function finishRun(ctx: RunContext, failure: BatchctlError | null): Promise<void> {
+  const { store, bus, stateDir, git, now } = ctx.deps;
+  if (failure) {
+    if (ctx.journal) {
+      // HEAD did not move to our commit (or we would not be here): put the touched paths back.
+      await restorePaths({ git, paths: ctx.journal.touched.filter((p) => ctx.runtime.has(p.path)) });
+      ctx.results = ctx.results.map((r) => (r.status === ITEM_STATUS.succeeded ? { ...r, status: ITEM_STATUS.reverted } : r));
+      await clearJournal(stateDir);
+      ctx.journal = null;
+    }
+    const status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : BATCH_STATUS.failed;
+    ctx.status = status; // an error can strike in any state: record it as the outcome, not a transition
+    ctx.reason = { code: failure.code, message: failure.message };
+  }
+  if (!ctx.recorded) return;
+  const result = toResult(ctx);
+  store.transaction(() => {
+    if (ctx.status !== BATCH_STATUS.completed && ctx.plan) store.items.upsertMany(itemRows(ctx));
+    store.batches.update(ctx.batchId, {
+      status: ctx.status,
+      total_count: ctx.plan ? ctx.plan.steps.length : ctx.batch.operations.length,
+      success_count: result.success_count,
+      failure_count: result.failure_count,
+      completed_at: now().toISOString(),
+      duration_ms: result.duration_ms,
+      commit_sha: ctx.commit,
+      tag: ctx.tag,
+      backup_id: ctx.backupRef,
+      reason_code: ctx.reason?.code ?? null,
+      reason_message: ctx.reason?.message ?? null,
+    });
+  });
+  const type = FINAL_EVENT[ctx.status];
+  if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
+}
+
+/**
+ * Run one batch in the foreground.
+ * @example const result = await runBatch(deps, batch, { source: 'cli' });
+ */
+export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
+  const ctx: RunContext = {
+    deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
+    status: BATCH_STATUS.queued, reason: null, control: null, validation: null, plan: null, journal: null,
+    results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], replay: false, recorded: false,
+  };
+  const release = await acquireRepoLock({ stateDir: deps.stateDir });
+  let failure: BatchctlError | null = null;
+  try {
+    await recoverPending(deps);
+    const key = batch.options.idempotency_key;
+    const earlier = key ? deps.store.batches.findByIdempotencyKey(key) : undefined;
+    if (earlier) return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
+    if (!options.dryRun) {
+      deps.store.batches.insert(newRow(ctx));
+      ctx.recorded = true;
+    }
+    for (const step of STEPS) {
+      if (step === applyStep) deps.bus.emit(EVENT.batchStarted, ctx.batchId, { title: batch.title, ecosystem: batch.ecosystem, total: ctx.plan?.steps.length ?? 0 });
+      if ((await step(ctx)) === 'stop') break;
+    }
+  } catch (error) {
+    failure = toBatchctlError(error);
+    deps.logger.error({ err: error, batch_id: ctx.batchId }, 'batch run failed');
+  } finally {
+    try {
+      await finishRun(ctx, failure);
+    } finally {
+      await release();
+    }
+  }
+  return toResult(ctx);
+}
+
+export { transition };

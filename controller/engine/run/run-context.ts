@@ -1,0 +1,63 @@
+// The state one batch run carries from step to step, and its one way of changing status.
+import {
+  BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
+  type OperationError, type ValidationResult,
+} from '../../domain/index.js';
+import type { RuntimeState } from '../../ops/index.js';
+import type { Plan } from '../../validate/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+import type { StepResult } from './apply-plan.js';
+
+export interface RunOptions {
+  /** refuse unless validation yields this plan hash */
+  planHash?: string;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  /** cli | http | mcp */
+  source?: string;
+  agent?: string;
+}
+
+export interface RunContext {
+  deps: EngineDeps;
+  batch: Batch;
+  batchId: string;
+  options: RunOptions;
+  /** wall clock (ms since epoch), for records */
+  startedAt: number;
+  /** monotonic clock, for durations */
+  startedMono: number;
+  status: BatchStatus;
+  reason: { code: string; message: string } | null;
+  control: ControlFile | null;
+  validation: ValidationResult | null;
+  plan: Plan | null;
+  journal: JournalRecord | null;
+  results: StepResult[];
+  runtime: Map<string, RuntimeState>;
+  commit: string | null;
+  tag: string | null;
+  backupRef: string | null;
+  errors: OperationError[];
+  /** set when the batch already ran under this idempotency key */
+  replay: boolean;
+  /** the batch row exists in the store */
+  recorded: boolean;
+}
+
+/** Move to a new status; an impossible transition is a bug, caught here rather than in the data. */
+export function transition(ctx: RunContext, to: BatchStatus, reason?: { code: string; message: string }): void {
+  if (!canTransition(ctx.status, to)) throw new Error(`batch ${ctx.batchId}: ${ctx.status} → ${to} is not a lifecycle transition`);
+  ctx.status = to;
+  if (reason) ctx.reason = reason;
+  if (ctx.recorded) {
+    ctx.deps.store.batches.update(ctx.batchId, {
+      status: to,
+      ...(reason ? { reason_code: reason.code, reason_message: reason.message } : {}),
+    });
+  }
+}
+
+export const TERMINAL: ReadonlySet<BatchStatus> = new Set([
+  BATCH_STATUS.completed, BATCH_STATUS.failed, BATCH_STATUS.cancelled, BATCH_STATUS.refused, BATCH_STATUS.planned,
+]);

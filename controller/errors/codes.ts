@@ -1,0 +1,61 @@
+// Every error code batchctl raises, with its kind, CLI exit code and HTTP status, in ONE table.
+
+/** refused: control plane (never a breaker failure); transient: retry; terminal: bad input or state. */
+export type ErrorKind = 'refused' | 'transient' | 'terminal' | 'internal';
+
+/** SPEC §7 exit codes. */
+export const EXIT = {
+  ok: 0,
+  batchFailed: 1,
+  usage: 2,
+  refused: 3,
+  rollbackConflict: 4,
+  notFound: 5,
+  drift: 6,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+interface CodeInfo {
+  kind: ErrorKind;
+  exit: ExitCode;
+  http: number;
+}
+
+export const ERROR_CODES = {
+  /** the CLI was called wrongly (unknown flag, missing argument) */
+  USAGE: { kind: 'terminal', exit: EXIT.usage, http: 400 },
+  /** batch input is not JSON / NDJSON, or fails the schema */
+  INPUT_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
+  /** the batch parsed but validation found errors (SPEC §3) */
+  VALIDATION_FAILED: { kind: 'terminal', exit: EXIT.usage, http: 422 },
+  /** run --plan-hash H, and the repository changed since validation */
+  PLAN_HASH_MISMATCH: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** the control file is missing, unreadable or invalid: fail closed */
+  CONTROL_FILE_INVALID: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /** enabled: false */
+  EMERGENCY_STOP: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /** the batch's ecosystem is in disabled_ecosystems */
+  ECOSYSTEM_DISABLED: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /** --repo is not a git work tree */
+  NOT_A_REPOSITORY: { kind: 'terminal', exit: EXIT.usage, http: 400 },
+  /** no batch with that id */
+  BATCH_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
+  /** a value that must be a batch id is not one */
+  BATCH_ID_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
+  /** another process holds the repository lock for too long */
+  LOCK_TIMEOUT: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
+  /** HEAD moved while the batch ran (compare-and-swap lost) */
+  HEAD_MOVED: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
+  /** an unfinished journal whose HEAD is unknown: a human must look (git sequencer rule) */
+  RECOVERY_BLOCKED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** a git command failed */
+  GIT_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+  /** a file or database could not be read or written */
+  IO_FAILED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
+  /** the database is from a newer batchctl or damaged */
+  STORE_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+  /** a bug: never expected */
+  INTERNAL: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

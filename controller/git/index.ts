@@ -1,0 +1,69 @@
+// git/: the only code that runs git. `openGit` binds every operation to one repository.
+import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
+import { commitTree, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
+import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
+import { locateRepository } from './repository.js';
+import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
+import { ignoredPaths, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState } from './worktree-state.js';
+
+export { GitError } from './git-error.js';
+export { ZERO_OID, type RefUpdate } from './refs.js';
+export { formatTrailers, parseTrailers } from './trailers.js';
+export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
+export type { CommitInfo, CommitInput, IndexEntry, PathState, TreeChange };
+
+export interface Git {
+  readonly root: string;
+  readonly gitDir: string;
+  readonly runner: GitRunner;
+  readonly identity: GitIdentity;
+  head(): Promise<string | null>;
+  readCommit(oid: string): Promise<CommitInfo>;
+  readRef(ref: string): Promise<string | null>;
+  resolveCommit(ref: string): Promise<string | null>;
+  indexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
+  treeEntries(commit: string, paths: readonly string[]): Promise<Map<string, IndexEntry>>;
+  trackedUnder(prefixes: readonly string[]): Promise<string[]>;
+  pathStates(paths: readonly string[]): Promise<Map<string, PathState>>;
+  ignored(paths: readonly string[]): Promise<Set<string>>;
+  hashFiles(paths: readonly string[]): Promise<string[]>;
+  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  writeTree(args: { parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string>;
+  commitTree(input: CommitInput): Promise<string>;
+  makeTag(args: { name: string; commit: string; message: string; tagger: GitIdentity; time: number }): Promise<string>;
+  updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
+  /** refresh the real index for these paths only: the user's other staged work stays */
+  updateIndex(changes: readonly TreeChange[]): Promise<void>;
+}
+
+/**
+ * Bind git to the repository that contains `dir`.
+ * @example const git = await openGit({ dir: process.cwd(), identity: { name: 'batchctl', email: 'batchctl@localhost' } })
+ */
+export async function openGit({ dir, identity }: { dir: string; identity: GitIdentity }): Promise<Git> {
+  const { root, gitDir } = await locateRepository(createRunner({ cwd: dir, identity }));
+  const runner = createRunner({ cwd: root, identity });
+  const where = { dir: root, gitdir: gitDir };
+  return {
+    root,
+    gitDir,
+    runner,
+    identity,
+    head: () => readHead(where),
+    readCommit: (oid) => readCommit({ ...where, oid }),
+    readRef: (ref) => readRef({ ...where, ref }),
+    resolveCommit: (ref) => resolveCommit(runner, ref),
+    indexEntries: (paths) => listIndexEntries(runner, paths),
+    treeEntries: (commit, paths) => treeEntries(runner, commit, paths),
+    trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
+    pathStates: (paths) => pathStates(runner, paths),
+    ignored: (paths) => ignoredPaths(runner, paths),
+    hashFiles: (paths) => hashFiles(runner, paths),
+    readBlobs: (oids) => readBlobs(runner, oids),
+    writeTree: (args) => writeTree({ git: runner, ...args }),
+    commitTree: (input) => commitTree(runner, input),
+    makeTag: (args) => makeTag(runner, args),
+    updateRefs: (updates, reason) => updateRefs(runner, updates, reason),
+    updateIndex: (changes) => updateIndex(runner, changes),
+  };
+}

@@ -1,0 +1,108 @@
+// Building a commit with plumbing (SPEC §12): hash only the batch's files, edit a temporary index
+// seeded from HEAD, write-tree, commit-tree. Nothing here looks at files the batch did not touch.
+import { rm } from 'node:fs/promises';
+
+import type { GitIdentity, GitRunner } from './runner.js';
+
+/** One path of the new tree: its blob and mode, or `null` to remove it. */
+export interface TreeChange {
+  path: string;
+  entry: { mode: string; oid: string } | null;
+}
+
+const ZERO_OID = '0000000000000000000000000000000000000000';
+
+/** Write the files' bytes as blobs, as they are on disk: `--no-filters` so no clean filter runs. */
+export async function hashFiles(git: GitRunner, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const { stdout } = await git.exec(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
+    input: paths.join('\n') + '\n',
+  });
+  const oids = stdout.toString('utf8').trim().split('\n');
+  if (oids.length !== paths.length) throw new Error(`hash-object returned ${oids.length} ids for ${paths.length} paths`);
+  return oids;
+}
+
+/** Read blobs by id in one process (`cat-file --batch`), for restoring paths to HEAD. */
+export async function readBlobs(git: GitRunner, oids: readonly string[]): Promise<Map<string, Buffer>> {
+  const unique = [...new Set(oids)];
+  const blobs = new Map<string, Buffer>();
+  if (unique.length === 0) return blobs;
+  const { stdout } = await git.exec(['cat-file', '--batch'], { input: unique.join('\n') + '\n' });
+  let offset = 0;
+  for (const oid of unique) {
+    const newline = stdout.indexOf(0x0a, offset);
+    const header = stdout.subarray(offset, newline).toString('utf8'); // "<oid> blob <size>"
+    const size = Number(header.split(' ')[2]);
+    if (!Number.isInteger(size)) throw new Error(`cat-file: unexpected header "${header}" for ${oid}`);
+    blobs.set(oid, stdout.subarray(newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1; // content, then a newline
+  }
+  return blobs;
+}
+
+function indexInfo(changes: readonly TreeChange[]): string {
+  // `--index-info -z`: "<mode> <oid>\t<path>\0"; mode 0 removes the path.
+  return changes
+    .map(({ path, entry }) => (entry ? `${entry.mode} ${entry.oid}\t${path}\0` : `0 ${ZERO_OID}\t${path}\0`))
+    .join('');
+}
+
+/** Apply changes to an index file (the real one when `indexFile` is undefined). */
+export async function updateIndex(git: GitRunner, changes: readonly TreeChange[], indexFile?: string): Promise<void> {
+  if (changes.length === 0) return;
+  await git.exec(['update-index', '-z', '--index-info'], {
+    input: indexInfo(changes),
+    ...(indexFile ? { env: { GIT_INDEX_FILE: indexFile } } : {}),
+  });
+}
+
+/** The tree of `parent` with `changes` applied, via a throwaway index. */
+export async function writeTree({
+  git, parent, changes, tempIndex,
+}: { git: GitRunner; parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string> {
+  const env = { GIT_INDEX_FILE: tempIndex };
+  try {
+    if (parent) await git.exec(['read-tree', parent], { env });
+    await updateIndex(git, changes, tempIndex);
+    return await git.text(['write-tree'], { env });
+  } finally {
+    await rm(tempIndex, { force: true });
+  }
+}
+
+export interface CommitInput {
+  tree: string;
+  parent: string | null;
+  message: string;
+  author: GitIdentity;
+  committer: GitIdentity;
+  /** seconds since the epoch; fixed so retries produce the same commit */
+  time: number;
+}
+
+/** A commit object (not yet on any branch). */
+export async function commitTree(git: GitRunner, input: CommitInput): Promise<string> {
+  const { tree, parent, message, author, committer, time } = input;
+  const date = `${time} +0000`;
+  return git.text(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], {
+    input: message,
+    env: {
+      GIT_AUTHOR_NAME: author.name,
+      GIT_AUTHOR_EMAIL: author.email,
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_NAME: committer.name,
+      GIT_COMMITTER_EMAIL: committer.email,
+      GIT_COMMITTER_DATE: date,
+    },
+  });
+}
+
+/** An annotated tag object (validated by `git mktag`), not yet referenced. */
+export async function makeTag(
+  git: GitRunner,
+  { name, commit, message, tagger, time }: { name: string; commit: string; message: string; tagger: GitIdentity; time: number },
+): Promise<string> {
+  const body = `object ${commit}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${time} +0000\n\n${message}\n`;
+  return git.text(['mktag'], { input: body });
+}

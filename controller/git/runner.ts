@@ -1,0 +1,128 @@
+// The one place that spawns git, hardened (SPEC §12): no hooks, no fsmonitor, no pathspec magic,
+// no prompts, no inherited GIT_* variables, and `--` before user paths is the callers' rule.
+import { spawn } from 'node:child_process';
+
+import { GitError } from './git-error.js';
+
+/** Who batchctl commits as; given as config so no ambient identity is needed (fresh CI machines). */
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface ExecOptions {
+  /** bytes for stdin */
+  input?: string | Buffer;
+  /** extra environment (e.g. GIT_INDEX_FILE for a temporary index) */
+  env?: Record<string, string>;
+  /** exit codes that are answers rather than failures (check-ignore answers 1 for "none") */
+  okExitCodes?: readonly number[];
+}
+
+export interface ExecResult {
+  stdout: Buffer;
+  stderr: string;
+  exitCode: number;
+}
+
+export interface GitRunner {
+  readonly cwd: string;
+  exec(args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  /** exec and return stdout as trimmed text */
+  text(args: readonly string[], options?: ExecOptions): Promise<string>;
+}
+
+const HARDENING = [
+  '-c', 'core.hooksPath=/dev/null',
+  '-c', 'core.fsmonitor=false',
+  '-c', 'core.quotePath=false',
+  '-c', 'commit.gpgSign=false',
+  '-c', 'tag.gpgSign=false',
+  '-c', 'gc.auto=0',
+  '-c', 'maintenance.auto=false',
+  '-c', 'protocol.ext.allow=never',
+] as const;
+
+function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // A caller's GIT_DIR, GIT_INDEX_FILE or GIT_WORK_TREE would redirect our writes.
+    if (!key.startsWith('GIT_')) env[key] = value;
+  }
+  return {
+    ...env,
+    GIT_LITERAL_PATHSPECS: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_CONFIG_NOSYSTEM: '1',
+    LC_ALL: 'C',
+    ...extra,
+  };
+}
+
+/** @example const git = createRunner({ cwd: '/repo', identity: { name: 'batchctl', email: 'b@x' } }) */
+export function createRunner({ cwd, identity }: { cwd: string; identity: GitIdentity }): GitRunner {
+  const prefix = [...HARDENING, '-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
+
+  function exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('git', [...prefix, ...args], {
+        cwd,
+        env: cleanEnv(options.env),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.on('error', (error) => reject(new GitError({ args, exitCode: null, stderr: error.message })));
+      child.on('close', (code) => {
+        const stderr = Buffer.concat(err).toString('utf8');
+        const exitCode = code ?? -1;
+        if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+          resolve({ stdout: Buffer.concat(out), stderr, exitCode });
+        } else {
+          reject(new GitError({ args, exitCode: code, stderr }));
+        }
+      });
+      // EPIPE when git exits early is reported through 'close' with its exit code; ignore it here.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input ?? '');
+    });
+  }
+
+  return {
+    cwd,
+    exec,
+    async text(args, options) {
+      return (await exec(args, options)).stdout.toString('utf8').trim();
+    },
+  };
+}
+
+/** Split a path list so no argv exceeds a safe size (ARG_MAX is ~2 MB; stay far below). */
+export function chunkPaths(paths: readonly string[], maxBytes = 96 * 1024): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const path of paths) {
+    const bytes = Buffer.byteLength(path) + 1;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(path);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** Split NUL-terminated git output into records. */
+export function splitNul(buffer: Buffer): string[] {
+  const text = buffer.toString('utf8');
+  const parts = text.split('\0');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}

@@ -1,0 +1,5 @@
+// journal/: the crash journal, durable writes and the repository lock.
+export { removeFileDurably, syncDirectory, writeFileDurably } from './durable-write.js';
+export { clearJournal, journalFile, readJournal, writeJournal } from './journal.js';
+export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
+export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';

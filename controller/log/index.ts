@@ -1,0 +1,2 @@
+// log/: the pino factory.
+export { createLogger, type Logger } from './logger.js';

@@ -1,0 +1,14 @@
+// move and rename: one rename(2), so the file is never in two places or none.
+import type { PlanStep } from '../validate/index.js';
+import { atomicMove } from './file-system.js';
+import type { Effect, OpContext } from './op-context.js';
+
+export async function applyMove(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+  const source = step.source ?? '';
+  const known = ctx.stateOf(source);
+  await atomicMove(ctx.root, source, step.target);
+  return [
+    { path: step.target, state: { exists: true, oid: known.oid, mode: known.mode } },
+    { path: source, state: { exists: false, oid: null, mode: null } },
+  ];
+}

@@ -1,0 +1,25 @@
+// What an operation may know and report: the current state of paths, and the effects it had.
+
+/** A path's state during the run: oid null means "bytes on disk, hash them at commit". */
+export interface RuntimeState {
+  exists: boolean;
+  oid: string | null;
+  mode: string | null;
+}
+
+export interface OpContext {
+  root: string;
+  stateOf(path: string): RuntimeState;
+}
+
+export interface Effect {
+  path: string;
+  state: RuntimeState;
+}
+
+/** An operation that could not be done; `code` is stable (REPLACE_NO_MATCH, ENOENT, …). */
+export class OpFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,44 @@
+// Spellings that file systems treat as one name: macOS ignores invisible code points and case, Windows
+// drops trailing dots and spaces. Every comparison that guards a path goes through here.
+
+/**
+ * Default-ignorable code points plus the ones HFS+/APFS skip when comparing names (git's
+ * `is_hfs_dotgit` list): `.g\u200Cit` opens `.git` on a Mac (CVE-2014-9390).
+ */
+const IGNORABLE =
+  /[\p{Default_Ignorable_Code_Point}\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/gu;
+
+export function stripIgnorables(text: string): string {
+  return text.replace(IGNORABLE, '');
+}
+
+/** Windows opens `.git. .` as `.git`. A loop, not `/[. ]+$/`, which backtracks quadratically. */
+export function stripWindowsTrailing(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || text[end - 1] === ' ')) end -= 1;
+  return text.slice(0, end);
+}
+
+/**
+ * Approximates Unicode full case folding: upper- then lower-casing maps `ß`→`ss` and `ς`→`σ` as
+ * folding does. It over-merges a few letters (dotless `ı` with `i`), which only makes checks stricter.
+ */
+export function foldCase(text: string): string {
+  return text.toUpperCase().toLowerCase();
+}
+
+/**
+ * The name a case-insensitive, normalisation-insensitive file system sees: NFC (APFS and HFS+
+ * compare canonically equivalent names as equal), invisible code points removed, case folded, and
+ * Windows' trailing dots and spaces dropped (unless that leaves nothing, e.g. `...`).
+ */
+export function fsFoldPath(path: string): string {
+  return path
+    .split('/')
+    .map((component) => {
+      const folded = stripIgnorables(foldCase(component.normalize('NFC')).normalize('NFC'));
+      const trimmed = stripWindowsTrailing(folded);
+      return trimmed === '' ? folded : trimmed;
+    })
+    .join('/');
+}

@@ -1,0 +1,9 @@
+// Every schema migration in order; the newest version is what this build of batchctl understands.
+import { initial } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,85 @@
+// Opens (and migrates) the SQLite store: WAL, full fsync, foreign keys, and one namespace per table group.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import { BatchctlError } from '../errors/index.js';
+import { createBackups } from './backups.js';
+import { createBatches } from './batches.js';
+import { createEvents } from './events.js';
+import { createItems } from './items.js';
+import { migrate } from './migrate.js';
+import { guard, isSqliteFailure } from './store-error.js';
+import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** the database file; parent directories are created. ':memory:' gives a throwaway store. */
+  file: string;
+}
+
+function configure(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  // SPEC §8, durability first: NORMAL may lose the last commits on power loss in WAL mode; FULL does not.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}
+
+function openFailed(file: string, error: unknown): BatchctlError {
+  const sqliteCode = isSqliteFailure(error) ? error.code : undefined;
+  const notADatabase = sqliteCode === 'SQLITE_NOTADB' || sqliteCode === 'SQLITE_CORRUPT';
+  return new BatchctlError({
+    code: 'STORE_FAILED',
+    message: notADatabase
+      ? `${file} is not a batchctl database (or is damaged)`
+      : `cannot open the database ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    // SPEC §8: SQLite is only an index of git, so a damaged file can be set aside and rebuilt.
+    hint: notADatabase
+      ? 'move the file aside and run `batchctl reindex` to rebuild it from git history'
+      : 'check that the directory exists and is writable, or pass another --db',
+    data: { file, ...(sqliteCode ? { sqlite_code: sqliteCode } : {}) },
+    cause: error,
+  });
+}
+
+export function openStore({ file }: OpenStoreOptions): Store {
+  const resolved = file === ':memory:' ? file : path.resolve(file);
+  let db: Database.Database | undefined;
+  try {
+    if (resolved !== ':memory:') fs.mkdirSync(path.dirname(resolved), { recursive: true });
+    db = new Database(resolved);
+    configure(db);
+    migrate(db, resolved);
+  } catch (error) {
+    db?.close();
+    throw error instanceof BatchctlError ? error : openFailed(resolved, error);
+  }
+  return assemble(db, resolved);
+}
+
+function assemble(db: Database.Database, file: string): Store {
+  const rest = guard('store', {
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    integrityCheck(): string {
+      const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+      return rows.map((row) => row.integrity_check).join('\n');
+    },
+    close(): void {
+      if (!db.open) return;
+      // Lets SQLite refresh its planner statistics from this session's queries; cheap when nothing changed.
+      db.pragma('optimize');
+      db.close();
+    },
+  });
+  return {
+    file,
+    batches: createBatches(db),
+    items: createItems(db),
+    backups: createBackups(db),
+    events: createEvents(db),
+    ...rest,
+  };
+}

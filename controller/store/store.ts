@@ -1,0 +1,157 @@
+// The store's rows and its namespaced API (SPEC §8: SQLite is an index and metrics store, rebuildable from git).
+import type { BatchEvent, BatchStatus, EventType, ItemStatus } from '../domain/index.js';
+
+/** One row of batch_operations: the seed design's columns first, then ours. */
+export interface BatchRow {
+  batch_id: string;
+  status: BatchStatus;
+  /** the single operation type of the batch, or 'mixed' */
+  operation_type: string;
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  created_at: string;
+  completed_at: string | null;
+  backup_id: string | null;
+  title: string;
+  ecosystem: string;
+  requested_by: string;
+  agent: string | null;
+  priority: number;
+  commit_sha: string | null;
+  tag: string | null;
+  plan_hash: string | null;
+  idempotency_key: string | null;
+  reason_code: string | null;
+  reason_message: string | null;
+  duration_ms: number | null;
+  /** the batch options as JSON text, kept verbatim */
+  options_json: string | null;
+  /** 'cli' | 'http' | 'mcp' | 'reindex' */
+  source: string;
+}
+
+/** One row of batch_items: the outcome of one operation of a batch. */
+export interface ItemRow {
+  batch_id: string;
+  item_index: number;
+  operation: string;
+  source_path: string | null;
+  target_path: string;
+  status: ItemStatus;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  /** the blob written, so `verify` can detect drift later */
+  blob_id: string | null;
+  processed_at: string | null;
+}
+
+/** One row of batch_backups; backup_path holds the git ref name. */
+export interface BackupRow {
+  backup_id: string;
+  batch_id: string;
+  backup_path: string;
+  created_at: string;
+  expires_at: string;
+  restored: boolean;
+}
+
+export type BatchPatch = Partial<Omit<BatchRow, 'batch_id'>>;
+
+export interface BatchListOptions {
+  limit: number;
+  offset?: number;
+  status?: BatchStatus;
+  ecosystem?: string;
+}
+
+export interface ItemListOptions {
+  limit: number;
+  offset?: number;
+  status?: ItemStatus;
+}
+
+export interface NewEvent {
+  type: EventType;
+  batch_id: string | null;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface EventListOptions {
+  batchId?: string;
+  /** only events with seq greater than this (resume point); default 0 */
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface StoreBatches {
+  /** Duplicate batch_id or idempotency_key → STORE_FAILED with `data.constraint` (see STORE_CONSTRAINT). */
+  insert(row: BatchRow): void;
+  /** Returns false when no batch has that id. Unknown column names → STORE_FAILED. */
+  update(batchId: string, patch: BatchPatch): boolean;
+  get(batchId: string): BatchRow | undefined;
+  /** Newest first (created_at desc, then insertion order desc). */
+  list(opts: BatchListOptions): BatchRow[];
+  count(opts?: { status?: BatchStatus }): number;
+  findByIdempotencyKey(key: string): BatchRow | undefined;
+}
+
+export interface StoreItems {
+  /** All rows in one transaction; a duplicate (batch_id, item_index) rolls back the whole call. */
+  insertMany(rows: readonly ItemRow[]): void;
+  /** Like insertMany, but an existing (batch_id, item_index) row is overwritten. */
+  upsertMany(rows: readonly ItemRow[]): void;
+  /** Ordered by item_index. */
+  list(batchId: string, opts: ItemListOptions): ItemRow[];
+  count(batchId: string, opts?: { status?: ItemStatus }): number;
+  /** Streams in item_index order, page by page, so the caller may write to the store between rows. */
+  iterate(batchId: string): IterableIterator<ItemRow>;
+}
+
+export interface StoreBackups {
+  insert(row: BackupRow): void;
+  listByBatch(batchId: string): BackupRow[];
+  /** Backups whose expires_at <= now (ISO text compare), oldest expiry first. */
+  expired(now: string): BackupRow[];
+  /** Returns false when no backup has that id. */
+  markRestored(backupId: string): boolean;
+}
+
+export interface StoreEvents {
+  /** Assigns the next global seq (never reused, even after a purge) and returns the full envelope. */
+  append(event: NewEvent, wantedSeq?: number): BatchEvent;
+  /** Ascending seq. */
+  list(opts: EventListOptions): BatchEvent[];
+  /** The last seq ever assigned (0 for a fresh store), even if that event was purged. */
+  lastSeq(): number;
+}
+
+export interface Store {
+  /** absolute path of the database file (':memory:' kept as is) */
+  readonly file: string;
+  batches: StoreBatches;
+  items: StoreItems;
+  backups: StoreBackups;
+  events: StoreEvents;
+  /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
+  transaction<T>(fn: () => T): T;
+  /** 'ok' when healthy, otherwise the problems PRAGMA integrity_check reports, one per line. */
+  integrityCheck(): string;
+  close(): void;
+}
+
+/** Names reported in `error.data.constraint` when an insert breaks a uniqueness rule. */
+export const STORE_CONSTRAINT = {
+  /** a batch with this batch_id is already stored */
+  batchId: 'batch_operations.batch_id',
+  /** a batch with this idempotency_key is already stored: look it up and return it instead */
+  idempotencyKey: 'batch_operations.idempotency_key',
+  /** an item index repeated within one batch */
+  itemIndex: 'batch_items.batch_id, batch_items.item_index',
+  /** an item or other child row names a batch that is not stored */
+  foreignKey: 'FOREIGN KEY',
+  backupId: 'batch_backups.backup_id',
+} as const;
+export type StoreConstraint = (typeof STORE_CONSTRAINT)[keyof typeof STORE_CONSTRAINT];

@@ -1,0 +1,52 @@
+// What the repository says about the paths a batch touches: git's view (index, status, ignore rules)
+// and the disk's (file kinds, symlink targets). Gathered once per batch, for those paths only.
+import { lstatSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Git, IndexEntry, PathState } from '../git/index.js';
+
+export type DiskKind = 'file' | 'dir' | 'symlink' | 'missing';
+
+export interface Facts {
+  index: Map<string, IndexEntry>;
+  states: Map<string, PathState>;
+  ignored: Set<string>;
+  disk(path: string): DiskKind;
+  linkTarget(path: string): string;
+}
+
+function ancestorsOf(path: string): string[] {
+  const parts = path.split('/');
+  const result: string[] = [];
+  for (let i = 1; i < parts.length; i++) result.push(parts.slice(0, i).join('/'));
+  return result;
+}
+
+export { ancestorsOf };
+
+export async function gatherFacts(git: Git, root: string, touched: readonly string[]): Promise<Facts> {
+  const [index, states] = await Promise.all([git.indexEntries(touched), git.pathStates(touched)]);
+  // check-ignore only for paths not tracked: a tracked file is never "ignored".
+  const untracked = touched.filter((path) => !index.has(path));
+  const ignored = await git.ignored(untracked);
+  const kinds = new Map<string, DiskKind>();
+  return {
+    index,
+    states,
+    ignored,
+    disk(path) {
+      let kind = kinds.get(path);
+      if (kind === undefined) {
+        try {
+          const stat = lstatSync(join(root, path));
+          kind = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
+        } catch {
+          kind = 'missing';
+        }
+        kinds.set(path, kind);
+      }
+      return kind;
+    },
+    linkTarget: (path) => readlinkSync(join(root, path), 'utf8'),
+  };
+}

@@ -1,0 +1,51 @@
+// Rules that need only the document: operation count, content size and encoding, regexes, depends_on.
+import { HARD_LIMITS, ISSUE, type Batch, type LimitsPolicy } from '../../domain/index.js';
+import type { IssueList } from '../issues.js';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decode a write's content, or report why it cannot be. */
+export function decodeContent(op: { content?: string | undefined; content_base64?: string | undefined }): Buffer | string {
+  if (op.content !== undefined) return Buffer.from(op.content, 'utf8');
+  const text = (op.content_base64 ?? '').replace(/\s+/g, '');
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return 'content_base64 is not valid base64';
+  return Buffer.from(text, 'base64');
+}
+
+export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: IssueList): Map<number, Buffer> {
+  const contents = new Map<number, Buffer>();
+  if (batch.operations.length > limits.max_operations_per_batch) {
+    issues.error(
+      ISSUE.tooManyOperations, -1, undefined,
+      `the batch has ${batch.operations.length} operations; the limit is ${limits.max_operations_per_batch}`,
+      'split it into several batches, or raise policy.limits.max_operations_per_batch in batch-control.json',
+    );
+  }
+  batch.operations.forEach((op, index) => {
+    for (const dep of op.depends_on ?? []) {
+      if (dep >= index) {
+        issues.error(ISSUE.dependsOnInvalid, index, undefined, `depends_on ${dep} does not name an earlier operation`,
+          'depends_on lists indexes of operations that come before this one');
+      }
+    }
+    if (op.type === 'write') {
+      const content = decodeContent(op);
+      if (typeof content === 'string') {
+        issues.error(ISSUE.contentInvalid, index, op.target, content);
+      } else if (content.length > HARD_LIMITS.maxFileBytes) {
+        issues.error(ISSUE.contentTooLarge, index, op.target,
+          `content is ${content.length} bytes; the limit is ${HARD_LIMITS.maxFileBytes}`);
+      } else {
+        contents.set(index, content);
+      }
+    }
+    if (op.type === 'replace' && op.regex) {
+      try {
+        new RegExp(op.find, 'g');
+      } catch (error) {
+        issues.error(ISSUE.regexInvalid, index, op.target, `find is not a valid regular expression: ${(error as Error).message}`);
+      }
+    }
+  });
+  return contents;
+}

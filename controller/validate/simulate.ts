@@ -1,0 +1,91 @@
+// Running every rule over the operations in batch order, against a virtual tree, and deriving each
+// step's ordering constraints (same path earlier, depends_on). Globs match the tree as it is then.
+import { ISSUE } from '../domain/index.js';
+import { collisionKey } from '../paths/index.js';
+import type { ConcreteOp, GlobOp, ResolvedOp } from './concrete-op.js';
+import type { Facts } from './facts.js';
+import type { IssueList } from './issues.js';
+import type { PlanStep } from './plan.js';
+import { applyRules } from './rules/operations.js';
+import { checkAncestors, checkGitState } from './rules/path-context.js';
+import { HINT_PROTECTED } from './rules/path-safety.js';
+import { VirtualTree } from './virtual-tree.js';
+
+export interface SimulateArgs {
+  resolved: readonly ResolvedOp[];
+  facts: Facts;
+  issues: IssueList;
+  root: string;
+  advisory: boolean;
+  isProtected: (path: string) => boolean;
+}
+
+function expandGlob(g: GlobOp, tree: VirtualTree, args: SimulateArgs): ConcreteOp[] {
+  const candidates = new Set(g.baseMatches);
+  for (const path of tree.created()) if (g.match(path)) candidates.add(path);
+  const matches = [...candidates].filter((path) => tree.get(path).exists).sort();
+  if (matches.length === 0 && args.advisory) args.issues.warn(ISSUE.globNoMatch, g.index, g.pattern, `no tracked file matches ${g.pattern}`);
+  const forbidden = matches.find(args.isProtected);
+  if (forbidden !== undefined) {
+    args.issues.error(ISSUE.pathProtected, g.index, forbidden, `${g.pattern} matches ${forbidden}, which is protected`, HINT_PROTECTED);
+    return [];
+  }
+  return matches.map((target) => ({ index: g.index, op: g.op, target, source: null, content: null, fromGlob: true }));
+}
+
+export function simulate(args: SimulateArgs): PlanStep[] {
+  const { resolved, facts, issues, root, advisory } = args;
+  const tree = new VirtualTree(facts);
+  const ctx = { tree, facts, issues, root, advisory };
+  const spellings = new Map<string, { path: string; index: number }>();
+  const lastStepOn = new Map<string, number>();
+  const stepsOfOp = new Map<number, number[]>();
+  const steps: PlanStep[] = [];
+
+  const place = (c: ConcreteOp): void => {
+    const paths = c.source === null ? [c.target] : [c.source, c.target];
+    for (const path of paths) {
+      const key = collisionKey(path);
+      const seen = spellings.get(key);
+      if (seen && seen.path !== path) {
+        issues.error(ISSUE.pathCollision, c.index, path,
+          `${path} and ${seen.path} (operation ${seen.index}) are the same file on case-insensitive or Unicode-normalising file systems`);
+      } else if (!seen) spellings.set(key, { path, index: c.index });
+    }
+    if (issues.hasError(c.index)) return;
+    const placed = paths.every((path) => checkAncestors(path, c.index, tree, facts, issues));
+    const clean = placed && paths.every((path) => checkGitState(path, path === c.target ? 'target' : 'source', c.index, facts, issues));
+    if (!clean) return;
+    applyRules(c, ctx);
+    if (issues.hasError(c.index)) return;
+
+    const id = steps.length;
+    const after = new Set<number>();
+    for (const path of paths) {
+      const previous = lastStepOn.get(path);
+      if (previous !== undefined) after.add(previous);
+      lastStepOn.set(path, id);
+    }
+    for (const dep of c.op.depends_on ?? []) for (const s of stepsOfOp.get(dep) ?? []) after.add(s);
+    const own = stepsOfOp.get(c.index);
+    if (own) own.push(id);
+    else stepsOfOp.set(c.index, [id]);
+    const op = c.op;
+    steps.push({
+      id, index: c.index, type: op.type, target: c.target, source: c.source, content: c.content,
+      mode: op.type === 'write' ? (op.mode ?? null) : null,
+      find: op.type === 'replace' ? op.find : null,
+      replaceWith: op.type === 'replace' ? op.replace : null,
+      regex: op.type === 'replace' && op.regex === true,
+      fromGlob: c.fromGlob,
+      overwrite: (op.type === 'copy' || op.type === 'move') && op.overwrite === true,
+      after: [...after],
+    });
+  };
+
+  for (const r of resolved) {
+    if (r.kind === 'path') place(r.op);
+    else for (const c of expandGlob(r.op, tree, args)) place(c);
+  }
+  return steps;
+}

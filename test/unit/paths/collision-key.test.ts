@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+
+import { collisionKey, findCollisions } from '../../../controller/paths/index.js';
+
+describe('collisionKey', () => {
+  it.each([
+    ['a different case', 'README.md', 'readme.MD'],
+    ['NFC and NFD spellings', 'caf\u00E9.txt', 'cafe\u0301.txt'],
+    ['a sharp s and its full case folding', 'stra\u00DFe.txt', 'STRASSE.txt'],
+    ['a final sigma', 'ΟΔΟΣ/x', 'οδος/x'],
+    ['an invisible code point', 'a\u200B.txt', 'a.txt'],
+    ['a trailing dot that Windows drops', 'dir./x', 'dir/x'],
+  ])('gives one key to %s', (_why, a, b) => {
+    expect(collisionKey(a)).toBe(collisionKey(b));
+  });
+
+  it.each([
+    ['two different names', 'a.txt', 'b.txt'],
+    ['a compatibility form, which file systems keep apart', 'x\u00B2.txt', 'x2.txt'],
+    ['a file and a same-named file one level down', 'a', 'a/a'],
+  ])('keeps %s apart', (_why, a, b) => {
+    expect(collisionKey(a)).not.toBe(collisionKey(b));
+  });
+
+  it('keeps an all-dots name rather than trimming it to nothing', () => {
+    expect(collisionKey('a/...')).toBe('a/...');
+  });
+});
+
+describe('findCollisions', () => {
+  it('pairs two spellings of one file', () => {
+    expect(findCollisions(['A.txt', 'a.txt', 'b.txt'])).toEqual([['A.txt', 'a.txt']]);
+  });
+
+  it('pairs paths that spell one directory differently', () => {
+    expect(findCollisions(['Recipes/a.toml', 'recipes/b.toml'])).toEqual([['Recipes/a.toml', 'recipes/b.toml']]);
+  });
+
+  it('does not report the same spelling twice as a collision', () => {
+    expect(findCollisions(['a.txt', 'a.txt', 'dir/x', 'dir/y'])).toEqual([]);
+  });
+
+  it('reports each pair once and in input order', () => {
+    expect(findCollisions(['A/x', 'a/x', 'a/y', 'A/X'])).toEqual([
+      ['A/x', 'a/x'],
+      ['A/x', 'a/y'],
+      ['A/x', 'A/X'],
+    ]);
+  });
+
+  it('finds a deeper collision after a shallower one', () => {
+    expect(findCollisions(['A/x', 'a/y', 'a/Y'])).toEqual([
+      ['A/x', 'a/y'],
+      ['A/x', 'a/Y'],
+      ['a/y', 'a/Y'],
+    ]);
+  });
+
+  it('finds nothing in an empty batch', () => {
+    expect(findCollisions([])).toEqual([]);
+  });
+});
