@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { JournalRecord } from '../../../controller/domain/index.js';
+import type { Engine } from '../../../controller/engine/index.js';
+import { readJournal, writeJournal } from '../../../controller/journal/index.js';
+import { batch, engineFor } from '../../helpers/engine.js';
+import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+const repos: TestRepo[] = [];
+const engines: Engine[] = [];
+async function setup(files: Record<string, string> = {}): Promise<{ repo: TestRepo; engine: Engine; stateDir: string }> {
+  const repo = gitRepo(files);
+  const engine = await engineFor(repo);
+  repos.push(repo);
+  engines.push(engine);
+  return { repo, engine, stateDir: join(repo.dir, '.git', 'batchctl') };
+}
+afterEach(() => {
+  for (const engine of engines.splice(0)) engine.close();
+  for (const repo of repos.splice(0)) removeRepo(repo);
+});
+
+function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
+  return {
+    version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: repo.head(), commit: null, branch: null,
+    pid: 999_999, hostname: hostname(), started_at: new Date().toISOString(), plan_hash: 'sha256:x', touched: [], ...over,
+  };
+}
+
+describe('crash recovery from the journal', () => {
+  it('restores every touched path when the crash came before the commit', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'original', 'gone.txt': 'keep me' });
+    const before = repo.snapshot();
+    const blob = (path: string): string => repo.git('rev-parse', `HEAD:${path}`).trim();
+    await writeJournal(stateDir, journal(repo, {
+      touched: [
+        { path: 'a.txt', before: { oid: blob('a.txt'), mode: '100644' } },
+        { path: 'gone.txt', before: { oid: blob('gone.txt'), mode: '100644' } },
+        { path: 'new/file.txt', before: null },
+      ],
+    }));
+    // The half-applied work tree a SIGKILL could leave.
+    repo.write('a.txt', 'half written');
+    repo.git('rm', '-q', '--cached', 'gone.txt');
+    repo.git('reset', '-q', 'gone.txt');
+    writeFileSync(join(repo.dir, 'gone.txt'), 'x');
+    repo.write('new/file.txt', 'created');
+    repo.git('reset', '-q');
+
+    const report = await engine.recover();
+    expect(report).toMatchObject({ action: 'restored', paths: 3 });
+    expect(repo.snapshot()).toBe(before);
+    expect(await readJournal(stateDir)).toBeNull();
+  });
+
+  it('finishes a batch whose commit landed before the crash (index and record)', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'v2' }] }));
+    const parent = repo.git('rev-parse', 'HEAD^').trim();
+    const oldBlob = repo.git('rev-parse', 'HEAD^:a.txt').trim();
+    // Crash after the refs moved but before the index refresh and the final record.
+    repo.git('update-index', '--cacheinfo', `100644,${oldBlob},a.txt`);
+    await writeJournal(stateDir, journal(repo, {
+      batch_id: result.batch_id, state: 'committing', head: parent, commit: result.commit,
+      touched: [{ path: 'a.txt', before: { oid: oldBlob, mode: '100644' } }],
+    }));
+    expect(repo.git('status', '--porcelain')).not.toBe('');
+
+    expect(await engine.recover()).toMatchObject({ action: 'finished', batch_id: result.batch_id });
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(repo.head()).toBe(result.commit);
+    expect(engine.status(result.batch_id).batch).toMatchObject({ status: 'completed', tag: `batch/${result.batch_id}` });
+  });
+
+  it('changes nothing and says so when HEAD moved to a commit the journal does not know', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'a.txt', before: null }] }));
+    repo.write('b.txt', 'someone else');
+    repo.commitAll('unrelated commit');
+    const before = repo.snapshot();
+    await expect(engine.recover()).rejects.toMatchObject({ code: 'RECOVERY_BLOCKED' });
+    expect(repo.snapshot()).toBe(before);
+    expect(await readJournal(stateDir)).not.toBeNull();
+  });
+
+  it('recovers first when the next batch runs', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'stray.txt', before: null }] }));
+    repo.write('stray.txt', 'left by a crash');
+    const result = await engine.run(batch({ operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }));
+    expect(result.status).toBe('completed');
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('b.txt');
+  });
+
+  it('takes over a repository lock left by a dead process', async () => {
+    const { engine, stateDir } = await setup();
+    mkdirSync(join(stateDir, 'repo.lock'), { recursive: true });
+    writeFileSync(join(stateDir, 'repo.owner'), JSON.stringify({ pid: 999_999, hostname: hostname() }));
+    const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a', content: '' }] }));
+    expect(result.status).toBe('completed');
+  });
+});
