@@ -13,16 +13,23 @@ export function isBatchId(value: string): boolean {
   return BATCH_ID_PATTERN.test(value);
 }
 
+const SPACE = 36 ** 6;
+/** Per process and second: a random start, then consecutive suffixes, so ids never repeat here. */
+let sequence: { second: string; next: number } = { second: '', next: 0 };
+
 /**
- * A new id for `now` (UTC). The 6 random characters give 36^6 ≈ 2.2e9 ids per second; callers still
- * insert with a UNIQUE constraint and create the tag with compare-and-swap, so a collision is caught.
+ * A new id for `now` (UTC). Within one process the suffixes of one second are consecutive from a
+ * random start (unique by construction); across processes the random start makes a clash unlikely,
+ * and callers insert with a UNIQUE constraint and create the tag with compare-and-swap anyway.
  * @example newBatchId(new Date('2026-11-22T10:15:00Z')) // 'b-20261122-101500-7k3m9q'
  */
 export function newBatchId(now: Date = new Date()): string {
   const iso = now.toISOString(); // 2026-11-22T10:15:00.000Z
-  const date = iso.slice(0, 10).replaceAll('-', '');
-  const time = iso.slice(11, 19).replaceAll(':', '');
+  const second = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+  if (sequence.second !== second) sequence = { second, next: randomInt(SPACE) };
+  let n = sequence.next;
+  sequence.next = (n + 1) % SPACE;
   let suffix = '';
-  for (let i = 0; i < 6; i++) suffix += ALPHABET[randomInt(ALPHABET.length)];
-  return `b-${date}-${time}-${suffix}`;
+  for (let i = 0; i < 6; i++, n = Math.floor(n / 36)) suffix = ALPHABET[n % 36] + suffix;
+  return `b-${second}-${suffix}`;
 }

@@ -19,6 +19,7 @@ import type { RunOptions } from './run/run-context.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { EngineDeps } from './engine-deps.js';
+export type { BatchRow, ItemRow } from '../store/index.js';
 export type { RecoveryReport } from './recover.js';
 export type { RunOptions } from './run/run-context.js';
 

@@ -1,6 +1,6 @@
 // Human-readable renderings of results, validations and stored batches.
 import type { BatchResult, ValidationIssue, ValidationResult } from '../../domain/index.js';
-import type { BatchRow } from '../../store/index.js';
+import type { BatchRow } from '../../engine/index.js';
 
 function issueLine(issue: ValidationIssue): string {
   const where = issue.index >= 0 ? `op ${issue.index}` : 'batch';
