@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { Engine } from '../../../controller/engine/index.js';
 import type { Operation } from '../../../controller/domain/index.js';
-import { batch, engineFor } from '../../helpers/engine.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { batch, useEngineRepos } from '../../helpers/engine.js';
 
-const repos: TestRepo[] = [];
-const engines: Engine[] = [];
-async function setup(files: Record<string, string>): Promise<{ repo: TestRepo; engine: Engine }> {
-  const repo = gitRepo(files);
-  const engine = await engineFor(repo);
-  repos.push(repo);
-  engines.push(engine);
-  return { repo, engine };
-}
-afterEach(() => {
-  for (const engine of engines.splice(0)) engine.close();
-  for (const repo of repos.splice(0)) removeRepo(repo);
-});
+const setup = useEngineRepos();
 
 const FILES = { 'r/1.txt': 'v1', 'r/2.txt': 'v1', 'r/3.txt': 'v1', 'keep.txt': 'keep' };
 

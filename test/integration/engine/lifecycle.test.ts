@@ -1,25 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { Engine } from '../../../controller/engine/index.js';
-import { batch, engineFor } from '../../helpers/engine.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { batch, useEngineRepos } from '../../helpers/engine.js';
 
-const repos: TestRepo[] = [];
-const engines: Engine[] = [];
-async function setup(files: Record<string, string> = {}): Promise<{ repo: TestRepo; engine: Engine }> {
-  const repo = gitRepo(files);
-  const engine = await engineFor(repo);
-  repos.push(repo);
-  engines.push(engine);
-  return { repo, engine };
-}
-afterEach(() => {
-  for (const engine of engines.splice(0)) engine.close();
-  for (const repo of repos.splice(0)) removeRepo(repo);
-});
+const setup = useEngineRepos();
 
 describe('idempotency, dry runs and plan hashes', () => {
   it('returns the earlier batch for an idempotency key it has seen, without running again', async () => {
@@ -100,10 +86,7 @@ describe('the control file', () => {
   });
 
   it('writes a default control file with init and leaves an existing one alone', async () => {
-    const repo = gitRepo({}, { control: false });
-    repos.push(repo);
-    const engine = await engineFor(repo);
-    engines.push(engine);
+    const { repo, engine } = await setup({}, { control: false });
     expect((await engine.init()).created).toBe(true);
     const written = repo.read('batch-control.json');
     expect(JSON.parse(written)).toMatchObject({ enabled: true, policy: { limits: { max_operations_per_batch: 10000 } } });

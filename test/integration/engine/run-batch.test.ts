@@ -1,22 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import type { Engine } from '../../../controller/engine/index.js';
-import { batch, engineFor } from '../../helpers/engine.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { batch, useEngineRepos } from '../../helpers/engine.js';
 
-const repos: TestRepo[] = [];
-const engines: Engine[] = [];
-async function setup(files: Record<string, string>): Promise<{ repo: TestRepo; engine: Engine }> {
-  const repo = gitRepo(files);
-  const engine = await engineFor(repo);
-  repos.push(repo);
-  engines.push(engine);
-  return { repo, engine };
-}
-afterEach(() => {
-  for (const engine of engines.splice(0)) engine.close();
-  for (const repo of repos.splice(0)) removeRepo(repo);
-});
+const setup = useEngineRepos();
 
 describe('running a batch', () => {
   it('commits every operation type as one commit with the trailer block and an annotated tag', async () => {
@@ -131,12 +117,9 @@ describe('running a batch', () => {
   });
 
   it('commits into an empty repository (unborn branch)', async () => {
-    const repo = gitRepo({}, { control: false });
-    repos.push(repo);
+    const { repo, engine } = await setup({}, { control: false });
     repo.git('update-ref', '-d', 'refs/heads/main');
     repo.write('batch-control.json', '{"enabled": true}');
-    const engine = await engineFor(repo);
-    engines.push(engine);
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'first.txt', content: '1' }] }));
     expect(result.status).toBe('completed');
     expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
