@@ -50,3 +50,23 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
   bus.emit(EVENT.recovered, journal.batch_id, { ...report });
   return report;
 }
+
+/**
+ * After a lost compare-and-swap (HEAD_MOVED): our commit never landed, and if the commit that did
+ * land left every touched path as it was before the batch, undoing our work-tree changes is safe.
+ * Otherwise the journal stays and a human decides (the same rule as crash recovery).
+ */
+export async function undoAfterLostRace(deps: EngineDeps): Promise<boolean> {
+  const journal = await readJournal(deps.stateDir);
+  const head = await deps.git.head();
+  if (!journal || head === null) return false;
+  const entries = await deps.git.treeEntries(head, journal.touched.map((p) => p.path));
+  const untouched = journal.touched.every(({ path, before }) => {
+    const now = entries.get(path);
+    return before === null ? now === undefined : now?.oid === before.oid && now.mode === before.mode;
+  });
+  if (!untouched) return false;
+  await restorePaths({ git: deps.git, paths: journal.touched });
+  await clearJournal(deps.stateDir);
+  return true;
+}

@@ -1,14 +1,13 @@
 // One batch, start to finish: the lifecycle as an ordered list of steps (SPEC §4), with the
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
-  BATCH_STATUS, EVENT, ITEM_STATUS, newBatchId, type Batch, type BatchResult, type EventType,
+  BATCH_STATUS, EVENT, ITEM_STATUS, newBatchId, TAG_PREFIX, type Batch, type BatchResult, type EventType,
 } from '../../domain/index.js';
 import { BatchctlError, toBatchctlError } from '../../errors/index.js';
-import { acquireRepoLock, clearJournal } from '../../journal/index.js';
+import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { recoverPending } from '../recover.js';
-import { restorePaths } from '../restore-paths.js';
+import { recoverPending, undoAfterLostRace } from '../recover.js';
 import { applyStep } from './apply-step.js';
 import { commitStep } from './commit-step.js';
 import { decideStep } from './decide-step.js';
@@ -61,18 +60,26 @@ export function toResult(ctx: RunContext): BatchResult {
 }
 
 /** The tail that always runs: undo a half-applied tree, store the outcome, tell the listeners. */
-async function finishRun(ctx: RunContext, failure: BatchctlError | null): Promise<void> {
-  const { store, bus, stateDir, git, now } = ctx.deps;
-  if (failure) {
-    if (ctx.journal) {
-      // HEAD did not move to our commit (or we would not be here): put the touched paths back.
-      await restorePaths({ git, paths: ctx.journal.touched.filter((p) => ctx.runtime.has(p.path)) });
+async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<void> {
+  const { store, bus, now } = ctx.deps;
+  let failure = error;
+  if (failure && ctx.journal) {
+    // The same decision as crash recovery: if HEAD already is our commit, finish it; else undo.
+    const journal = ctx.journal;
+    ctx.journal = null;
+    const report = failure.code === 'HEAD_MOVED' && (await undoAfterLostRace(ctx.deps)) ? null : await recoverPending(ctx.deps);
+    if (report?.action === 'finished' && journal.commit) {
+      ctx.commit = journal.commit;
+      ctx.tag = `${TAG_PREFIX}${ctx.batchId}`;
+      ctx.status = BATCH_STATUS.completed;
+      failure = null;
+    } else {
       ctx.results = ctx.results.map((r) => (r.status === ITEM_STATUS.succeeded ? { ...r, status: ITEM_STATUS.reverted } : r));
-      await clearJournal(stateDir);
-      ctx.journal = null;
     }
-    const status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : BATCH_STATUS.failed;
-    ctx.status = status; // an error can strike in any state: record it as the outcome, not a transition
+  }
+  if (failure) {
+    // An error can strike in any state: record it as the outcome, not as a lifecycle transition.
+    ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : BATCH_STATUS.failed;
     ctx.reason = { code: failure.code, message: failure.message };
   }
   if (!ctx.recorded) return;

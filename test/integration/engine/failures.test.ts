@@ -75,4 +75,23 @@ describe('failures while applying', () => {
     expect(result.errors.map((e) => e.code)).toEqual(['REPLACE_NO_MATCH', 'DEPENDENCY_FAILED']);
     expect(repo.git('ls-files', 'copy.txt')).toBe('');
   });
+
+  it('loses the race cleanly when someone commits while the batch runs: no commit, work tree restored', async () => {
+    const { repo, engine } = await setup(FILES);
+    let raced = false;
+    const off = engine.on((event) => {
+      if (event.type !== 'batch_progress' || raced) return;
+      raced = true; // a person commits an unrelated file mid-batch
+      repo.write('theirs.txt', 'theirs');
+      repo.git('add', 'theirs.txt');
+      repo.git('commit', '-q', '-m', 'their commit');
+    });
+    const theirs = (): string => repo.git('log', '-1', '--format=%s').trim();
+    const result = await engine.run(batch({ operations: mixed(30, 0) }));
+    off();
+    expect(result).toMatchObject({ status: 'failed', reason: { code: 'HEAD_MOVED' }, commit: null });
+    expect(theirs()).toBe('their commit');
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(repo.git('tag', '--list')).toBe('');
+  });
 });
