@@ -46,8 +46,9 @@ export async function pathStates(git: GitRunner, paths: readonly string[]): Prom
     for (let i = 0; i < records.length; i++) {
       const record = records[i] ?? '';
       const kind = record[0];
-      if (kind === '?') states.set(record.slice(2), 'untracked');
-      else if (kind === '!') states.set(record.slice(2), 'ignored');
+      // A path can appear twice (`git rm --cached`: deleted in the index, untracked on disk); dirty wins.
+      if (kind === '?' && !states.has(record.slice(2))) states.set(record.slice(2), 'untracked');
+      else if (kind === '!' && !states.has(record.slice(2))) states.set(record.slice(2), 'ignored');
       else if (kind === '1') states.set(fieldsAfter(record, 8), 'dirty');
       else if (kind === 'u') states.set(fieldsAfter(record, 10), 'dirty');
       else if (kind === '2') {

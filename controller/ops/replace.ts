@@ -3,24 +3,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { PlanStep } from '../validate/index.js';
+import { compilePattern, type PlanStep } from '../validate/index.js';
 import { atomicWrite, diskMode } from './file-system.js';
 import { OpFailure, type Effect, type OpContext } from './op-context.js';
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 export async function applyReplace(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+  const compiled = compilePattern(step.find ?? '', step.regex);
+  if (!compiled.ok) throw new OpFailure('REGEX_INVALID', compiled.message);
   const text = await readFile(join(ctx.root, step.target), 'utf8');
-  const pattern = new RegExp(step.regex ? (step.find ?? '') : escapeRegExp(step.find ?? ''), 'g');
-  if (!pattern.test(text)) {
+  if (!compiled.pattern.test(text)) {
     if (step.fromGlob) return [];
     throw new OpFailure('REPLACE_NO_MATCH', `"${step.find}" does not occur in ${step.target}`);
   }
-  pattern.lastIndex = 0;
-  // A function replacement keeps "$1"/"$&" literal unless the batch asked for a regex.
-  const edited = step.regex ? text.replace(pattern, step.replaceWith ?? '') : text.replace(pattern, () => step.replaceWith ?? '');
+  const edited = compiled.pattern.replaceAll(text, step.replaceWith ?? '');
   const mode = (await diskMode(ctx.root, step.target)) ?? '100644';
   await atomicWrite(ctx.root, step.target, Buffer.from(edited, 'utf8'), mode);
   return [{ path: step.target, state: { exists: true, oid: null, mode } }];

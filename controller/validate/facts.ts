@@ -25,28 +25,24 @@ function ancestorsOf(path: string): string[] {
 export { ancestorsOf };
 
 export async function gatherFacts(git: Git, root: string, touched: readonly string[]): Promise<Facts> {
-  const [index, states] = await Promise.all([git.indexEntries(touched), git.pathStates(touched)]);
-  // check-ignore only for paths not tracked: a tracked file is never "ignored".
-  const untracked = touched.filter((path) => !index.has(path));
-  const ignored = await git.ignored(untracked);
   const kinds = new Map<string, DiskKind>();
-  return {
-    index,
-    states,
-    ignored,
-    disk(path) {
-      let kind = kinds.get(path);
-      if (kind === undefined) {
-        try {
-          const stat = lstatSync(join(root, path));
-          kind = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
-        } catch {
-          kind = 'missing';
-        }
-        kinds.set(path, kind);
+  const disk = (path: string): DiskKind => {
+    let kind = kinds.get(path);
+    if (kind === undefined) {
+      try {
+        const stat = lstatSync(join(root, path));
+        kind = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
+      } catch {
+        kind = 'missing';
       }
-      return kind;
-    },
-    linkTarget: (path) => readlinkSync(join(root, path), 'utf8'),
+      kinds.set(path, kind);
+    }
+    return kind;
   };
+  const [index, states] = await Promise.all([git.indexEntries(touched), git.pathStates(touched)]);
+  // check-ignore only for paths not tracked: a tracked file is never "ignored". It dies on a path
+  // beyond a symlink ("is beyond a symbolic link"); checkAncestors refuses those paths anyway.
+  const untracked = touched.filter((path) => !index.has(path) && !ancestorsOf(path).some((dir) => disk(dir) === 'symlink'));
+  const ignored = await git.ignored(untracked);
+  return { index, states, ignored, disk, linkTarget: (path) => readlinkSync(join(root, path), 'utf8') };
 }

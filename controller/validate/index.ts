@@ -1,6 +1,6 @@
 // validate/: the whole batch is judged before anything is touched (SPEC §3). Returns findings as
 // data (never throws for a bad batch) and, when valid, the plan the engine executes.
-import type { Batch, ControlFile, ValidationResult } from '../domain/index.js';
+import { ISSUE, type Batch, type ControlFile, type ValidationResult } from '../domain/index.js';
 import type { Git, IndexEntry } from '../git/index.js';
 import { createProtectedMatcher } from '../paths/index.js';
 import { describeStep } from './describe-step.js';
@@ -14,6 +14,7 @@ import { checkStaticLimits } from './rules/static-limits.js';
 import { simulate } from './simulate.js';
 
 export type { Plan, PlanStep } from './plan.js';
+export { compilePattern, type TextPattern } from './text-pattern.js';
 
 /** Rough throughput measured by bench/ (files per second through apply and commit). */
 const STEPS_PER_SECOND = 5000;
@@ -40,6 +41,11 @@ export async function validateBatch({ batch, git, control, describe = false }: V
   const resolved = await resolveOperations({ batch, normalised, contents, git, issues });
   const facts = await gatherFacts(git, git.root, touchedOf(resolved));
   const steps = simulate({ resolved, facts, issues, root: git.root, advisory, isProtected });
+  const limit = control.policy.limits.max_operations_per_batch;
+  if (steps.length > limit && batch.operations.length <= limit) {
+    issues.error(ISSUE.tooManyOperations, -1, undefined, `the batch's globs expand to ${steps.length} file operations; the limit is ${limit}`,
+      'narrow the globs or split the batch');
+  }
 
   // The journal and plan hash cover the paths steps really touch, with their pre-batch entries.
   const touched = new Map<string, IndexEntry | null>();

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 
 import { ISSUE } from '../../domain/index.js';
+import { compilePattern } from '../text-pattern.js';
 import type { ConcreteOp } from '../concrete-op.js';
 import type { Facts } from '../facts.js';
 import type { IssueList } from '../issues.js';
@@ -129,7 +130,8 @@ function replace(op: ConcreteOp, ctx: RuleContext): void {
   // Only an explicit path with unchanged bytes is checked here; a glob skips files without a match.
   if (r && ctx.advisory && !op.fromGlob && current.oid !== null && current.origin !== null) {
     const text = readFileSync(join(ctx.root, current.origin), 'utf8');
-    const found = r.regex ? new RegExp(r.find).test(text) : text.includes(r.find);
+    const compiled = compilePattern(r.find, r.regex === true);
+    const found = !compiled.ok || compiled.pattern.test(text);
     if (!found) ctx.issues.warn(ISSUE.replaceNoMatch, op.index, op.target, `"${r.find}" does not occur in ${op.target}; the operation will fail`);
   }
   ctx.tree.set(op.target, { ...current, oid: null });

@@ -67,15 +67,3 @@ export function checkGitState(
   }
   return true;
 }
-
-/** A symlink copied or moved by the batch must stay inside the repository. */
-export function checkSymlinkSource(source: string, index: number, tree: VirtualTree, facts: Facts, issues: IssueList): boolean {
-  const entry = tree.get(source);
-  if (entry.kind !== 'symlink') return true;
-  const link = linkTargetOf(facts, entry.origin, source);
-  if (linkEscapes(source, link)) {
-    issues.error(ISSUE.symlinkEscape, index, source, `${source} is a symlink to ${link}, outside the repository`);
-    return false;
-  }
-  return true;
-}

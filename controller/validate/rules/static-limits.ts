@@ -1,5 +1,6 @@
 // Rules that need only the document: operation count, content size and encoding, regexes, depends_on.
 import { HARD_LIMITS, ISSUE, type Batch, type LimitsPolicy } from '../../domain/index.js';
+import { compilePattern } from '../text-pattern.js';
 import type { IssueList } from '../issues.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -24,7 +25,7 @@ export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: Is
   batch.operations.forEach((op, index) => {
     for (const dep of op.depends_on ?? []) {
       if (dep >= index) {
-        issues.error(ISSUE.dependsOnInvalid, index, undefined, `depends_on ${dep} does not name an earlier operation`,
+        issues.error(ISSUE.dependsOnInvalid, index, op.target, `depends_on ${dep} does not name an earlier operation`,
           'depends_on lists indexes of operations that come before this one');
       }
     }
@@ -40,10 +41,10 @@ export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: Is
       }
     }
     if (op.type === 'replace' && op.regex) {
-      try {
-        new RegExp(op.find, 'g');
-      } catch (error) {
-        issues.error(ISSUE.regexInvalid, index, op.target, `find is not a valid regular expression: ${(error as Error).message}`);
+      const compiled = compilePattern(op.find, true);
+      if (!compiled.ok) {
+        issues.error(ISSUE.regexInvalid, index, op.target, `find is not a valid RE2 regular expression: ${compiled.message}`,
+          'RE2 syntax: no lookaround or backreferences (matching stays linear in time)');
       }
     }
   });

@@ -125,4 +125,20 @@ describe('running a batch', () => {
     expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
     expect(result.backup_id).toBeNull();
   });
+
+  it('runs regexes in linear time: a catastrophic pattern cannot hang the controller', async () => {
+    const { repo, engine } = await setup({ 'a.txt': `${'a'.repeat(5000)}!` });
+    const result = await engine.run(batch({ operations: [{ type: 'replace', target: 'a.txt', find: '(a+)+$', replace: 'x', regex: true }] }));
+    expect(result).toMatchObject({ status: 'failed', errors: [{ code: 'REPLACE_NO_MATCH' }] });
+    const lookahead = await engine.validate(batch({ operations: [{ type: 'replace', target: 'a.txt', find: 'a(?=!)', replace: 'x', regex: true }] }));
+    expect(lookahead.issues).toMatchObject([{ code: 'REGEX_INVALID', index: 0, path: 'a.txt' }]);
+  });
+
+  it('counts glob-expanded files against max_operations_per_batch', async () => {
+    const { repo, engine } = await setup({ 'd/1': '', 'd/2': '', 'd/3': '' });
+    repo.write('batch-control.json', JSON.stringify({ enabled: true, policy: { limits: { max_operations_per_batch: 2 } } }));
+    repo.commitAll('tight limit');
+    const result = await engine.validate(batch({ operations: [{ type: 'delete', target: 'd/*' }] }));
+    expect(result.issues).toMatchObject([{ code: 'TOO_MANY_OPERATIONS', index: -1 }]);
+  });
 });
