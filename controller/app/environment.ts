@@ -7,6 +7,8 @@ const environmentSchema = z.object({
   /** identity of batchctl's commits and tags */
   BATCHCTL_AUTHOR_NAME: z.string().min(1).default('batchctl'),
   BATCHCTL_AUTHOR_EMAIL: z.string().min(3).default('batchctl@localhost'),
+  /** HMAC key: batch commits carry Batch-Sig, and rollback accepts only commits that verify */
+  BATCHCTL_SIGNING_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** default requested_by when a batch does not say (GitHub sets GITHUB_ACTOR) */
   GITHUB_ACTOR: z.string().optional(),
   /** set by GitHub Actions: a Markdown summary is appended to this file */

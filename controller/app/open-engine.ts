@@ -26,5 +26,5 @@ export async function openEngine({ repo = process.cwd(), db, env = readEnvironme
   const store = openStore({ file: db ? resolve(db) : join(stateDir, 'state.db') });
   const now = () => new Date();
   const bus = createEventBus({ store, now });
-  return createEngine({ git, store, bus, logger, stateDir, now });
+  return createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });
 }

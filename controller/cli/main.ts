@@ -47,6 +47,14 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   common(program.command('init').description('write the default batch-control.json into the repository'))
     .option('--force', 'overwrite an existing control file', false)
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/init.js')).initCommand(opts), opts.json));
+  common(program.command('rollback <id>').description('revert a committed batch as one new commit (git revert semantics)'))
+    .option('--dry-run', 'show what would change', false)
+    .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
+    .option('--force', 'accept a commit batchctl cannot verify as its own', false)
+    .option('--paths <globs...>', 'roll back only the paths matching these globs')
+    .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/rollback.js')).rollbackCommand(id, opts), opts.json));
+  common(program.command('retry <id>').description('run again the operations of a batch that did not land'))
+    .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/retry.js')).retryCommand(id, opts), opts.json));
   common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
   return program;

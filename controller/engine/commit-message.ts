@@ -13,15 +13,24 @@ export function summarise(done: ReadonlyMap<OperationType, number>, failed: numb
   return `${parts.join(', ') || 'no changes'}; ${failed} failed`;
 }
 
-export function batchCommitMessage({
-  batch, batchId, done, total, failed,
-}: { batch: Batch; batchId: string; done: ReadonlyMap<OperationType, number>; total: number; failed: number }): string {
-  const trailers: [string, string][] = [
+export interface CommitMessageArgs {
+  batch: Batch;
+  batchId: string;
+  done: ReadonlyMap<OperationType, number>;
+  total: number;
+  failed: number;
+  /** after the standard block: Batch-Agent, Reverts-Batch, Rollback-Paths, Retries-Batch, Batch-Sig */
+  extra?: ReadonlyArray<readonly [string, string]>;
+}
+
+export function batchCommitMessage({ batch, batchId, done, total, failed, extra = [] }: CommitMessageArgs): string {
+  const trailers: (readonly [string, string])[] = [
     [TRAILER.batchId, batchId],
     [TRAILER.ecosystem, batch.ecosystem],
     [TRAILER.operations, String(total)],
     [TRAILER.failed, String(failed)],
     [TRAILER.requestedBy, batch.requested_by],
+    ...extra,
   ];
   const title = batch.title.replace(/\s+/g, ' ').trim();
   return `${title}\n\n${summarise(done, failed)}\n\n${formatTrailers(trailers)}\n`;

@@ -12,4 +12,6 @@ export interface EngineDeps {
   /** where the journal, lock and temporary indexes live: <git-dir>/batchctl */
   stateDir: string;
   now: () => Date;
+  /** BATCHCTL_SIGNING_KEY: when set, every batch commit carries a Batch-Sig trailer */
+  signingKey?: string;
 }

@@ -13,6 +13,8 @@ import { validateBatch } from '../validate/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
 import { recoverPending, type RecoveryReport } from './recover.js';
+import { retryBatch } from './retry-batch.js';
+import { rollbackBatch, type RollbackOptions, type RollbackResult } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
 import { runBatch } from './run/run-batch.js';
 import type { RunOptions } from './run/run-context.js';
@@ -22,6 +24,7 @@ export type { EngineDeps } from './engine-deps.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { RecoveryReport } from './recover.js';
 export type { RunOptions } from './run/run-context.js';
+export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 
 export interface BatchDetails {
   batch: BatchRow;
@@ -37,6 +40,10 @@ export interface Engine {
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
   list(opts: { limit: number; offset?: number }): BatchRow[];
   recover(): Promise<RecoveryReport | null>;
+  /** revert a committed batch as a new batch (SPEC §6); conflicts throw ROLLBACK_CONFLICT */
+  rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
+  /** re-run the operations of a batch that did not land */
+  retry(batchId: string, options?: { requestedBy?: string }): Promise<BatchResult>;
   /** write the default control file; refuses to overwrite unless `force` */
   init(opts?: { force?: boolean }): Promise<{ file: string; created: boolean }>;
   on(listener: EventListener): () => void;
@@ -71,6 +78,8 @@ export function createEngine(deps: EngineDeps): Engine {
       };
     },
     list: (opts) => store.batches.list(opts),
+    rollback: (batchId, options) => rollbackBatch(deps, batchId, options),
+    retry: (batchId, options) => retryBatch(deps, batchId, options),
     async recover() {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {

@@ -40,6 +40,18 @@ export const ERROR_CODES = {
   NOT_A_REPOSITORY: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** no batch with that id */
   BATCH_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
+  /** the commit carries batch trailers but batchctl did not make it (incomplete block, no tag, bad Batch-Sig) */
+  BATCH_NOT_VERIFIED: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** rollback/<id> exists: the batch was rolled back already */
+  ALREADY_ROLLED_BACK: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** a later commit changed the same lines: the revert was aborted, nothing changed */
+  ROLLBACK_CONFLICT: { kind: 'terminal', exit: EXIT.rollbackConflict, http: 409 },
+  /** --restore, but refs/batchctl/backups/<id> does not exist (createBackup was off, or it was purged) */
+  BACKUP_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
+  /** the revert needs something batches cannot express (a symlink or submodule entry) */
+  ROLLBACK_UNSUPPORTED: { kind: 'terminal', exit: EXIT.usage, http: 422 },
+  /** retry of a batch whose every operation landed */
+  NOTHING_TO_RETRY: { kind: 'terminal', exit: EXIT.usage, http: 409 },
   /** a value that must be a batch id is not one */
   BATCH_ID_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** another process holds the repository lock for too long */

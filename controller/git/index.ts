@@ -1,4 +1,5 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
+import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
 import { commitTree, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
@@ -10,7 +11,7 @@ export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-export type { CommitInfo, CommitInput, IndexEntry, PathState, TreeChange };
+export type { CommitInfo, CommitInput, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -34,6 +35,9 @@ export interface Git {
   updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
   /** refresh the real index for these paths only: the user's other staged work stays */
   updateIndex(changes: readonly TreeChange[]): Promise<void>;
+  commitChanges(commit: string): Promise<PathChange[]>;
+  commitsWithTrailer(args: { key: string; value: string; ref?: string }): Promise<string[]>;
+  mergeFile(files: { ours: string; base: string; theirs: string }): Promise<Buffer | null>;
 }
 
 /**
@@ -65,5 +69,8 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     makeTag: (args) => makeTag(runner, args),
     updateRefs: (updates, reason) => updateRefs(runner, updates, reason),
     updateIndex: (changes) => updateIndex(runner, changes),
+    commitChanges: (commit) => commitChanges(runner, commit),
+    commitsWithTrailer: (args) => commitsWithTrailer(runner, args),
+    mergeFile: (files) => mergeFile(runner, files),
   };
 }

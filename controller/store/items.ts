@@ -7,7 +7,7 @@ import type { ItemListOptions, ItemRow, StoreItems } from './store.js';
 
 const COLUMNS = [
   'batch_id', 'item_index', 'operation', 'source_path', 'target_path', 'status', 'error_code', 'error_message',
-  'attempts', 'blob_id', 'processed_at',
+  'attempts', 'blob_id', 'processed_at', 'op_json',
 ] as const satisfies readonly (keyof ItemRow)[];
 type Column = (typeof COLUMNS)[number];
 // Fails to compile when ItemRow gains a field that COLUMNS does not list.

@@ -45,6 +45,8 @@ export interface ItemRow {
   /** the blob written, so `verify` can detect drift later */
   blob_id: string | null;
   processed_at: string | null;
+  /** items that did not land (failed, skipped, reverted): the concrete operation as JSON, for retry */
+  op_json?: string | null;
 }
 
 /** One row of batch_backups; backup_path holds the git ref name. */

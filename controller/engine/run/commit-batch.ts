@@ -15,8 +15,11 @@ export interface CommitArgs {
   journal: JournalRecord;
   runtime: ReadonlyMap<string, RuntimeState>;
   batchId: string;
-  message: string;
+  /** the message, once the tree is known (the signature covers it) */
+  messageFor: (tree: string, parent: string | null) => string;
   tagMessage: string;
+  /** more tags on the commit (rollback/<id>) besides batch/<id> */
+  extraTags?: readonly string[];
   backup: boolean;
   time: number;
   /** runs after the journal says "committing" and before HEAD moves: store the items then */
@@ -49,16 +52,20 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   if (head !== null && (await git.readCommit(head)).tree === tree) return null;
 
   const identity = git.identity;
-  const commit = await git.commitTree({ tree, parent: head, message: args.message, author: identity, committer: identity, time });
+  const commit = await git.commitTree({ tree, parent: head, message: args.messageFor(tree, head), author: identity, committer: identity, time });
   const tag = `${TAG_PREFIX}${batchId}`;
-  const tagObject = await git.makeTag({ name: tag, commit, message: args.tagMessage, tagger: identity, time });
+  const tags: RefUpdate[] = [];
+  for (const name of [tag, ...(args.extraTags ?? [])]) {
+    const tagObject = await git.makeTag({ name, commit, message: args.tagMessage, tagger: identity, time });
+    tags.push({ kind: 'create', ref: `refs/tags/${name}`, newOid: tagObject });
+  }
   await writeJournal(stateDir, { ...journal, state: 'committing', commit });
   args.beforeRefs(commit);
 
   const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;
   const updates: RefUpdate[] = [
     { kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head },
-    { kind: 'create', ref: `refs/tags/${tag}`, newOid: tagObject },
+    ...tags,
     ...(backupRef && head ? [{ kind: 'create', ref: backupRef, newOid: head } as const] : []),
   ];
   try {

@@ -1,7 +1,8 @@
 // Step 7, commit, and its bookkeeping: items are stored (status committing) before HEAD moves, so a
 // crash after the ref update finds everything recovery needs.
-import { BATCH_STATUS, ITEM_STATUS, type OperationType } from '../../domain/index.js';
+import { BATCH_STATUS, ITEM_STATUS, TRAILER, type OperationType } from '../../domain/index.js';
 import { clearJournal } from '../../journal/index.js';
+import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
 import { commitBatch } from './commit-batch.js';
 import { itemRows } from './item-rows.js';
@@ -18,14 +19,23 @@ export const commitStep: RunStep = async (ctx) => {
     if (ctx.results[id]?.status === ITEM_STATUS.succeeded) done.set(step.type, (done.get(step.type) ?? 0) + 1);
     else failed++;
   });
-  const message = batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed });
+  const { signingKey } = ctx.deps;
+  const extra = [
+    ...(ctx.options.agent ? [[TRAILER.agent, ctx.options.agent] as const] : []),
+    ...(ctx.options.extraTrailers ?? []),
+  ];
+  const messageFor = (tree: string, parent: string | null): string => {
+    const signature = signingKey ? [[TRAILER.signature, signBatch({ key: signingKey, batchId: ctx.batchId, tree, parent })] as const] : [];
+    return batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed, extra: [...extra, ...signature] });
+  };
   const committed = await commitBatch({
     git,
     stateDir,
     journal,
     runtime: ctx.runtime,
     batchId: ctx.batchId,
-    message,
+    messageFor,
+    extraTags: ctx.options.extraTags ?? [],
     tagMessage: `${ctx.batch.title}\n\nBatch-Id: ${ctx.batchId}`,
     backup: ctx.batch.options.createBackup,
     time: Math.floor(now().getTime() / 1000),

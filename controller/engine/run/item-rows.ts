@@ -1,6 +1,26 @@
 // One batch_items row per plan step, with its outcome and, once committed, the blob it wrote.
+import type { Operation } from '../../domain/index.js';
 import type { ItemRow } from '../../store/index.js';
+import type { PlanStep } from '../../validate/index.js';
 import type { RunContext } from './run-context.js';
+
+/** A plan step as a stand-alone operation on its concrete path (globs already expanded). */
+export function concreteOperation(step: PlanStep): Operation {
+  const source = step.source ?? '';
+  switch (step.type) {
+    case 'write':
+      return { type: 'write', target: step.target, content_base64: (step.content ?? Buffer.alloc(0)).toString('base64'), ...(step.mode ? { mode: step.mode as '100644' } : {}) };
+    case 'copy':
+    case 'move':
+      return { type: step.type, source, target: step.target, ...(step.overwrite ? { overwrite: true } : {}) };
+    case 'rename':
+      return { type: 'rename', source, target: step.target };
+    case 'delete':
+      return { type: 'delete', target: step.target };
+    case 'replace':
+      return { type: 'replace', target: step.target, find: step.find ?? '', replace: step.replaceWith ?? '', ...(step.regex ? { regex: true } : {}) };
+  }
+}
 
 export function itemRows(ctx: RunContext, blobs: ReadonlyMap<string, string> = new Map()): ItemRow[] {
   const steps = ctx.plan?.steps ?? [];
@@ -19,6 +39,8 @@ export function itemRows(ctx: RunContext, blobs: ReadonlyMap<string, string> = n
       attempts: result?.attempts ?? 0,
       blob_id: blobs.get(step.target) ?? null,
       processed_at: result && result.status !== 'pending' ? at : null,
+      // Everything that did not land keeps its operation, so `retry` can re-run exactly that.
+      op_json: result?.status === 'succeeded' ? null : JSON.stringify(concreteOperation(step)),
     };
   });
 }

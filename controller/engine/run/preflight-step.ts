@@ -1,5 +1,5 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
-import { preflight, loadControlFile } from '../../control/index.js';
+import { defaultControlFile, loadControlFile, preflight } from '../../control/index.js';
 import { BATCH_STATUS } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { transition } from './run-context.js';
@@ -11,8 +11,19 @@ export const preflightStep: RunStep = async (ctx) => {
     ctx.control = await loadControlFile(ctx.deps.git.root);
   } catch (error) {
     if (!(error instanceof BatchctlError)) throw error;
-    transition(ctx, BATCH_STATUS.refused, { code: error.code, message: error.message });
-    return 'stop';
+    if (ctx.options.bypassAdmission) {
+      // An incident tool must work when the control file is what broke: default policy, loudly.
+      ctx.deps.logger.warn({ err: error }, 'control file unusable; rollback proceeds with the default policy');
+      ctx.control = defaultControlFile();
+    } else {
+      transition(ctx, BATCH_STATUS.refused, { code: error.code, message: error.message });
+      return 'stop';
+    }
+  }
+  if (ctx.options.bypassAdmission) {
+    const limits = { ...ctx.control.policy.limits, max_operations_per_batch: Number.MAX_SAFE_INTEGER };
+    ctx.control = { ...ctx.control, policy: { ...ctx.control.policy, limits } };
+    return 'continue';
   }
   const decision = preflight(ctx.control, ctx.batch);
   if (!decision.admit) {

@@ -16,6 +16,12 @@ export interface RunOptions {
   /** cli | http | mcp */
   source?: string;
   agent?: string;
+  /** rollback and retry: trailers after the standard block */
+  extraTrailers?: ReadonlyArray<readonly [string, string]>;
+  /** rollback: more tags on the commit (rollback/<id>) */
+  extraTags?: readonly string[];
+  /** incident tools (rollback): the control plane's admission checks and operation limits do not apply */
+  bypassAdmission?: boolean;
 }
 
 export interface RunContext {

@@ -60,6 +60,7 @@ export function itemRow(overrides: Partial<ItemRow> & Pick<ItemRow, 'batch_id' |
     attempts: 0,
     blob_id: null,
     processed_at: null,
+    op_json: null,
     ...overrides,
   };
 }

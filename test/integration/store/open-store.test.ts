@@ -34,12 +34,12 @@ describe('openStore', () => {
     store.close();
   });
 
-  it('migrates to user_version 1 and records the migration once, however often it is re-opened', () => {
+  it('migrates to the latest user_version and records each migration once, however often it is re-opened', () => {
     const file = tempDbFile();
     for (let i = 0; i < 3; i += 1) openStore({ file }).close();
     const migrations = inspect(file, (db) => db.prepare('SELECT version, name FROM schema_migrations').all());
-    expect(migrations).toEqual([{ version: 1, name: 'initial' }]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(1);
+    expect(migrations).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'item-operations' }]);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(2);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -62,7 +62,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 1 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 2 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });

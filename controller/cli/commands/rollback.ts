@@ -1,0 +1,42 @@
+// batchctl rollback <id> — revert a committed batch as one new commit (Reverts-Batch, rollback/<id>).
+import { z } from 'zod';
+
+import { openEngine } from '../../app/index.js';
+import { ERROR_CODES, EXIT, type ErrorCode } from '../../errors/index.js';
+import { globalOptionsSchema } from '../global-options.js';
+import { printJsonLine } from '../output/ndjson.js';
+
+const rollbackOptionsSchema = globalOptionsSchema.extend({
+  dryRun: z.boolean().default(false),
+  restore: z.boolean().default(false),
+  force: z.boolean().default(false),
+  paths: z.array(z.string().min(1)).optional(),
+});
+
+export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
+  const options = rollbackOptionsSchema.parse(raw);
+  const engine = await openEngine(options);
+  try {
+    const result = await engine.rollback(id, {
+      dryRun: options.dryRun, restore: options.restore, force: options.force, ...(options.paths ? { paths: options.paths } : {}), source: 'cli',
+    });
+    if (options.json) {
+      printJsonLine(result);
+    } else {
+      const lines = [
+        `${result.dry_run ? 'would roll back' : result.success ? 'rolled back' : 'did not roll back'} batch ${result.batch_id}`,
+        ...result.restored.map((p) => `  restore ${p}`),
+        ...result.deleted.map((p) => `  delete  ${p}`),
+        ...result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.why}`),
+        ...(result.commit ? [`  commit ${result.commit} (batch ${result.rollback_batch_id})`, ...(result.tag ? [`  tag    ${result.tag}`] : [])] : []),
+        ...(result.reason ? [`  ${result.reason.code}: ${result.reason.message}`] : []),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (result.success || result.reason?.code === 'NOTHING_TO_REVERT') return EXIT.ok;
+    const code = result.reason?.code;
+    return code && code in ERROR_CODES ? ERROR_CODES[code as ErrorCode].exit : result.conflicts.length > 0 ? EXIT.rollbackConflict : EXIT.batchFailed;
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,158 @@
+// batchctl rollback (SPEC §6): revert a batch's commits as a new batch — one commit with
+// `Reverts-Batch`, its own Batch-Id and tag, plus `rollback/<id>` — through the same lock, journal and
+// compare-and-swap as any batch. Conflicts abort before anything is touched.
+import {
+  BATCH_STATUS, EVENT, ROLLBACK_TAG_PREFIX, TRAILER, BACKUP_REF_PREFIX, parseBatchValue, type Operation,
+} from '../../domain/index.js';
+import { BatchctlError } from '../../errors/index.js';
+import type { IndexEntry, PathChange } from '../../git/index.js';
+import { checkPath, compileGlob } from '../../paths/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+import { runBatch } from '../run/run-batch.js';
+import { findBatchCommits } from './find-batch-commits.js';
+import { planRevert, type RevertAction } from './plan-revert.js';
+import { verifyBatchCommit } from './verify-batch-commit.js';
+
+export interface RollbackOptions {
+  dryRun?: boolean;
+  /** reset the paths to the backup ref instead of merging with later changes (admin) */
+  restore?: boolean;
+  /** accept a commit batchctl cannot verify as its own */
+  force?: boolean;
+  /** revert only the paths matching these globs */
+  paths?: readonly string[];
+  requestedBy?: string;
+  source?: string;
+}
+
+export interface RollbackResult {
+  success: boolean;
+  batch_id: string;
+  dry_run: boolean;
+  rollback_batch_id: string | null;
+  commit: string | null;
+  tag: string | null;
+  restored: string[];
+  deleted: string[];
+  unchanged: string[];
+  conflicts: Array<{ path: string; why: string }>;
+  reason?: { code: string; message: string };
+}
+
+function pathFilter(globs: readonly string[]): (path: string) => boolean {
+  const matchers = globs.map((glob) => {
+    const checked = checkPath(glob);
+    const compiled = checked.ok ? compileGlob(checked.path) : null;
+    if (!checked.ok || !compiled?.ok) {
+      throw new BatchctlError({ code: 'USAGE', message: `--paths ${glob}: ${checked.ok ? 'not a valid glob' : checked.message}`, data: { glob } });
+    }
+    return compiled.match;
+  });
+  return (path) => matchers.some((match) => match(path));
+}
+
+/** Newest commit's after-state, oldest commit's before-state, per path. */
+function combine(perCommit: PathChange[][]): PathChange[] {
+  const byPath = new Map<string, PathChange>();
+  for (const changes of perCommit) {
+    for (const change of changes) {
+      const newer = byPath.get(change.path);
+      byPath.set(change.path, newer ? { ...newer, before: change.before } : change);
+    }
+  }
+  return [...byPath.values()];
+}
+
+async function toOperations(deps: EngineDeps, actions: readonly RevertAction[]): Promise<Operation[]> {
+  const blobs = await deps.git.readBlobs(actions.flatMap((a) => (a.kind === 'restore' ? [a.entry.oid] : [])));
+  return actions.flatMap((a): Operation[] => {
+    const expected = (ours: IndexEntry | null): string | null => ours?.oid ?? null;
+    if (a.kind === 'delete') return [{ type: 'delete', target: a.path }];
+    if (a.kind === 'restore') {
+      const bytes = blobs.get(a.entry.oid) ?? Buffer.alloc(0);
+      return [{ type: 'write', target: a.path, content_base64: bytes.toString('base64'), mode: a.entry.mode as '100644', expected_blob: expected(a.ours) }];
+    }
+    if (a.kind === 'merge') {
+      return [{ type: 'write', target: a.path, content_base64: a.bytes.toString('base64'), mode: a.mode as '100644', expected_blob: expected(a.ours) }];
+    }
+    return [];
+  });
+}
+
+export async function rollbackBatch(deps: EngineDeps, batchId: string, options: RollbackOptions = {}): Promise<RollbackResult> {
+  const { git, store, bus } = deps;
+  const { commits, tagged } = await findBatchCommits(git, batchId);
+  const partial = (options.paths?.length ?? 0) > 0;
+  if (!partial && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
+    throw new BatchctlError({
+      code: 'ALREADY_ROLLED_BACK',
+      message: `batch ${batchId} was rolled back already (tag ${ROLLBACK_TAG_PREFIX}${batchId})`,
+      hint: 'to undo that rollback, roll back the rollback batch (its id is in the Batch-Id trailer of the rollback commit)',
+      data: { batch_id: batchId },
+    });
+  }
+  const verified = await Promise.all(commits.map((commit) => verifyBatchCommit({ git, commit, batchId, tagged, signingKey: deps.signingKey })));
+  const problems = verified.flatMap((v) => v.problems.map((p) => `${v.commit.slice(0, 12)}: ${p}`));
+  if (problems.length > 0 && !options.force) {
+    throw new BatchctlError({
+      code: 'BATCH_NOT_VERIFIED',
+      message: `batchctl did not make ${commits.length === 1 ? 'this commit' : 'these commits'} for batch ${batchId}: ${problems.join('; ')}`,
+      hint: 'a hand-written Batch-Id trailer is not a batch; use --force only if you know the commit is genuine',
+      data: { batch_id: batchId, problems },
+    });
+  }
+
+  const head = await git.head();
+  if (head === null) throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: 'the repository has no commits' });
+  const wanted = partial ? pathFilter(options.paths ?? []) : () => true;
+  const changes = combine(await Promise.all(commits.map((c) => git.commitChanges(c)))).filter((c) => wanted(c.path));
+  let restoreFrom: Map<string, IndexEntry> | null = null;
+  if (options.restore) {
+    const backup = await git.resolveCommit(`${BACKUP_REF_PREFIX}${batchId}`);
+    if (!backup) throw new BatchctlError({ code: 'BACKUP_NOT_FOUND', message: `no backup ref ${BACKUP_REF_PREFIX}${batchId}`, hint: 'run without --restore to revert instead' });
+    restoreFrom = await git.treeEntries(backup, changes.map((c) => c.path));
+  }
+  const actions = await planRevert({ git, changes, head, scratchDir: deps.stateDir, restoreFrom });
+  const pick = (kind: RevertAction['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.path);
+  const conflicts = actions.flatMap((a) => (a.kind === 'conflict' || a.kind === 'unsupported' ? [{ path: a.path, why: a.why }] : []));
+  const result: RollbackResult = {
+    success: conflicts.length === 0, batch_id: batchId, dry_run: options.dryRun === true, rollback_batch_id: null, commit: null, tag: null,
+    restored: [...pick('restore'), ...pick('merge')], deleted: pick('delete'), unchanged: pick('unchanged'), conflicts,
+  };
+  if (options.dryRun) return result;
+  if (conflicts.length > 0) {
+    throw new BatchctlError({
+      code: actions.some((a) => a.kind === 'unsupported') ? 'ROLLBACK_UNSUPPORTED' : 'ROLLBACK_CONFLICT',
+      message: `rolling back ${batchId} conflicts with later changes in ${conflicts.map((c) => `${c.path} (${c.why})`).join(', ')}; nothing was changed`,
+      hint: 'resolve by hand, roll back only other paths with --paths, or reset to the backup with --restore (admin)',
+      data: { batch_id: batchId, conflicts },
+    });
+  }
+
+  const original = verified[0]?.trailers;
+  const operations = await toOperations(deps, actions);
+  bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
+  const batch = parseBatchValue({
+    title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
+    ecosystem: original?.get(TRAILER.ecosystem) ?? 'default',
+    requested_by: options.requestedBy ?? 'batchctl rollback',
+    operations: operations.length > 0 ? operations : [{ type: 'delete', target: '.batchctl-nothing-to-revert' }],
+    options: { atomic: true },
+  });
+  if (operations.length === 0) return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
+  const run = await runBatch(deps, batch, {
+    source: options.source ?? 'rollback',
+    bypassAdmission: true,
+    extraTrailers: [[TRAILER.revertsBatch, batchId], ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : [])],
+    extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
+  });
+  const done = run.status === BATCH_STATUS.completed;
+  if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {
+    store.batches.update(batchId, { status: BATCH_STATUS.rolled_back });
+  }
+  bus.emit(EVENT.rollbackComplete, batchId, { rollback_batch_id: run.batch_id, status: run.status, commit: run.commit });
+  return {
+    ...result, success: done, rollback_batch_id: run.batch_id, commit: run.commit, tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
+    ...(run.reason ? { reason: run.reason } : {}),
+  };
+}
