@@ -1,15 +1,15 @@
 // An in-process engine on a test repository (real git, real SQLite file).
 import { afterEach } from 'vitest';
 
-import { openEngine } from '../../controller/app/index.js';
+import { openEngine, type Environment } from '../../controller/app/index.js';
 import type { Engine } from '../../controller/engine/index.js';
 import { parseBatchValue, type Batch, type BatchInput } from '../../controller/domain/index.js';
 import { gitRepo, removeRepo, type TestRepo } from './git-repo.js';
 
-export async function engineFor(repo: TestRepo): Promise<Engine> {
+export async function engineFor(repo: TestRepo, env: Partial<Environment> = {}): Promise<Engine> {
   return openEngine({
     repo: repo.dir,
-    env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost' },
+    env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost', ...env },
   });
 }
 

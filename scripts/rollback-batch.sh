@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# rollback-batch.sh — revert a batchctl batch with bash and git alone, for incidents when Node or the
+# controller itself is broken. Same lookup rules and trailers as `batchctl rollback`.
+set -euo pipefail
+
+usage() {
+  # printf, not cat: the script needs nothing but bash and git
+  local line
+  while IFS= read -r line; do printf '%s\n' "$line"; done <<'HELP'
+Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--remote NAME] [--branch NAME]
+
+Reverts every commit of batch <batch-id> (newest first) into ONE commit carrying the trailers
+  Reverts-Batch: <batch-id>
+  Batch-Id: <a new batch id>  (and Batch-Ecosystem, Batch-Operations, Batch-Failed, Batch-Requested-By)
+tagged rollback/<batch-id> and batch/<new id>. Run it from inside the repository, on the branch to fix.
+
+Finding the batch (exact id only, never a prefix):
+  1. the tag batch/<batch-id>
+  2. commits whose trailer is exactly "Batch-Id: <batch-id>"
+  3. commits of the older registry format with a line exactly "batch_id: <batch-id>"
+
+Options:
+  --dry-run       show the commits and files that would be reverted; change nothing
+  --push          push the branch and both tags atomically to the remote
+  --remote NAME   remote for --push (default: origin)
+  --branch NAME   branch for --push (default: the current branch)
+  -h, --help      this text
+
+Exit codes: 0 done (or nothing to do), 1 batch not found, 2 conflict (revert aborted, tree clean),
+            3 usage error, invalid id, dirty work tree or already rolled back.
+Needs only bash and git (no Node).
+HELP
+}
+
+die() { printf 'rollback-batch: %s\n' "$2" >&2; exit "$1"; }
+g() { git -c core.hooksPath=/dev/null -c commit.gpgSign=false -c tag.gpgSign=false "$@"; }
+
+id="" dry_run=0 push=0 remote=origin branch=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --dry-run) dry_run=1 ;;
+    --push) push=1 ;;
+    --remote) [ $# -ge 2 ] || die 3 "--remote needs a name"; remote=$2; shift ;;
+    --branch) [ $# -ge 2 ] || die 3 "--branch needs a name"; branch=$2; shift ;;
+    -*) die 3 "unknown option $1 (see --help)" ;;
+    *) [ -z "$id" ] || die 3 "one batch id only (see --help)"; id=$1 ;;
+  esac
+  shift
+done
+[ -n "$id" ] || { usage >&2; exit 3; }
+[[ $id =~ ^b-[0-9]{8}-[0-9]{6}-[0-9a-z]{6}$ ]] || die 3 "\"$id\" is not a batch id (they look like b-20261122-101500-7k3m9q)"
+g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die 3 "not inside a git work tree"
+[ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die 3 "HEAD is detached: pass --branch"
+
+# --- find the batch's commits, newest first ---------------------------------------------------
+commits=()
+if tagged=$(g rev-parse --quiet --verify "refs/tags/batch/$id^{commit}" 2>/dev/null); then
+  commits=("$tagged")
+else
+  for key in "Batch-Id" "batch_id"; do
+    while IFS= read -r c; do
+      # --grep narrows; the exact whole line decides (never a prefix or substring)
+      if g log -1 --format=%B "$c" | while IFS= read -r line; do [ "$line" = "$key: $id" ] && exit 0; done; then
+        commits+=("$c")
+      fi
+    done < <(g log --format=%H --fixed-strings --grep="$key: $id" HEAD --)
+    [ ${#commits[@]} -eq 0 ] || break
+  done
+fi
+[ ${#commits[@]} -gt 0 ] || die 1 "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
+if g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
+  die 3 "batch $id was rolled back already (tag rollback/$id)"
+fi
+
+echo "batch $id: ${#commits[@]} commit(s)"
+for c in "${commits[@]}"; do g --no-pager log -1 --format='  %h %s' "$c"; done
+if [ "$dry_run" = 1 ]; then
+  for c in "${commits[@]}"; do g --no-pager show --stat --format='' "$c"; done
+  echo "dry run: nothing changed"
+  exit 0
+fi
+[ -z "$(g status --porcelain --untracked-files=no)" ] || die 3 "the work tree or index has uncommitted changes: commit or stash them first"
+
+# --- revert into one commit -----------------------------------------------------------------------
+if ! g revert --no-commit "${commits[@]}" >/dev/null 2>&1; then
+  mapfile -t conflicts < <(g diff --name-only --diff-filter=U)
+  g revert --abort >/dev/null 2>&1 || g reset --quiet --merge
+  printf 'rollback-batch: conflict: a later commit changed the same lines; nothing was changed\n' >&2
+  [ ${#conflicts[@]} -eq 0 ] || printf '  %s\n' "${conflicts[@]}" >&2
+  exit 2
+fi
+mapfile -t files < <(g diff --cached --name-only)
+changed=${#files[@]}
+if [ "$changed" = 0 ]; then
+  g revert --quit >/dev/null 2>&1 || true
+  echo "nothing to revert: the batch's changes are already undone"
+  exit 0
+fi
+
+alphabet=abcdefghijklmnopqrstuvwxyz0123456789
+suffix=""
+for _ in 1 2 3 4 5 6; do suffix+=${alphabet:RANDOM % 36:1}; done
+new_id="b-$(TZ=UTC printf '%(%Y%m%d-%H%M%S)T' -1)-$suffix"
+ecosystem=""
+read -r ecosystem < <(g log -1 --format='%(trailers:key=Batch-Ecosystem,valueonly)' "${commits[0]}") || true
+[ -n "$ecosystem" ] || ecosystem=default
+by=${BATCHCTL_REQUESTED_BY:-${USER:-rollback-batch.sh}}
+ident=()
+[ -n "$(g config user.name || true)" ] || ident+=(-c user.name=rollback-batch.sh)
+[ -n "$(g config user.email || true)" ] || ident+=(-c user.email=rollback-batch@localhost)
+
+g "${ident[@]}" commit --quiet --no-verify -F - <<MSG
+Revert batch $id
+
+$changed files reverted by scripts/rollback-batch.sh; 0 failed
+
+Batch-Id: $new_id
+Batch-Ecosystem: $ecosystem
+Batch-Operations: $changed
+Batch-Failed: 0
+Batch-Requested-By: $by
+Reverts-Batch: $id
+MSG
+g revert --quit >/dev/null 2>&1 || true
+g "${ident[@]}" tag -a -m "Revert batch $id" "rollback/$id" HEAD
+g "${ident[@]}" tag -a -m "Revert batch $id" "batch/$new_id" HEAD
+echo "rolled back: commit $(g rev-parse --short HEAD), tags rollback/$id and batch/$new_id"
+
+if [ "$push" = 1 ]; then
+  g push --atomic "$remote" "HEAD:refs/heads/$branch" "refs/tags/rollback/$id" "refs/tags/batch/$new_id"
+  echo "pushed to $remote/$branch"
+fi
