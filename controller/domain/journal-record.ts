@@ -19,6 +19,8 @@ export const journalRecordSchema = z.strictObject({
   /** the branch HEAD pointed at, to tell "HEAD moved" from "someone checked out elsewhere" */
   branch: z.string().nullable(),
   pid: z.number().int(),
+  /** process group of the run: its git children share it, so recovery can prove they are all gone */
+  pgid: z.number().int().nullable(),
   hostname: z.string(),
   started_at: z.string(),
   plan_hash: z.string(),

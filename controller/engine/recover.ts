@@ -1,9 +1,12 @@
 // Crash recovery (SPEC §8): an unfinished journal is finished (HEAD is the batch's commit) or undone
 // (HEAD is still the pre-batch commit); anything else stops with a message and changes nothing.
+import { hostname } from 'node:os';
+
 import { BATCH_STATUS, EVENT, TAG_PREFIX } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
-import { clearJournal, planRecovery, readJournal } from '../journal/index.js';
+import { clearJournal, planRecovery, readJournal, runStillAlive, sweepStaleGitLocks } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
+import { removeTempFiles } from '../ops/index.js';
 import { restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
@@ -17,6 +20,18 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
   const { git, store, stateDir, bus, now } = deps;
   const journal = await readJournal(stateDir);
   if (!journal) return null;
+  if (journal.hostname === hostname() && runStillAlive(journal)) {
+    throw new BatchctlError({
+      code: 'RECOVERY_BLOCKED',
+      message: `the interrupted batch ${journal.batch_id} still has live processes (pid ${journal.pid}, group ${journal.pgid ?? '?'})`,
+      hint: 'wait for them to exit (or kill them), then run `batchctl recover`',
+      data: { batch_id: journal.batch_id, pid: journal.pid, pgid: journal.pgid },
+    });
+  }
+  // No process of that run is left: a *.lock it left behind is debris, not a writer.
+  const swept = await sweepStaleGitLocks(git.gitDir);
+  if (swept.length > 0) deps.logger.warn({ swept }, 'removed stale git lock files of the interrupted run');
+  await removeTempFiles(git.root, journal.touched.map((p) => p.path));
   const plan = planRecovery(journal, await git.head());
   const paths = journal.touched.map((p) => p.path);
   let report: RecoveryReport;

@@ -2,4 +2,6 @@
 export { removeFileDurably, syncDirectory, writeFileDurably } from './durable-write.js';
 export { clearJournal, journalFile, readJournal, writeJournal } from './journal.js';
 export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
+export { isAlive, ownProcessGroup, runStillAlive } from './process-liveness.js';
 export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';
+export { sweepStaleGitLocks } from './stale-git-locks.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 import { BatchctlError } from '../errors/index.js';
+import { isAlive } from './process-liveness.js';
 
 export type ReleaseLock = () => Promise<void>;
 
@@ -17,15 +18,6 @@ interface LockOwner {
 }
 
 const STALE_MS = 10_000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readOwner(file: string): Promise<LockOwner | null> {
   try {

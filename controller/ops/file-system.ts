@@ -1,11 +1,31 @@
 // Work-tree primitives every operation uses. Each leaves a path either as it was or as intended:
 // content goes to a temp file in the same directory and is renamed into place (atomic on POSIX).
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, readlink, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readlink, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
+const TEMP_NAME = /^\.batchctl-[0-9a-f]{12}\.tmp$/;
 
 function tempNameFor(file: string): string {
   return join(dirname(file), `.batchctl-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Remove temp files a killed run left next to these paths (crash recovery); returns how many. */
+export async function removeTempFiles(root: string, paths: readonly string[]): Promise<number> {
+  let removed = 0;
+  for (const dir of new Set(paths.map((path) => dirname(path)))) {
+    let names: string[];
+    try {
+      names = await readdir(join(root, dir));
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+      await rm(join(root, dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
 
 /** Create parent directories; retried by callers because a concurrent prune may remove them. */

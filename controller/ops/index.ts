@@ -8,7 +8,7 @@ import type { Effect, OpContext } from './op-context.js';
 import { applyReplace } from './replace.js';
 import { applyWrite } from './write.js';
 
-export { atomicWrite, pruneEmptyParents, removeFile } from './file-system.js';
+export { atomicWrite, pruneEmptyParents, removeFile, removeTempFiles } from './file-system.js';
 export { OpFailure, type Effect, type OpContext, type RuntimeState } from './op-context.js';
 
 const APPLY: Record<OperationType, (step: PlanStep, ctx: OpContext) => Promise<Effect[]>> = {

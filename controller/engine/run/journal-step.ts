@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 
 import { BATCH_STATUS, type JournalRecord } from '../../domain/index.js';
-import { writeJournal } from '../../journal/index.js';
+import { ownProcessGroup, writeJournal } from '../../journal/index.js';
 import { transition } from './run-context.js';
 import type { RunStep } from './step.js';
 
@@ -19,6 +19,7 @@ export const journalStep: RunStep = async (ctx) => {
     commit: null,
     branch: null,
     pid: process.pid,
+    pgid: ownProcessGroup(),
     hostname: hostname(),
     started_at: new Date(ctx.startedAt).toISOString(),
     plan_hash: plan.planHash,

@@ -27,7 +27,7 @@ afterEach(() => {
 function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
   return {
     version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: repo.head(), commit: null, branch: null,
-    pid: 999_999, hostname: hostname(), started_at: new Date().toISOString(), plan_hash: 'sha256:x', touched: [], ...over,
+    pid: 999_999, pgid: null, hostname: hostname(), started_at: new Date().toISOString(), plan_hash: 'sha256:x', touched: [], ...over,
   };
 }
 
@@ -103,5 +103,24 @@ describe('crash recovery from the journal', () => {
     writeFileSync(join(stateDir, 'repo.owner'), JSON.stringify({ pid: 999_999, hostname: hostname() }));
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a', content: '' }] }));
     expect(result.status).toBe('completed');
+  });
+});
+
+describe('stale git locks', () => {
+  it('sweeps the *.lock files of a crashed run once none of its processes is alive', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'n.txt', before: null }] }));
+    repo.write('n.txt', 'half');
+    for (const lock of ['index.lock', 'refs/heads/main.lock']) writeFileSync(join(repo.dir, '.git', lock), '');
+    expect(await engine.recover()).toMatchObject({ action: 'restored' });
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    repo.git('update-ref', 'refs/heads/probe', 'HEAD'); // would fail while a lock is left
+  });
+
+  it('refuses to recover while a process of the interrupted run is still alive', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    // This test process stands in for the live run (same host, a pid that exists).
+    await writeJournal(stateDir, journal(repo, { pid: process.ppid, touched: [] }));
+    await expect(engine.recover()).rejects.toMatchObject({ code: 'RECOVERY_BLOCKED' });
   });
 });
