@@ -1,10 +1,12 @@
 // Composition root: builds git, store, bus and engine for one repository.
+import { existsSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { createEngine, createEventBus, type Engine } from '../engine/index.js';
 import { openGit } from '../git/index.js';
-import { createLogger } from '../log/index.js';
-import { openStore } from '../store/index.js';
+import { BatchctlError } from '../errors/index.js';
+import { createLogger, type Logger } from '../log/index.js';
+import { openStore, type Store } from '../store/index.js';
 import { readEnvironment, type Environment } from './environment.js';
 
 export interface OpenEngineOptions {
@@ -13,17 +15,36 @@ export interface OpenEngineOptions {
   /** SQLite file (default: <git-dir>/batchctl/state.db) */
   db?: string;
   env?: Environment;
+  /** reindex: a damaged database is moved aside (kept, renamed) and a new one created */
+  repairStore?: boolean;
+}
+
+/** Open the store; with `repair`, a file that is not a healthy database is renamed, never deleted. */
+function openOrRepairStore(file: string, repair: boolean, logger: Logger): Store {
+  try {
+    const store = openStore({ file });
+    if (!repair || store.integrityCheck() === 'ok') return store;
+    store.close();
+  } catch (error) {
+    if (!repair || !(error instanceof BatchctlError) || error.code !== 'STORE_FAILED') throw error;
+  }
+  const aside = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  }
+  logger.warn({ file, aside }, 'the database was damaged; it was moved aside and a new one created');
+  return openStore({ file });
 }
 
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
-export async function openEngine({ repo = process.cwd(), db, env = readEnvironment() }: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false }: OpenEngineOptions = {}): Promise<Engine> {
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
     dir: resolve(repo),
     identity: { name: env.BATCHCTL_AUTHOR_NAME, email: env.BATCHCTL_AUTHOR_EMAIL },
   });
   const stateDir = join(git.gitDir, 'batchctl');
-  const store = openStore({ file: db ? resolve(db) : join(stateDir, 'state.db') });
+  const store = openOrRepairStore(db ? resolve(db) : join(stateDir, 'state.db'), repairStore, logger);
   const now = () => new Date();
   const bus = createEventBus({ store, now });
   return createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });

@@ -55,6 +55,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/rollback.js')).rollbackCommand(id, opts), opts.json));
   common(program.command('retry <id>').description('run again the operations of a batch that did not land'))
     .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/retry.js')).retryCommand(id, opts), opts.json));
+  common(program.command('reindex').description('rebuild the SQLite records of committed batches from git history'))
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/reindex.js')).reindexCommand(opts), opts.json));
   common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
   return program;

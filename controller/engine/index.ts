@@ -13,6 +13,7 @@ import { validateBatch } from '../validate/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
 import { recoverPending, type RecoveryReport } from './recover.js';
+import { reindex, type ReindexReport } from './reindex.js';
 import { retryBatch } from './retry-batch.js';
 import { rollbackBatch, type RollbackOptions, type RollbackResult } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
@@ -23,6 +24,7 @@ export { createEventBus, type EventBus, type EventListener } from './event-bus.j
 export type { EngineDeps } from './engine-deps.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { RecoveryReport } from './recover.js';
+export type { ReindexReport } from './reindex.js';
 export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 
@@ -44,6 +46,8 @@ export interface Engine {
   rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
   /** re-run the operations of a batch that did not land */
   retry(batchId: string, options?: { requestedBy?: string }): Promise<BatchResult>;
+  /** rebuild the rows of committed batches from git history into this database */
+  reindex(): Promise<ReindexReport>;
   /** write the default control file; refuses to overwrite unless `force` */
   init(opts?: { force?: boolean }): Promise<{ file: string; created: boolean }>;
   on(listener: EventListener): () => void;
@@ -80,6 +84,14 @@ export function createEngine(deps: EngineDeps): Engine {
     list: (opts) => store.batches.list(opts),
     rollback: (batchId, options) => rollbackBatch(deps, batchId, options),
     retry: (batchId, options) => retryBatch(deps, batchId, options),
+    async reindex() {
+      const release = await acquireRepoLock({ stateDir: deps.stateDir });
+      try {
+        return await reindex(deps);
+      } finally {
+        await release();
+      }
+    },
     async recover() {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {

@@ -1,4 +1,5 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
+import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
 import { commitTree, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
@@ -11,7 +12,7 @@ export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-export type { CommitInfo, CommitInput, IndexEntry, PathChange, PathState, TreeChange };
+export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -38,6 +39,9 @@ export interface Git {
   commitChanges(commit: string): Promise<PathChange[]>;
   commitsWithTrailer(args: { key: string; value: string; ref?: string }): Promise<string[]>;
   mergeFile(files: { ours: string; base: string; theirs: string }): Promise<Buffer | null>;
+  batchCommits(): Promise<HistoryCommit[]>;
+  refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
+  changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
 }
 
 /**
@@ -72,5 +76,8 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     commitChanges: (commit) => commitChanges(runner, commit),
     commitsWithTrailer: (args) => commitsWithTrailer(runner, args),
     mergeFile: (files) => mergeFile(runner, files),
+    batchCommits: () => batchCommits(runner),
+    refsUnder: (prefixes) => refsUnder(runner, prefixes),
+    changesOf: (commits) => changesOf(runner, commits),
   };
 }

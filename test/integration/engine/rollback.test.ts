@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { batch, engineFor, useEngineRepos } from '../../helpers/engine.js';
@@ -175,6 +178,35 @@ describe('batch signatures', () => {
       await expect(wrongKey.rollback(signedId)).rejects.toMatchObject({ code: 'BATCH_NOT_VERIFIED' });
     } finally {
       wrongKey.close();
+    }
+  });
+});
+
+describe('reindex', () => {
+  it('rebuilds committed batches and rollbacks from git into an empty database', async () => {
+    const { repo, engine } = await setup(FILES);
+    const a = await engine.run(OPS);
+    const b = await engine.run(batch({ ecosystem: 'pypi', requested_by: 'bot', operations: [{ type: 'write', target: 'x/y.txt', content: 'y' }] }));
+    const failed = await engine.run(batch({ operations: [{ type: 'replace', target: 'other.txt', find: 'absent', replace: '' }] }));
+    const rb = await engine.rollback(a.batch_id);
+    engine.close();
+    const fresh = await engineFor(repo);
+    const dbFile = join(repo.dir, '.git', 'batchctl', 'state.db');
+    fresh.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+    const rebuilt = await engineFor(repo);
+    try {
+      const report = await rebuilt.reindex();
+      expect(report).toMatchObject({ batches_found: 3, inserted: 3, already_present: 0 });
+      expect(report.note).toContain('never committed');
+      expect(rebuilt.status(a.batch_id).batch).toMatchObject({ status: 'rolled_back', commit_sha: a.commit, tag: `batch/${a.batch_id}`, source: 'reindex' });
+      expect(rebuilt.status(b.batch_id).batch).toMatchObject({ status: 'completed', ecosystem: 'pypi', requested_by: 'bot', total_count: 1 });
+      expect(rebuilt.status(b.batch_id).items).toMatchObject([{ target_path: 'x/y.txt', status: 'succeeded' }]);
+      expect(rebuilt.status(rb.rollback_batch_id ?? '').batch.status).toBe('completed');
+      expect(() => rebuilt.status(failed.batch_id)).toThrow(expect.objectContaining({ code: 'BATCH_NOT_FOUND' }));
+      expect((await rebuilt.reindex()).inserted).toBe(0);
+    } finally {
+      rebuilt.close();
     }
   });
 });

@@ -1,0 +1,23 @@
+// batchctl reindex — rebuild SQLite's records of committed batches from git history.
+import { openEngine } from '../../app/index.js';
+import { EXIT } from '../../errors/index.js';
+import { globalOptionsSchema } from '../global-options.js';
+import { printJsonLine } from '../output/ndjson.js';
+
+export async function reindexCommand(raw: unknown): Promise<number> {
+  const options = globalOptionsSchema.parse(raw);
+  const engine = await openEngine({ ...options, repairStore: true });
+  try {
+    const report = await engine.reindex();
+    if (options.json) printJsonLine(report);
+    else {
+      process.stdout.write(
+        `scanned ${report.commits_scanned} commits: ${report.batches_found} batches, ${report.inserted} rebuilt, ${report.already_present} already recorded\n` +
+          `note: ${report.note}\n`,
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    engine.close();
+  }
+}
