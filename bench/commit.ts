@@ -1,0 +1,167 @@
+// Commit benchmark: batchctl vs plain git (`write files; git add -A; git commit`) doing the same change.
+/*
+ * Usage:
+ *   npm run bench              full sizes, the issue's targets (about 5 minutes on 2 idle cores)
+ *   npm run bench -- --quick   smoke run: 1,000 ops into 1,000 files / 50 ops into 10,000 files /
+ *                              10,000-op NDJSON batch (the targets are printed but mean little)
+ *   npm run bench -- --keep    leave the temporary repositories in place for inspection
+ *   npm run bench -- --only S  run only the scenarios whose name contains S
+ *
+ * Method: each scenario seeds one repository (git fast-import, packed), then `cp -a` makes an
+ * identical copy per contender and per repeat (index refreshed, untimed); the 100k-file scenario
+ * reuses one copy per contender, reset to the seed between repeats. Every repeat writes new names and
+ * bytes. Baseline and batchctl alternate run by run; each figure is the MEDIAN of the repeats (the
+ * 100k-op scenario runs twice: its median is the mean). The baseline writes with fs.writeFileSync
+ * from this process, then runs `git add -A` and `git commit -q`, all timed together. batchctl is
+ * `node bin/batchctl.js run <file> --repo <dir> --json` in a child process, timed from spawn to exit,
+ * and must exit 0, move HEAD and leave a Batch-Id trailer. Both trees are compared: the two
+ * contenders must produce the same tree.
+ * The RSS scenario runs the CLI inside a wrapper that records process.resourceUsage().maxRSS at exit.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { changeSet, copyRepo, git, runBaseline, runBatchctl, seedRepo, writeBatchFile } from './fixtures.js';
+
+interface Scenario {
+  name: string;
+  repoFiles: number;
+  ops: number;
+  /** bytes per written file */
+  size: number;
+  repeats: number;
+  /**
+   * One copy per contender, put back to the seed commit (`reset --hard`, untimed) between repeats,
+   * instead of a fresh copy per repeat: a 100k-file copy costs ~7 s to make and as much to delete.
+   */
+  reuse: boolean;
+  ratioTarget: number | null;
+  /** peak RSS of the batchctl process, decimal MB */
+  rssTargetMB: number | null;
+}
+
+const quick = process.argv.includes('--quick');
+const keep = process.argv.includes('--keep');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
+
+const SCENARIOS: Scenario[] = quick
+  ? [
+    { name: 'write-1k-into-1k', repoFiles: 1_000, ops: 1_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null },
+    { name: 'write-50-into-10k', repoFiles: 10_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null },
+    { name: 'ndjson-10k-ops', repoFiles: 100, ops: 10_000, size: 100, repeats: 2, reuse: false, ratioTarget: null, rssTargetMB: 300 },
+  ]
+  : [
+    { name: 'write-10k-into-10k', repoFiles: 10_000, ops: 10_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null },
+    { name: 'write-50-into-100k', repoFiles: 100_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null },
+    { name: 'ndjson-100k-ops', repoFiles: 100, ops: 100_000, size: 100, repeats: 2, reuse: false, ratioTarget: null, rssTargetMB: 300 },
+  ];
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const fmt = (s: number): string => s.toFixed(2);
+const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+interface Outcome { line: string; pass: boolean | null }
+
+function runScenario(root: string, sc: Scenario): Outcome[] {
+  const dir = join(root, sc.name);
+  const seed = join(dir, 'seed');
+  const t0 = Date.now();
+  seedRepo(seed, sc.repoFiles);
+  const seedCommit = git(seed, ['rev-parse', 'HEAD']);
+  const copies = sc.reuse ? 1 : sc.repeats;
+  for (let k = 0; k < copies; k++) {
+    copyRepo(seed, join(dir, `baseline-${k}`));
+    copyRepo(seed, join(dir, `batchctl-${k}`));
+  }
+  console.error(`[${sc.name}] fixtures ready in ${fmt((Date.now() - t0) / 1000)} s; load ${(loadavg()[0] ?? 0).toFixed(2)}; measuring`);
+
+  const base: number[] = [];
+  const ours: number[] = [];
+  const rss: number[] = [];
+  for (let k = 0; k < sc.repeats; k++) {
+    const changes = changeSet(sc.repoFiles, sc.ops, sc.size, k);
+    const batchFile = join(dir, `batch-${k}.ndjson`);
+    writeBatchFile(batchFile, changes);
+    const baseDir = join(dir, `baseline-${sc.reuse ? 0 : k}`);
+    const ourDir = join(dir, `batchctl-${sc.reuse ? 0 : k}`);
+    if (sc.reuse && k > 0) for (const d of [baseDir, ourDir]) git(d, ['reset', '-q', '--hard', seedCommit]);
+    const measureOurs = (): void => {
+      const r = runBatchctl(ourDir, batchFile, join(dir, `out-${k}.ndjson`), sc.rssTargetMB ? join(dir, `rss-${k}`) : undefined);
+      ours.push(r.seconds);
+      if (r.maxRssKiB !== null) rss.push(r.maxRssKiB);
+      const last = readFileSync(join(dir, `out-${k}.ndjson`), 'utf8').trimEnd().split('\n').pop() ?? '{}';
+      const status = (JSON.parse(last) as { status?: string }).status;
+      if (status !== 'completed') throw new Error(`[${sc.name}] batchctl finished with status ${status}`);
+    };
+    const measureBase = (): void => {
+      base.push(runBaseline(baseDir, changes));
+    };
+    // Alternate the order so slow drift (page cache, writeback) does not favour one side.
+    if (k % 2 === 0) {
+      measureBase();
+      measureOurs();
+    } else {
+      measureOurs();
+      measureBase();
+    }
+    const sameTree = git(baseDir, ['rev-parse', 'HEAD^{tree}']) === git(ourDir, ['rev-parse', 'HEAD^{tree}']);
+    if (!sameTree) throw new Error(`[${sc.name}] batchctl and baseline produced different trees (run ${k})`);
+    console.error(`[${sc.name}] run ${k + 1}/${sc.repeats}: batchctl ${fmt(ours[k] as number)} s, baseline ${fmt(base[k] as number)} s, same tree`);
+  }
+
+  const b = median(ours);
+  const g = median(base);
+  const ratio = b / g;
+  const outcomes: Outcome[] = [];
+  const what = `${sc.ops.toLocaleString('en-US')} write ops of ${sc.size} B into ${sc.repoFiles.toLocaleString('en-US')} files`;
+  const target = sc.ratioTarget === null ? '(no target)' : `(target ≤ ${sc.ratioTarget.toFixed(1)}×)`;
+  const pass = sc.ratioTarget === null ? null : ratio <= sc.ratioTarget;
+  outcomes.push({
+    line: `${sc.name}: batchctl ${fmt(b)} s, baseline ${fmt(g)} s, ratio ${ratio.toFixed(2)}× ${target} ${pass === null ? 'INFO' : verdict(pass)}  [${what}; median of ${sc.repeats}${sc.repeats === 2 ? ' = mean' : ''}]`,
+    pass,
+  });
+  if (sc.rssTargetMB !== null) {
+    const mb = (Math.max(...rss) * 1024) / 1e6; // maxRSS is KiB; targets are decimal MB
+    const ok = mb <= sc.rssTargetMB;
+    outcomes.push({ line: `${sc.name}: peak RSS ${mb.toFixed(0)} MB (target ≤ ${sc.rssTargetMB} MB) ${verdict(ok)}  [batchctl process, max of ${rss.length}]`, pass: ok });
+  }
+  return outcomes;
+}
+
+function main(): void {
+  const root = mkdtempSync(join(tmpdir(), 'batchctl-bench-'));
+  const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`batchctl commit bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${gitVersion}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+  console.log(`figures are medians of the repeats; temp dir ${root}`);
+  // Timings on a shared 2-core machine are only meaningful when nothing else runs.
+  const load = loadavg()[0] ?? 0;
+  if (load > 0.5) console.log(`warning: 1-minute load average is ${load.toFixed(2)} before the bench; figures will be noisy`);
+  const started = Date.now();
+  const outcomes: Outcome[] = [];
+  try {
+    for (const sc of SCENARIOS.filter((x) => only === undefined || x.name.includes(only))) {
+      for (const outcome of runScenario(root, sc)) {
+        console.log(outcome.line);
+        outcomes.push(outcome);
+      }
+    }
+    const judged = outcomes.filter((o) => o.pass !== null);
+    const met = judged.filter((o) => o.pass).length;
+    console.log(`summary: ${met}/${judged.length} targets met; measured in ${fmt((Date.now() - started) / 1000)} s${met < judged.length ? ' (MISS is reported, not fatal)' : ''}`);
+  } finally {
+    // Deleting ~1M small files takes a minute or more on this kind of disk; say so instead of hanging.
+    const t = Date.now();
+    if (keep) console.error(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+    if (!keep) console.error(`removed ${root} in ${fmt((Date.now() - t) / 1000)} s`);
+  }
+}
+
+main();

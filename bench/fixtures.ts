@@ -1,0 +1,174 @@
+// Bench fixtures: seeded repositories, batch files, and the two timed contenders (plain git, batchctl).
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Project root: this file runs as dist/bench/fixtures.js. */
+export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = join(PROJECT, 'bin', 'batchctl.js');
+const MAIN_URL = pathToFileURL(join(PROJECT, 'dist', 'controller', 'cli', 'main.js')).href;
+
+// Both contenders get the same hardening batchctl applies to itself, so neither runs hooks or a
+// detached `gc --auto` that would steal CPU from the next measurement.
+const GIT_FLAGS = [
+  '-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false',
+  '-c', 'commit.gpgSign=false', '-c', 'core.fsmonitor=false',
+];
+
+function gitEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // A caller's GIT_DIR or GIT_INDEX_FILE would point the baseline at the wrong repository.
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
+  return {
+    ...env, GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@localhost',
+    GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@localhost',
+  };
+}
+
+export function git(cwd: string, args: readonly string[]): string {
+  const r = spawnSync('git', [...GIT_FLAGS, ...args], { cwd, env: gitEnv(), encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')} (in ${cwd}) exited ${r.status}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export function sh(cmd: string, args: readonly string[], cwd?: string): void {
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+}
+
+/** Deterministic, distinct bytes per file (distinct blobs, as in a real change), exactly `size` long. */
+function content(tag: string, i: number, size: number): string {
+  const head = `${tag} ${i}\n`;
+  return head + 'x'.repeat(Math.max(0, size - head.length - 1)) + '\n';
+}
+
+const dirName = (d: number): string => `src/d${String(d).padStart(4, '0')}`;
+
+export interface Change { path: string; content: string }
+
+/**
+ * `ops` new files spread over the repository's directories (100 files each), so both contenders
+ * rewrite many trees, as a real batch across a code base would; extra directories when ops outnumber
+ * them. `round` makes names and bytes distinct per repeat, so no repeat finds its blobs already stored.
+ */
+export function changeSet(repoFiles: number, ops: number, size: number, round: number): Change[] {
+  const dirs = Math.max(Math.ceil(repoFiles / 100), Math.ceil(ops / 100), 1);
+  const stride = Math.max(1, Math.floor(dirs / ops));
+  return Array.from({ length: ops }, (_, i) => ({
+    path: `${dirName((i * stride) % dirs)}/new-${round}-${i}.txt`,
+    content: content(`new-${round}`, i, size),
+  }));
+}
+
+/** NDJSON batch: header line, then one write operation per line (the streamed input format). */
+export function writeBatchFile(file: string, changes: readonly Change[]): void {
+  const lines = [JSON.stringify({ title: 'bench', ecosystem: 'npm', requested_by: 'bench' })];
+  for (const c of changes) lines.push(JSON.stringify({ type: 'write', target: c.path, content: c.content }));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/**
+ * A committed repository of `files` files (1 KiB each) under batchctl control. `git fast-import`
+ * writes the objects straight into a pack (big repositories live in packs) and `reset --hard`
+ * checks them out: no loose objects to prune, so the fixture deletes nothing. Mass deletions are
+ * kept out of the bench because they slow later file creation on some file systems.
+ */
+export function seedRepo(dir: string, files: number): void {
+  mkdirSync(dir, { recursive: true });
+  git(dir, ['init', '-q', '-b', 'main']);
+  sh(process.execPath, [CLI, 'init', '--repo', dir]);
+  const controlFile = join(dir, 'batch-control.json');
+  const control = JSON.parse(readFileSync(controlFile, 'utf8'));
+  control.policy.limits.max_operations_per_batch = 200_000;
+  // Not enforced today; raised so a future budget check does not turn the bench into a refusal test.
+  control.policy.budget.limits.operations = 10_000_000;
+  const entries: Change[] = [{ path: 'batch-control.json', content: `${JSON.stringify(control, null, 2)}\n` }];
+  for (let i = 0; i < files; i++) {
+    entries.push({ path: `${dirName(Math.floor(i / 100))}/f-${i}.txt`, content: content('seed', i, 1024) });
+  }
+  const stream = join(dir, '..', 'seed.fast-import');
+  const fd = openSync(stream, 'w');
+  writeSync(fd, 'commit refs/heads/main\nauthor bench <bench@localhost> 1700000000 +0000\n'
+    + 'committer bench <bench@localhost> 1700000000 +0000\ndata 4\nseed\n');
+  for (const e of entries) writeSync(fd, `M 100644 inline ${e.path}\ndata ${Buffer.byteLength(e.content)}\n${e.content}\n`);
+  closeSync(fd);
+  const input = openSync(stream, 'r');
+  const r = spawnSync('git', [...GIT_FLAGS, 'fast-import', '--quiet'], { cwd: dir, env: gitEnv(), stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+  closeSync(input);
+  if (r.status !== 0) throw new Error(`git fast-import (in ${dir}) exited ${r.status}: ${r.stderr}`);
+  git(dir, ['reset', '-q', '--hard', 'main']);
+}
+
+/** An identical working copy whose index stat data matches its own files (as in a real clone). */
+export function copyRepo(seed: string, dest: string): void {
+  sh('cp', ['-a', seed, dest]);
+  // cp changes inode numbers and ctimes: without a refresh, the first `git add -A` would re-read
+  // every file to prove it unchanged, charging the baseline for our fixture copy.
+  git(dest, ['update-index', '-q', '--refresh']);
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Plain git: write the files from this process, `git add -A`, `git commit` — timed together. */
+export function runBaseline(dir: string, changes: readonly Change[]): number {
+  gc?.();
+  sh('sync', []);
+  const before = git(dir, ['rev-parse', 'HEAD']);
+  const start = performance.now();
+  const made = new Set<string>();
+  for (const c of changes) {
+    const parent = dirname(join(dir, c.path));
+    if (!made.has(parent)) {
+      mkdirSync(parent, { recursive: true });
+      made.add(parent);
+    }
+    writeFileSync(join(dir, c.path), c.content);
+  }
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'baseline']);
+  const seconds = (performance.now() - start) / 1000;
+  if (git(dir, ['rev-parse', 'HEAD']) === before) throw new Error(`baseline in ${dir}: HEAD did not move`);
+  return seconds;
+}
+
+export interface BatchctlRun { seconds: number; maxRssKiB: number | null }
+
+/**
+ * batchctl as a user runs it: a child process, timed from spawn to exit. With `rssFile`, the child
+ * is a wrapper that runs the same CLI entry point in-process and records its own peak RSS at exit.
+ */
+export function runBatchctl(dir: string, batchFile: string, outFile: string, rssFile?: string): BatchctlRun {
+  const before = git(dir, ['rev-parse', 'HEAD']);
+  const runArgs = ['run', batchFile, '--repo', dir, '--json'];
+  const wrapper = [
+    "import { writeFileSync } from 'node:fs';",
+    "process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));",
+    `const m = await import(${JSON.stringify(MAIN_URL)});`,
+    "await m.main([process.argv[0], 'batchctl', ...process.argv.slice(1)]);",
+  ].join('\n');
+  const argv = rssFile ? ['--input-type=module', '-e', wrapper, ...runArgs] : [CLI, ...runArgs];
+  const out = openSync(outFile, 'w');
+  const err = openSync(`${outFile}.stderr`, 'w');
+  sh('sync', []);
+  const start = performance.now();
+  const r = spawnSync(process.execPath, argv, {
+    stdio: ['ignore', out, err],
+    env: { ...process.env, ...(rssFile ? { BENCH_RSS_FILE: rssFile } : {}) },
+  });
+  const seconds = (performance.now() - start) / 1000;
+  closeSync(out);
+  closeSync(err);
+  if (r.status !== 0) {
+    throw new Error(`batchctl in ${dir} exited ${r.status}: ${readFileSync(`${outFile}.stderr`, 'utf8').slice(0, 2000)}`);
+  }
+  const after = git(dir, ['rev-parse', 'HEAD']);
+  if (after === before) throw new Error(`batchctl in ${dir}: HEAD did not move`);
+  if (git(dir, ['log', '-1', '--format=%(trailers:key=Batch-Id,valueonly)']) === '') {
+    throw new Error(`batchctl in ${dir}: commit ${after} has no Batch-Id trailer`);
+  }
+  const maxRssKiB = rssFile ? Number(readFileSync(rssFile, 'utf8')) : null;
+  return { seconds, maxRssKiB };
+}
