@@ -63,7 +63,9 @@ export async function pathStates(git: GitRunner, paths: readonly string[]): Prom
 /** Of these paths, the ones .gitignore rules would ignore (tracked files never count as ignored). */
 export async function ignoredPaths(git: GitRunner, paths: readonly string[]): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
-  const { stdout } = await git.exec(['check-ignore', '-z', '--stdin'], {
+  // --no-index: callers pass untracked paths only, and without it git matches every path against
+  // the whole index (10,000 paths × 10,000 entries took 0.75 s in bench/).
+  const { stdout } = await git.exec(['check-ignore', '-z', '--no-index', '--stdin'], {
     input: paths.join('\0') + '\0',
     okExitCodes: [1],
     // check-ignore rejects literal pathspecs; its stdin holds paths that validation already cleared
