@@ -25,6 +25,8 @@ export interface BatchResult {
   /** true when an earlier batch with the same idempotency_key was returned instead of running */
   idempotent_replay?: boolean;
   duration_ms: number;
+  /** a dry run (status planned): the validation with its step-by-step plan */
+  validation?: ValidationResult;
 }
 
 export interface PlannedStep {

@@ -41,8 +41,8 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
       ...(options.planHash ? { planHash: options.planHash } : {}),
     });
     bar?.stop();
-    if (dryRun && result.status === 'planned' && !options.json) {
-      process.stdout.write(`${renderValidation(await engine.validate(batch))}\n`);
+    if (result.validation && !options.json) {
+      process.stdout.write(`${renderValidation(result.validation)}\n`);
     } else if (options.json) {
       printJsonLine(result);
     } else {

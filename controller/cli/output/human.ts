@@ -15,7 +15,11 @@ export function renderValidation(result: ValidationResult): string {
     `estimated time: ${result.estimated_time_seconds}s, content: ${result.total_size_bytes} bytes`,
     `plan hash: ${result.plan_hash}`,
   ];
-  if (result.plan) lines.push('plan:', ...result.plan.map((step) => `  [${step.index}] ${step.action}`));
+  const SHOWN = 200; // a 100k-step plan belongs in --json, not on a terminal
+  if (result.plan) {
+    lines.push('plan:', ...result.plan.slice(0, SHOWN).map((step) => `  [${step.index}] ${step.action}`));
+    if (result.plan.length > SHOWN) lines.push(`  … and ${result.plan.length - SHOWN} more steps (--json lists them all)`);
+  }
   return lines.join('\n');
 }
 

@@ -15,7 +15,7 @@ import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
-import { transition, type RunContext, type RunOptions } from './run-context.js';
+import type { RunContext, RunOptions } from './run-context.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
 
@@ -55,6 +55,7 @@ export function toResult(ctx: RunContext): BatchResult {
     backup_id: ctx.backupRef,
     errors: ctx.errors,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
+    ...(ctx.status === BATCH_STATUS.planned && ctx.validation ? { validation: ctx.validation } : {}),
     duration_ms: Math.round(performance.now() - ctx.startedMono),
   };
 }
@@ -142,4 +143,3 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
   return toResult(ctx);
 }
 
-export { transition };
