@@ -1,7 +1,7 @@
 // Crash testing (SPEC §8): run `batchctl run` as its own process group, SIGKILL the whole group at
 // seeded random moments, recover, and check the invariants. BATCHCTL_CRASH_POINTS and
 // BATCHCTL_CRASH_SEED widen the sweep (`npm run test:crash -- --points 500`).
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,16 +48,50 @@ afterAll(() => {
 
 const git = (dir: string, ...args: string[]): string => execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
 
-function crashAt(dir: string, delayMs: number): Promise<void> {
+function spawnRun(dir: string): ChildProcess {
+  // Its own process group, so one kill reaches the git children too; --json gives the timeline.
+  return spawn(process.execPath, [CLI, 'run', batchFile, '--repo', dir, '--json'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+/** Calls `onLine(n)` as the child prints its n-th NDJSON line (stdout to a pipe is synchronous on Linux). */
+function countLines(child: ChildProcess, onLine: (n: number) => void): void {
+  let lines = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 0x0a) onLine(++lines);
+  });
+}
+
+/** A clean run, recording when each event line appeared: the clock kill points are set against. */
+function timeline(dir: string): Promise<{ lines: number[]; exitMs: number; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'run', batchFile, '--repo', dir], { detached: true, stdio: 'ignore' });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-(child.pid ?? 0), 'SIGKILL'); // the whole group: git children included
-      } catch {
-        // already finished
-      }
-    }, delayMs);
+    const started = performance.now();
+    const lines: number[] = [];
+    const child = spawnRun(dir);
+    countLines(child, () => lines.push(performance.now() - started));
+    child.on('exit', (code) => resolve({ lines, exitMs: performance.now() - started, code }));
+  });
+}
+
+/**
+ * SIGKILL the group `delayMs` after the child printed `anchor` lines (0: after the spawn). Anchoring
+ * on the run's own events, not on wall-clock time alone, keeps the kill points spread over the run
+ * however slow a loaded CI machine makes it.
+ */
+function crashAt(dir: string, anchor: number, delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawnRun(dir);
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      timer = setTimeout(() => {
+        try {
+          process.kill(-(child.pid ?? 0), 'SIGKILL');
+        } catch {
+          // already finished
+        }
+      }, delayMs);
+    };
+    if (anchor === 0) arm();
+    else countLines(child, (n) => n === anchor && arm());
     child.on('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -68,15 +102,15 @@ function crashAt(dir: string, delayMs: number): Promise<void> {
 describe('crash recovery under SIGKILL', () => {
   const preTree = git(template.dir, 'rev-parse', 'HEAD^{tree}');
   let postTree = '';
-  let runMs = 500;
+  let clean = { lines: [] as number[], exitMs: 500 };
 
   it('completes the batch when nothing interferes (the post-batch tree)', async () => {
     const dir = join(work, 'clean');
     cpSync(template.dir, dir, { recursive: true });
-    const started = performance.now();
-    const out = await runCli(['run', batchFile, '--repo', dir], { cwd: dir });
-    runMs = performance.now() - started;
-    expect(out.code).toBe(0);
+    const run = await timeline(dir);
+    expect(run.code).toBe(0);
+    expect(run.lines.length).toBeGreaterThan(300); // started, one progress line per step, complete, result
+    clean = run;
     postTree = git(dir, 'rev-parse', 'HEAD^{tree}');
     expect(postTree).not.toBe(preTree);
   });
@@ -87,10 +121,14 @@ describe('crash recovery under SIGKILL', () => {
     for (let point = 0; point < POINTS; point++) {
       const dir = join(work, `p${point}`);
       cpSync(template.dir, dir, { recursive: true });
-      const delay = Math.floor(random() * runMs * 1.1);
-      await crashAt(dir, delay);
+      // Stratified over 110 % of the clean run: the first points land in start-up, the last after
+      // the exit (the batch completes), the rest anywhere in between.
+      const at = ((point + random()) / POINTS) * clean.exitMs * 1.1;
+      const anchor = clean.lines.filter((ms) => ms <= at).length;
+      const delay = Math.round(at - (anchor === 0 ? 0 : clean.lines[anchor - 1] ?? 0));
+      await crashAt(dir, anchor, delay);
       const recovered = await runCli(['recover', '--json'], { cwd: dir });
-      const where = `point ${point} (seed ${SEED}, kill after ${delay} ms): ${recovered.stderr}`;
+      const where = `point ${point} (seed ${SEED}, kill ${delay} ms after line ${anchor}): ${recovered.stderr}`;
       expect(recovered.code, where).toBe(0);
       expect(git(dir, 'status', '--porcelain', '--untracked-files=all'), where).toBe('');
       execFileSync('git', ['fsck', '--strict', '--no-progress'], { cwd: dir, env: GIT_ENV, stdio: 'ignore' });
