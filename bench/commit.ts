@@ -18,12 +18,12 @@
  * contenders must produce the same tree.
  * The RSS scenario runs the CLI inside a wrapper that records process.resourceUsage().maxRSS at exit.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { changeSet, copyRepo, git, runBaseline, runBatchctl, seedRepo, writeBatchFile } from './fixtures.js';
+import { type BenchOptions, fmt, median, type Outcome, verdict } from './report.js';
 
 interface Scenario {
   name: string;
@@ -42,12 +42,7 @@ interface Scenario {
   rssTargetMB: number | null;
 }
 
-const quick = process.argv.includes('--quick');
-const keep = process.argv.includes('--keep');
-const onlyAt = process.argv.indexOf('--only');
-const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
-
-const SCENARIOS: Scenario[] = quick
+const scenarios = (quick: boolean): Scenario[] => (quick
   ? [
     { name: 'write-1k-into-1k', repoFiles: 1_000, ops: 1_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null },
     { name: 'write-50-into-10k', repoFiles: 10_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null },
@@ -57,17 +52,7 @@ const SCENARIOS: Scenario[] = quick
     { name: 'write-10k-into-10k', repoFiles: 10_000, ops: 10_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null },
     { name: 'write-50-into-100k', repoFiles: 100_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null },
     { name: 'ndjson-100k-ops', repoFiles: 100, ops: 100_000, size: 100, repeats: 2, reuse: false, ratioTarget: null, rssTargetMB: 300 },
-  ];
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const fmt = (s: number): string => s.toFixed(2);
-const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
-
-interface Outcome { line: string; pass: boolean | null }
+  ]);
 
 function runScenario(root: string, sc: Scenario): Outcome[] {
   const dir = join(root, sc.name);
@@ -135,33 +120,7 @@ function runScenario(root: string, sc: Scenario): Outcome[] {
   return outcomes;
 }
 
-function main(): void {
-  const root = mkdtempSync(join(tmpdir(), 'batchctl-bench-'));
-  const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`batchctl commit bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${gitVersion}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
-  console.log(`figures are medians of the repeats; temp dir ${root}`);
-  // Timings on a shared 2-core machine are only meaningful when nothing else runs.
-  const load = loadavg()[0] ?? 0;
-  if (load > 0.5) console.log(`warning: 1-minute load average is ${load.toFixed(2)} before the bench; figures will be noisy`);
-  const started = Date.now();
-  const outcomes: Outcome[] = [];
-  try {
-    for (const sc of SCENARIOS.filter((x) => only === undefined || x.name.includes(only))) {
-      for (const outcome of runScenario(root, sc)) {
-        console.log(outcome.line);
-        outcomes.push(outcome);
-      }
-    }
-    const judged = outcomes.filter((o) => o.pass !== null);
-    const met = judged.filter((o) => o.pass).length;
-    console.log(`summary: ${met}/${judged.length} targets met; measured in ${fmt((Date.now() - started) / 1000)} s${met < judged.length ? ' (MISS is reported, not fatal)' : ''}`);
-  } finally {
-    // Deleting ~1M small files takes a minute or more on this kind of disk; say so instead of hanging.
-    const t = Date.now();
-    if (keep) console.error(`kept ${root}`);
-    else rmSync(root, { recursive: true, force: true });
-    if (!keep) console.error(`removed ${root} in ${fmt((Date.now() - t) / 1000)} s`);
-  }
+/** The commit scenarios whose name contains `only` (all without it). */
+export function commitBench({ quick, root }: BenchOptions, only?: string): Outcome[] {
+  return scenarios(quick).filter((sc) => only === undefined || sc.name.includes(only)).flatMap((sc) => runScenario(root, sc));
 }
-
-main();

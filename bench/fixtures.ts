@@ -172,3 +172,25 @@ export function runBatchctl(dir: string, batchFile: string, outFile: string, rss
   const maxRssKiB = rssFile ? Number(readFileSync(rssFile, 'utf8')) : null;
   return { seconds, maxRssKiB };
 }
+
+/** Any batchctl command as a child process, timed from spawn to exit; its stdout is returned. */
+export function timeBatchctl(args: readonly string[]): { seconds: number; stdout: string } {
+  sh('sync', []);
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`batchctl ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  return { seconds, stdout: r.stdout };
+}
+
+/** Plain git, timed from spawn to exit. */
+export function timeGit(cwd: string, args: readonly string[]): { seconds: number; stdout: string } {
+  const start = performance.now();
+  const stdout = git(cwd, args);
+  return { seconds: (performance.now() - start) / 1000, stdout };
+}
+
+/** `ops` writes that rewrite the seed's existing files (seedRepo's names), with new bytes. */
+export function rewriteSet(ops: number, size: number): Change[] {
+  return Array.from({ length: ops }, (_, i) => ({ path: `${dirName(Math.floor(i / 100))}/f-${i}.txt`, content: content('rewritten', i, size) }));
+}

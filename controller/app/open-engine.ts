@@ -36,8 +36,20 @@ function openOrRepairStore(file: string, repair: boolean, logger: Logger): Store
   return openStore({ file });
 }
 
+/**
+ * A write over the file-size limit (`ulimit -f`) raises SIGXFSZ. Node ignores it so the write fails
+ * with EFBIG, but proper-lockfile's signal-exit hooks it and re-raises it when it is the only
+ * listener, which kills the process mid-batch. With a listener of our own, the write fails its
+ * operation instead, and the batch decides as for any failure.
+ */
+const ignoreSignal = (): void => undefined;
+function keepFileSizeErrorsAsErrors(): void {
+  if (!process.listeners('SIGXFSZ').includes(ignoreSignal)) process.on('SIGXFSZ', ignoreSignal);
+}
+
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
 export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false }: OpenEngineOptions = {}): Promise<Engine> {
+  keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
     dir: resolve(repo),

@@ -11,9 +11,10 @@ export async function restorePaths({ git, paths }: { git: Git; paths: readonly J
     if (before) {
       const bytes = blobs.get(before.oid);
       if (!bytes) throw new Error(`blob ${before.oid} for ${path} is missing from the object store`);
-      await atomicWrite(git.root, path, bytes, before.mode);
+      // In place: a failure leaves the journal in place, and the next command restores again.
+      atomicWrite(git.root, path, bytes, before.mode, { inPlace: true });
     } else {
-      await removeFile(git.root, path);
+      removeFile(git.root, path);
     }
     restored++;
   }

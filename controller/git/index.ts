@@ -6,7 +6,9 @@ import { commitTree, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { locateRepository } from './repository.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-import { ignoredPaths, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState } from './worktree-state.js';
+import {
+  ignoredPaths, indexEntryCount, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState,
+} from './worktree-state.js';
 
 export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
@@ -26,7 +28,8 @@ export interface Git {
   indexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   treeEntries(commit: string, paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   trackedUnder(prefixes: readonly string[]): Promise<string[]>;
-  pathStates(paths: readonly string[]): Promise<Map<string, PathState>>;
+  /** `isTracked`: the caller's index lookup, so many tracked paths can share one whole-index pass */
+  pathStates(paths: readonly string[], isTracked?: (path: string) => boolean): Promise<Map<string, PathState>>;
   ignored(paths: readonly string[]): Promise<Set<string>>;
   hashFiles(paths: readonly string[]): Promise<string[]>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
@@ -61,10 +64,10 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     readCommit: (oid) => readCommit({ ...where, oid }),
     readRef: (ref) => readRef({ ...where, ref }),
     resolveCommit: (ref) => resolveCommit(runner, ref),
-    indexEntries: (paths) => listIndexEntries(runner, paths),
+    indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
-    pathStates: (paths) => pathStates(runner, paths),
+    pathStates: (paths, isTracked) => pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
     readBlobs: (oids) => readBlobs(runner, oids),

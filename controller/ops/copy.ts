@@ -1,5 +1,5 @@
 // copy: the source's bytes and mode at a new path (a symlink stays a symlink).
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { PlanStep } from '../validate/index.js';
@@ -8,10 +8,10 @@ import { OpFailure, type Effect, type OpContext } from './op-context.js';
 
 export async function applyCopy(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
   const source = step.source ?? '';
-  const mode = await diskMode(ctx.root, source);
+  const mode = diskMode(ctx.root, source);
   if (mode === null) throw new OpFailure('SOURCE_MISSING', `${source} is gone`);
-  const bytes = mode === '120000' ? await readLinkBytes(ctx.root, source) : await readFile(join(ctx.root, source));
-  await atomicWrite(ctx.root, step.target, bytes, mode);
+  const bytes = mode === '120000' ? readLinkBytes(ctx.root, source) : readFileSync(join(ctx.root, source));
+  atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target) });
   const known = ctx.stateOf(source);
   return [{ path: step.target, state: { exists: true, oid: known.oid, mode } }];
 }

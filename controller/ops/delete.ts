@@ -4,6 +4,6 @@ import { removeFile } from './file-system.js';
 import type { Effect, OpContext } from './op-context.js';
 
 export async function applyDelete(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
-  await removeFile(ctx.root, step.target);
+  removeFile(ctx.root, step.target);
   return [{ path: step.target, state: { exists: false, oid: null, mode: null } }];
 }

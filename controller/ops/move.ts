@@ -6,7 +6,7 @@ import type { Effect, OpContext } from './op-context.js';
 export async function applyMove(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
   const source = step.source ?? '';
   const known = ctx.stateOf(source);
-  await atomicMove(ctx.root, source, step.target);
+  atomicMove(ctx.root, source, step.target);
   return [
     { path: step.target, state: { exists: true, oid: known.oid, mode: known.mode } },
     { path: source, state: { exists: false, oid: null, mode: null } },

@@ -10,6 +10,8 @@ export interface RuntimeState {
 export interface OpContext {
   root: string;
   stateOf(path: string): RuntimeState;
+  /** whether an earlier step of this run changed the path (then it may not be rewritten in place) */
+  changedInRun(path: string): boolean;
 }
 
 export interface Effect {

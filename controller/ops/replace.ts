@@ -1,6 +1,6 @@
 // replace: a text edit in place. An explicit path without a match fails; a file matched by a glob
 // without a match is left alone (the glob said "wherever it occurs").
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { compilePattern, type PlanStep } from '../validate/index.js';
@@ -10,13 +10,13 @@ import { OpFailure, type Effect, type OpContext } from './op-context.js';
 export async function applyReplace(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
   const compiled = compilePattern(step.find ?? '', step.regex);
   if (!compiled.ok) throw new OpFailure('REGEX_INVALID', compiled.message);
-  const text = await readFile(join(ctx.root, step.target), 'utf8');
+  const text = readFileSync(join(ctx.root, step.target), 'utf8');
   if (!compiled.pattern.test(text)) {
     if (step.fromGlob) return [];
     throw new OpFailure('REPLACE_NO_MATCH', `"${step.find}" does not occur in ${step.target}`);
   }
   const edited = compiled.pattern.replaceAll(text, step.replaceWith ?? '');
-  const mode = (await diskMode(ctx.root, step.target)) ?? '100644';
-  await atomicWrite(ctx.root, step.target, Buffer.from(edited, 'utf8'), mode);
+  const mode = (diskMode(ctx.root, step.target)) ?? '100644';
+  atomicWrite(ctx.root, step.target, Buffer.from(edited, 'utf8'), mode, { inPlace: !ctx.changedInRun(step.target) });
   return [{ path: step.target, state: { exists: true, oid: null, mode } }];
 }

@@ -5,6 +5,6 @@ import type { Effect, OpContext } from './op-context.js';
 
 export async function applyWrite(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
   const mode = step.mode ?? ctx.stateOf(step.target).mode ?? '100644';
-  await atomicWrite(ctx.root, step.target, step.content ?? Buffer.alloc(0), mode === '120000' ? '100644' : mode);
+  atomicWrite(ctx.root, step.target, step.content ?? Buffer.alloc(0), mode === '120000' ? '100644' : mode, { inPlace: !ctx.changedInRun(step.target) });
   return [{ path: step.target, state: { exists: true, oid: null, mode: mode === '120000' ? '100644' : mode } }];
 }

@@ -38,6 +38,9 @@ function failureOf(error: unknown): { code: string; message: string } {
   return { code: errno.code ?? 'APPLY_FAILED', message: errno.message ?? String(error) };
 }
 
+/** How long the apply loop may hold the event loop before it lets signals and timers in. */
+const SLICE_MS = 20;
+
 export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepDone }: ApplyArgs): Promise<ApplyOutcome> {
   const { steps } = plan;
   const runtime = new Map<string, RuntimeState>();
@@ -46,10 +49,14 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepD
   const dependents: number[][] = steps.map(() => []);
   for (const step of steps) for (const dep of step.after) dependents[dep]?.push(step.id);
   const ready: number[] = steps.filter((s) => s.after.length === 0).map((s) => s.id);
-  const ctx = { root, stateOf: (path: string) => runtime.get(path) ?? beforeState(plan.touched.get(path)) };
+  const ctx = { root, stateOf: (path: string) => runtime.get(path) ?? beforeState(plan.touched.get(path)), changedInRun: (path: string) => runtime.has(path) };
   let running = 0;
   let finished = 0;
   let readyAt = 0;
+  // File calls are synchronous (ops/file-system.ts), so a run of small steps never returns to the
+  // event loop by itself: yield every slice, or a SIGINT or a stop would wait for the whole batch.
+  let sliceStart = performance.now();
+  let yielding = false;
 
   return new Promise((resolve) => {
     const finish = (id: number, result: StepResult): void => {
@@ -62,6 +69,17 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepD
     };
 
     const pump = (): void => {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        if (!yielding) {
+          yielding = true;
+          setImmediate(() => {
+            yielding = false;
+            sliceStart = performance.now();
+            pump();
+          });
+        }
+        return;
+      }
       while (running < concurrency && readyAt < ready.length) {
         const id = ready[readyAt++] as number;
         const step = steps[id] as PlanStep;

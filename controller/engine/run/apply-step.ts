@@ -12,6 +12,8 @@ export const applyStep: RunStep = async (ctx) => {
   let completed = 0;
   let failed = 0;
   const started = performance.now();
+  // Reading the RSS is a /proc read; once per 100 ms is plenty for a progress display.
+  let rss = { bytes: process.memoryUsage.rss(), at: started };
   const outcome = await applyPlan({
     plan,
     root: ctx.deps.git.root,
@@ -20,7 +22,9 @@ export const applyStep: RunStep = async (ctx) => {
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;
-      const seconds = (performance.now() - started) / 1000;
+      const now = performance.now();
+      if (now - rss.at > 100) rss = { bytes: process.memoryUsage.rss(), at: now };
+      const seconds = (now - started) / 1000;
       const rate = seconds > 0 ? (completed + failed) / seconds : 0;
       const progress: ProgressData = {
         completed,
@@ -29,7 +33,7 @@ export const applyStep: RunStep = async (ctx) => {
         current: { index: step.index, type: step.type, path: step.target },
         ops_per_second: Math.round(rate),
         eta_seconds: rate > 0 ? Math.round((total - completed - failed) / rate) : null,
-        rss_bytes: process.memoryUsage.rss(),
+        rss_bytes: rss.bytes,
       };
       ctx.deps.bus.emit(EVENT.batchProgress, ctx.batchId, { ...progress });
     },

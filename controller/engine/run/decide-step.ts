@@ -27,9 +27,23 @@ function verdict(ctx: RunContext): { status: 'failed' | 'cancelled'; code: strin
   return null;
 }
 
+/**
+ * A step that failed midway (a rewrite in place hit ENOSPC) may have left its path half-written.
+ * Put such paths back unless a successful step owns them; the commit takes only successful effects.
+ */
+async function repairFailedPaths(ctx: RunContext): Promise<void> {
+  const failed = new Set((ctx.plan?.steps ?? []).filter((_, id) => ctx.results[id]?.status === ITEM_STATUS.failed).map((step) => step.target));
+  if (failed.size === 0) return;
+  const paths = (ctx.journal?.touched ?? []).filter((p) => failed.has(p.path) && !ctx.runtime.has(p.path));
+  await restorePaths({ git: ctx.deps.git, paths });
+}
+
 export const decideStep: RunStep = async (ctx) => {
   const outcome = verdict(ctx);
-  if (!outcome) return 'continue';
+  if (!outcome) {
+    await repairFailedPaths(ctx);
+    return 'continue';
+  }
   const touched = ctx.journal?.touched ?? [];
   const changed = touched.filter((p) => ctx.runtime.has(p.path));
   await restorePaths({ git: ctx.deps.git, paths: changed });

@@ -128,7 +128,11 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
     }
     for (const step of STEPS) {
       if (step === applyStep) deps.bus.emit(EVENT.batchStarted, ctx.batchId, { title: batch.title, ecosystem: batch.ecosystem, total: ctx.plan?.steps.length ?? 0 });
-      if ((await step(ctx)) === 'stop') break;
+      const began = performance.now();
+      const next = await step(ctx);
+      // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
+      deps.logger.debug({ batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began) }, 'step done');
+      if (next === 'stop') break;
     }
   } catch (error) {
     failure = toBatchctlError(error);

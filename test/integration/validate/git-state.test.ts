@@ -182,3 +182,35 @@ describe('untracked and ignored files', () => {
     expect(repo.read('tmp/mine.log')).toBe('untracked\n');
   });
 });
+
+describe('large batches in large indexes (one whole-index pass instead of per-path pathspecs)', () => {
+  // 3,300 paths × 3,300 index entries is past the point where git/worktree-state.ts stops passing
+  // pathspecs; the answers must be the same as path by path.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 3_300; i++) files[`pkg/${Math.floor(i / 100)}/f-${i}.txt`] = `v${i}\n`;
+  const rewriteAll = (extra: Array<Record<string, unknown>> = []) => batch({
+    operations: [...Object.keys(files).map((target) => ({ type: 'write', target, content: 'new\n' })), ...extra] as never,
+  });
+
+  it('finds unstaged, staged and untracked work among thousands of clean tracked paths', async () => {
+    const env = await setup(files);
+    env.repo.write('pkg/7/f-712.txt', 'unstaged work\n');
+    env.repo.write('pkg/20/f-2001.txt', 'staged work\n');
+    env.repo.git('add', 'pkg/20/f-2001.txt');
+    env.repo.write('pkg/new/untracked.txt', 'mine\n');
+    await expectRefused(env, rewriteAll([{ type: 'write', target: 'pkg/new/untracked.txt', content: 'x' }]), [
+      { code: 'PATH_DIRTY', index: 712, path: 'pkg/7/f-712.txt' },
+      { code: 'PATH_DIRTY', index: 2001, path: 'pkg/20/f-2001.txt' },
+      { code: 'UNTRACKED_OVERWRITE', index: 3300, path: 'pkg/new/untracked.txt' },
+    ]);
+    expect(env.repo.read('pkg/7/f-712.txt')).toBe('unstaged work\n');
+  }, 60_000);
+
+  it('passes and commits them all when the work tree is clean', async () => {
+    const { repo, engine } = await setup(files);
+    const result = await engine.run(rewriteAll());
+    expect(result.status).toBe('completed');
+    expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n')).toHaveLength(3_300);
+    expect(repo.git('status', '--porcelain')).toBe('');
+  }, 60_000);
+});

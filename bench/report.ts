@@ -1,0 +1,31 @@
+// Shared bench reporting: medians, formatting, and one verdict line per measured figure.
+
+export interface Outcome {
+  line: string;
+  /** null: a figure without a target (INFO) */
+  pass: boolean | null;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  /** the temporary directory this run may fill */
+  root: string;
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+export const fmt = (seconds: number): string => seconds.toFixed(2);
+export const fmtMs = (seconds: number): string => `${(seconds * 1000).toFixed(seconds < 0.01 ? 2 : 1)} ms`;
+export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
+
+/** "ratio 0.83× (target ≤ 1.2×) PASS" — `atMost`: the ratio must not exceed the target. */
+export function ratioLine(name: string, ours: string, base: string, ratio: number, target: { atMost: number } | { atLeast: number } | null, what: string): Outcome {
+  if (target === null) return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (no target) INFO  [${what}]`, pass: null };
+  const pass = 'atMost' in target ? ratio <= target.atMost : ratio >= target.atLeast;
+  const wanted = 'atMost' in target ? `≤ ${target.atMost.toFixed(1)}×` : `≥ ${target.atLeast.toFixed(0)}×`;
+  return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (target ${wanted}) ${verdict(pass)}  [${what}]`, pass };
+}

@@ -1,0 +1,76 @@
+// Existing files are rewritten in place (bench/rollback.ts: renames are slow on some disks), so
+// these check what in-place writing must never do: leave a half-written file, or write through a
+// hard link into another file, or keep a stale mode.
+import { spawn } from 'node:child_process';
+import { linkSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { CLI, jsonLines, runCli, type CliResult } from '../helpers/run-cli.js';
+
+const repos: TestRepo[] = [];
+afterEach(() => {
+  for (const r of repos.splice(0)) removeRepo(r);
+});
+function repo(files: Record<string, string>): TestRepo {
+  const r = gitRepo(files);
+  r.commitAll('seed');
+  repos.push(r);
+  return r;
+}
+
+/** The CLI under a file-size limit (`ulimit -f`, in KiB): a bigger write fails with EFBIG midway. */
+function runWithFileSizeLimit(kib: number, args: readonly string[], cwd: string, input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe('writes to existing files', () => {
+  it('leaves nothing half-written when a rewrite hits the file-size limit midway', async () => {
+    const original = 'original content\n'.repeat(100);
+    const files: Record<string, string> = { 'big.txt': original };
+    for (let i = 0; i < 9; i++) files[`small/${i}.txt`] = `old ${i}\n`;
+    const r = repo(files);
+    const before = r.snapshot();
+    const operations = [
+      ...Array.from({ length: 9 }, (_, i) => ({ type: 'write', target: `small/${i}.txt`, content: `new ${i}\n` })),
+      { type: 'write', target: 'big.txt', content: 'x'.repeat(3 * 1024 * 1024) }, // over the 2 MiB limit: EFBIG after truncating
+    ];
+    const out = await runWithFileSizeLimit(2048, ['run', '-', '--json'], r.dir, JSON.stringify({ title: 'torn', operations }));
+    // The process survives SIGXFSZ and fails cleanly: the failed write's operation (kept for
+    // `retry`) is itself too big for the limit, so recording fails and the whole batch is undone.
+    expect(out.stderr).not.toContain('File size limit');
+    expect(out.code, out.stderr).toBe(1);
+    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ error: { code: 'STORE_FAILED' } });
+    expect(r.read('big.txt')).toBe(original);
+    expect(r.snapshot()).toBe(before);
+  });
+
+  it('does not write through a hard link into the other name', async () => {
+    const r = repo({ 'a.txt': 'shared\n' });
+    linkSync(join(r.dir, 'a.txt'), join(r.dir, '..', `${r.dir.split('/').pop()}-outside.txt`));
+    const outside = join(r.dir, '..', `${r.dir.split('/').pop()}-outside.txt`);
+    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'a.txt', content: 'changed\n' }] }) });
+    expect(out.code, out.stderr).toBe(0);
+    expect(r.read('a.txt')).toBe('changed\n');
+    expect(readFileSync(outside, 'utf8')).toBe('shared\n');
+  });
+
+  it('sets the mode git records, whatever the file had', async () => {
+    const r = repo({ 'run.sh': 'echo old\n' });
+    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'run.sh', content: 'echo new\n', mode: '100755' }] }) });
+    expect(out.code, out.stderr).toBe(0);
+    expect(statSync(join(r.dir, 'run.sh')).mode & 0o777).toBe(0o755);
+    expect(r.git('ls-files', '-s', 'run.sh')).toMatch(/^100755 /);
+  });
+});
