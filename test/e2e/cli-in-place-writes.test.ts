@@ -58,8 +58,8 @@ describe('writes to existing files', () => {
 
   it('does not write through a hard link into the other name', async () => {
     const r = repo({ 'a.txt': 'shared\n' });
-    linkSync(join(r.dir, 'a.txt'), join(r.dir, '..', `${r.dir.split('/').pop()}-outside.txt`));
-    const outside = join(r.dir, '..', `${r.dir.split('/').pop()}-outside.txt`);
+    const outside = join(r.dir, '.git', 'other-name.txt'); // a second name, outside the work tree
+    linkSync(join(r.dir, 'a.txt'), outside);
     const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'a.txt', content: 'changed\n' }] }) });
     expect(out.code, out.stderr).toBe(0);
     expect(r.read('a.txt')).toBe('changed\n');

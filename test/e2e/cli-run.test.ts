@@ -45,7 +45,7 @@ describe('batchctl run', () => {
 
   it('reads NDJSON batches: a header line, then one operation per line', async () => {
     const r = repo();
-    const file = join(r.dir, '..', `${Date.now()}-batch.ndjson`);
+    const file = join(r.dir, '.git', 'batch.ndjson'); // inside .git: removed with the repository
     const ops = Array.from({ length: 50 }, (_, i) => JSON.stringify({ type: 'write', target: `gen/${i}.toml`, content: `n = ${i}\n` }));
     writeFileSync(file, [JSON.stringify({ title: 'gen', ecosystem: 'pypi' }), ...ops].join('\n'));
     const out = await runCli(['run', file], { cwd: r.dir });
@@ -119,7 +119,7 @@ describe('batchctl run', () => {
 
   it('writes a GitHub Actions job summary and ::error annotations', async () => {
     const r = repo({ 'a.txt': 'x' });
-    const summary = join(r.dir, '..', `${Date.now()}-summary.md`);
+    const summary = join(r.dir, '.git', 'summary.md');
     writeFileSync(summary, '');
     const out = await runCli(['run', '-'], {
       cwd: r.dir,
@@ -132,7 +132,7 @@ describe('batchctl run', () => {
 
   it('shows a progress bar on a terminal', async () => {
     const r = repo();
-    const file = join(r.dir, '..', `${Date.now()}-tty.json`);
+    const file = join(r.dir, '.git', 'tty.json');
     writeFileSync(file, BATCH);
     // script(1) gives the CLI a real pseudo-terminal.
     const screen = execFileSync('script', ['-qec', `${process.execPath} ${CLI} run ${file} --repo ${r.dir}`, '/dev/null'], { encoding: 'utf8' });
