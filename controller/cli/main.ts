@@ -15,7 +15,8 @@ function asUsageError(error: ZodError): BatchctlError {
   const first = error.issues[0];
   return new BatchctlError({
     code: 'USAGE',
-    message: `option ${first?.path.join('.') ?? ''}: ${first?.message ?? 'invalid'}`,
+    // zod names the camelCase key commander made; users typed the --kebab-case flag
+    message: `option --${String(first?.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${first?.message ?? 'invalid'}`,
     hint: 'see `batchctl <command> --help`',
   });
 }
@@ -57,6 +58,17 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/retry.js')).retryCommand(id, opts), opts.json));
   common(program.command('reindex').description('rebuild the SQLite records of committed batches from git history'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/reindex.js')).reindexCommand(opts), opts.json));
+  common(program.command('stop').description('emergency stop: refuse new batches and halt running ones (commits batch-control.json)'))
+    .requiredOption('--reason <text>', 'why (shown to everyone whose batch is refused)')
+    .option('--ecosystem <name>', 'stop only this ecosystem')
+    .option('--incident-url <url>', 'link to the incident')
+    .option('--expected-resume <time>', 'ISO-8601 time you expect to resume')
+    .option('--by <name>', 'who is stopping (default: $GITHUB_ACTOR or your login name)')
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/stop-resume.js')).stopCommand(opts), opts.json));
+  common(program.command('resume').description('lift the emergency stop, or one ecosystem\'s (commits batch-control.json)'))
+    .option('--ecosystem <name>', 'resume only this ecosystem')
+    .option('--by <name>', 'who is resuming (default: $GITHUB_ACTOR or your login name)')
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/stop-resume.js')).resumeCommand(opts), opts.json));
   common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
   return program;

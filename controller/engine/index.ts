@@ -4,12 +4,13 @@ import { join } from 'node:path';
 
 import { defaultControlFile, loadControlFile, renderControlFile } from '../control/index.js';
 import {
-  CONTROL_FILE_NAME, isBatchId, type Batch, type BatchResult, type ValidationResult,
+  CONTROL_FILE_NAME, isBatchId, type Batch, type BatchEvent, type BatchResult, type ValidationResult,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
+import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
 import { recoverPending, type RecoveryReport } from './recover.js';
@@ -27,6 +28,15 @@ export type { RecoveryReport } from './recover.js';
 export type { ReindexReport } from './reindex.js';
 export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
+export type { ControlChangeResult } from './control/stop-resume.js';
+
+export interface StopOptions {
+  reason: string;
+  ecosystem?: string;
+  incidentUrl?: string;
+  expectedResume?: string;
+  by: string;
+}
 
 export interface BatchDetails {
   batch: BatchRow;
@@ -50,6 +60,12 @@ export interface Engine {
   reindex(): Promise<ReindexReport>;
   /** write the default control file; refuses to overwrite unless `force` */
   init(opts?: { force?: boolean }): Promise<{ file: string; created: boolean }>;
+  /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
+  stop(options: StopOptions): Promise<ControlChangeResult>;
+  /** lift the global stop, or one ecosystem's */
+  resume(options: { ecosystem?: string; by: string }): Promise<ControlChangeResult>;
+  /** the audit log: stored events after `afterSeq`, oldest first */
+  events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
   on(listener: EventListener): () => void;
   close(): void;
 }
@@ -110,6 +126,9 @@ export function createEngine(deps: EngineDeps): Engine {
       await writeFile(file, renderControlFile(defaultControlFile()));
       return { file, created: true };
     },
+    stop: (options) => stopBatches(deps, options),
+    resume: (options) => resumeBatches(deps, options),
+    events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
     close: () => store.close(),
   };

@@ -36,6 +36,12 @@ export const ERROR_CODES = {
   EMERGENCY_STOP: { kind: 'refused', exit: EXIT.refused, http: 503 },
   /** the batch's ecosystem is in disabled_ecosystems */
   ECOSYSTEM_DISABLED: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /** the ecosystem's circuit breaker is open (or half-open with its probes in flight) */
+  BREAKER_OPEN: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /** the weekly budget is paused, or sampling left this batch out */
+  BUDGET_EXHAUSTED: { kind: 'refused', exit: EXIT.refused, http: 429 },
+  /** a stop, resume or other control edit would make the control file invalid: nothing was written */
+  CONTROL_EDIT_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** --repo is not a git work tree */
   NOT_A_REPOSITORY: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** no batch with that id */

@@ -1,4 +1,6 @@
-// Step 5, apply: run the plan, one progress event per finished step (SPEC §9).
+// Step 5, apply: run the plan, one progress event per finished step (SPEC §9), and the control
+// file's stop checked before every step (SPEC §4 step 5).
+import { watchForStop } from '../../control/index.js';
 import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
 import { applyPlan } from './apply-plan.js';
 import type { RunStep } from './step.js';
@@ -14,11 +16,17 @@ export const applyStep: RunStep = async (ctx) => {
   const started = performance.now();
   // Reading the RSS is a /proc read; once per 100 ms is plenty for a progress display.
   let rss = { bytes: process.memoryUsage.rss(), at: started };
+  // A rollback is the incident tool: a stop must not halt it (it bypasses admission for that reason).
+  const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, ctx.batch.ecosystem);
   const outcome = await applyPlan({
     plan,
     root: ctx.deps.git.root,
     concurrency,
     signal: ctx.options.signal ?? new AbortController().signal,
+    shouldStop: () => {
+      ctx.stoppedBy ??= stopCheck?.() ?? null;
+      return ctx.stoppedBy;
+    },
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;

@@ -12,6 +12,9 @@ function verdict(ctx: RunContext): { status: 'failed' | 'cancelled'; code: strin
   if (ctx.options.signal?.aborted) {
     return { status: 'cancelled', code: 'CANCELLED', message: 'the batch was cancelled; its changes were rolled back' };
   }
+  if (ctx.stoppedBy !== null) {
+    return { status: 'cancelled', code: 'EMERGENCY_STOP', message: `stopped by batch-control.json while running (${ctx.stoppedBy}); its changes were rolled back` };
+  }
   if (failed === 0) return null;
   if (ctx.batch.options.atomic) {
     return { status: 'failed', code: 'ATOMIC_FAILURE', message: `${failed} of ${total} operations failed in an atomic batch; rolled back` };

@@ -113,7 +113,7 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
   const ctx: RunContext = {
     deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
     status: BATCH_STATUS.queued, reason: null, control: null, validation: null, plan: null, journal: null,
-    results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], replay: false, recorded: false,
+    results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], stoppedBy: null, replay: false, recorded: false,
   };
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
   let failure: BatchctlError | null = null;

@@ -45,6 +45,8 @@ export interface RunContext {
   tag: string | null;
   backupRef: string | null;
   errors: OperationError[];
+  /** why the control file stopped this batch while it ran (emergency stop, ecosystem stop) */
+  stoppedBy: string | null;
   /** set when the batch already ran under this idempotency key */
   replay: boolean;
   /** the batch row exists in the store */

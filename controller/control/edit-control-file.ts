@@ -1,0 +1,71 @@
+// Rewriting batch-control.json (SPEC §5): edit the parsed JSON itself, so every field batchctl does
+// not know survives (and keeps its place); check the result against the schema before anything is
+// written; replace the file atomically and durably (temp, fsync, rename, fsync of the directory).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { CONTROL_FILE_NAME, type ControlFile } from '../domain/index.js';
+import { BatchctlError } from '../errors/index.js';
+import { writeFileDurably } from '../journal/index.js';
+import { defaultControlFile, renderControlFile } from './default-control-file.js';
+import { parseControlFile } from './load-control-file.js';
+
+/** The file's JSON object, as written: unknown fields included. */
+export type RawControl = Record<string, unknown>;
+
+export interface ControlEdit {
+  before: ControlFile;
+  after: ControlFile;
+  /** false when the edit left the file as it was (nothing written) */
+  changed: boolean;
+}
+
+async function readRaw(file: string): Promise<{ raw: RawControl; text: string | null }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    // A stop must work even when the file is gone: start from the default and write it back.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { raw: JSON.parse(renderControlFile(defaultControlFile())) as RawControl, text: null };
+    throw error;
+  }
+  parseControlFile(text, file); // a broken file is the operator's to fix by hand: never overwrite it
+  return { raw: JSON.parse(text) as RawControl, text };
+}
+
+/** A nested object of the raw file, created when absent (edits write into it in place). */
+export function objectAt(raw: RawControl, ...keys: string[]): RawControl {
+  let node = raw;
+  for (const key of keys) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as RawControl;
+  }
+  return node;
+}
+
+/**
+ * Apply `edit` to the file's JSON and write it back if it changed.
+ * @example await editControlFile(root, (raw) => { raw.enabled = false; });
+ */
+export async function editControlFile(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
+  const file = join(root, CONTROL_FILE_NAME);
+  const { raw, text } = await readRaw(file);
+  const before = parseControlFile(JSON.stringify(raw), file);
+  edit(raw, before);
+  const rendered = `${JSON.stringify(raw, null, 2)}\n`;
+  let after: ControlFile;
+  try {
+    after = parseControlFile(rendered, file);
+  } catch (error) {
+    throw new BatchctlError({
+      code: 'CONTROL_EDIT_INVALID',
+      message: `the change would make ${file} invalid (${(error as Error).message}); nothing was written`,
+      hint: 'check the values given on the command line',
+      cause: error,
+    });
+  }
+  if (rendered === text) return { before, after, changed: false };
+  await writeFileDurably(file, rendered);
+  return { before, after, changed: true };
+}

@@ -1,0 +1,47 @@
+// `batchctl stop` and `resume` as edits of the control file's JSON (SPEC §5). The registry design
+// has one set of reason fields; they describe the latest stop and are cleared once nothing is stopped.
+import type { ControlFile } from '../domain/index.js';
+import type { RawControl } from './edit-control-file.js';
+
+export interface StopRequest {
+  reason: string;
+  /** only this ecosystem (disabled_ecosystems); absent: everything (enabled: false) */
+  ecosystem?: string;
+  incidentUrl?: string;
+  expectedResume?: string;
+  by: string;
+  now: Date;
+}
+
+export function applyStop(raw: RawControl, request: StopRequest): void {
+  if (request.ecosystem === undefined) {
+    raw.enabled = false;
+  } else {
+    const disabled = Array.isArray(raw.disabled_ecosystems) ? (raw.disabled_ecosystems as unknown[]) : [];
+    if (!disabled.includes(request.ecosystem)) disabled.push(request.ecosystem);
+    raw.disabled_ecosystems = disabled;
+  }
+  raw.reason = request.reason;
+  raw.disabled_by = request.by;
+  raw.disabled_at = request.now.toISOString();
+  raw.incident_url = request.incidentUrl ?? '';
+  raw.expected_resume = request.expectedResume ?? '';
+}
+
+/** `ecosystem` absent: lift the global stop (ecosystem pauses stay, they are separate decisions). */
+export function applyResume(raw: RawControl, { ecosystem }: { ecosystem?: string }): void {
+  if (ecosystem === undefined) raw.enabled = true;
+  else if (Array.isArray(raw.disabled_ecosystems)) raw.disabled_ecosystems = (raw.disabled_ecosystems as unknown[]).filter((e) => e !== ecosystem);
+  const stillStopped = raw.enabled === false || (Array.isArray(raw.disabled_ecosystems) && raw.disabled_ecosystems.length > 0);
+  if (!stillStopped) {
+    for (const key of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume']) raw[key] = '';
+  }
+}
+
+/** Why a batch of `ecosystem` may not run now under this control file, or null. */
+export function stopReason(control: ControlFile, ecosystem: string): string | null {
+  const why = control.reason ? `: ${control.reason}` : '';
+  if (!control.enabled) return `emergency stop${why}`;
+  if (control.disabled_ecosystems.includes(ecosystem)) return `ecosystem "${ecosystem}" stopped${why}`;
+  return null;
+}
