@@ -17,6 +17,8 @@ export interface OpenEngineOptions {
   env?: Environment;
   /** reindex: a damaged database is moved aside (kept, renamed) and a new one created */
   repairStore?: boolean;
+  /** the clock breakers, budget weeks and records use (tests drive time with it) */
+  now?: () => Date;
 }
 
 /** Open the store; with `repair`, a file that is not a healthy database is renamed, never deleted. */
@@ -48,7 +50,7 @@ function keepFileSizeErrorsAsErrors(): void {
 }
 
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
-export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false }: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date() }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
@@ -57,7 +59,6 @@ export async function openEngine({ repo = process.cwd(), db, env = readEnvironme
   });
   const stateDir = join(git.gitDir, 'batchctl');
   const store = openOrRepairStore(db ? resolve(db) : join(stateDir, 'state.db'), repairStore, logger);
-  const now = () => new Date();
   const bus = createEventBus({ store, now });
   return createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });
 }

@@ -18,6 +18,9 @@ export interface ControlEdit {
   after: ControlFile;
   /** false when the edit left the file as it was (nothing written) */
   changed: boolean;
+  /** the file's text as read (null: it did not exist) and as edited */
+  original: string | null;
+  text: string;
 }
 
 async function readRaw(file: string): Promise<{ raw: RawControl; text: string | null }> {
@@ -49,6 +52,13 @@ export function objectAt(raw: RawControl, ...keys: string[]): RawControl {
  * @example await editControlFile(root, (raw) => { raw.enabled = false; });
  */
 export async function editControlFile(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
+  const result = await computeControlEdit(root, edit);
+  if (result.changed) await writeFileDurably(join(root, CONTROL_FILE_NAME), result.text);
+  return result;
+}
+
+/** The edit, checked, without writing: for state that is committed before it reaches the work tree. */
+export async function computeControlEdit(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
   const file = join(root, CONTROL_FILE_NAME);
   const { raw, text } = await readRaw(file);
   const before = parseControlFile(JSON.stringify(raw), file);
@@ -65,7 +75,5 @@ export async function editControlFile(root: string, edit: (raw: RawControl, curr
       cause: error,
     });
   }
-  if (rendered === text) return { before, after, changed: false };
-  await writeFileDurably(file, rendered);
-  return { before, after, changed: true };
+  return { before, after, changed: rendered !== text, original: text, text: rendered };
 }

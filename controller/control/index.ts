@@ -1,8 +1,10 @@
 // control/: batch-control.json — load (fail closed), defaults, edits, preflight, the stop check.
 export { defaultControlFile, renderControlFile } from './default-control-file.js';
-export { editControlFile, objectAt, type ControlEdit, type RawControl } from './edit-control-file.js';
+export { computeControlEdit, editControlFile, objectAt, type ControlEdit, type RawControl } from './edit-control-file.js';
 export { loadControlFile, parseControlFile } from './load-control-file.js';
 export { preflight, type PreflightDecision } from './preflight.js';
 export { controlFileJsonSchema } from './json-schema.js';
 export { applyResume, applyStop, stopReason, type StopRequest } from './stop-resume.js';
 export { watchForStop } from './stop-watch.js';
+export { breakerGate, recordOutcome, type BreakerState, type BreakerTransition } from './breaker.js';
+export { budgetGate, charge, pressure, usage, weekStart, type Cost } from './budget.js';

@@ -1,11 +1,19 @@
-// Preflight (SPEC §4 step 2): may this batch run now? Pure: control file + batch in, decision out.
-// Breakers and budget join this list in the control-plane work; each check is one entry.
+// Preflight (SPEC §4 step 2): may this batch run now? Pure: control file, batch and clock in,
+// decision out. Each check is one entry: stop, ecosystem stop, breaker, budget.
 import { CONTROL_FILE_NAME, type ControlFile } from '../domain/index.js';
 import type { ErrorCode } from '../errors/index.js';
+import { breakerGate } from './breaker.js';
+import { budgetGate } from './budget.js';
 
 export type PreflightDecision = { admit: true } | { admit: false; code: ErrorCode; message: string; hint: string };
 
-type Check = (control: ControlFile, batch: { ecosystem: string }) => PreflightDecision | null;
+export interface PreflightBatch {
+  id: string;
+  ecosystem: string;
+  priority: number;
+}
+
+type Check = (control: ControlFile, batch: PreflightBatch, now: Date) => PreflightDecision | null;
 
 function stopDetails(control: ControlFile): string {
   const parts = [
@@ -37,11 +45,28 @@ const ecosystemDisabled: Check = (control, batch) =>
       }
     : null;
 
-const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled];
+const breakerOpen: Check = (control, batch, now) => {
+  const gate = breakerGate(control.circuit_breaker[batch.ecosystem], now);
+  return gate.admit
+    ? null
+    : {
+        admit: false,
+        code: 'BREAKER_OPEN',
+        message: `the circuit breaker of ecosystem "${batch.ecosystem}" is open: ${gate.message}`,
+        hint: 'it admits a probe batch once half-open; an operator may close it by committing "state": "closed"',
+      };
+};
 
-export function preflight(control: ControlFile, batch: { ecosystem: string }): PreflightDecision {
+const budget: Check = (control, batch, now) => {
+  const gate = budgetGate(control, batch, now);
+  return gate.admit ? null : { admit: false, code: 'BUDGET_EXHAUSTED', message: gate.message, hint: 'raise policy.budget.limits, wait for the reset, or give urgent batches priority 8 or more (sampling only)' };
+};
+
+const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled, breakerOpen, budget];
+
+export function preflight(control: ControlFile, batch: PreflightBatch, now: Date): PreflightDecision {
   for (const check of CHECKS) {
-    const decision = check(control, batch);
+    const decision = check(control, batch, now);
     if (decision) return decision;
   }
   return { admit: true };

@@ -25,6 +25,8 @@ export const journalRecordSchema = z.strictObject({
   started_at: z.string(),
   plan_hash: z.string(),
   touched: z.array(journalPathSchema),
+  /** the control-state commit under the batch commit: the work tree gets `after` once HEAD moved */
+  control: z.strictObject({ before: oid.nullable(), after: oid }).optional(),
 });
 
 export type JournalRecord = z.infer<typeof journalRecordSchema>;

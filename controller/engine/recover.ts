@@ -7,6 +7,7 @@ import { BatchctlError } from '../errors/index.js';
 import { clearJournal, planRecovery, readJournal, runStillAlive, sweepStaleGitLocks } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
+import { recoverControlState } from './control/control-state.js';
 import { restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
@@ -47,6 +48,7 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
     // The refs moved together (tag included); what may be missing is the index refresh and the record.
     const entries = await git.treeEntries(plan.commit, paths);
     await git.updateIndex(paths.map((path) => ({ path, entry: entries.get(path) ?? null })));
+    if (journal.control) await recoverControlState(deps, journal.control);
     store.batches.update(journal.batch_id, {
       status: BATCH_STATUS.completed, completed_at: now().toISOString(), commit_sha: plan.commit, tag: `${TAG_PREFIX}${journal.batch_id}`,
     });

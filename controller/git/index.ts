@@ -2,7 +2,7 @@
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
-import { commitTree, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
+import { commitTree, hashBlob, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { locateRepository } from './repository.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
@@ -32,6 +32,7 @@ export interface Git {
   pathStates(paths: readonly string[], isTracked?: (path: string) => boolean): Promise<Map<string, PathState>>;
   ignored(paths: readonly string[]): Promise<Set<string>>;
   hashFiles(paths: readonly string[]): Promise<string[]>;
+  hashBlob(content: string | Buffer): Promise<string>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
   writeTree(args: { parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
@@ -70,6 +71,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     pathStates: (paths, isTracked) => pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
+    hashBlob: (content) => hashBlob(runner, content),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeTree: (args) => writeTree({ git: runner, ...args }),
     commitTree: (input) => commitTree(runner, input),

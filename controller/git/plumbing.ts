@@ -23,6 +23,11 @@ export async function hashFiles(git: GitRunner, paths: readonly string[]): Promi
   return oids;
 }
 
+/** Store bytes as a blob (`hash-object -w --stdin`), for content that is not in the work tree yet. */
+export async function hashBlob(git: GitRunner, content: string | Buffer): Promise<string> {
+  return git.text(['hash-object', '-w', '--no-filters', '--stdin'], { input: content });
+}
+
 /** Read blobs by id in one process (`cat-file --batch`), for restoring paths to HEAD. */
 export async function readBlobs(git: GitRunner, oids: readonly string[]): Promise<Map<string, Buffer>> {
   const unique = [...new Set(oids)];

@@ -110,7 +110,10 @@ describe('batchctl run', () => {
       runCli(['run', '-'], { cwd: r.dir, input: batchOf('two') }),
     ]);
     expect([one.code, two.code]).toEqual([0, 0]);
-    expect(r.git('rev-list', '--count', 'HEAD').trim()).toBe('3');
+    // initial, then per batch its control-state commit and the batch commit
+    expect(r.git('rev-list', '--count', 'HEAD').trim()).toBe('5');
+    expect(r.git('log', '--format=%(trailers:key=Batch-Id,valueonly)').split('\n').filter(Boolean)).toHaveLength(2);
+    expect(JSON.parse(r.read('batch-control.json')).budget.operations_used).toBe(400);
     expect(r.git('rev-list', '--merges', '--count', 'HEAD').trim()).toBe('0');
     expect(r.git('ls-files').trim().split('\n')).toHaveLength(401);
     expect(r.git('tag', '--list', 'batch/*').trim().split('\n')).toHaveLength(2);

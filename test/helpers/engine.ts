@@ -6,8 +6,9 @@ import type { Engine } from '../../controller/engine/index.js';
 import { parseBatchValue, type Batch, type BatchInput } from '../../controller/domain/index.js';
 import { gitRepo, removeRepo, type TestRepo } from './git-repo.js';
 
-export async function engineFor(repo: TestRepo, env: Partial<Environment> = {}): Promise<Engine> {
+export async function engineFor(repo: TestRepo, env: Partial<Environment> = {}, now?: () => Date): Promise<Engine> {
   return openEngine({
+    ...(now ? { now } : {}),
     repo: repo.dir,
     env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost', ...env },
   });

@@ -73,6 +73,25 @@ export function gitRepo(files: Record<string, string> = {}, { control = true }: 
   return repo;
 }
 
+/**
+ * A failed batch still records its outcome (breaker, budget) in batch-control.json, as commits that
+ * touch that file alone (Control-Change trailers). Check that, then take those commits back, so the
+ * caller can assert that everything else is byte-for-byte as it was.
+ * @returns the Control-Change values of the commits taken back
+ */
+export function undoControlState(repo: TestRepo, headBefore: string): string[] {
+  const commits = repo.git('rev-list', `${headBefore}..HEAD`).trim().split('\n').filter(Boolean);
+  const kinds: string[] = [];
+  for (const commit of commits) {
+    const files = repo.git('show', '--name-only', '--format=', commit).trim();
+    if (files !== 'batch-control.json') throw new Error(`commit ${commit} changed ${files}, not only batch-control.json`);
+    kinds.push(repo.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly,separator=%x2C)', commit).trim());
+  }
+  repo.git('update-ref', 'HEAD', headBefore);
+  repo.git('checkout', headBefore, '--', 'batch-control.json');
+  return kinds;
+}
+
 export function removeRepo(repo: TestRepo): void {
   rmSync(repo.dir, { recursive: true, force: true });
 }

@@ -24,6 +24,8 @@ export interface CommitArgs {
   time: number;
   /** runs after the journal says "committing" and before HEAD moves: store the items then */
   beforeRefs: (commit: string) => void;
+  /** a control-state commit on the pre-batch HEAD to build on; the journal records its file blobs */
+  control?: { base: string; before: string | null; after: string };
 }
 
 export interface Committed {
@@ -47,19 +49,21 @@ async function treeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>)
 export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   const { git, stateDir, journal, runtime, batchId, time } = args;
   const head = journal.head;
+  const parent = args.control?.base ?? head;
   const changes = await treeChanges(git, runtime);
-  const tree = await git.writeTree({ parent: head, changes, tempIndex: join(stateDir, `index-${batchId}`) });
-  if (head !== null && (await git.readCommit(head)).tree === tree) return null;
+  const tree = await git.writeTree({ parent, changes, tempIndex: join(stateDir, `index-${batchId}`) });
+  if (parent !== null && (await git.readCommit(parent)).tree === tree) return null;
 
   const identity = git.identity;
-  const commit = await git.commitTree({ tree, parent: head, message: args.messageFor(tree, head), author: identity, committer: identity, time });
+  const commit = await git.commitTree({ tree, parent, message: args.messageFor(tree, parent), author: identity, committer: identity, time });
   const tag = `${TAG_PREFIX}${batchId}`;
   const tags: RefUpdate[] = [];
   for (const name of [tag, ...(args.extraTags ?? [])]) {
     const tagObject = await git.makeTag({ name, commit, message: args.tagMessage, tagger: identity, time });
     tags.push({ kind: 'create', ref: `refs/tags/${name}`, newOid: tagObject });
   }
-  await writeJournal(stateDir, { ...journal, state: 'committing', commit });
+  const control = args.control ? { control: { before: args.control.before, after: args.control.after } } : {};
+  await writeJournal(stateDir, { ...journal, state: 'committing', commit, ...control });
   args.beforeRefs(commit);
 
   const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;

@@ -4,6 +4,7 @@ import { BATCH_STATUS, ITEM_STATUS, TRAILER, type OperationType } from '../../do
 import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
+import { announceTransitions, controlCommit, landControlState, prepareControlState } from '../control/control-state.js';
 import { commitBatch } from './commit-batch.js';
 import { itemRows } from './item-rows.js';
 import { transition } from './run-context.js';
@@ -28,7 +29,12 @@ export const commitStep: RunStep = async (ctx) => {
     const signature = signingKey ? [[TRAILER.signature, signBatch({ key: signingKey, batchId: ctx.batchId, tree, parent })] as const] : [];
     return batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed, extra: [...extra, ...signature] });
   };
+  const time = Math.floor(now().getTime() / 1000);
+  // The budget charge and the breaker's success ride under the batch commit, in one ref update.
+  const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
+  const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
   const committed = await commitBatch({
+    ...(control ? { control } : {}),
     git,
     stateDir,
     journal,
@@ -38,7 +44,7 @@ export const commitStep: RunStep = async (ctx) => {
     extraTags: ctx.options.extraTags ?? [],
     tagMessage: `${ctx.batch.title}\n\nBatch-Id: ${ctx.batchId}`,
     backup: ctx.batch.options.createBackup,
-    time: Math.floor(now().getTime() / 1000),
+    time,
     beforeRefs(commit) {
       store.transaction(() => {
         store.items.upsertMany(itemRows(ctx));
@@ -47,6 +53,10 @@ export const commitStep: RunStep = async (ctx) => {
       });
     },
   });
+  if (committed && pending) {
+    await landControlState(ctx.deps, pending);
+    announceTransitions(ctx.deps, pending, ctx.batchId);
+  }
   if (committed) {
     ctx.commit = committed.commit;
     ctx.tag = committed.tag;

@@ -25,7 +25,7 @@ export const preflightStep: RunStep = async (ctx) => {
     ctx.control = { ...ctx.control, policy: { ...ctx.control.policy, limits } };
     return 'continue';
   }
-  const decision = preflight(ctx.control, ctx.batch);
+  const decision = preflight(ctx.control, { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority }, ctx.deps.now());
   if (!decision.admit) {
     transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: `${decision.message} (Hint: ${decision.hint})` });
     return 'stop';

@@ -3,10 +3,11 @@
 import {
   BATCH_STATUS, EVENT, ITEM_STATUS, newBatchId, TAG_PREFIX, type Batch, type BatchResult, type EventType,
 } from '../../domain/index.js';
-import { BatchctlError, toBatchctlError } from '../../errors/index.js';
+import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { commitFailureState } from '../control/control-state.js';
 import { recoverPending, undoAfterLostRace } from '../recover.js';
 import { applyStep } from './apply-step.js';
 import { commitStep } from './commit-step.js';
@@ -61,6 +62,17 @@ export function toResult(ctx: RunContext): BatchResult {
 }
 
 /** The tail that always runs: undo a half-applied tree, store the outcome, tell the listeners. */
+/**
+ * A batch that ran and failed (over the threshold, atomic, an error while applying) feeds the breaker.
+ * Refusals, validation failures, cancellations and lost races (transient) do not: none says the
+ * batches of this ecosystem are going wrong.
+ */
+function countsAsBreakerFailure(ctx: RunContext): boolean {
+  if (ctx.status !== BATCH_STATUS.failed || ctx.options.bypassAdmission || ctx.results.length === 0) return false;
+  const code = ctx.reason?.code ?? '';
+  return !(code in ERROR_CODES) || ERROR_CODES[code as ErrorCode].kind !== 'transient';
+}
+
 async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<void> {
   const { store, bus, now } = ctx.deps;
   let failure = error;
@@ -101,6 +113,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       reason_message: ctx.reason?.message ?? null,
     });
   });
+  if (countsAsBreakerFailure(ctx)) await commitFailureState(ctx.deps, ctx.batch, ctx.batchId);
   const type = FINAL_EVENT[ctx.status];
   if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Operation } from '../../../controller/domain/index.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
+import { undoControlState } from '../../helpers/git-repo.js';
 
 const setup = useEngineRepos();
 
@@ -20,12 +21,14 @@ describe('failures while applying', () => {
     const { repo, engine } = await setup(FILES);
     repo.write('r/1.txt', 'v1'); // unchanged content: still clean
     const before = repo.snapshot();
+    const head = repo.head();
     const result = await engine.run(batch({ operations: [...mixed(7, 3), { type: 'delete', target: 'keep.txt' }] }));
 
     expect(result.status).toBe('failed');
     expect(result.reason?.code).toBe('FAILURE_THRESHOLD');
     expect(result.commit).toBeNull();
     expect(result.errors.map((e) => e.code)).toEqual(['REPLACE_NO_MATCH', 'REPLACE_NO_MATCH', 'REPLACE_NO_MATCH']);
+    expect(undoControlState(repo, head)).toEqual(['budget']); // the failure is recorded for the breaker
     expect(repo.snapshot()).toBe(before);
     const details = engine.status(result.batch_id);
     expect(details.batch.status).toBe('failed');
@@ -48,16 +51,20 @@ describe('failures while applying', () => {
   it('honours a batch-level failure_threshold', async () => {
     const { repo, engine } = await setup(FILES);
     const before = repo.snapshot();
+    const head = repo.head();
     const result = await engine.run(batch({ operations: mixed(9, 1), options: { failure_threshold: 0.05 } }));
     expect(result.status).toBe('failed');
+    undoControlState(repo, head);
     expect(repo.snapshot()).toBe(before);
   });
 
   it('rolls back an atomic batch on its first failure', async () => {
     const { repo, engine } = await setup(FILES);
     const before = repo.snapshot();
+    const head = repo.head();
     const result = await engine.run(batch({ operations: mixed(20, 1), options: { atomic: true } }));
     expect(result).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' }, commit: null });
+    undoControlState(repo, head);
     expect(repo.snapshot()).toBe(before);
   });
 

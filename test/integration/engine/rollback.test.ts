@@ -24,7 +24,8 @@ describe('rollback', () => {
     const result = await engine.rollback(original.batch_id);
 
     expect(result).toMatchObject({ success: true, restored: ['f.txt', 'k.txt'], deleted: ['n.txt'], conflicts: [], tag: `rollback/${original.batch_id}` });
-    expect(repo.git('rev-parse', 'HEAD^{tree}').trim()).toBe(preBatchTree);
+    // every path as before the batch; batch-control.json keeps the budget the batch used
+    expect(repo.git('diff', '--name-only', preBatchTree, 'HEAD').trim()).toBe('batch-control.json');
     expect(repo.git('rev-list', '--count', `${original.commit}..HEAD`).trim()).toBe('1');
     const trailers = repo.git('log', '-1', '--format=%(trailers:only,unfold)');
     expect(trailers).toContain(`Reverts-Batch: ${original.batch_id}`);

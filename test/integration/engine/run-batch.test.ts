@@ -28,8 +28,12 @@ describe('running a batch', () => {
 
     expect(result).toMatchObject({ status: 'completed', failure_count: 0, rollback_available: true });
     expect(result.commit).toBe(repo.head());
-    expect(repo.git('rev-parse', `${result.commit}^`).trim()).toBe(before);
-    expect(repo.git('rev-list', '--count', `${before}..HEAD`).trim()).toBe('1');
+    // under the batch commit: the control-state commit (budget charged, breaker fed), on the old HEAD
+    const control = `${result.commit}^`;
+    expect(repo.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)', control).trim()).toBe('budget');
+    expect(repo.git('show', '--name-only', '--format=', control).trim()).toBe('batch-control.json');
+    expect(repo.git('rev-parse', `${control}^`).trim()).toBe(before);
+    expect(repo.git('rev-list', '--count', `${before}..HEAD`).trim()).toBe('2');
     const message = repo.git('log', '-1', '--format=%B');
     expect(message).toContain('Add 3 npm recipes');
     const trailers = repo.git('log', '-1', '--format=%(trailers:only,unfold)').trim().split('\n');
@@ -122,7 +126,7 @@ describe('running a batch', () => {
     repo.write('batch-control.json', '{"enabled": true}');
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'first.txt', content: '1' }] }));
     expect(result.status).toBe('completed');
-    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('1');
+    expect(repo.git('rev-list', '--count', 'HEAD').trim()).toBe('2'); // the control state, then the batch
     expect(result.backup_id).toBeNull();
   });
 

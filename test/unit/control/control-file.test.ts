@@ -24,7 +24,7 @@ describe('the control file', () => {
       budget: { week_start: '', sampling_active: false, macos_minutes_used: 0, linux_minutes_used: 0 },
     }), 'batch-control.json');
     expect(control.budget).toMatchObject({ macos_minutes_used: 0 });
-    expect(preflight(control, { ecosystem: 'npm' })).toEqual({ admit: true });
+    expect(preflight(control, { id: 'b-20261123-120000-aaaaaa', ecosystem: 'npm', priority: 0 }, new Date('2026-11-23T12:00:00Z'))).toEqual({ admit: true });
   });
 
   it.each([

@@ -1,0 +1,110 @@
+// After a batch ran (SPEC §4 step 9): charge the budget and feed the breaker, in batch-control.json.
+// The new file is committed before it reaches the work tree — under the batch commit when the batch
+// commits, on its own when it failed — so a crash never leaves a half-recorded state behind.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { charge, computeControlEdit, objectAt, recordOutcome, type BreakerTransition, type Cost } from '../../control/index.js';
+import { CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
+import { formatTrailers, type TreeChange } from '../../git/index.js';
+import { writeFileDurably } from '../../journal/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+
+export type Outcome = 'success' | 'failure';
+
+export interface PendingControl {
+  /** the file as read (null: absent) and its blob; the work tree is only rewritten if it still reads so */
+  original: string | null;
+  originalOid: string | null;
+  text: string;
+  oid: string;
+  change: TreeChange;
+  message: string;
+  transitions: Array<BreakerTransition & { ecosystem: string }>;
+}
+
+/** What a batch costs: its `cost`, or one `operations` unit per operation. */
+export function costOf(batch: Batch): Cost {
+  return batch.options.cost ?? { operations: batch.operations.length };
+}
+
+/** The control file after this batch's outcome, hashed into the object store; null if unusable. */
+export async function prepareControlState(
+  deps: EngineDeps, { batch, batchId, outcome }: { batch: Batch; batchId: string; outcome: Outcome },
+): Promise<PendingControl | null> {
+  const now = deps.now();
+  const transitions: PendingControl['transitions'] = [];
+  const edit = await computeControlEdit(deps.git.root, (raw, control) => {
+    charge(objectAt(raw, 'budget'), control, costOf(batch), now);
+    const breakers = objectAt(raw, 'circuit_breaker');
+    const next = recordOutcome(control.circuit_breaker[batch.ecosystem], control.policy.circuit_breaker, outcome, now);
+    breakers[batch.ecosystem] = { ...(breakers[batch.ecosystem] as object | undefined), ...next.breaker };
+    if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
+  });
+  if (!edit.changed) return null;
+  const oid = await deps.git.hashBlob(edit.text);
+  const originalOid = edit.original === null ? null : await deps.git.hashBlob(edit.original);
+  const kinds = transitions.length > 0 ? ['budget', 'breaker'] : ['budget'];
+  const subject = `batchctl: control state after ${batchId} (${outcome})`;
+  const body = transitions.map((t) => `Breaker ${t.ecosystem}: ${t.from} → ${t.to} (${t.why}).`);
+  const message = `${subject}\n\n${body.length > 0 ? `${body.join('\n')}\n\n` : ''}${formatTrailers(kinds.map((k) => [TRAILER.controlChange, k] as const))}\n`;
+  return { original: edit.original, originalOid, text: edit.text, oid, change: { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid } }, message, transitions };
+}
+
+/** The control-state commit on `parent` (its tree: parent's, with the new control file). */
+export async function controlCommit(deps: EngineDeps, pending: PendingControl, parent: string | null, time: number): Promise<string> {
+  const { git } = deps;
+  const tree = await git.writeTree({ parent, changes: [pending.change], tempIndex: join(deps.stateDir, `index-control-${process.pid}`) });
+  return git.commitTree({ tree, parent, message: pending.message, author: git.identity, committer: git.identity, time });
+}
+
+/**
+ * Once HEAD holds the new state: the work tree and index follow, unless someone edited the file
+ * meanwhile (then their edit stays, as an uncommitted change to review).
+ */
+export async function landControlState(deps: EngineDeps, pending: { original: string | null; text: string | Buffer; change: TreeChange }): Promise<void> {
+  const file = join(deps.git.root, CONTROL_FILE_NAME);
+  const current = await readFile(file, 'utf8').catch(() => null);
+  if (current === pending.original) {
+    await writeFileDurably(file, pending.text);
+    await deps.git.updateIndex([pending.change]);
+  } else {
+    deps.logger.warn({ file }, 'the control file changed while the batch ran; its committed state is in HEAD, the work-tree edit was kept');
+  }
+}
+
+/** Every breaker transition is an audit event and a `breaker_changed` event (the same stored event). */
+export function announceTransitions(deps: EngineDeps, pending: PendingControl, batchId: string | null): void {
+  for (const t of pending.transitions) {
+    deps.bus.emit(EVENT.breakerChanged, batchId, { ecosystem: t.ecosystem, from: t.from, to: t.to, why: t.why, manual: false });
+  }
+}
+
+/** Crash recovery of a committed batch: bring the work tree's control file up to HEAD's, as landing would have. */
+export async function recoverControlState(deps: EngineDeps, control: { before: string | null; after: string }): Promise<void> {
+  const file = join(deps.git.root, CONTROL_FILE_NAME);
+  const current = await readFile(file).catch(() => null);
+  const currentOid = current === null ? null : await deps.git.hashBlob(current);
+  if (currentOid === control.after || currentOid !== control.before) return; // landed already, or edited since
+  const text = (await deps.git.readBlobs([control.after])).get(control.after);
+  if (!text) throw new Error(`blob ${control.after} of the control file is missing`);
+  await landControlState(deps, { original: current === null ? null : current.toString('utf8'), text, change: { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: control.after } } });
+}
+
+/**
+ * A failed batch's state (a breaker failure, the budget it used) as a commit of its own, made while
+ * the run still holds the lock. It never changes the batch's outcome: a problem here is logged.
+ */
+export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId: string): Promise<void> {
+  try {
+    const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure' });
+    if (!pending) return;
+    const head = await deps.git.head();
+    const commit = await controlCommit(deps, pending, head, Math.floor(deps.now().getTime() / 1000));
+    await deps.git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head }], `batchctl: control state after ${batchId}`);
+    await landControlState(deps, pending);
+    announceTransitions(deps, pending, batchId);
+  } catch (error) {
+    deps.logger.warn({ err: error, batch_id: batchId }, 'could not record the failed batch in batch-control.json');
+  }
+}
