@@ -69,6 +69,12 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--ecosystem <name>', 'resume only this ecosystem')
     .option('--by <name>', 'who is resuming (default: $GITHUB_ACTOR or your login name)')
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/stop-resume.js')).resumeCommand(opts), opts.json));
+  common(program.command('control').description('the control plane at a glance: stop, breakers, budget, SLIs'))
+    .option('--days <n>', 'SLI window in days', '7')
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/control.js')).controlCommand(opts), opts.json));
+  common(program.command('sli').description('success rates, durations and severity per ecosystem (exit 1 if any is critical)'))
+    .option('--days <n>', 'window in days', '7')
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/control.js')).sliCommand(opts), opts.json));
   common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
   return program;

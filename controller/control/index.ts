@@ -8,3 +8,4 @@ export { applyResume, applyStop, stopReason, type StopRequest } from './stop-res
 export { watchForStop } from './stop-watch.js';
 export { breakerGate, recordOutcome, type BreakerState, type BreakerTransition } from './breaker.js';
 export { budgetGate, charge, pressure, usage, weekStart, type Cost } from './budget.js';
+export { computeSlis, severityOf, type EcosystemSli, type Severity, type SliRow } from './sli.js';

@@ -10,6 +10,7 @@ import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
+import { controlStatus, type ControlStatus } from './control/control-status.js';
 import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
@@ -29,6 +30,7 @@ export type { ReindexReport } from './reindex.js';
 export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 export type { ControlChangeResult } from './control/stop-resume.js';
+export type { ControlStatus } from './control/control-status.js';
 
 export interface StopOptions {
   reason: string;
@@ -64,6 +66,8 @@ export interface Engine {
   stop(options: StopOptions): Promise<ControlChangeResult>;
   /** lift the global stop, or one ecosystem's */
   resume(options: { ecosystem?: string; by: string }): Promise<ControlChangeResult>;
+  /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
+  controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
   /** the audit log: stored events after `afterSeq`, oldest first */
   events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
   on(listener: EventListener): () => void;
@@ -128,6 +132,7 @@ export function createEngine(deps: EngineDeps): Engine {
     },
     stop: (options) => stopBatches(deps, options),
     resume: (options) => resumeBatches(deps, options),
+    controlStatus: (opts) => controlStatus(deps, opts),
     events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
     close: () => store.close(),

@@ -10,6 +10,7 @@ export {
   type ItemListOptions,
   type ItemRow,
   type NewEvent,
+  type OutcomeRow,
   type Store,
   type StoreBackups,
   type StoreBatches,

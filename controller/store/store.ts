@@ -98,7 +98,12 @@ export interface StoreBatches {
   list(opts: BatchListOptions): BatchRow[];
   count(opts?: { status?: BatchStatus }): number;
   findByIdempotencyKey(key: string): BatchRow | undefined;
+  /** Batches created at or after `since` (ISO time) that ran to an outcome, for SLIs; oldest first. */
+  outcomesSince(since: string): OutcomeRow[];
 }
+
+/** What SLIs need of a batch that ran. */
+export type OutcomeRow = Pick<BatchRow, 'ecosystem' | 'status' | 'success_count' | 'failure_count' | 'duration_ms' | 'source' | 'created_at'>;
 
 export interface StoreItems {
   /** All rows in one transaction; a duplicate (batch_id, item_index) rolls back the whole call. */

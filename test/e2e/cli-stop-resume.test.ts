@@ -46,3 +46,41 @@ describe('batchctl stop / resume', () => {
     expect(r.snapshot()).toBe(before);
   });
 });
+
+describe('batchctl control / sli', () => {
+  it('shows the state as JSON and text, and sli exits 1 when an ecosystem is critical', async () => {
+    const r = gitRepo({ 'a.txt': 'v1\n' });
+    repos.push(r);
+    r.commitAll('seed');
+    expect((await runCli(['run', '-'], { cwd: r.dir, input: BATCH })).code).toBe(0);
+    const ok = await runCli(['sli'], { cwd: r.dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/npm +OK +batches 100\.0% of 1/);
+
+    const failing = JSON.stringify({ ecosystem: 'pypi', options: { atomic: true }, operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }] });
+    expect((await runCli(['run', '-'], { cwd: r.dir, input: failing })).code).toBe(1);
+    const critical = await runCli(['sli', '--json'], { cwd: r.dir });
+    expect(critical.code).toBe(1);
+    expect(jsonLines(critical.stdout).at(-1)).toMatchObject({ ecosystems: [{ ecosystem: 'npm', severity: 'ok' }, { ecosystem: 'pypi', severity: 'critical' }] });
+
+    const control = await runCli(['control', '--json'], { cwd: r.dir });
+    expect(control.code, control.stderr).toBe(0);
+    expect(jsonLines(control.stdout).at(-1)).toMatchObject({
+      stop: { enabled: true }, breakers: [{ ecosystem: 'npm', state: 'closed' }, { ecosystem: 'pypi', state: 'closed', failures: 1 }],
+      budget: { mode: 'normal', units: [{ unit: 'operations', used: 2 }, { unit: 'ci_minutes', used: 0 }] },
+    });
+    const text = await runCli(['control'], { cwd: r.dir });
+    expect(text.stdout).toContain('batches: running');
+    expect(text.stdout).toMatch(/operations +2 of 100000/);
+  });
+
+  it('fails closed with exit 3 naming the field when the control file is invalid', async () => {
+    const r = gitRepo();
+    repos.push(r);
+    r.write('batch-control.json', JSON.stringify({ enabled: true, circuit_breaker: { npm: { state: 'ajar' } } }));
+    r.commitAll('bad breaker state');
+    const out = await runCli(['control'], { cwd: r.dir });
+    expect(out.code).toBe(3);
+    expect(out.stderr).toContain('circuit_breaker.npm.state');
+  });
+});

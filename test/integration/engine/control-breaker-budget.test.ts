@@ -96,3 +96,29 @@ describe('weekly budget', () => {
     expect(control().budget).toMatchObject({ week_start: '2026-11-30T00:00:00Z', operations_used: 1, sampling_active: false });
   });
 });
+
+describe('control status and SLIs', () => {
+  it('reports stop, breakers with time to half-open, budget use and reset, and SLIs with severity', async () => {
+    const { engine, later } = await setup((p) => {
+      p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 30, min_success_rate: 0, window: 10, half_open_probes: 1 };
+      p.slo = { default: 0.98, pypi: 0.5 };
+    });
+    for (const name of ['a', 'b', 'c']) expect((await engine.run(passing(name))).status).toBe('completed');
+    expect((await engine.run(failing())).status).toBe('failed'); // npm: 3 of 4, and its breaker opens
+    expect((await engine.run(failing('pypi'))).status).toBe('failed'); // pypi: 0 of 1
+    later(10);
+    await engine.stop({ reason: 'look at npm', ecosystem: 'npm', by: 'alice' });
+
+    const status = await engine.controlStatus();
+    expect(status.stop).toMatchObject({ enabled: true, disabled_ecosystems: ['npm'], reason: 'look at npm', disabled_by: 'alice' });
+    expect(status.breakers.find((b) => b.ecosystem === 'npm')).toMatchObject({ state: 'open', effective_state: 'open', half_open_in_seconds: 20 * 60 });
+    expect(status.budget).toMatchObject({ mode: 'normal', week_start: '2026-11-23T00:00:00.000Z', resets_at: '2026-11-30T00:00:00.000Z' });
+    expect(status.budget.units.find((u) => u.unit === 'operations')).toMatchObject({ used: 3 + 2 + 2 });
+    // the atomic failure's good operation was reverted: it does not count as a success
+    expect(status.slis.ecosystems).toMatchObject([
+      { ecosystem: 'npm', batches: 4, batch_success_rate: 0.75, operations: 3 + 1, operation_success_rate: 0.75, rollbacks: 0, slo: 0.98, severity: 'warning' },
+      { ecosystem: 'pypi', batches: 1, batch_success_rate: 0, slo: 0.5, severity: 'critical' },
+    ]);
+    expect(status.slis.ecosystems[0]?.p95_ms).toBeGreaterThanOrEqual(status.slis.ecosystems[0]?.p50_ms ?? 0);
+  });
+});

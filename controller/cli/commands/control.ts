@@ -1,0 +1,65 @@
+// batchctl control / sli — the control plane at a glance, and the SLIs alone (SPEC §5).
+import { z } from 'zod';
+
+import { openEngine } from '../../app/index.js';
+import type { ControlStatus } from '../../engine/index.js';
+import { EXIT } from '../../errors/index.js';
+import { globalOptionsSchema } from '../global-options.js';
+import { printJsonLine } from '../output/ndjson.js';
+
+const optionsSchema = globalOptionsSchema.extend({ days: z.coerce.number().int().min(1).max(3650).default(7) });
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const ms = (x: number | null): string => (x === null ? '-' : `${x} ms`);
+
+function sliLines(status: ControlStatus): string[] {
+  const rows = status.slis.ecosystems;
+  if (rows.length === 0) return [`  no batches ran since ${status.slis.since}`];
+  return rows.map((s) => `  ${s.ecosystem.padEnd(12)} ${s.severity.toUpperCase().padEnd(8)} batches ${pct(s.batch_success_rate)} of ${s.batches} (SLO ${pct(s.slo)}), `
+    + `ops ${pct(s.operation_success_rate)} of ${s.operations}, p50 ${ms(s.p50_ms)}, p95 ${ms(s.p95_ms)}, rollbacks ${s.rollbacks}`);
+}
+
+function render(status: ControlStatus): string {
+  const { stop, budget } = status;
+  const lines = [
+    `batches: ${stop.enabled ? 'running' : `EMERGENCY STOP (${stop.reason || 'no reason given'}; by ${stop.disabled_by || '?'} at ${stop.disabled_at || '?'})`}`,
+    ...(stop.incident_url ? [`  incident: ${stop.incident_url}`] : []),
+    ...(stop.expected_resume ? [`  expected resume: ${stop.expected_resume}`] : []),
+    `stopped ecosystems: ${stop.disabled_ecosystems.length > 0 ? stop.disabled_ecosystems.join(', ') : 'none'}`,
+    'circuit breakers:',
+    ...(status.breakers.length === 0 ? ['  none recorded (all closed)'] : status.breakers.map((b) => `  ${b.ecosystem.padEnd(12)} ${b.effective_state.padEnd(9)} failures ${b.failures}`
+      + (b.half_open_in_seconds !== null && b.effective_state === 'open' ? `, half-open in ${Math.ceil(b.half_open_in_seconds / 60)} min (${b.opens_at})` : ''))),
+    `budget (week of ${budget.week_start.slice(0, 10)}, resets ${budget.resets_at}): ${budget.mode}`,
+    ...budget.units.map((u) => `  ${u.unit.padEnd(12)} ${u.used} of ${u.limit} (${pct(u.fraction)})`),
+    `SLIs since ${status.slis.since}:`,
+    ...sliLines(status),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function controlCommand(raw: unknown): Promise<number> {
+  const options = optionsSchema.parse(raw);
+  const engine = await openEngine(options);
+  try {
+    const status = await engine.controlStatus({ sliDays: options.days });
+    if (options.json) printJsonLine(status);
+    else process.stdout.write(render(status));
+    return EXIT.ok;
+  } finally {
+    engine.close();
+  }
+}
+
+export async function sliCommand(raw: unknown): Promise<number> {
+  const options = optionsSchema.parse(raw);
+  const engine = await openEngine(options);
+  try {
+    const status = await engine.controlStatus({ sliDays: options.days });
+    if (options.json) printJsonLine(status.slis);
+    else process.stdout.write(`SLIs since ${status.slis.since}:\n${sliLines(status).join('\n')}\n`);
+    // A critical ecosystem makes the exit code say so, for a scheduled check.
+    return status.slis.ecosystems.some((s) => s.severity === 'critical') ? EXIT.batchFailed : EXIT.ok;
+  } finally {
+    engine.close();
+  }
+}
