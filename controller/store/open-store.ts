@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { BatchctlError } from '../errors/index.js';
 import { createBackups } from './backups.js';
 import { createBatches } from './batches.js';
+import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
 import { createItems } from './items.js';
 import { migrate } from './migrate.js';
@@ -80,6 +81,7 @@ function assemble(db: Database.Database, file: string): Store {
     items: createItems(db),
     backups: createBackups(db),
     events: createEvents(db),
+    controlAudit: createControlAudit(db),
     ...rest,
   };
 }

@@ -135,9 +135,15 @@ export interface StoreEvents {
   lastSeq(): number;
 }
 
+export interface StoreControlAudit {
+  /** true the first time a commit is marked, false when it was audited already */
+  markAudited(commit: string, at: string): boolean;
+}
+
 export interface Store {
   /** absolute path of the database file (':memory:' kept as is) */
   readonly file: string;
+  controlAudit: StoreControlAudit;
   batches: StoreBatches;
   items: StoreItems;
   backups: StoreBackups;

@@ -2,6 +2,7 @@
 import { defaultControlFile, loadControlFile, preflight } from '../../control/index.js';
 import { BATCH_STATUS } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
+import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { transition } from './run-context.js';
 import type { RunStep } from './step.js';
 
@@ -24,6 +25,11 @@ export const preflightStep: RunStep = async (ctx) => {
     const limits = { ...ctx.control.policy.limits, max_operations_per_batch: Number.MAX_SAFE_INTEGER };
     ctx.control = { ...ctx.control, policy: { ...ctx.control.policy, limits } };
     return 'continue';
+  }
+  try {
+    await auditManualBreakerChanges(ctx.deps);
+  } catch (error) {
+    ctx.deps.logger.warn({ err: error }, 'could not audit hand-made changes to the control file');
   }
   const decision = preflight(ctx.control, { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority }, ctx.deps.now());
   if (!decision.admit) {

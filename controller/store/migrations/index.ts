@@ -1,10 +1,11 @@
 // Every schema migration in order; the newest version is what this build of batchctl understands.
 import { initial } from './001-initial.js';
 import { itemOperations } from './002-item-operations.js';
+import { controlAudit } from './003-control-audit.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, itemOperations];
+export const MIGRATIONS: readonly Migration[] = [initial, itemOperations, controlAudit];
 
 export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -70,6 +70,27 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('a breaker changed by hand', () => {
+  it('is obeyed, and recorded once as a breaker_changed audit event with the commit author', async () => {
+    const { repo, engine, control } = await setup((p) => {
+      p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
+    });
+    expect((await engine.run(failing())).status).toBe('failed');
+    expect(control().circuit_breaker.npm.state).toBe('open');
+    const edited = control();
+    edited.circuit_breaker.npm.state = 'closed';
+    writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify(edited, null, 2));
+    const commit = repo.commitAll('close the npm breaker: the generator is fixed');
+
+    expect((await engine.run(passing('after-fix'))).status).toBe('completed');
+    expect((await engine.run(passing('again'))).status).toBe('completed');
+    const manual = engine.events({ limit: 100 }).filter((e) => e.type === 'breaker_changed' && e.data.manual === true);
+    expect(manual.map((e) => e.data)).toEqual([
+      { ecosystem: 'npm', from: 'open', to: 'closed', manual: true, why: 'changed by hand in batch-control.json', author: 'Test User <test@example.com>', commit },
+    ]);
+  });
+});
+
 describe('weekly budget', () => {
   it('charges operations, samples above sample_above, pauses at pause_above, and rolls over on Monday', async () => {
     const { engine, control, later } = await setup((p) => {

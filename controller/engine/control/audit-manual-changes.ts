@@ -1,0 +1,40 @@
+// Operators may change a breaker's state by hand (SPEC §5): commit "state": "closed" and batchctl
+// obeys. Such a change is still recorded: the newest commit of batch-control.json that batchctl did
+// not make (no Control-Change trailer) is compared with its parent, once, and every breaker whose
+// state differs becomes a breaker_changed audit event naming the commit and its author.
+import { parseControlFile } from '../../control/index.js';
+import { CONTROL_FILE_NAME, EVENT, type ControlFile } from '../../domain/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+
+async function controlAt(deps: EngineDeps, rev: string): Promise<ControlFile | null> {
+  const { stdout, exitCode } = await deps.git.runner.exec(['show', `${rev}:${CONTROL_FILE_NAME}`], { okExitCodes: [128] });
+  if (exitCode !== 0) return null;
+  try {
+    return parseControlFile(stdout.toString('utf8'), `${rev}:${CONTROL_FILE_NAME}`);
+  } catch {
+    return null; // a broken revision has no breaker states to compare
+  }
+}
+
+export async function auditManualBreakerChanges(deps: EngineDeps): Promise<void> {
+  const { stdout } = await deps.git.runner.exec(
+    ['log', '-1', '--format=%H%x1f%an <%ae>%x1f%P%x1f%(trailers:key=Control-Change,valueonly)', 'HEAD', '--', CONTROL_FILE_NAME],
+    { okExitCodes: [128] }, // unborn HEAD
+  );
+  const [commit, author, parents, kinds] = stdout.toString('utf8').trim().split('\x1f');
+  if (!commit || (kinds ?? '').trim() !== '') return;
+  if (!deps.store.controlAudit.markAudited(commit, deps.now().toISOString())) return;
+  const parent = (parents ?? '').split(' ')[0] ?? '';
+  const before = parent ? await controlAt(deps, parent) : null;
+  const after = await controlAt(deps, commit);
+  if (!after) return;
+  const ecosystems = new Set([...Object.keys(before?.circuit_breaker ?? {}), ...Object.keys(after.circuit_breaker)]);
+  for (const ecosystem of [...ecosystems].sort()) {
+    const from = before?.circuit_breaker[ecosystem]?.state ?? 'closed';
+    const to = after.circuit_breaker[ecosystem]?.state ?? 'closed';
+    if (from !== to) {
+      deps.bus.emit(EVENT.breakerChanged, null, { ecosystem, from, to, manual: true, why: 'changed by hand in batch-control.json', author, commit });
+      deps.logger.warn({ ecosystem, from, to, author, commit }, 'circuit breaker changed by hand');
+    }
+  }
+}
