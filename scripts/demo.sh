@@ -35,4 +35,12 @@ echo
 echo "== running examples/01 again: its idempotency_key returns the earlier batch"
 batchctl run "$here/examples/01-add-recipes.json" --repo "$demo" --json | tail -n 1
 echo
+echo "== the control plane: budget charged and breakers fed by the batches above"
+batchctl control --repo "$demo"
+echo
+echo "== an emergency stop refuses the next batch (exit 3), resume lifts it"
+batchctl stop --reason "demo: stop everything" --by demo --repo "$demo"
+batchctl run "$here/examples/02-bump-versions.json" --repo "$demo" || echo "(exit $?)"
+batchctl resume --by demo --repo "$demo"
+echo
 echo "demo repository kept at $demo (SQLite: $demo/.git/batchctl/state.db)"
