@@ -22,8 +22,8 @@ export interface CommitArgs {
   extraTags?: readonly string[];
   backup: boolean;
   time: number;
-  /** runs after the journal says "committing" and before HEAD moves: store the items then */
-  beforeRefs: (commit: string) => void;
+  /** runs after the journal says "committing" and before HEAD moves: store the items (with their blobs) then */
+  beforeRefs: (commit: string, changes: readonly TreeChange[]) => void;
   /** a control-state commit on the pre-batch HEAD to build on; the journal records its file blobs */
   control?: { base: string; before: string | null; after: string };
 }
@@ -64,7 +64,7 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   }
   const control = args.control ? { control: { before: args.control.before, after: args.control.after } } : {};
   await writeJournal(stateDir, { ...journal, state: 'committing', commit, ...control });
-  args.beforeRefs(commit);
+  args.beforeRefs(commit, changes);
 
   const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;
   const updates: RefUpdate[] = [

@@ -45,9 +45,11 @@ export const commitStep: RunStep = async (ctx) => {
     tagMessage: `${ctx.batch.title}\n\nBatch-Id: ${ctx.batchId}`,
     backup: ctx.batch.options.createBackup,
     time,
-    beforeRefs(commit) {
+    beforeRefs(commit, changes) {
+      // The items are final here, blob ids included: written once (100,000 rows are not cheap twice).
+      const blobs = new Map(changes.flatMap((c) => (c.entry ? [[c.path, c.entry.oid] as const] : [])));
       store.transaction(() => {
-        store.items.upsertMany(itemRows(ctx));
+        store.items.upsertMany(itemRows(ctx, blobs));
         transition(ctx, BATCH_STATUS.committing);
         store.batches.update(ctx.batchId, { commit_sha: commit });
       });
@@ -61,9 +63,7 @@ export const commitStep: RunStep = async (ctx) => {
     ctx.commit = committed.commit;
     ctx.tag = committed.tag;
     ctx.backupRef = committed.backupRef;
-    const blobs = new Map(committed.changes.flatMap((c) => (c.entry ? [[c.path, c.entry.oid] as const] : [])));
     store.transaction(() => {
-      store.items.upsertMany(itemRows(ctx, blobs));
       if (committed.backupRef) {
         const days = ctx.control?.policy.limits.backup_retention_days ?? 30;
         store.backups.insert({

@@ -144,7 +144,7 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
       const began = performance.now();
       const next = await step(ctx);
       // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
-      deps.logger.debug({ batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began) }, 'step done');
+      deps.logger.debug({ batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began), rss_mb: Math.round(process.memoryUsage.rss() / 1e6) }, 'step done');
       if (next === 'stop') break;
     }
   } catch (error) {
