@@ -51,6 +51,11 @@ describe('running a batch', () => {
     expect(repo.read('recipes/x.toml')).toContain('1.0.1');
     expect(repo.read('templates/x.toml')).toContain('1.0.0');
     expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    // each item records the blob it left in the commit (what `verify` compares against); deletes none
+    const items = engine.status(result.batch_id).items;
+    const written = items.find((i) => i.target_path === 'recipes/x.toml');
+    expect(written?.blob_id).toBe(repo.git('rev-parse', `${result.commit}:recipes/x.toml`).trim());
+    expect(items.filter((i) => i.operation === 'delete').map((i) => i.blob_id)).toEqual([null, null]);
   });
 
   it('gives unique batch ids matching b-YYYYMMDD-HHMMSS-xxxxxx', async () => {
