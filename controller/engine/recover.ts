@@ -2,7 +2,7 @@
 // (HEAD is still the pre-batch commit); anything else stops with a message and changes nothing.
 import { hostname } from 'node:os';
 
-import { BATCH_STATUS, EVENT, TAG_PREFIX } from '../domain/index.js';
+import { BATCH_STATUS, CONTROL_FILE_NAME, EVENT, TAG_PREFIX } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { clearJournal, planRecovery, readJournal, runStillAlive, sweepStaleGitLocks } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -32,7 +32,8 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
   // No process of that run is left: a *.lock it left behind is debris, not a writer.
   const swept = await sweepStaleGitLocks(git.gitDir);
   if (swept.length > 0) deps.logger.warn({ swept }, 'removed stale git lock files of the interrupted run');
-  await removeTempFiles(git.root, journal.touched.map((p) => p.path));
+  // batch-control.json too: its control state is written the same way, next to it
+  await removeTempFiles(git.root, [...journal.touched.map((p) => p.path), CONTROL_FILE_NAME]);
   const plan = planRecovery(journal, await git.head());
   const paths = journal.touched.map((p) => p.path);
   let report: RecoveryReport;

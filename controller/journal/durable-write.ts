@@ -1,10 +1,12 @@
 // Atomic, durable file replacement: temp file, fsync, rename, fsync the directory (SPEC §8: without
 // the directory fsync the rename itself may be lost on power failure).
+import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
-  const temp = join(dirname(file), `.${process.pid}.${Date.now()}.tmp`);
+  // The name crash recovery sweeps (ops/file-system.ts): a run killed here leaves nothing for git to see.
+  const temp = join(dirname(file), `.batchctl-${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'w', 0o644);
   try {
     await handle.writeFile(data);

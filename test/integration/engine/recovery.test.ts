@@ -76,6 +76,26 @@ describe('crash recovery from the journal', () => {
     expect(engine.status(result.batch_id).batch).toMatchObject({ status: 'completed', tag: `batch/${result.batch_id}` });
   });
 
+  it('brings batch-control.json up to the committed control state, and sweeps a temp file left next to it', async () => {
+    const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
+    const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'v2' }] }));
+    const pre = repo.git('rev-parse', `${result.commit}^^`).trim(); // under the batch: its control-state commit
+    const before = repo.git('rev-parse', `${pre}:batch-control.json`).trim();
+    const after = repo.git('rev-parse', 'HEAD:batch-control.json').trim();
+    expect(after).not.toBe(before);
+    // Crash after the refs moved, before the control file and the index caught up.
+    writeFileSync(join(repo.dir, 'batch-control.json'), repo.git('show', `${pre}:batch-control.json`));
+    repo.git('update-index', '--cacheinfo', `100644,${before},batch-control.json`);
+    writeFileSync(join(repo.dir, '.batchctl-0123456789ab.tmp'), 'half a control file');
+    await writeJournal(stateDir, journal(repo, {
+      batch_id: result.batch_id, state: 'committing', head: pre, commit: result.commit,
+      touched: [{ path: 'a.txt', before: { oid: repo.git('rev-parse', `${pre}:a.txt`).trim(), mode: '100644' } }], control: { before, after },
+    }));
+    expect(await engine.recover()).toMatchObject({ action: 'finished' });
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    expect(repo.git('hash-object', 'batch-control.json').trim()).toBe(after);
+  });
+
   it('changes nothing and says so when HEAD moved to a commit the journal does not know', async () => {
     const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
     await writeJournal(stateDir, journal(repo, { touched: [{ path: 'a.txt', before: null }] }));
