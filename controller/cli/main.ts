@@ -36,6 +36,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   common(program.command('run <file>').description('apply a batch (file, or - for stdin) and commit it'))
     .option('--dry-run', 'validate and print the plan; change nothing', false)
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
+    .option('--no-push', 'commit locally only, even when the branch has an upstream')
     .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/run.js')).runCommand(file, opts), opts.json));
   common(program.command('validate <file>').description('validate a batch without changing anything'))
     .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/validate.js')).validateCommand(file, opts), opts.json));

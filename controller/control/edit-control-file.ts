@@ -23,6 +23,13 @@ export interface ControlEdit {
   text: string;
 }
 
+/** The same, from text already in hand (a file at a remote commit); null: the file is absent. */
+function rawOf(text: string | null, file: string): { raw: RawControl; text: string | null } {
+  if (text === null) return { raw: JSON.parse(renderControlFile(defaultControlFile())) as RawControl, text: null };
+  parseControlFile(text, file);
+  return { raw: JSON.parse(text) as RawControl, text };
+}
+
 async function readRaw(file: string): Promise<{ raw: RawControl; text: string | null }> {
   let text: string;
   try {
@@ -58,9 +65,11 @@ export async function editControlFile(root: string, edit: (raw: RawControl, curr
 }
 
 /** The edit, checked, without writing: for state that is committed before it reaches the work tree. */
-export async function computeControlEdit(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
-  const file = join(root, CONTROL_FILE_NAME);
-  const { raw, text } = await readRaw(file);
+export async function computeControlEdit(
+  root: string, edit: (raw: RawControl, current: ControlFile) => void, from?: { text: string | null; name: string },
+): Promise<ControlEdit> {
+  const file = from?.name ?? join(root, CONTROL_FILE_NAME);
+  const { raw, text } = from ? rawOf(from.text, file) : await readRaw(file);
   const before = parseControlFile(JSON.stringify(raw), file);
   edit(raw, before);
   const rendered = `${JSON.stringify(raw, null, 2)}\n`;

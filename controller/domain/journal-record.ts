@@ -27,6 +27,8 @@ export const journalRecordSchema = z.strictObject({
   touched: z.array(journalPathSchema),
   /** the control-state commit under the batch commit: the work tree gets `after` once HEAD moved */
   control: z.strictObject({ before: oid.nullable(), after: oid }).optional(),
+  /** paths a replay on the remote's newer head brings: the work tree takes them from `commit` */
+  synced: z.array(z.string()).optional(),
 });
 
 export type JournalRecord = z.infer<typeof journalRecordSchema>;

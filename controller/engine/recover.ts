@@ -8,7 +8,7 @@ import { clearJournal, planRecovery, readJournal, runStillAlive, sweepStaleGitLo
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
 import { recoverControlState } from './control/control-state.js';
-import { restorePaths } from './restore-paths.js';
+import { materializePaths, restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
   batch_id: string;
@@ -50,6 +50,7 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
     const entries = await git.treeEntries(plan.commit, paths);
     await git.updateIndex(paths.map((path) => ({ path, entry: entries.get(path) ?? null })));
     if (journal.control) await recoverControlState(deps, journal.control);
+    if (journal.synced) await materializePaths(git, plan.commit, journal.synced);
     store.batches.update(journal.batch_id, {
       status: BATCH_STATUS.completed, completed_at: now().toISOString(), commit_sha: plan.commit, tag: `${TAG_PREFIX}${journal.batch_id}`,
     });

@@ -20,3 +20,10 @@ export async function restorePaths({ git, paths }: { git: Git; paths: readonly J
   }
   return restored;
 }
+
+/** Make these paths in the work tree and index what they are in `commit` (a replay's new head). */
+export async function materializePaths(git: Git, commit: string, paths: readonly string[]): Promise<void> {
+  const entries = await git.treeEntries(commit, paths);
+  await restorePaths({ git, paths: paths.map((path) => ({ path, before: entries.get(path) ?? null })) });
+  await git.updateIndex(paths.map((path) => ({ path, entry: entries.get(path) ?? null })));
+}

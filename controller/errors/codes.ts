@@ -62,6 +62,10 @@ export const ERROR_CODES = {
   BATCH_ID_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** another process holds the repository lock for too long */
   LOCK_TIMEOUT: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
+  /** the remote kept rejecting the push (others kept pushing first); nothing was published */
+  PUSH_REJECTED: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
+  /** the remote's new head changed the batch's paths (or local work is in the way): it cannot be replayed */
+  PUSH_CONFLICT: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
   /** HEAD moved while the batch ran (compare-and-swap lost) */
   HEAD_MOVED: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
   /** an unfinished journal whose HEAD is unknown: a human must look (git sequencer rule) */

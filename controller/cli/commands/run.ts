@@ -12,6 +12,8 @@ import { readBatch } from '../read-batch.js';
 
 const runOptionsSchema = globalOptionsSchema.extend({
   dryRun: z.boolean().default(false),
+  /** commander's --no-push sets push: false */
+  push: z.boolean().default(true),
   planHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a plan hash from `batchctl validate`').optional(),
 });
 
@@ -38,6 +40,7 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
       dryRun,
       signal: controller.signal,
       source: 'cli',
+      push: options.push,
       ...(options.planHash ? { planHash: options.planHash } : {}),
     });
     bar?.stop();

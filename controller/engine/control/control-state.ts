@@ -30,7 +30,8 @@ export function costOf(batch: Batch): Cost {
 
 /** The control file after this batch's outcome, hashed into the object store; null if unusable. */
 export async function prepareControlState(
-  deps: EngineDeps, { batch, batchId, outcome }: { batch: Batch; batchId: string; outcome: Outcome },
+  deps: EngineDeps,
+  { batch, batchId, outcome, from }: { batch: Batch; batchId: string; outcome: Outcome; from?: { text: string | null; name: string } },
 ): Promise<PendingControl | null> {
   const now = deps.now();
   const transitions: PendingControl['transitions'] = [];
@@ -40,7 +41,7 @@ export async function prepareControlState(
     const next = recordOutcome(control.circuit_breaker[batch.ecosystem], control.policy.circuit_breaker, outcome, now);
     breakers[batch.ecosystem] = { ...(breakers[batch.ecosystem] as object | undefined), ...next.breaker };
     if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
-  });
+  }, from);
   if (!edit.changed) return null;
   const oid = await deps.git.hashBlob(edit.text);
   const originalOid = edit.original === null ? null : await deps.git.hashBlob(edit.original);

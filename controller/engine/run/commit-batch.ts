@@ -7,6 +7,7 @@ import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/
 import { BatchctlError } from '../../errors/index.js';
 import { GitError, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
 import { writeJournal } from '../../journal/index.js';
+import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
 
 export interface CommitArgs {
@@ -26,6 +27,14 @@ export interface CommitArgs {
   beforeRefs: (commit: string, changes: readonly TreeChange[]) => void;
   /** a control-state commit on the pre-batch HEAD to build on; the journal records its file blobs */
   control?: { base: string; before: string | null; after: string };
+  /**
+   * GitOps: publish the built commit and tags before any local ref moves. 'rebuild' asks for the
+   * batch again on `base` (a control-state commit on the remote's new head); `sync` are the paths
+   * that head brings, which the work tree takes once HEAD has moved.
+   */
+  publish?: (built: { commit: string; tags: readonly RefUpdate[] }) => Promise<
+    { kind: 'published' } | { kind: 'rebuild'; base: string; after: string; sync: readonly string[] }
+  >;
 }
 
 export interface Committed {
@@ -49,21 +58,29 @@ async function treeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>)
 export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   const { git, stateDir, journal, runtime, batchId, time } = args;
   const head = journal.head;
-  const parent = args.control?.base ?? head;
+  let parent = args.control?.base ?? head;
+  let controlAfter = args.control?.after;
+  let sync: readonly string[] = [];
   const changes = await treeChanges(git, runtime);
-  const tree = await git.writeTree({ parent, changes, tempIndex: join(stateDir, `index-${batchId}`) });
-  if (parent !== null && (await git.readCommit(parent)).tree === tree) return null;
-
-  const identity = git.identity;
-  const commit = await git.commitTree({ tree, parent, message: args.messageFor(tree, parent), author: identity, committer: identity, time });
   const tag = `${TAG_PREFIX}${batchId}`;
-  const tags: RefUpdate[] = [];
-  for (const name of [tag, ...(args.extraTags ?? [])]) {
-    const tagObject = await git.makeTag({ name, commit, message: args.tagMessage, tagger: identity, time });
-    tags.push({ kind: 'create', ref: `refs/tags/${name}`, newOid: tagObject });
+  const identity = git.identity;
+  let commit: string;
+  let tags: RefUpdate[];
+  for (;;) {
+    const tree = await git.writeTree({ parent, changes, tempIndex: join(stateDir, `index-${batchId}`) });
+    if (parent !== null && (await git.readCommit(parent)).tree === tree) return null;
+    commit = await git.commitTree({ tree, parent, message: args.messageFor(tree, parent), author: identity, committer: identity, time });
+    tags = [];
+    for (const name of [tag, ...(args.extraTags ?? [])]) {
+      const tagObject = await git.makeTag({ name, commit, message: args.tagMessage, tagger: identity, time });
+      tags.push({ kind: 'create', ref: `refs/tags/${name}`, newOid: tagObject });
+    }
+    const published = args.publish ? await args.publish({ commit, tags }) : { kind: 'published' as const };
+    if (published.kind === 'published') break;
+    ({ base: parent, after: controlAfter, sync } = published);
   }
-  const control = args.control ? { control: { before: args.control.before, after: args.control.after } } : {};
-  await writeJournal(stateDir, { ...journal, state: 'committing', commit, ...control });
+  const control = args.control && controlAfter ? { control: { before: args.control.before, after: controlAfter } } : {};
+  await writeJournal(stateDir, { ...journal, state: 'committing', commit, ...control, ...(sync.length > 0 ? { synced: [...sync] } : {}) });
   args.beforeRefs(commit, changes);
 
   const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;
@@ -86,5 +103,7 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   }
   // The user's index learns the batch's paths only; their other staged work stays as it was.
   await git.updateIndex(changes);
+  // A replay on the remote's newer head: its other changes reach the work tree too.
+  if (sync.length > 0) await materializePaths(git, commit, sync);
   return { commit, tag, backupRef, changes };
 }

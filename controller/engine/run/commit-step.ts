@@ -5,7 +5,9 @@ import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
 import { announceTransitions, controlCommit, landControlState, prepareControlState } from '../control/control-state.js';
+import { upstreamOf } from '../../git/index.js';
 import { commitBatch } from './commit-batch.js';
+import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
 import { transition } from './run-context.js';
 import type { RunStep } from './step.js';
@@ -33,8 +35,12 @@ export const commitStep: RunStep = async (ctx) => {
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
   const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
+  // GitOps: with an upstream, nothing lands here before it landed there (SPEC §4 step 8).
+  const upstream = ctx.options.push === false ? null : await upstreamOf(git.runner);
+  const pub = upstream ? publisher(ctx, upstream, { expected: await git.resolveCommit(upstream.trackingRef), pending }, time) : null;
   const committed = await commitBatch({
     ...(control ? { control } : {}),
+    ...(pub ? { publish: pub.publish } : {}),
     git,
     stateDir,
     journal,
@@ -55,9 +61,11 @@ export const commitStep: RunStep = async (ctx) => {
       });
     },
   });
-  if (committed && pending) {
-    await landControlState(ctx.deps, pending);
-    announceTransitions(ctx.deps, pending, ctx.batchId);
+  const landed = pub ? pub.pending() : pending;
+  if (committed && pending && landed) {
+    // The work tree still holds the file as first read, whatever head the state was rebuilt on.
+    await landControlState(ctx.deps, { original: pending.original, text: landed.text, change: landed.change });
+    announceTransitions(ctx.deps, landed, ctx.batchId);
   }
   if (committed) {
     ctx.commit = committed.commit;

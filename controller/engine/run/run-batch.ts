@@ -92,7 +92,9 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   }
   if (failure) {
     // An error can strike in any state: record it as the outcome, not as a lifecycle transition.
-    ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : BATCH_STATUS.failed;
+    // A stop found at the remote while publishing cancels, as one found between operations does.
+    const stopped = failure.code === 'EMERGENCY_STOP' && ctx.status !== BATCH_STATUS.preflight;
+    ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : stopped ? BATCH_STATUS.cancelled : BATCH_STATUS.failed;
     ctx.reason = { code: failure.code, message: failure.message };
   }
   if (!ctx.recorded) return;

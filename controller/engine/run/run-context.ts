@@ -22,6 +22,8 @@ export interface RunOptions {
   extraTags?: readonly string[];
   /** incident tools (rollback): the control plane's admission checks and operation limits do not apply */
   bypassAdmission?: boolean;
+  /** false: do not push to the branch's upstream (`run --no-push`) */
+  push?: boolean;
 }
 
 export interface RunContext {
