@@ -3,12 +3,18 @@
 // batch that is running sees a stop at once; this commit only records it.
 import { join } from 'node:path';
 
-import { CONTROL_FILE_NAME, TRAILER } from '../../domain/index.js';
+import { readFile } from 'node:fs/promises';
+
+import { computeControlEdit, type RawControl } from '../../control/index.js';
+import { CONTROL_FILE_NAME, TRAILER, type ControlFile } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { formatTrailers, GitError } from '../../git/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending } from '../recover.js';
+import { materializePaths } from '../restore-paths.js';
+import { landControlState } from './control-state.js';
+import { publishControl, type ControlBuild } from './publish-control.js';
 
 export type ControlChangeKind = 'stop' | 'resume' | 'breaker' | 'budget';
 
@@ -19,26 +25,38 @@ export interface ControlCommitRequest {
   body: readonly string[];
 }
 
-/** Commit the control file as it is on disk; null when HEAD already holds exactly that. */
-export async function commitControlFile(deps: EngineDeps, request: ControlCommitRequest): Promise<string | null> {
+/**
+ * Commit the control file as it is on disk (and push it, with an upstream); null when HEAD already
+ * holds exactly that. `reapply` is the same edit, for a replay on a remote head that moved.
+ */
+export async function commitControlFile(
+  deps: EngineDeps, request: ControlCommitRequest & { reapply: (raw: RawControl, current: ControlFile) => void },
+): Promise<string | null> {
   const { git } = deps;
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
   try {
     // Like every command: an interrupted batch is finished or undone before HEAD moves again.
     await recoverPending(deps);
     const head = await git.head();
-    const [oid] = await git.hashFiles([CONTROL_FILE_NAME]);
-    if (!oid) throw new Error('hash-object gave no id for the control file');
+    const file = join(git.root, CONTROL_FILE_NAME);
+    const text = await readFile(file, 'utf8');
+    const oid = await git.hashBlob(text);
     const current = head ? (await git.treeEntries(head, [CONTROL_FILE_NAME])).get(CONTROL_FILE_NAME) : undefined;
     if (current?.oid === oid && current.mode === '100644') return null;
-    const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid } };
-    const tree = await git.writeTree({ parent: head, changes: [change], tempIndex: join(deps.stateDir, `index-control-${process.pid}`) });
     const trailers = formatTrailers(request.kinds.map((kind) => [TRAILER.controlChange, kind] as const));
     const message = `${request.subject}\n\n${request.body.join('\n')}\n\n${trailers}\n`;
     const time = Math.floor(deps.now().getTime() / 1000);
-    const commit = await git.commitTree({ tree, parent: head, message, author: git.identity, committer: git.identity, time });
+    const build = async (base: string | null, content: string): Promise<ControlBuild> => {
+      const blob = await git.hashBlob(content);
+      const tree = await git.writeTree({ parent: base, changes: [{ path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: blob } }], tempIndex: join(deps.stateDir, `index-control-${process.pid}`) });
+      return { commit: await git.commitTree({ tree, parent: base, message, author: git.identity, committer: git.identity, time }), text: content };
+    };
+    const published = await publishControl(deps, head, await build(head, text), async (base, theirs) => {
+      const edit = await computeControlEdit(git.root, request.reapply, { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` });
+      return build(base, edit.text);
+    });
     try {
-      await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head }], `batchctl: ${request.kinds.join(', ')}`);
+      await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], `batchctl: ${request.kinds.join(', ')}`);
     } catch (error) {
       if (!(error instanceof GitError)) throw error;
       throw new BatchctlError({
@@ -48,8 +66,10 @@ export async function commitControlFile(deps: EngineDeps, request: ControlCommit
         cause: error,
       });
     }
-    await git.updateIndex([change]);
-    return commit;
+    const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: await git.hashBlob(published.text) } };
+    await landControlState(deps, { original: text, text: published.text, change });
+    if (published.sync.length > 0) await materializePaths(git, published.commit, published.sync);
+    return published.commit;
   } finally {
     await release();
   }

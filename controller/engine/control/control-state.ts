@@ -9,6 +9,8 @@ import { CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/inde
 import { formatTrailers, type TreeChange } from '../../git/index.js';
 import { writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { materializePaths } from '../restore-paths.js';
+import { publishControl } from './publish-control.js';
 
 export type Outcome = 'success' | 'failure';
 
@@ -101,10 +103,18 @@ export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId
     const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure' });
     if (!pending) return;
     const head = await deps.git.head();
-    const commit = await controlCommit(deps, pending, head, Math.floor(deps.now().getTime() / 1000));
-    await deps.git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head }], `batchctl: control state after ${batchId}`);
-    await landControlState(deps, pending);
-    announceTransitions(deps, pending, batchId);
+    const time = Math.floor(deps.now().getTime() / 1000);
+    let landed = pending;
+    const published = await publishControl(deps, head, { commit: await controlCommit(deps, pending, head, time), text: pending.text }, async (base, theirs) => {
+      const again = await prepareControlState(deps, { batch, batchId, outcome: 'failure', from: { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` } });
+      if (!again) throw new Error('the failure changed nothing in the remote control file');
+      landed = again;
+      return { commit: await controlCommit(deps, again, base, time), text: again.text };
+    });
+    await deps.git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], `batchctl: control state after ${batchId}`);
+    await landControlState(deps, { original: pending.original, text: landed.text, change: landed.change });
+    if (published.sync.length > 0) await materializePaths(deps.git, published.commit, published.sync);
+    announceTransitions(deps, landed, batchId);
   } catch (error) {
     deps.logger.warn({ err: error, batch_id: batchId }, 'could not record the failed batch in batch-control.json');
   }

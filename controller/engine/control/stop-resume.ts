@@ -1,6 +1,6 @@
 // batchctl stop / resume: write the control file at once (running batches see it between
 // operations), then commit it. Both are recorded as control_changed events (the audit log).
-import { applyResume, applyStop, editControlFile, type StopRequest } from '../../control/index.js';
+import { applyResume, applyStop, editControlFile, type RawControl, type StopRequest } from '../../control/index.js';
 import { EVENT, type ControlFile } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { commitControlFile } from './commit-control.js';
@@ -15,11 +15,13 @@ export interface ControlChangeResult {
 
 export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, 'now'>): Promise<ControlChangeResult> {
   const now = deps.now();
-  const edit = await editControlFile(deps.git.root, (raw) => applyStop(raw, { ...request, now }));
+  const stop = (raw: RawControl): void => applyStop(raw, { ...request, now });
+  const edit = await editControlFile(deps.git.root, stop);
   const scope = request.ecosystem === undefined ? 'all batches' : `ecosystem ${request.ecosystem}`;
   deps.bus.emit(EVENT.controlChanged, null, { change: 'stop', scope, reason: request.reason, by: request.by, ecosystem: request.ecosystem ?? null });
   const commit = await commitControlFile(deps, {
     kinds: ['stop'],
+    reapply: stop,
     subject: `batchctl stop (${scope}): ${request.reason}`,
     body: [
       `Stopped by ${request.by} at ${now.toISOString()}.`,
@@ -31,11 +33,13 @@ export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, '
 }
 
 export async function resumeBatches(deps: EngineDeps, request: { ecosystem?: string; by: string }): Promise<ControlChangeResult> {
-  const edit = await editControlFile(deps.git.root, (raw) => applyResume(raw, request.ecosystem === undefined ? {} : { ecosystem: request.ecosystem }));
+  const resume = (raw: RawControl): void => applyResume(raw, request.ecosystem === undefined ? {} : { ecosystem: request.ecosystem });
+  const edit = await editControlFile(deps.git.root, resume);
   const scope = request.ecosystem === undefined ? 'all batches' : `ecosystem ${request.ecosystem}`;
   deps.bus.emit(EVENT.controlChanged, null, { change: 'resume', scope, by: request.by, ecosystem: request.ecosystem ?? null });
   const commit = await commitControlFile(deps, {
     kinds: ['resume'],
+    reapply: resume,
     subject: `batchctl resume (${scope})`,
     body: [`Resumed by ${request.by} at ${deps.now().toISOString()}.`],
   });

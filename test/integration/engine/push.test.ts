@@ -68,7 +68,7 @@ describe('GitOps push', () => {
     expect(a.head()).toBe(result.commit);
     // batch commit → its control-state commit → their commit: linear, nothing lost
     expect(a.git('rev-parse', `${result.commit}^^`).trim()).toBe(theirs);
-    expect(a.git('show', '--name-only', '--format=', result.commit).trim()).toBe('a.txt');
+    expect(a.git('show', '--name-only', '--format=', result.commit ?? '').trim()).toBe('a.txt');
     expect(a.read('b.txt')).toBe('b2 from the other writer\n');
     expect(a.read('a.txt')).toBe('v2\n');
     expect(a.git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -111,5 +111,28 @@ describe('GitOps push', () => {
     expect(result.status).toBe('completed');
     expect(a.head()).toBe(result.commit);
     expect(run(remote, 'rev-parse', 'main')).toBe(before);
+  });
+
+  it('pushes a stop; on a moved remote, re-applies it to their control file and brings their change in', async () => {
+    const { a, engine, remote, b, other } = await setup({ 'a.txt': 'v1\n' });
+    const control = JSON.parse(readFileSync(join(b, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
+    other('batch-control.json', JSON.stringify({ ...control, x_oncall: 'team-registry' }, null, 2), 'operators add a field');
+    other('notes.txt', 'their note\n', 'unrelated change');
+    const stopped = await engine.stop({ reason: 'halt', by: 'alice' });
+    expect(run(remote, 'rev-parse', 'main')).toBe(stopped.commit);
+    expect(a.head()).toBe(stopped.commit);
+    const pushed = JSON.parse(run(remote, 'show', 'main:batch-control.json')) as Record<string, unknown>;
+    expect(pushed).toMatchObject({ enabled: false, reason: 'halt', x_oncall: 'team-registry' });
+    expect(JSON.parse(a.read('batch-control.json'))).toEqual(pushed);
+    expect(a.read('notes.txt')).toBe('their note\n');
+    expect(a.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+  });
+
+  it("pushes a failed batch's control state (the breaker counts it everywhere)", async () => {
+    const { a, engine, remote } = await setup({ 'a.txt': 'v1\n' });
+    const failed = await engine.run(batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }] }));
+    expect(failed.status).toBe('failed');
+    expect(run(remote, 'rev-parse', 'main')).toBe(a.head());
+    expect(JSON.parse(run(remote, 'show', 'main:batch-control.json')).circuit_breaker.npm).toMatchObject({ failures: 1 });
   });
 });
