@@ -14,7 +14,7 @@ export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-export { changedPaths, fetchUpstream, fileAt, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
+export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {

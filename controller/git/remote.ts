@@ -58,3 +58,9 @@ export async function fileAt(git: GitRunner, commit: string, path: string): Prom
   const { stdout, exitCode } = await git.exec(['cat-file', 'blob', `${commit}:${path}`], { okExitCodes: [128] });
   return exitCode === 0 ? stdout.toString('utf8') : null;
 }
+
+/** Whether `ancestor` is `descendant` or one of its ancestors. */
+export async function isAncestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
+  const { exitCode } = await git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
+  return exitCode === 0;
+}

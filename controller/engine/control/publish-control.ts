@@ -3,7 +3,7 @@
 // operator's edit pushed meanwhile is kept and this change applied on top of it.
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { changedPaths, fetchUpstream, fileAt, pushAtomic, upstreamOf } from '../../git/index.js';
+import { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 
 const ATTEMPTS = 5;
@@ -30,7 +30,7 @@ export async function publishControl(
   const up = await upstreamOf(git.runner);
   if (!up) return { ...first, sync: [] };
   let built = first;
-  let expected = await git.resolveCommit(up.trackingRef);
+  let expected = head; // what the commit is built on: the push can only fast-forward
   let sync: string[] = [];
   for (let attempt = 1; ; attempt++) {
     const pushed = await pushAtomic(git.runner, up, { commit: built.commit, expected, refs: [] });
@@ -47,6 +47,17 @@ export async function publishControl(
     if (!pushed.rejected) continue;
     const remoteHead = await fetchUpstream(git.runner, up);
     if (remoteHead === null) continue;
+    if (head !== null && (await isAncestor(git.runner, remoteHead, head))) {
+      expected = remoteHead; // behind our branch: the same commit still fast-forwards it
+      continue;
+    }
+    if (head !== null && !(await isAncestor(git.runner, head, remoteHead))) {
+      throw new BatchctlError({
+        code: 'PUSH_CONFLICT',
+        message: `the local branch and ${up.remote} ${up.remoteRef} have diverged; ${CONTROL_FILE_NAME} is written here but not committed`,
+        hint: 'pull (or rebase), then run the command again',
+      });
+    }
     sync = (await changedPaths(git.runner, head, remoteHead)).filter((path) => path !== CONTROL_FILE_NAME);
     const dirty = [...(await git.pathStates(sync)).keys()];
     if (dirty.length > 0) {

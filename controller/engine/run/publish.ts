@@ -6,7 +6,7 @@
 import { parseControlFile, stopReason } from '../../control/index.js';
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { changedPaths, fetchUpstream, fileAt, pushAtomic, type RefUpdate, type Upstream } from '../../git/index.js';
+import { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, type RefUpdate, type Upstream } from '../../git/index.js';
 import { controlCommit, prepareControlState, type PendingControl } from '../control/control-state.js';
 import type { CommitArgs } from './commit-batch.js';
 import type { RunContext } from './run-context.js';
@@ -40,6 +40,7 @@ export function publisher(ctx: RunContext, up: Upstream, first: { expected: stri
     pending: () => pending,
     async publish({ commit, tags }: { commit: string; tags: readonly RefUpdate[] }) {
       const refs = tags.flatMap((t) => (t.kind === 'delete' ? [] : [[t.newOid, t.ref] as const]));
+      let remoteHead: string;
       for (;;) {
         const pushed = await pushAtomic(git.runner, up, { commit, expected, refs });
         if (pushed.ok) return { kind: 'published' };
@@ -53,14 +54,30 @@ export function publisher(ctx: RunContext, up: Upstream, first: { expected: stri
           });
         }
         await new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** attempt * (0.5 + Math.random())));
-        if (pushed.rejected) break; // the remote moved: replay below; otherwise (a transport error) push again
-      }
-      const remoteHead = await fetchUpstream(git.runner, up);
-      if (remoteHead === null) {
-        throw new BatchctlError({
-          code: 'PUSH_REJECTED', message: `${up.remote} rejected the push and has no ${up.remoteRef} to replay on; nothing was published`,
-          hint: 'check the remote branch', data: { remote: up.remote, ref: up.remoteRef },
-        });
+        if (!pushed.rejected) continue; // a transport error: push again
+        const fetched = await fetchUpstream(git.runner, up);
+        if (fetched === null) {
+          throw new BatchctlError({
+            code: 'PUSH_REJECTED', message: `${up.remote} rejected the push and has no ${up.remoteRef} to replay on; nothing was published`,
+            hint: 'check the remote branch', data: { remote: up.remote, ref: up.remoteRef },
+          });
+        }
+        const local = ctx.journal?.head ?? null;
+        // Behind us (our branch had unpushed commits): the same commit still fast-forwards it.
+        if (local !== null && (await isAncestor(git.runner, fetched, local))) {
+          expected = fetched;
+          continue;
+        }
+        if (local !== null && !(await isAncestor(git.runner, local, fetched))) {
+          throw new BatchctlError({
+            code: 'PUSH_CONFLICT',
+            message: `the local branch and ${up.remote} ${up.remoteRef} have diverged; the batch was rolled back and nothing was published`,
+            hint: 'pull (or rebase) the local branch, then run the batch again',
+            data: { remote: up.remote, head: fetched },
+          });
+        }
+        remoteHead = fetched;
+        break;
       }
       const controlText = await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME);
       const where = `${up.remote} ${up.remoteRef} at ${remoteHead.slice(0, 12)}`;

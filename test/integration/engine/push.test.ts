@@ -135,4 +135,34 @@ describe('GitOps push', () => {
     expect(run(remote, 'rev-parse', 'main')).toBe(a.head());
     expect(JSON.parse(run(remote, 'show', 'main:batch-control.json')).circuit_breaker.npm).toMatchObject({ failures: 1 });
   });
+
+  it('never overwrites the remote: a fetched but unmerged remote head is replayed on, not forced over', async () => {
+    const { a, engine, remote, other } = await setup({ 'a.txt': 'v1\n' });
+    const theirs = other('b.txt', 'b\n', 'other writer');
+    a.git('fetch', '-q', 'origin'); // the tracking ref is now ahead of the local branch
+    const result = await engine.run(write('a.txt', 'v2\n'));
+    expect(result.status).toBe('completed');
+    expect(run(remote, 'merge-base', '--is-ancestor', theirs, 'main')).toBe('');
+    expect(run(remote, 'rev-parse', 'main')).toBe(result.commit);
+  });
+
+  it('publishes unpushed local commits under the batch, and refuses when the branches diverged', async () => {
+    const { a, engine, remote, other } = await setup({ 'a.txt': 'v1\n' });
+    a.write('local.txt', 'committed, not pushed\n');
+    const local = a.commitAll('local work');
+    const result = await engine.run(write('a.txt', 'v2\n'));
+    expect(result.status).toBe('completed');
+    expect(run(remote, 'merge-base', '--is-ancestor', local, 'main')).toBe('');
+    expect(run(remote, 'rev-parse', 'main')).toBe(result.commit);
+
+    a.write('more.txt', 'more local work\n');
+    a.commitAll('more local work');
+    other('elsewhere.txt', 'x\n', 'pushed elsewhere');
+    const head = a.head();
+    const diverged = await engine.run(write('a.txt', 'v3\n'));
+    expect(diverged).toMatchObject({ status: 'failed', reason: { code: 'PUSH_CONFLICT' } });
+    expect(diverged.reason?.message).toContain('diverged');
+    expect(a.head()).toBe(head);
+    expect(a.read('a.txt')).toBe('v2\n');
+  });
 });
