@@ -25,6 +25,8 @@ export interface ApplyArgs {
   signal: AbortSignal;
   /** checked before each step starts: a reason stops the batch (emergency stop, cancel) */
   shouldStop?: () => string | null;
+  /** before each step: a promise holds new steps back until it settles (a due poll of the remote) */
+  gate?: () => Promise<void> | null;
   onStepDone: (step: PlanStep, result: StepResult) => void;
 }
 
@@ -41,7 +43,7 @@ function failureOf(error: unknown): { code: string; message: string } {
 /** How long the apply loop may hold the event loop before it lets signals and timers in. */
 const SLICE_MS = 20;
 
-export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepDone }: ApplyArgs): Promise<ApplyOutcome> {
+export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, onStepDone }: ApplyArgs): Promise<ApplyOutcome> {
   const { steps } = plan;
   const runtime = new Map<string, RuntimeState>();
   const results: StepResult[] = steps.map(() => ({ status: ITEM_STATUS.pending, attempts: 0, error: null }));
@@ -57,6 +59,7 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepD
   // event loop by itself: yield every slice, or a SIGINT or a stop would wait for the whole batch.
   let sliceStart = performance.now();
   let yielding = false;
+  let gated = false;
 
   return new Promise((resolve) => {
     const finish = (id: number, result: StepResult): void => {
@@ -69,6 +72,17 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, onStepD
     };
 
     const pump = (): void => {
+      if (gated) return;
+      const wait = readyAt < ready.length ? (gate?.() ?? null) : null;
+      if (wait) {
+        gated = true;
+        const resume = (): void => {
+          gated = false;
+          pump();
+        };
+        void wait.then(resume, resume);
+        return;
+      }
       if (performance.now() - sliceStart > SLICE_MS) {
         if (!yielding) {
           yielding = true;

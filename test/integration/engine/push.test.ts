@@ -20,7 +20,7 @@ afterEach(() => {
 const run = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 /** A (batchctl's clone, tracking origin/main), the bare remote, and B (another writer's clone). */
-async function setup(files: Record<string, string>): Promise<{ a: TestRepo; engine: Engine; remote: string; b: string; other: (path: string, content: string, message: string) => string }> {
+async function setup(files: Record<string, string>, now?: () => Date): Promise<{ a: TestRepo; engine: Engine; remote: string; b: string; other: (path: string, content: string, message: string) => string }> {
   const a = gitRepo(files);
   const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
   run(remote, 'init', '-q', '--bare', '-b', 'main');
@@ -28,7 +28,7 @@ async function setup(files: Record<string, string>): Promise<{ a: TestRepo; engi
   a.git('push', '-q', '-u', 'origin', 'main');
   const b = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
   run(b, 'clone', '-q', remote, '.');
-  const engine = await engineFor(a);
+  const engine = await engineFor(a, {}, now);
   cleanup.push(() => {
     engine.close();
     removeRepo(a);
@@ -164,5 +164,33 @@ describe('GitOps push', () => {
     expect(diverged.reason?.message).toContain('diverged');
     expect(a.head()).toBe(head);
     expect(a.read('a.txt')).toBe('v2\n');
+  });
+
+  it('polls the remote every remote_poll_seconds while running: a stop pushed from elsewhere halts the batch', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`pkg/${i}.txt`] = `v1 ${i}\n`;
+    const clock = { now: new Date('2026-11-23T10:00:00Z') };
+    const { a, engine, remote, b, other } = await setup(files, () => clock.now);
+    const before = a.snapshot();
+    let afterStop = 0;
+    let stopPushed = '';
+    engine.on((event) => {
+      if (event.type !== 'batch_progress') return;
+      const done = (event.data as { completed: number }).completed;
+      if (done === 5 && stopPushed === '') {
+        const control = JSON.parse(readFileSync(join(b, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
+        stopPushed = other('batch-control.json', JSON.stringify({ ...control, enabled: false, reason: 'pushed from a laptop' }, null, 2), 'stop');
+        clock.now = new Date(clock.now.getTime() + 31_000); // the default poll interval (30 s) has passed
+      } else if (done > 5) {
+        afterStop++;
+      }
+    });
+    const result = await engine.run(batch({ options: { concurrency: 1 }, operations: Object.keys(files).map((target) => ({ type: 'write', target, content: 'v2\n' })) }));
+    expect(result).toMatchObject({ status: 'cancelled', commit: null, reason: { code: 'EMERGENCY_STOP' } });
+    expect(result.reason?.message).toContain('pushed from a laptop');
+    expect(afterStop).toBe(0);
+    expect(run(remote, 'rev-parse', 'main')).toBe(stopPushed);
+    a.git('update-ref', 'refs/remotes/origin/main', a.head()); // the poll's fetch moved only the tracking ref
+    expect(a.snapshot()).toBe(before);
   });
 });
