@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -48,20 +48,26 @@ describe('idempotency, dry runs and plan hashes', () => {
 
 describe('the control file', () => {
   it.each([
-    ['missing', null],
-    ['not JSON', '{"enabled": tru'],
-    ['schema-invalid', '{"enabled": "yes"}'],
-    ['emergency stop on', '{"enabled": false, "reason": "bad recipes", "disabled_by": "ops"}'],
-  ])('refuses every batch when the control file is %s, naming the file', async (_name, content) => {
+    ['missing', null, ''],
+    ['unreadable (a directory)', 'DIR', 'EISDIR'],
+    ['not JSON', '{"enabled": tru', 'not valid JSON'],
+    ['of a wrong type', '{"enabled": "yes"}', 'field "enabled"'],
+    ['with a negative limit', '{"enabled": true, "policy": {"limits": {"max_operations_per_batch": -1}}}', 'field "policy.limits.max_operations_per_batch"'],
+    ['with an unknown breaker state', '{"enabled": true, "circuit_breaker": {"npm": {"state": "ajar"}}}', 'field "circuit_breaker.npm.state"'],
+    ['with a date that does not parse', '{"enabled": true, "expected_resume": "next tuesday"}', 'field "expected_resume"'],
+    ['emergency stop on', '{"enabled": false, "reason": "bad recipes", "disabled_by": "ops"}', 'bad recipes'],
+  ])('refuses every batch when the control file is %s, naming the file and the problem', async (_name, content, problem) => {
     const { repo, engine } = await setup();
-    if (content === null) repo.git('rm', '-q', 'batch-control.json');
-    else writeFileSync(join(repo.dir, 'batch-control.json'), content);
+    if (content === null || content === 'DIR') repo.git('rm', '-q', 'batch-control.json');
+    if (content === 'DIR') mkdirSync(join(repo.dir, 'batch-control.json', 'oops'), { recursive: true });
+    else if (content !== null) writeFileSync(join(repo.dir, 'batch-control.json'), content);
     repo.commitAll('control change');
     const before = repo.snapshot();
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: '1' }] }));
     expect(result.status).toBe('refused');
     expect(result.reason?.code).toBe(content?.includes('"enabled": false') ? 'EMERGENCY_STOP' : 'CONTROL_FILE_INVALID');
     expect(result.reason?.message).toContain('batch-control.json');
+    expect(result.reason?.message).toContain(problem);
     expect(repo.snapshot()).toBe(before);
     expect(engine.status(result.batch_id).batch.status).toBe('refused');
   });
