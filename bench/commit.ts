@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { changeSet, copyRepo, git, runBaseline, runBatchctl, seedRepo, writeBatchFile } from './fixtures.js';
-import { type BenchOptions, fmt, median, type Outcome, verdict } from './report.js';
+import { alternate, type BenchOptions, fmt, median, type Outcome, verdict } from './report.js';
 
 interface Scenario {
   name: string;
@@ -88,14 +88,7 @@ function runScenario(root: string, sc: Scenario): Outcome[] {
     const measureBase = (): void => {
       base.push(runBaseline(baseDir, changes));
     };
-    // Alternate the order so slow drift (page cache, writeback) does not favour one side.
-    if (k % 2 === 0) {
-      measureBase();
-      measureOurs();
-    } else {
-      measureOurs();
-      measureBase();
-    }
+    alternate(k, measureBase, measureOurs);
     // Everything the change touches is under src/; batchctl also charges its budget in batch-control.json.
     const sameTree = git(baseDir, ['rev-parse', 'HEAD:src']) === git(ourDir, ['rev-parse', 'HEAD:src']);
     if (!sameTree) throw new Error(`[${sc.name}] batchctl and baseline produced different trees (run ${k})`);

@@ -29,3 +29,14 @@ export function ratioLine(name: string, ours: string, base: string, ratio: numbe
   const wanted = 'atMost' in target ? `≤ ${target.atMost.toFixed(1)}×` : `≥ ${target.atLeast.toFixed(0)}×`;
   return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (target ${wanted}) ${verdict(pass)}  [${what}]`, pass };
 }
+
+/** Run both contenders, alternating which goes first by round, so slow drift (page cache, writeback) favours neither. */
+export function alternate(round: number, baseline: () => void, ours: () => void): void {
+  if (round % 2 === 0) {
+    baseline();
+    ours();
+  } else {
+    ours();
+    baseline();
+  }
+}

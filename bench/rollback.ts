@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 
 import { copyRepo, git, rewriteSet, seedRepo, sh, timeBatchctl, timeGit, writeBatchFile } from './fixtures.js';
-import { type BenchOptions, fmt, median, type Outcome, ratioLine } from './report.js';
+import { alternate, type BenchOptions, fmt, median, type Outcome, ratioLine } from './report.js';
 
 export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
   const name = quick ? 'rollback-1k' : 'rollback-10k';
@@ -40,13 +40,7 @@ export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
       if (!result.success) throw new Error(`[${name}] batchctl rollback failed: ${run.stdout.slice(0, 500)}`);
       ours.push(run.seconds);
     };
-    if (k % 2 === 0) {
-      measureBase();
-      measureOurs();
-    } else {
-      measureOurs();
-      measureBase();
-    }
+    alternate(k, measureBase, measureOurs);
     for (const d of [baseDir, ourDir]) {
       if (git(d, ['rev-parse', 'HEAD^{tree}']) !== preTree) throw new Error(`[${name}] ${d} did not end on the pre-batch tree`);
     }

@@ -1,14 +1,13 @@
 // Existing files are rewritten in place (bench/rollback.ts: renames are slow on some disks), so
 // these check what in-place writing must never do: leave a half-written file, or write through a
 // hard link into another file, or keep a stale mode.
-import { spawn } from 'node:child_process';
 import { linkSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { CLI, jsonLines, runCli, type CliResult } from '../helpers/run-cli.js';
+import { jsonLines, runCli } from '../helpers/run-cli.js';
 
 const repos: TestRepo[] = [];
 afterEach(() => {
@@ -19,20 +18,6 @@ function repo(files: Record<string, string>): TestRepo {
   r.commitAll('seed');
   repos.push(r);
   return r;
-}
-
-/** The CLI under a file-size limit (`ulimit -f`, in KiB): a bigger write fails with EFBIG midway. */
-function runWithFileSizeLimit(kib: number, args: readonly string[], cwd: string, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `ulimit -f ${kib}; exec "$0" "$@"`, process.execPath, CLI, ...args], { cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
 }
 
 describe('writes to existing files', () => {
@@ -46,7 +31,7 @@ describe('writes to existing files', () => {
       ...Array.from({ length: 9 }, (_, i) => ({ type: 'write', target: `small/${i}.txt`, content: `new ${i}\n` })),
       { type: 'write', target: 'big.txt', content: 'x'.repeat(3 * 1024 * 1024) }, // over the 2 MiB limit: EFBIG after truncating
     ];
-    const out = await runWithFileSizeLimit(2048, ['run', '-', '--json'], r.dir, JSON.stringify({ title: 'torn', operations }));
+    const out = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ title: 'torn', operations }), fileSizeLimitKiB: 2048 });
     // The process survives SIGXFSZ and fails cleanly: the failed write's operation (kept for
     // `retry`) is itself too big for the limit, so recording fails and the whole batch is undone.
     expect(out.stderr).not.toContain('File size limit');

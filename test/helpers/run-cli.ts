@@ -10,9 +10,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], { cwd, input, env = {} }: { cwd: string; input?: string; env?: Record<string, string> }): Promise<CliResult> {
+/** `fileSizeLimitKiB`: run under `ulimit -f` (a bigger write then fails with EFBIG midway). */
+export function runCli(
+  args: readonly string[], { cwd, input, env = {}, fileSizeLimitKiB }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } });
+    const argv = fileSizeLimitKiB === undefined
+      ? [process.execPath, CLI, ...args]
+      : ['bash', '-c', `ulimit -f ${fileSizeLimitKiB}; exec "$0" "$@"`, process.execPath, CLI, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
