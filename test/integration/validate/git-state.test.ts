@@ -1,6 +1,6 @@
 // Git state through the real engine (SPEC §3): a batch that would destroy uncommitted, untracked or
 // ignored work is refused whole, and the user's work is exactly where they left it.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -189,7 +189,7 @@ describe('large batches in large indexes (one whole-index pass instead of per-pa
   const files: Record<string, string> = {};
   for (let i = 0; i < 3_300; i++) files[`pkg/${Math.floor(i / 100)}/f-${i}.txt`] = `v${i}\n`;
   const rewriteAll = (extra: Array<Record<string, unknown>> = []) => batch({
-    operations: [...Object.keys(files).map((target) => ({ type: 'write', target, content: 'new\n' })), ...extra] as never,
+    operations: [...Object.keys(files).map((target) => ({ type: 'write', target, content: `new ${target}\n` })), ...extra] as never,
   });
 
   it('finds unstaged, staged and untracked work among thousands of clean tracked paths', async () => {
@@ -212,5 +212,11 @@ describe('large batches in large indexes (one whole-index pass instead of per-pa
     expect(result.status).toBe('completed');
     expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n')).toHaveLength(3_300);
     expect(repo.git('status', '--porcelain')).toBe('');
+    // that many blobs go into one pack (git fast-import), not 3,300 loose objects
+    expect(repo.git('cat-file', '-p', 'HEAD:pkg/7/f-712.txt')).toBe('new pkg/7/f-712.txt\n');
+    const blob = repo.git('rev-parse', 'HEAD:pkg/7/f-712.txt').trim();
+    expect(existsSync(join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)))).toBe(false);
+    expect(repo.git('count-objects', '-v')).toMatch(/^in-pack: [1-9]/m);
+    repo.git('fsck', '--strict', '--no-progress');
   }, 60_000);
 });
