@@ -1,6 +1,6 @@
 // Building a commit with plumbing (SPEC §12): hash only the batch's files, edit a temporary index
 // seeded from HEAD, write-tree, commit-tree. Nothing here looks at files the batch did not touch.
-import { lstatSync, readFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -24,18 +24,34 @@ const PACK_MAX_BYTES = 256 * 1024 * 1024;
  * files are not all regular or too big to hold in memory together (then loose objects it is).
  */
 async function packFiles(git: GitRunner, paths: readonly string[]): Promise<string[] | null> {
-  const parts: Buffer[] = [];
-  let bytes = 0;
+  // One buffer for the whole stream, sized up front: per-file Buffers would be 3 objects a file,
+  // and at 100,000 files those objects, not the bytes, are what fills the heap.
+  const sizes: number[] = [];
+  let total = 0;
   for (const [i, path] of paths.entries()) {
-    const file = join(git.cwd, path);
-    if (!lstatSync(file).isFile()) return null;
-    const data = readFileSync(file);
-    bytes += data.length;
-    if (bytes > PACK_MAX_BYTES) return null;
-    parts.push(Buffer.from(`blob\nmark :${i + 1}\ndata ${data.length}\n`), data, Buffer.from('\n'));
+    const stat = lstatSync(join(git.cwd, path));
+    if (!stat.isFile()) return null;
+    sizes.push(stat.size);
+    total += Buffer.byteLength(`blob\nmark :${i + 1}\ndata ${stat.size}\n\n`) + stat.size + Buffer.byteLength(`get-mark :${i + 1}\n`);
+    if (total > PACK_MAX_BYTES) return null;
   }
-  parts.push(Buffer.from(paths.map((_, i) => `get-mark :${i + 1}\n`).join('') + 'done\n'));
-  const { stdout } = await git.exec(['fast-import', '--quiet', '--done'], { input: Buffer.concat(parts) });
+  const stream = Buffer.allocUnsafe(total + 'done\n'.length);
+  let at = 0;
+  for (const [i, path] of paths.entries()) {
+    at += stream.write(`blob\nmark :${i + 1}\ndata ${sizes[i]}\n`, at);
+    const fd = openSync(join(git.cwd, path), 'r');
+    try {
+      // A file that changed size since lstat would corrupt the stream: refuse rather than guess.
+      if (readSync(fd, stream, at, sizes[i] as number, 0) !== sizes[i]) return null;
+    } finally {
+      closeSync(fd);
+    }
+    at += sizes[i] as number;
+    at += stream.write('\n', at);
+  }
+  for (let i = 0; i < paths.length; i++) at += stream.write(`get-mark :${i + 1}\n`, at);
+  at += stream.write('done\n', at);
+  const { stdout } = await git.exec(['fast-import', '--quiet', '--done'], { input: stream.subarray(0, at) });
   const oids = stdout.toString('utf8').trim().split('\n');
   if (oids.length !== paths.length) throw new Error(`fast-import returned ${oids.length} ids for ${paths.length} paths`);
   return oids;
