@@ -23,7 +23,11 @@ export interface ControlEdit {
   text: string;
 }
 
-/** The same, from text already in hand (a file at a remote commit); null: the file is absent. */
+/**
+ * The file's JSON from its text (null: the file is absent, so edits start from the default and write
+ * it back: a stop must work even when the file is gone). A broken file is the operator's to fix by
+ * hand: it is never overwritten.
+ */
 function rawOf(text: string | null, file: string): { raw: RawControl; text: string | null } {
   if (text === null) return { raw: JSON.parse(renderControlFile(defaultControlFile())) as RawControl, text: null };
   parseControlFile(text, file);
@@ -31,16 +35,14 @@ function rawOf(text: string | null, file: string): { raw: RawControl; text: stri
 }
 
 async function readRaw(file: string): Promise<{ raw: RawControl; text: string | null }> {
-  let text: string;
+  let text: string | null;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    // A stop must work even when the file is gone: start from the default and write it back.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { raw: JSON.parse(renderControlFile(defaultControlFile())) as RawControl, text: null };
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    text = null;
   }
-  parseControlFile(text, file); // a broken file is the operator's to fix by hand: never overwrite it
-  return { raw: JSON.parse(text) as RawControl, text };
+  return rawOf(text, file);
 }
 
 /** A nested object of the raw file, created when absent (edits write into it in place). */

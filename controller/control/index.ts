@@ -4,7 +4,7 @@ export { computeControlEdit, editControlFile, objectAt, type ControlEdit, type R
 export { loadControlFile, parseControlFile } from './load-control-file.js';
 export { preflight, type PreflightDecision } from './preflight.js';
 export { controlFileJsonSchema } from './json-schema.js';
-export { applyResume, applyStop, stopReason, type StopRequest } from './stop-resume.js';
+export { applyResume, applyStop, stopReason, stopReasonInText, type StopRequest } from './stop-resume.js';
 export { watchForStop } from './stop-watch.js';
 export { breakerGate, recordOutcome, type BreakerState, type BreakerTransition } from './breaker.js';
 export { budgetGate, charge, pressure, usage, weekStart, type Cost } from './budget.js';

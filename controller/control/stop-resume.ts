@@ -1,6 +1,7 @@
 // `batchctl stop` and `resume` as edits of the control file's JSON (SPEC §5). The registry design
 // has one set of reason fields; they describe the latest stop and are cleared once nothing is stopped.
 import type { ControlFile } from '../domain/index.js';
+import { parseControlFile } from './load-control-file.js';
 import type { RawControl } from './edit-control-file.js';
 
 export interface StopRequest {
@@ -44,4 +45,17 @@ export function stopReason(control: ControlFile, ecosystem: string): string | nu
   if (!control.enabled) return `emergency stop${why}`;
   if (control.disabled_ecosystems.includes(ecosystem)) return `ecosystem "${ecosystem}" stopped${why}`;
   return null;
+}
+
+/**
+ * The same for a control file's text as found elsewhere (a remote head): a missing or broken file
+ * stops the batch too (fail closed).
+ */
+export function stopReasonInText(text: string | null, name: string, ecosystem: string): string | null {
+  if (text === null) return `${name} is missing`;
+  try {
+    return stopReason(parseControlFile(text, name), ecosystem);
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

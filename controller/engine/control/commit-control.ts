@@ -66,7 +66,8 @@ export async function commitControlFile(
         cause: error,
       });
     }
-    const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: await git.hashBlob(published.text) } };
+    const landedOid = published.text === text ? oid : await git.hashBlob(published.text);
+    const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: landedOid } };
     await landControlState(deps, { original: text, text: published.text, change });
     if (published.sync.length > 0) await materializePaths(git, published.commit, published.sync);
     return published.commit;

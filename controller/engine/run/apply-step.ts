@@ -2,9 +2,9 @@
 // file's stop checked before every step (SPEC §4 step 5).
 import { watchForStop } from '../../control/index.js';
 import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
-import { upstreamOf } from '../../git/index.js';
 import { applyPlan } from './apply-plan.js';
 import { remoteStopPoll } from './remote-stop-poll.js';
+import { runUpstream } from './run-context.js';
 import type { RunStep } from './step.js';
 
 export const applyStep: RunStep = async (ctx) => {
@@ -20,7 +20,7 @@ export const applyStep: RunStep = async (ctx) => {
   let rss = { bytes: process.memoryUsage.rss(), at: started };
   // A rollback is the incident tool: a stop must not halt it (it bypasses admission for that reason).
   const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, ctx.batch.ecosystem);
-  const upstream = ctx.options.bypassAdmission || ctx.options.push === false ? null : await upstreamOf(ctx.deps.git.runner);
+  const upstream = ctx.options.bypassAdmission ? null : await runUpstream(ctx);
   const remote = upstream ? remoteStopPoll(ctx, upstream, control.policy.remote_poll_seconds) : null;
   const outcome = await applyPlan({
     plan,

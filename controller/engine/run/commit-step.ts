@@ -5,11 +5,10 @@ import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
 import { announceTransitions, controlCommit, landControlState, prepareControlState } from '../control/control-state.js';
-import { upstreamOf } from '../../git/index.js';
 import { commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
-import { transition } from './run-context.js';
+import { runUpstream, transition } from './run-context.js';
 import type { RunStep } from './step.js';
 
 export const commitStep: RunStep = async (ctx) => {
@@ -37,7 +36,7 @@ export const commitStep: RunStep = async (ctx) => {
   const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
   // GitOps: with an upstream, nothing lands here before it landed there (SPEC §4 step 8). The lease
   // is the commit the batch is built on: the push can only ever fast-forward the remote.
-  const upstream = ctx.options.push === false ? null : await upstreamOf(git.runner);
+  const upstream = await runUpstream(ctx);
   const pub = upstream ? publisher(ctx, upstream, { expected: journal.head, pending }, time) : null;
   const committed = await commitBatch({
     ...(control ? { control } : {}),

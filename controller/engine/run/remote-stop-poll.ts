@@ -2,7 +2,7 @@
 // `policy.remote_poll_seconds` the run fetches its upstream and reads the control file there. The
 // poll holds the next operation back until it has answered (a fetch, tens of milliseconds every
 // 30 s), so "within one operation" holds for remote stops as for local ones.
-import { parseControlFile, stopReason } from '../../control/index.js';
+import { stopReasonInText } from '../../control/index.js';
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
 import { fetchUpstream, fileAt, type Upstream } from '../../git/index.js';
 import type { RunContext } from './run-context.js';
@@ -30,12 +30,7 @@ export function remoteStopPoll(ctx: RunContext, up: Upstream, everySeconds: numb
           const text = await fileAt(git.runner, head, CONTROL_FILE_NAME);
           const name = `${up.remote} ${up.remoteRef} at ${head.slice(0, 12)}: ${CONTROL_FILE_NAME}`;
           // Fail closed here too: a control file that went missing or broken at the remote stops the run.
-          let why: string | null;
-          try {
-            why = text === null ? `${CONTROL_FILE_NAME} is missing` : stopReason(parseControlFile(text, name), ctx.batch.ecosystem);
-          } catch (error) {
-            why = (error as Error).message;
-          }
+          const why = stopReasonInText(text, name, ctx.batch.ecosystem);
           if (why !== null) found = `${why} (pushed to ${up.remote})`;
         } catch (error) {
           // An unreachable remote is not a stop: the push at the end will say what it has to.

@@ -3,6 +3,7 @@ import {
   BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
   type OperationError, type ValidationResult,
 } from '../../domain/index.js';
+import { upstreamOf, type Upstream } from '../../git/index.js';
 import type { RuntimeState } from '../../ops/index.js';
 import type { Plan } from '../../validate/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -53,6 +54,15 @@ export interface RunContext {
   replay: boolean;
   /** the batch row exists in the store */
   recorded: boolean;
+  /** the branch's upstream, asked of git once per run: see runUpstream */
+  upstream?: Promise<Upstream | null>;
+}
+
+/** Where this run publishes (SPEC §4 step 8); null: the branch has no upstream, or `--no-push`. */
+export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
+  if (ctx.options.push === false) return Promise.resolve(null);
+  ctx.upstream ??= upstreamOf(ctx.deps.git.runner);
+  return ctx.upstream;
 }
 
 /** Move to a new status; an impossible transition is a bug, caught here rather than in the data. */
