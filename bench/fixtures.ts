@@ -39,6 +39,36 @@ export function sh(cmd: string, args: readonly string[], cwd?: string): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** The share of the last 10 s in which some task waited on I/O (Linux PSI), or null where unavailable. */
+function ioPressure(): number | null {
+  try {
+    const some = readFileSync('/proc/pressure/io', 'utf8').split('\n')[0] ?? '';
+    const avg10 = /avg10=([0-9.]+)/.exec(some)?.[1];
+    return avg10 === undefined ? null : Number(avg10);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Before a timed run: write back what is dirty (`sync`), then wait, at most 60 s, until the disk has
+ * been quiet for a while. Fixture copies and deletions keep some disks busy for seconds after they
+ * return (ext4 with online discard frees blocks slowly), and a run measured then pays for them.
+ */
+export function settle(): void {
+  sh('sync', []);
+  const started = Date.now();
+  for (;;) {
+    const pressure = ioPressure();
+    if (pressure === null || pressure < 1 || Date.now() - started > 60_000) break;
+    Atomics.wait(pause, 0, 0, 500);
+  }
+  const waited = (Date.now() - started) / 1000;
+  if (waited >= 5) console.error(`  (waited ${waited.toFixed(0)} s for the disk to settle)`);
+}
+
 /** Deterministic, distinct bytes per file (distinct blobs, as in a real change), exactly `size` long. */
 function content(tag: string, i: number, size: number): string {
   const head = `${tag} ${i}\n`;
@@ -115,7 +145,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 /** Plain git: write the files from this process, `git add -A`, `git commit` — timed together. */
 export function runBaseline(dir: string, changes: readonly Change[]): number {
   gc?.();
-  sh('sync', []);
+  settle();
   const before = git(dir, ['rev-parse', 'HEAD']);
   const start = performance.now();
   const made = new Set<string>();
@@ -152,7 +182,7 @@ export function runBatchctl(dir: string, batchFile: string, outFile: string, rss
   const argv = rssFile ? ['--input-type=module', '-e', wrapper, ...runArgs] : [CLI, ...runArgs];
   const out = openSync(outFile, 'w');
   const err = openSync(`${outFile}.stderr`, 'w');
-  sh('sync', []);
+  settle();
   const start = performance.now();
   const r = spawnSync(process.execPath, argv, {
     stdio: ['ignore', out, err],
@@ -175,7 +205,7 @@ export function runBatchctl(dir: string, batchFile: string, outFile: string, rss
 
 /** Any batchctl command as a child process, timed from spawn to exit; its stdout is returned. */
 export function timeBatchctl(args: readonly string[]): { seconds: number; stdout: string } {
-  sh('sync', []);
+  settle();
   const start = performance.now();
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = (performance.now() - start) / 1000;

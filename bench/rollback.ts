@@ -3,7 +3,7 @@
 // HEAD is the batch commit; both must end on the pre-batch tree.
 import { join } from 'node:path';
 
-import { copyRepo, git, rewriteSet, seedRepo, sh, timeBatchctl, timeGit, writeBatchFile } from './fixtures.js';
+import { copyRepo, git, rewriteSet, seedRepo, settle, sh, timeBatchctl, timeGit, writeBatchFile } from './fixtures.js';
 import { alternate, type BenchOptions, fmt, median, type Outcome, ratioLine } from './report.js';
 
 export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
@@ -31,7 +31,7 @@ export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
     const baseDir = join(dir, `baseline-${k}`);
     const ourDir = join(dir, `batchctl-${k}`);
     const measureBase = (): void => {
-      sh('sync', []); // as timeBatchctl does: both sides start with nothing left to write back
+      settle(); // as timeBatchctl does: both sides start with nothing left to write back
       base.push(timeGit(baseDir, ['revert', '--no-edit', commit]).seconds);
     };
     const measureOurs = (): void => {

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 
 import { BatchctlError, EXIT, toBatchctlError } from '../errors/index.js';
+import { flushJsonLines } from './output/ndjson.js';
 
 type Action = () => Promise<number>;
 
@@ -89,8 +90,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       exitCode = await action();
     } catch (error) {
       const failure = error instanceof ZodError ? asUsageError(error) : toBatchctlError(error);
+      flushJsonLines();
       render(failure, json);
       exitCode = failure.exitCode;
+    } finally {
+      flushJsonLines();
     }
   };
   try {

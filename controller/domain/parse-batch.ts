@@ -45,13 +45,14 @@ export function parseBatchJson(text: string): Batch {
 
 /**
  * NDJSON: a header line (the batch without `operations`), then one operation per line. Lines are
- * consumed as they arrive so a 100,000-operation batch never exists as one string.
+ * consumed as they arrive so a 100,000-operation batch never exists as one string; they may come in
+ * groups (a chunk's worth), which saves an await per line.
  */
-export async function parseBatchNdjson(lines: AsyncIterable<string>): Promise<Batch> {
+export async function parseBatchNdjson(lines: AsyncIterable<string | readonly string[]>): Promise<Batch> {
   let header: z.infer<typeof batchHeaderSchema> | null = null;
   const operations: Operation[] = [];
   let lineNo = 0;
-  for await (const raw of lines) {
+  for await (const item of lines) for (const raw of typeof item === 'string' ? [item] : item) {
     lineNo++;
     const line = raw.trim();
     if (line === '') continue;

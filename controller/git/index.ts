@@ -1,8 +1,8 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
-import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
-import { commitTree, hashBlob, hashFiles, makeTag, readBlobs, updateIndex, writeTree, type CommitInput, type TreeChange } from './plumbing.js';
+import { readCommit, readHead, readRef, spawnedCommit, spawnedHead, spawnedRef, type CommitInfo } from './objects.js';
+import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, writeTree, type BlobSource, type CommitInput, type TreeChange } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { locateRepository } from './repository.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
@@ -10,12 +10,14 @@ import {
   ignoredPaths, indexEntryCount, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState,
 } from './worktree-state.js';
 
+export { openBlobPack, type BlobPack } from './blob-pack.js';
+export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
-export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type { BlobSource, CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -32,7 +34,7 @@ export interface Git {
   /** `isTracked`: the caller's index lookup, so many tracked paths can share one whole-index pass */
   pathStates(paths: readonly string[], isTracked?: (path: string) => boolean): Promise<Map<string, PathState>>;
   ignored(paths: readonly string[]): Promise<Set<string>>;
-  hashFiles(paths: readonly string[]): Promise<string[]>;
+  hashFiles(files: readonly BlobSource[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
   writeTree(args: { parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string>;
@@ -53,7 +55,12 @@ export interface Git {
  * Bind git to the repository that contains `dir`.
  * @example const git = await openGit({ dir: process.cwd(), identity: { name: 'batchctl', email: 'batchctl@localhost' } })
  */
-export async function openGit({ dir, identity }: { dir: string; identity: GitIdentity }): Promise<Git> {
+export async function openGit({ dir, identity, inProcessReads = true }: {
+  dir: string;
+  identity: GitIdentity;
+  /** false: single-object reads spawn git (a one-shot command; see objects.ts) */
+  inProcessReads?: boolean;
+}): Promise<Git> {
   const { root, gitDir } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
   const where = { dir: root, gitdir: gitDir };
@@ -62,16 +69,16 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     gitDir,
     runner,
     identity,
-    head: () => readHead(where),
-    readCommit: (oid) => readCommit({ ...where, oid }),
-    readRef: (ref) => readRef({ ...where, ref }),
+    head: () => (inProcessReads ? readHead(where) : spawnedHead(runner)),
+    readCommit: (oid) => (inProcessReads ? readCommit({ ...where, oid }) : spawnedCommit(runner, oid)),
+    readRef: (ref) => (inProcessReads ? readRef({ ...where, ref }) : spawnedRef(runner, ref)),
     resolveCommit: (ref) => resolveCommit(runner, ref),
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
     pathStates: (paths, isTracked) => pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
-    hashFiles: (paths) => hashFiles(runner, paths),
+    hashFiles: (files) => hashFiles(runner, files),
     hashBlob: (content) => hashBlob(runner, content),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeTree: (args) => writeTree({ git: runner, ...args }),

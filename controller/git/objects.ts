@@ -1,5 +1,9 @@
-// Single-object reads in-process with isomorphic-git (SPEC §12: ~3× cheaper than spawning git once).
+// Single-object reads in-process with isomorphic-git (SPEC §12: ~3× cheaper than spawning git once),
+// or, for a one-shot CLI command, with git itself: loading the library costs ~40 ms of CPU, about ten
+// spawns' worth, and a command makes two or three such reads.
 import fs from 'node:fs';
+
+import type { GitRunner } from './runner.js';
 
 // Loaded on first use: its import costs ~90 ms, more than the reads it saves in a one-shot CLI run.
 let loaded: Promise<typeof import('isomorphic-git')> | null = null;
@@ -41,4 +45,28 @@ export async function readRef({ dir, gitdir, ref }: { dir: string; gitdir: strin
     if (error instanceof isogit.Errors.NotFoundError) return null;
     throw error;
   }
+}
+
+/** The same three reads through git, for processes that make too few to pay for loading the library. */
+export async function spawnedHead(git: GitRunner): Promise<string | null> {
+  return revParse(git, 'HEAD');
+}
+
+export async function spawnedRef(git: GitRunner, ref: string): Promise<string | null> {
+  return revParse(git, ref);
+}
+
+async function revParse(git: GitRunner, name: string): Promise<string | null> {
+  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', name], { okExitCodes: [1, 128] });
+  return exitCode === 0 ? stdout.toString('utf8').trim() : null;
+}
+
+export async function spawnedCommit(git: GitRunner, oid: string): Promise<CommitInfo> {
+  const text = (await git.exec(['cat-file', 'commit', oid])).stdout.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headers = (split === -1 ? text : text.slice(0, split)).split('\n');
+  const tree = headers.find((line) => line.startsWith('tree '))?.slice(5);
+  if (!tree) throw new Error(`commit ${oid} has no tree`);
+  const parents = headers.filter((line) => line.startsWith('parent ')).map((line) => line.slice(7));
+  return { oid, tree, parents, message: split === -1 ? '' : text.slice(split + 2) };
 }

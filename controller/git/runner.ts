@@ -25,9 +25,17 @@ export interface ExecResult {
   exitCode: number;
 }
 
+/** A git process fed as the caller goes (`exec` is one whose input is known up front). */
+export interface GitStream {
+  write(chunk: string | Buffer): void;
+  /** close stdin; the result once git exits (rejects as exec does) */
+  end(chunk?: string | Buffer): Promise<ExecResult>;
+}
+
 export interface GitRunner {
   readonly cwd: string;
   exec(args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
+  stream(args: readonly string[], options?: Omit<ExecOptions, 'input'>): GitStream;
   /** exec and return stdout as trimmed text */
   text(args: readonly string[], options?: ExecOptions): Promise<string>;
 }
@@ -43,6 +51,8 @@ const HARDENING = [
   '-c', 'protocol.ext.allow=never',
 ] as const;
 
+const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=134217728:glibc.malloc.top_pad=67108864';
+
 function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -50,6 +60,10 @@ function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv 
     if (!key.startsWith('GIT_')) env[key] = value;
   }
   return {
+    // glibc gives memory back to the kernel after every large free; fast-import and update-index
+    // free a zlib buffer per object, so 10,000 blobs cost 40,000 brk calls (0.45 s of 0.68 s here).
+    // Keeping 64 MiB of slack avoids them. A caller's own tunables win.
+    GLIBC_TUNABLES: MALLOC_TUNABLES,
     ...env,
     GIT_LITERAL_PATHSPECS: '1',
     GIT_TERMINAL_PROMPT: '0',
@@ -64,17 +78,17 @@ function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv 
 export function createRunner({ cwd, identity }: { cwd: string; identity: GitIdentity }): GitRunner {
   const prefix = [...HARDENING, '-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
 
-  function exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('git', [...prefix, ...args], {
-        cwd,
-        env: cleanEnv(options.env),
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  function stream(args: readonly string[], options: Omit<ExecOptions, 'input'> = {}): GitStream {
+    const child = spawn('git', [...prefix, ...args], {
+      cwd,
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const result = new Promise<ExecResult>((resolve, reject) => {
       child.on('error', (error) => reject(new GitError({ args, exitCode: null, stderr: error.message })));
       child.on('close', (code) => {
         const stderr = Buffer.concat(err).toString('utf8');
@@ -85,15 +99,32 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
           reject(new GitError({ args, exitCode: code, stderr }));
         }
       });
-      // EPIPE when git exits early is reported through 'close' with its exit code; ignore it here.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.input ?? '');
     });
+    // A stream's git may fail long before anyone awaits it (end): that is reported then, not as an
+    // unhandled rejection now.
+    result.catch(() => undefined);
+    // EPIPE when git exits early is reported through 'close' with its exit code; ignore it here.
+    child.stdin.on('error', () => undefined);
+    return {
+      write: (chunk) => {
+        child.stdin.write(chunk);
+      },
+      end: (chunk) => {
+        child.stdin.end(chunk ?? '');
+        return result;
+      },
+    };
+  }
+
+  function exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const { input, ...rest } = options;
+    return stream(args, rest).end(input ?? '');
   }
 
   return {
     cwd,
     exec,
+    stream,
     async text(args, options) {
       return (await exec(args, options)).stdout.toString('utf8').trim();
     },

@@ -11,7 +11,7 @@ export async function applyCopy(step: PlanStep, ctx: OpContext): Promise<Effect[
   const mode = diskMode(ctx.root, source);
   if (mode === null) throw new OpFailure('SOURCE_MISSING', `${source} is gone`);
   const bytes = mode === '120000' ? readLinkBytes(ctx.root, source) : readFileSync(join(ctx.root, source));
-  atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target) });
+  atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target), fresh: !ctx.stateOf(step.target).exists });
   const known = ctx.stateOf(source);
-  return [{ path: step.target, state: { exists: true, oid: known.oid, mode } }];
+  return [{ path: step.target, state: known.oid ? { exists: true, oid: known.oid, mode } : { exists: true, oid: null, mode, bytes } }];
 }

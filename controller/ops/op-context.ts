@@ -5,6 +5,10 @@ export interface RuntimeState {
   exists: boolean;
   oid: string | null;
   mode: string | null;
+  /** the bytes this run put there, when it has them: hashed from memory at commit, not read back */
+  bytes?: Buffer;
+  /** those bytes were streamed into the run's blob pack under this mark (git/blob-pack.ts) */
+  mark?: number;
 }
 
 export interface OpContext {

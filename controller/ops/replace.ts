@@ -17,6 +17,7 @@ export async function applyReplace(step: PlanStep, ctx: OpContext): Promise<Effe
   }
   const edited = compiled.pattern.replaceAll(text, step.replaceWith ?? '');
   const mode = (diskMode(ctx.root, step.target)) ?? '100644';
-  atomicWrite(ctx.root, step.target, Buffer.from(edited, 'utf8'), mode, { inPlace: !ctx.changedInRun(step.target) });
-  return [{ path: step.target, state: { exists: true, oid: null, mode } }];
+  const bytes = Buffer.from(edited, 'utf8');
+  atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target) });
+  return [{ path: step.target, state: { exists: true, oid: null, mode, bytes } }];
 }

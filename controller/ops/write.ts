@@ -4,7 +4,10 @@ import { atomicWrite } from './file-system.js';
 import type { Effect, OpContext } from './op-context.js';
 
 export async function applyWrite(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
-  const mode = step.mode ?? ctx.stateOf(step.target).mode ?? '100644';
-  atomicWrite(ctx.root, step.target, step.content ?? Buffer.alloc(0), mode === '120000' ? '100644' : mode, { inPlace: !ctx.changedInRun(step.target) });
-  return [{ path: step.target, state: { exists: true, oid: null, mode: mode === '120000' ? '100644' : mode } }];
+  const before = ctx.stateOf(step.target);
+  const given = step.mode ?? before.mode ?? '100644';
+  const mode = given === '120000' ? '100644' : given;
+  const bytes = step.content ?? Buffer.alloc(0);
+  atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target), fresh: !before.exists });
+  return [{ path: step.target, state: { exists: true, oid: null, mode, bytes } }];
 }

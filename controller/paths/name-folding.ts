@@ -27,12 +27,18 @@ export function foldCase(text: string): string {
   return text.toUpperCase().toLowerCase();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const TRAILING_DOT_OR_SPACE = /[. ](?:\/|$)/;
+
 /**
  * The name a case-insensitive, normalisation-insensitive file system sees: NFC (APFS and HFS+
  * compare canonically equivalent names as equal), invisible code points removed, case folded, and
  * Windows' trailing dots and spaces dropped (unless that leaves nothing, e.g. `...`).
  */
 export function fsFoldPath(path: string): string {
+  // Printable ASCII has no invisible code points, is its own NFC and folds by lower-casing: most
+  // paths are such, and checking 10,000 of them the long way cost 20 ms.
+  if (PRINTABLE_ASCII.test(path) && !TRAILING_DOT_OR_SPACE.test(path)) return path.toLowerCase();
   return path
     .split('/')
     .map((component) => {

@@ -29,12 +29,15 @@ export async function gatherFacts(git: Git, root: string, touched: readonly stri
   const disk = (path: string): DiskKind => {
     let kind = kinds.get(path);
     if (kind === undefined) {
+      // No exception for a missing path: most of a batch's targets are new, and a thrown ENOENT
+      // costs several times the lstat itself.
+      let stat;
       try {
-        const stat = lstatSync(join(root, path));
-        kind = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
+        stat = lstatSync(join(root, path), { throwIfNoEntry: false });
       } catch {
-        kind = 'missing';
+        stat = undefined; // ENOTDIR and the like: nothing there either
       }
+      kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
       kinds.set(path, kind);
     }
     return kind;

@@ -1,6 +1,7 @@
 // Existing files are rewritten in place (bench/rollback.ts: renames are slow on some disks), so
 // these check what in-place writing must never do: leave a half-written file, or write through a
-// hard link into another file, or keep a stale mode.
+// hard link into another file, or keep a stale mode. New files are created where they belong
+// (no temp file), and must get the mode git records whatever the umask.
 import { linkSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -57,5 +58,22 @@ describe('writes to existing files', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(statSync(join(r.dir, 'run.sh')).mode & 0o777).toBe(0o755);
     expect(r.git('ls-files', '-s', 'run.sh')).toMatch(/^100755 /);
+  });
+});
+
+describe('new files', () => {
+  it('get the mode git records under a restrictive umask, and the tree is clean after', async () => {
+    const r = repo({ 'keep.txt': 'k\n' });
+    const operations = [
+      { type: 'write', target: 'bin/tool.sh', content: 'echo hi\n', mode: '100755' },
+      { type: 'write', target: 'notes/a.txt', content: 'a\n' },
+      { type: 'copy', source: 'keep.txt', target: 'copies/keep.txt' },
+    ];
+    const out = await runCli(['run', '-'], { cwd: r.dir, umask: '177', input: JSON.stringify({ operations }) });
+    expect(out.code, out.stderr).toBe(0);
+    expect(statSync(join(r.dir, 'bin/tool.sh')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(r.dir, 'notes/a.txt')).mode & 0o777).toBe(0o600); // as git checkout would leave it
+    expect(r.git('ls-files', '-s', 'bin/tool.sh', 'notes/a.txt', 'copies/keep.txt')).toMatch(/^100755 \S+ 0\tbin\/tool\.sh\n100644 \S+ 0\tcopies\/keep\.txt\n100644 \S+ 0\tnotes\/a\.txt\n$/);
+    expect(r.git('status', '--porcelain')).toBe('');
   });
 });

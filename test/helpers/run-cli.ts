@@ -10,14 +10,22 @@ export interface CliResult {
   stderr: string;
 }
 
-/** `fileSizeLimitKiB`: run under `ulimit -f` (a bigger write then fails with EFBIG midway). */
+/**
+ * `fileSizeLimitKiB`: run under `ulimit -f` (a bigger write then fails with EFBIG midway).
+ * `umask`: run under that umask (octal digits, e.g. '077').
+ */
 export function runCli(
-  args: readonly string[], { cwd, input, env = {}, fileSizeLimitKiB }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number },
+  args: readonly string[],
+  { cwd, input, env = {}, fileSizeLimitKiB, umask }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number; umask?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const argv = fileSizeLimitKiB === undefined
+    const setup = [
+      ...(fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${fileSizeLimitKiB}`]),
+      ...(umask === undefined ? [] : [`umask ${umask}`]),
+    ];
+    const argv = setup.length === 0
       ? [process.execPath, CLI, ...args]
-      : ['bash', '-c', `ulimit -f ${fileSizeLimitKiB}; exec "$0" "$@"`, process.execPath, CLI, ...args];
+      : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, process.execPath, CLI, ...args];
     const child = spawn(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } });
     let stdout = '';
     let stderr = '';

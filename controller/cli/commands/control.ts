@@ -39,7 +39,7 @@ function render(status: ControlStatus): string {
 
 export async function controlCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     if (options.json) printJsonLine(status);
@@ -52,7 +52,7 @@ export async function controlCommand(raw: unknown): Promise<number> {
 
 export async function sliCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     if (options.json) printJsonLine(status.slis);

@@ -10,7 +10,7 @@ const initOptionsSchema = globalOptionsSchema.extend({ force: z.boolean().defaul
 
 export async function initCommand(raw: unknown): Promise<number> {
   const options = initOptionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.init({ force: options.force });
     if (options.json) printJsonLine(result);

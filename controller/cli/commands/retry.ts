@@ -7,7 +7,7 @@ import { printJsonLine } from '../output/ndjson.js';
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.retry(id);
     if (options.json) printJsonLine(result);

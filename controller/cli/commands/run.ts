@@ -23,7 +23,7 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
   const batch = await readBatch(file);
   if (batch.requested_by === 'unknown' && env.GITHUB_ACTOR) batch.requested_by = env.GITHUB_ACTOR;
   if (options.dryRun) batch.options.dry_run = true;
-  const engine = await openEngine({ ...options, env });
+  const engine = await openEngine({ ...options, env, oneShot: true });
   const controller = new AbortController();
   // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
   const onSignal = (): void => controller.abort();

@@ -40,7 +40,7 @@ function report(result: ControlChangeResult, json: boolean, what: string): numbe
 
 export async function stopCommand(raw: unknown): Promise<number> {
   const options = stopOptionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.stop({
       reason: options.reason, by: actor(options.by),
@@ -56,7 +56,7 @@ export async function stopCommand(raw: unknown): Promise<number> {
 
 export async function resumeCommand(raw: unknown): Promise<number> {
   const options = resumeOptionsSchema.parse(raw);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.resume({ by: actor(options.by), ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}) });
     return report(result, options.json, options.ecosystem ? `resumed ecosystem ${options.ecosystem}` : 'emergency stop lifted');

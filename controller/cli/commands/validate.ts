@@ -9,7 +9,7 @@ import { readBatch } from '../read-batch.js';
 export async function validateCommand(file: string, raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
   const batch = await readBatch(file);
-  const engine = await openEngine(options);
+  const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.validate(batch);
     if (options.json) printJsonLine(result);

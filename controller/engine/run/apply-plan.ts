@@ -2,7 +2,7 @@
 // share a path or declare depends_on. A failed step skips everything that waits on it.
 import { ITEM_STATUS, type ItemStatus } from '../../domain/index.js';
 import type { IndexEntry } from '../../git/index.js';
-import { applyStep, OpFailure, type RuntimeState } from '../../ops/index.js';
+import { applyStep, OpFailure, type Effect, type RuntimeState } from '../../ops/index.js';
 import type { Plan, PlanStep } from '../../validate/index.js';
 import { withRetry } from '../retry.js';
 
@@ -28,6 +28,8 @@ export interface ApplyArgs {
   /** before each step: a promise holds new steps back until it settles (a due poll of the remote) */
   gate?: () => Promise<void> | null;
   onStepDone: (step: PlanStep, result: StepResult) => void;
+  /** each effect of a successful step, before it is recorded: may return the state to record instead */
+  onEffect?: (effect: Effect) => RuntimeState;
 }
 
 function beforeState(entry: IndexEntry | null | undefined): RuntimeState {
@@ -43,7 +45,7 @@ function failureOf(error: unknown): { code: string; message: string } {
 /** How long the apply loop may hold the event loop before it lets signals and timers in. */
 const SLICE_MS = 20;
 
-export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, onStepDone }: ApplyArgs): Promise<ApplyOutcome> {
+export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, onStepDone, onEffect }: ApplyArgs): Promise<ApplyOutcome> {
   const { steps } = plan;
   const runtime = new Map<string, RuntimeState>();
   const results: StepResult[] = steps.map(() => ({ status: ITEM_STATUS.pending, attempts: 0, error: null }));
@@ -112,7 +114,7 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
         running++;
         withRetry(() => applyStep(step, ctx))
           .then(({ value: effects, attempts }) => {
-            for (const effect of effects) runtime.set(effect.path, effect.state);
+            for (const effect of effects) runtime.set(effect.path, onEffect ? onEffect(effect) : effect.state);
             finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null });
           })
           .catch((error: unknown) => {

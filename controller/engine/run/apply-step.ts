@@ -2,6 +2,8 @@
 // file's stop checked before every step (SPEC §4 step 5).
 import { watchForStop } from '../../control/index.js';
 import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
+import { openBlobPack, PACK_FROM_FILES } from '../../git/index.js';
+import type { Effect, RuntimeState } from '../../ops/index.js';
 import { applyPlan } from './apply-plan.js';
 import { remoteStopPoll } from './remote-stop-poll.js';
 import { runUpstream } from './run-context.js';
@@ -22,6 +24,14 @@ export const applyStep: RunStep = async (ctx) => {
   const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, ctx.batch.ecosystem);
   const upstream = ctx.options.bypassAdmission ? null : await runUpstream(ctx);
   const remote = upstream ? remoteStopPoll(ctx, upstream, control.policy.remote_poll_seconds) : null;
+  // A large batch streams what it writes into one pack while it runs (git/blob-pack.ts); the
+  // recorded state keeps the mark, not the bytes.
+  const pack = total >= PACK_FROM_FILES ? openBlobPack(ctx.deps.git.runner) : null;
+  if (pack) ctx.blobPack = pack;
+  const onEffect = (effect: Effect): RuntimeState => {
+    const { exists, mode, bytes } = effect.state;
+    return pack && bytes ? { exists, oid: null, mode, mark: pack.add(bytes) } : effect.state;
+  };
   const outcome = await applyPlan({
     plan,
     root: ctx.deps.git.root,
@@ -32,6 +42,7 @@ export const applyStep: RunStep = async (ctx) => {
       return ctx.stoppedBy;
     },
     gate: () => remote?.due() ?? null,
+    ...(pack ? { onEffect } : {}),
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;

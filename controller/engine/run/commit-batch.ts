@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { GitError, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
 import { writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -15,6 +15,8 @@ export interface CommitArgs {
   stateDir: string;
   journal: JournalRecord;
   runtime: ReadonlyMap<string, RuntimeState>;
+  /** the pack the apply step streamed written bytes into; the states' marks are its */
+  pack?: BlobPack;
   batchId: string;
   /** the message, once the tree is known (the signature covers it) */
   messageFor: (tree: string, parent: string | null) => string;
@@ -44,10 +46,19 @@ export interface Committed {
   changes: TreeChange[];
 }
 
-async function treeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>): Promise<TreeChange[]> {
-  const toHash = [...runtime].filter(([, s]) => s.exists && s.oid === null).map(([path]) => path);
-  const oids = await git.hashFiles(toHash);
-  const hashed = new Map(toHash.map((path, i) => [path, oids[i] as string]));
+async function treeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>, pack: BlobPack | undefined): Promise<TreeChange[]> {
+  const unknown = [...runtime].filter(([, s]) => s.exists && s.oid === null);
+  const marked = unknown.filter(([, s]) => s.mark !== undefined);
+  const toHash = unknown.filter(([, s]) => s.mark === undefined).map(([path, s]) => ({ path, bytes: s.bytes }));
+  if (marked.length > 0 && !pack) throw new Error('blob marks without a blob pack');
+  const [packed, oids] = await Promise.all([
+    pack ? pack.finish(marked.map(([, s]) => s.mark as number)) : [],
+    git.hashFiles(toHash),
+  ]);
+  const hashed = new Map([
+    ...marked.map(([path], i) => [path, packed[i] as string] as const),
+    ...toHash.map(({ path }, i) => [path, oids[i] as string] as const),
+  ]);
   return [...runtime].map(([path, s]) => ({
     path,
     entry: s.exists ? { mode: s.mode ?? '100644', oid: s.oid ?? (hashed.get(path) as string) } : null,
@@ -61,7 +72,7 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   let parent = args.control?.base ?? head;
   let controlAfter = args.control?.after;
   let sync: readonly string[] = [];
-  const changes = await treeChanges(git, runtime);
+  const changes = await treeChanges(git, runtime, args.pack);
   const tag = `${TAG_PREFIX}${batchId}`;
   const identity = git.identity;
   let commit: string;

@@ -45,6 +45,7 @@ export const commitStep: RunStep = async (ctx) => {
     stateDir,
     journal,
     runtime: ctx.runtime,
+    ...(ctx.blobPack ? { pack: ctx.blobPack } : {}),
     batchId: ctx.batchId,
     messageFor,
     extraTags: ctx.options.extraTags ?? [],

@@ -153,6 +153,7 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
     failure = toBatchctlError(error);
     deps.logger.error({ err: error, batch_id: ctx.batchId }, 'batch run failed');
   } finally {
+    await ctx.blobPack?.abort(); // a batch that did not commit: its blobs are not needed
     try {
       await finishRun(ctx, failure);
     } finally {

@@ -3,7 +3,7 @@ import {
   BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
   type OperationError, type ValidationResult,
 } from '../../domain/index.js';
-import { upstreamOf, type Upstream } from '../../git/index.js';
+import { upstreamOf, type BlobPack, type Upstream } from '../../git/index.js';
 import type { RuntimeState } from '../../ops/index.js';
 import type { Plan } from '../../validate/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -54,6 +54,8 @@ export interface RunContext {
   replay: boolean;
   /** the batch row exists in the store */
   recorded: boolean;
+  /** where the apply step streams written bytes (large batches; git/blob-pack.ts) */
+  blobPack?: BlobPack;
   /** the branch's upstream, asked of git once per run: see runUpstream */
   upstream?: Promise<Upstream | null>;
 }

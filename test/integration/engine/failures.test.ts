@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import type { Operation } from '../../../controller/domain/index.js';
@@ -67,6 +70,19 @@ describe('failures while applying', () => {
     undoControlState(repo, head);
     expect(repo.snapshot()).toBe(before);
   });
+
+  it('rolls back a batch big enough to stream its blobs into a pack, leaving no temp pack or crash report', async () => {
+    const { repo, engine } = await setup(FILES);
+    const before = repo.snapshot();
+    const head = repo.head();
+    const result = await engine.run(batch({ operations: mixed(1_200, 1), options: { atomic: true } }));
+    expect(result).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' }, commit: null });
+    undoControlState(repo, head);
+    expect(repo.snapshot()).toBe(before);
+    expect(readdirSync(join(repo.dir, '.git')).filter((name) => name.startsWith('fast_import_crash'))).toEqual([]);
+    expect(repo.git('count-objects', '-v')).toMatch(/^garbage: 0$/m);
+    repo.git('fsck', '--no-progress');
+  }, 30_000);
 
   it('skips operations that wait on a failed one', async () => {
     const { repo, engine } = await setup(FILES);
