@@ -3,7 +3,7 @@
 // HEAD is the batch commit; both must end on the pre-batch tree.
 import { join } from 'node:path';
 
-import { copyRepo, git, rewriteSet, seedRepo, settle, sh, timeBatchctl, timeGit, writeBatchFile } from './fixtures.js';
+import { copyRepo, git, rewriteSet, seedRepo, settle, timeBatchctl, timeGit, writeBatchFile } from './fixtures.js';
 import { alternate, type BenchOptions, fmt, median, type Outcome, ratioLine } from './report.js';
 
 export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {

@@ -2,9 +2,10 @@
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { readCommit, readHead, readRef, spawnedCommit, spawnedHead, spawnedRef, type CommitInfo } from './objects.js';
-import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, writeTree, type BlobSource, type CommitInput, type TreeChange } from './plumbing.js';
+import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type BlobSource, type CommitInput, type TreeChange } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { locateRepository } from './repository.js';
+import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
   ignoredPaths, indexEntryCount, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState,
@@ -37,7 +38,8 @@ export interface Git {
   hashFiles(files: readonly BlobSource[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
-  writeTree(args: { parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string>;
+  /** the tree of `parent` (a commit; null: none) with `changes` applied (tree-edit.ts) */
+  writeTree(args: { parent: string | null; changes: readonly TreeChange[] }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
   makeTag(args: { name: string; commit: string; message: string; tagger: GitIdentity; time: number }): Promise<string>;
   updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
@@ -81,7 +83,7 @@ export async function openGit({ dir, identity, inProcessReads = true }: {
     hashFiles: (files) => hashFiles(runner, files),
     hashBlob: (content) => hashBlob(runner, content),
     readBlobs: (oids) => readBlobs(runner, oids),
-    writeTree: (args) => writeTree({ git: runner, ...args }),
+    writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
     commitTree: (input) => commitTree(runner, input),
     makeTag: (args) => makeTag(runner, args),
     updateRefs: (updates, reason) => updateRefs(runner, updates, reason),

@@ -1,7 +1,6 @@
 // Building a commit with plumbing (SPEC §12): hash only the batch's files, edit a temporary index
 // seeded from HEAD, write-tree, commit-tree. Nothing here looks at files the batch did not touch.
 import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { GitIdentity, GitRunner } from './runner.js';
@@ -110,34 +109,22 @@ export async function readBlobs(git: GitRunner, oids: readonly string[]): Promis
   return blobs;
 }
 
-function indexInfo(changes: readonly TreeChange[]): string {
-  // `--index-info -z`: "<mode> <oid>\t<path>\0"; mode 0 removes the path.
-  return changes
-    .map(({ path, entry }) => (entry ? `${entry.mode} ${entry.oid}\t${path}\0` : `0 ${ZERO_OID}\t${path}\0`))
-    .join('');
-}
+/** Entries per write to update-index: the input for 100,000 paths is never one 8 MB string. */
+const INDEX_INFO_CHUNK = 4096;
 
 /** Apply changes to an index file (the real one when `indexFile` is undefined). */
 export async function updateIndex(git: GitRunner, changes: readonly TreeChange[], indexFile?: string): Promise<void> {
   if (changes.length === 0) return;
-  await git.exec(['update-index', '-z', '--index-info'], {
-    input: indexInfo(changes),
-    ...(indexFile ? { env: { GIT_INDEX_FILE: indexFile } } : {}),
-  });
-}
-
-/** The tree of `parent` with `changes` applied, via a throwaway index. */
-export async function writeTree({
-  git, parent, changes, tempIndex,
-}: { git: GitRunner; parent: string | null; changes: readonly TreeChange[]; tempIndex: string }): Promise<string> {
-  const env = { GIT_INDEX_FILE: tempIndex };
-  try {
-    if (parent) await git.exec(['read-tree', parent], { env });
-    await updateIndex(git, changes, tempIndex);
-    return await git.text(['write-tree'], { env });
-  } finally {
-    await rm(tempIndex, { force: true });
+  const child = git.stream(['update-index', '-z', '--index-info'], indexFile ? { env: { GIT_INDEX_FILE: indexFile } } : {});
+  for (let at = 0; at < changes.length; at += INDEX_INFO_CHUNK) {
+    // `--index-info -z`: "<mode> <oid>\t<path>\0"; mode 0 removes the path.
+    let chunk = '';
+    for (const { path, entry } of changes.slice(at, at + INDEX_INFO_CHUNK)) {
+      chunk += entry ? `${entry.mode} ${entry.oid}\t${path}\0` : `0 ${ZERO_OID}\t${path}\0`;
+    }
+    child.write(chunk);
   }
+  await child.end();
 }
 
 export interface CommitInput {

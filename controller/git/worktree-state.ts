@@ -112,8 +112,10 @@ export async function ignoredPaths(git: GitRunner, paths: readonly string[]): Pr
   if (paths.length === 0) return new Set();
   // --no-index: callers pass untracked paths only, and without it git matches every path against
   // the whole index (10,000 paths × 10,000 entries took 0.75 s in bench/).
+  // Sorted, so a directory's paths come together: git reads each directory's .gitignore files once
+  // per run of its paths, and in batch order 10,000 paths cost 10,000 opens (43 ms) instead of ~100.
   const { stdout } = await git.exec(['check-ignore', '-z', '--no-index', '--stdin'], {
-    input: paths.join('\0') + '\0',
+    input: [...paths].sort().join('\0') + '\0',
     okExitCodes: [1],
     // check-ignore rejects literal pathspecs; its stdin holds paths that validation already cleared
     // of pathspec magic (no leading ':').

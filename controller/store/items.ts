@@ -49,10 +49,10 @@ export function createItems(db: Database.Database): StoreItems {
   );
 
   // One transaction per call: one fsync for 100,000 rows instead of one per row (synchronous = FULL).
-  const insertAll = db.transaction((rows: readonly ItemRow[]) => {
+  const insertAll = db.transaction((rows: Iterable<ItemRow>) => {
     for (const row of rows) insert.run(...toPositional(row));
   });
-  const upsertAll = db.transaction((rows: readonly ItemRow[]) => {
+  const upsertAll = db.transaction((rows: Iterable<ItemRow>) => {
     for (const row of rows) upsert.run(...toPositional(row));
   });
 
@@ -73,11 +73,11 @@ export function createItems(db: Database.Database): StoreItems {
   }
 
   return guard('items', {
-    insertMany(rows: readonly ItemRow[]): void {
+    insertMany(rows: Iterable<ItemRow>): void {
       insertAll(rows);
     },
 
-    upsertMany(rows: readonly ItemRow[]): void {
+    upsertMany(rows: Iterable<ItemRow>): void {
       upsertAll(rows);
     },
 

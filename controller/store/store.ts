@@ -107,9 +107,10 @@ export type OutcomeRow = Pick<BatchRow, 'ecosystem' | 'status' | 'success_count'
 
 export interface StoreItems {
   /** All rows in one transaction; a duplicate (batch_id, item_index) rolls back the whole call. */
-  insertMany(rows: readonly ItemRow[]): void;
+  /** rows may be generated one by one: 100,000 row objects at once are a heap of their own */
+  insertMany(rows: Iterable<ItemRow>): void;
   /** Like insertMany, but an existing (batch_id, item_index) row is overwritten. */
-  upsertMany(rows: readonly ItemRow[]): void;
+  upsertMany(rows: Iterable<ItemRow>): void;
   /** Ordered by item_index. */
   list(batchId: string, opts: ItemListOptions): ItemRow[];
   count(batchId: string, opts?: { status?: ItemStatus }): number;

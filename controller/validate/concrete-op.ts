@@ -1,14 +1,15 @@
 // An operation resolved to normalised paths. A glob operation is resolved during simulation, against
 // the repository as the earlier operations of the batch leave it (SPEC §2's example relies on this).
 import type { Operation } from '../domain/index.js';
+import type { StepContent } from './plan.js';
 
 export interface ConcreteOp {
   index: number;
   op: Operation;
   target: string;
   source: string | null;
-  /** decoded write content */
-  content: Buffer | null;
+  /** decoded write content (text as given) */
+  content: StepContent | null;
   fromGlob: boolean;
 }
 

@@ -5,6 +5,7 @@ import type { Git } from '../git/index.js';
 import { globBase } from '../paths/index.js';
 import type { ResolvedOp } from './concrete-op.js';
 import type { IssueList } from './issues.js';
+import type { StepContent } from './plan.js';
 import type { NormalisedOp } from './rules/path-safety.js';
 
 export async function resolveOperations({
@@ -12,7 +13,7 @@ export async function resolveOperations({
 }: {
   batch: Batch;
   normalised: Map<number, NormalisedOp>;
-  contents: Map<number, Buffer>;
+  contents: Map<number, StepContent>;
   git: Git;
   issues: IssueList;
 }): Promise<ResolvedOp[]> {

@@ -8,12 +8,12 @@ import { gatherFacts } from './facts.js';
 import { resolveOperations, touchedPaths as touchedOf } from './expand.js';
 import { IssueList } from './issues.js';
 import { computePlanHash } from './plan-hash.js';
-import type { Plan } from './plan.js';
+import { stepByteLength, type Plan } from './plan.js';
 import { checkPathSafety } from './rules/path-safety.js';
 import { checkStaticLimits } from './rules/static-limits.js';
 import { simulate } from './simulate.js';
 
-export type { Plan, PlanStep } from './plan.js';
+export { stepByteLength, stepBytes, type Plan, type PlanStep, type StepContent } from './plan.js';
 export { compilePattern, type TextPattern } from './text-pattern.js';
 
 /** Rough throughput measured by bench/ (files per second through apply and commit). */
@@ -53,7 +53,7 @@ export async function validateBatch({ batch, git, control, describe = false }: V
     for (const path of step.source === null ? [step.target] : [step.source, step.target]) touched.set(path, facts.index.get(path) ?? null);
   }
   const planHash = computePlanHash(batch, touched);
-  const totalSize = steps.reduce((sum, s) => sum + (s.content?.length ?? 0), 0);
+  const totalSize = steps.reduce((sum, s) => sum + stepByteLength(s.content), 0);
   const valid = issues.errors.length === 0;
   const result: ValidationResult = {
     valid,

@@ -11,8 +11,8 @@ export interface PlanStep {
   type: OperationType;
   target: string;
   source: string | null;
-  /** write: the bytes; replace: null (read at apply time) */
-  content: Buffer | null;
+  /** write: the bytes, or UTF-8 text kept as the batch gave it (see stepBytes); replace: null */
+  content: StepContent | null;
   /** write: the mode to give the file (null keeps the current one, or 100644 for a new file) */
   mode: string | null;
   /** replace */
@@ -24,6 +24,25 @@ export interface PlanStep {
   overwrite: boolean;
   /** ids of steps that must finish first (same path earlier, or depends_on) */
   after: number[];
+}
+
+/**
+ * A write's content. Text stays the string the batch document held until the step runs: a
+ * 100,000-write batch would otherwise hold every content twice, once as the parsed string and once
+ * as its bytes (tens of megabytes, and as many Buffer objects). base64 content is decoded once.
+ */
+export type StepContent = Buffer | string;
+
+/** The bytes a step writes (text is encoded now). */
+export function stepBytes(content: StepContent | null): Buffer {
+  if (content === null) return Buffer.alloc(0);
+  return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}
+
+/** Their size, without encoding them. */
+export function stepByteLength(content: StepContent | null): number {
+  if (content === null) return 0;
+  return typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.length;
 }
 
 export interface Plan {

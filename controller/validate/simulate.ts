@@ -46,8 +46,8 @@ export function simulate(args: SimulateArgs): PlanStep[] {
   const tree = new VirtualTree(facts);
   const ctx = { tree, facts, issues, root, advisory };
   const spellings = new Map<string, { path: string; index: number }>();
-  /** collisionKey per spelling: a batch's paths share their directories, and folding is not free */
-  const keyOf = new Map<string, string>();
+  /** collisionKey per directory spelling: a batch's paths share their directories, and folding is not free */
+  const dirKeys = new Map<string, string>();
   const lastStepOn = new Map<string, number>();
   /** directory → the latest step on a path below it */
   const lastStepBelow = new Map<string, number>();
@@ -61,8 +61,11 @@ export function simulate(args: SimulateArgs): PlanStep[] {
       const parts = path.split('/');
       for (let depth = 1; depth <= parts.length; depth++) {
         const spelling = parts.slice(0, depth).join('/');
-        let key = keyOf.get(spelling);
-        if (key === undefined) keyOf.set(spelling, (key = collisionKey(spelling)));
+        let key = depth < parts.length ? dirKeys.get(spelling) : undefined;
+        if (key === undefined) {
+          key = collisionKey(spelling);
+          if (depth < parts.length) dirKeys.set(spelling, key);
+        }
         const seen = spellings.get(key);
         if (seen && seen.path !== spelling) {
           issues.error(ISSUE.pathCollision, c.index, path,

@@ -48,7 +48,7 @@ export async function commitControlFile(
     const time = Math.floor(deps.now().getTime() / 1000);
     const build = async (base: string | null, content: string): Promise<ControlBuild> => {
       const blob = await git.hashBlob(content);
-      const tree = await git.writeTree({ parent: base, changes: [{ path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: blob } }], tempIndex: join(deps.stateDir, `index-control-${process.pid}`) });
+      const tree = await git.writeTree({ parent: base, changes: [{ path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: blob } }] });
       return { commit: await git.commitTree({ tree, parent: base, message, author: git.identity, committer: git.identity, time }), text: content };
     };
     const published = await publishControl(deps, head, await build(head, text), async (base, theirs) => {

@@ -45,8 +45,10 @@ export async function prepareControlState(
     if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
   }, from);
   if (!edit.changed) return null;
-  const oid = await deps.git.hashBlob(edit.text);
-  const originalOid = edit.original === null ? null : await deps.git.hashBlob(edit.original);
+  const [oid, originalOid] = await Promise.all([
+    deps.git.hashBlob(edit.text),
+    edit.original === null ? null : deps.git.hashBlob(edit.original),
+  ]);
   const kinds = transitions.length > 0 ? ['budget', 'breaker'] : ['budget'];
   const subject = `batchctl: control state after ${batchId} (${outcome})`;
   const body = transitions.map((t) => `Breaker ${t.ecosystem}: ${t.from} → ${t.to} (${t.why}).`);
@@ -57,7 +59,7 @@ export async function prepareControlState(
 /** The control-state commit on `parent` (its tree: parent's, with the new control file). */
 export async function controlCommit(deps: EngineDeps, pending: PendingControl, parent: string | null, time: number): Promise<string> {
   const { git } = deps;
-  const tree = await git.writeTree({ parent, changes: [pending.change], tempIndex: join(deps.stateDir, `index-control-${process.pid}`) });
+  const tree = await git.writeTree({ parent, changes: [pending.change] });
   return git.commitTree({ tree, parent, message: pending.message, author: git.identity, committer: git.identity, time });
 }
 
@@ -66,14 +68,19 @@ export async function controlCommit(deps: EngineDeps, pending: PendingControl, p
  * meanwhile (then their edit stays, as an uncommitted change to review).
  */
 export async function landControlState(deps: EngineDeps, pending: { original: string | null; text: string | Buffer; change: TreeChange }): Promise<void> {
+  if (await landControlFile(deps, pending)) await deps.git.updateIndex([pending.change]);
+}
+
+/** The work-tree half of landControlState: true when the file was written (the index should follow). */
+export async function landControlFile(deps: EngineDeps, pending: { original: string | null; text: string | Buffer }): Promise<boolean> {
   const file = join(deps.git.root, CONTROL_FILE_NAME);
   const current = await readFile(file, 'utf8').catch(() => null);
-  if (current === pending.original) {
-    await writeFileDurably(file, pending.text);
-    await deps.git.updateIndex([pending.change]);
-  } else {
+  if (current !== pending.original) {
     deps.logger.warn({ file }, 'the control file changed while the batch ran; its committed state is in HEAD, the work-tree edit was kept');
+    return false;
   }
+  await writeFileDurably(file, pending.text);
+  return true;
 }
 
 /** Every breaker transition is an audit event and a `breaker_changed` event (the same stored event). */

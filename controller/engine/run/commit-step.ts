@@ -4,8 +4,8 @@ import { BATCH_STATUS, ITEM_STATUS, TRAILER, type OperationType } from '../../do
 import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
-import { announceTransitions, controlCommit, landControlState, prepareControlState } from '../control/control-state.js';
-import { commitBatch } from './commit-batch.js';
+import { announceTransitions, controlCommit, landControlFile, prepareControlState } from '../control/control-state.js';
+import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
 import { runUpstream, transition } from './run-context.js';
@@ -31,6 +31,9 @@ export const commitStep: RunStep = async (ctx) => {
     return batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed, extra: [...extra, ...signature] });
   };
   const time = Math.floor(now().getTime() / 1000);
+  // The blob pack ends (fast-import writes its index) while the control state is prepared.
+  const changesReady = batchTreeChanges(git, ctx.runtime, ctx.blobPack);
+  changesReady.catch(() => undefined); // a failure is reported where it is awaited, below
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
   const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
@@ -44,14 +47,20 @@ export const commitStep: RunStep = async (ctx) => {
     git,
     stateDir,
     journal,
-    runtime: ctx.runtime,
-    ...(ctx.blobPack ? { pack: ctx.blobPack } : {}),
+    changes: await changesReady,
     batchId: ctx.batchId,
     messageFor,
     extraTags: ctx.options.extraTags ?? [],
     tagMessage: `${ctx.batch.title}\n\nBatch-Id: ${ctx.batchId}`,
     backup: ctx.batch.options.createBackup,
     time,
+    async afterRefs() {
+      // The control state lands with the batch. The work tree still holds the file as first read,
+      // whatever head the state was rebuilt on.
+      const state = pub ? pub.pending() : pending;
+      if (!pending || !state) return [];
+      return (await landControlFile(ctx.deps, { original: pending.original, text: state.text })) ? [state.change] : [];
+    },
     beforeRefs(commit, changes) {
       // The items are final here, blob ids included: written once (100,000 rows are not cheap twice).
       const blobs = new Map(changes.flatMap((c) => (c.entry ? [[c.path, c.entry.oid] as const] : [])));
@@ -63,11 +72,7 @@ export const commitStep: RunStep = async (ctx) => {
     },
   });
   const landed = pub ? pub.pending() : pending;
-  if (committed && pending && landed) {
-    // The work tree still holds the file as first read, whatever head the state was rebuilt on.
-    await landControlState(ctx.deps, { original: pending.original, text: landed.text, change: landed.change });
-    announceTransitions(ctx.deps, landed, ctx.batchId);
-  }
+  if (committed && landed) announceTransitions(ctx.deps, landed, ctx.batchId);
   if (committed) {
     ctx.commit = committed.commit;
     ctx.tag = committed.tag;

@@ -1,7 +1,7 @@
 // One batch_items row per plan step, with its outcome and, once committed, the blob it wrote.
 import type { Operation } from '../../domain/index.js';
 import type { ItemRow } from '../../store/index.js';
-import type { PlanStep } from '../../validate/index.js';
+import { stepBytes, type PlanStep } from '../../validate/index.js';
 import type { RunContext } from './run-context.js';
 
 /** A plan step as a stand-alone operation on its concrete path (globs already expanded). */
@@ -9,7 +9,7 @@ export function concreteOperation(step: PlanStep): Operation {
   const source = step.source ?? '';
   switch (step.type) {
     case 'write':
-      return { type: 'write', target: step.target, content_base64: (step.content ?? Buffer.alloc(0)).toString('base64'), ...(step.mode ? { mode: step.mode as '100644' } : {}) };
+      return { type: 'write', target: step.target, content_base64: stepBytes(step.content).toString('base64'), ...(step.mode ? { mode: step.mode as '100644' } : {}) };
     case 'copy':
     case 'move':
       return { type: step.type, source, target: step.target, ...(step.overwrite ? { overwrite: true } : {}) };
@@ -22,12 +22,13 @@ export function concreteOperation(step: PlanStep): Operation {
   }
 }
 
-export function itemRows(ctx: RunContext, blobs: ReadonlyMap<string, string> = new Map()): ItemRow[] {
+/** Generated row by row, so a 100,000-step batch never holds all its rows at once. */
+export function* itemRows(ctx: RunContext, blobs: ReadonlyMap<string, string> = new Map()): Generator<ItemRow> {
   const steps = ctx.plan?.steps ?? [];
   const at = ctx.deps.now().toISOString();
-  return steps.map((step, id) => {
+  for (const [id, step] of steps.entries()) {
     const result = ctx.results[id];
-    return {
+    yield {
       batch_id: ctx.batchId,
       item_index: id,
       operation: step.type,
@@ -42,5 +43,5 @@ export function itemRows(ctx: RunContext, blobs: ReadonlyMap<string, string> = n
       // Everything that did not land keeps its operation, so `retry` can re-run exactly that.
       op_json: result?.status === 'succeeded' ? null : JSON.stringify(concreteOperation(step)),
     };
-  });
+  }
 }

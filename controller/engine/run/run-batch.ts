@@ -10,6 +10,7 @@ import type { EngineDeps } from '../engine-deps.js';
 import { commitFailureState } from '../control/control-state.js';
 import { recoverPending, undoAfterLostRace } from '../recover.js';
 import { applyStep } from './apply-step.js';
+import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
 import { commitStep } from './commit-step.js';
 import { decideStep } from './decide-step.js';
 import { itemRows } from './item-rows.js';
@@ -145,6 +146,7 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
       if (step === applyStep) deps.bus.emit(EVENT.batchStarted, ctx.batchId, { title: batch.title, ecosystem: batch.ecosystem, total: ctx.plan?.steps.length ?? 0 });
       const began = performance.now();
       const next = await step(ctx);
+      if (batch.operations.length >= LARGE_BATCH_STEPS || (ctx.plan?.steps.length ?? 0) >= LARGE_BATCH_STEPS) collectGarbage();
       // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
       deps.logger.debug({ batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began), rss_mb: Math.round(process.memoryUsage.rss() / 1e6) }, 'step done');
       if (next === 'stop') break;

@@ -2,19 +2,20 @@
 import { HARD_LIMITS, ISSUE, type Batch, type LimitsPolicy } from '../../domain/index.js';
 import { compilePattern } from '../text-pattern.js';
 import type { IssueList } from '../issues.js';
+import { stepByteLength, type StepContent } from '../plan.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** Decode a write's content, or report why it cannot be. */
-export function decodeContent(op: { content?: string | undefined; content_base64?: string | undefined }): Buffer | string {
-  if (op.content !== undefined) return Buffer.from(op.content, 'utf8');
+/** A write's content (text as given, base64 decoded), or why it cannot be used. */
+export function decodeContent(op: { content?: string | undefined; content_base64?: string | undefined }): { content: StepContent } | { problem: string } {
+  if (op.content !== undefined) return { content: op.content };
   const text = (op.content_base64 ?? '').replace(/\s+/g, '');
-  if (text.length % 4 !== 0 || !BASE64.test(text)) return 'content_base64 is not valid base64';
-  return Buffer.from(text, 'base64');
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return { problem: 'content_base64 is not valid base64' };
+  return { content: Buffer.from(text, 'base64') };
 }
 
-export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: IssueList): Map<number, Buffer> {
-  const contents = new Map<number, Buffer>();
+export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: IssueList): Map<number, StepContent> {
+  const contents = new Map<number, StepContent>();
   if (batch.operations.length > limits.max_operations_per_batch) {
     issues.error(
       ISSUE.tooManyOperations, -1, undefined,
@@ -30,14 +31,15 @@ export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: Is
       }
     }
     if (op.type === 'write') {
-      const content = decodeContent(op);
-      if (typeof content === 'string') {
-        issues.error(ISSUE.contentInvalid, index, op.target, content);
-      } else if (content.length > HARD_LIMITS.maxFileBytes) {
+      const decoded = decodeContent(op);
+      const size = 'content' in decoded ? stepByteLength(decoded.content) : 0;
+      if ('problem' in decoded) {
+        issues.error(ISSUE.contentInvalid, index, op.target, decoded.problem);
+      } else if (size > HARD_LIMITS.maxFileBytes) {
         issues.error(ISSUE.contentTooLarge, index, op.target,
-          `content is ${content.length} bytes; the limit is ${HARD_LIMITS.maxFileBytes}`);
+          `content is ${size} bytes; the limit is ${HARD_LIMITS.maxFileBytes}`);
       } else {
-        contents.set(index, content);
+        contents.set(index, decoded.content);
       }
     }
     if (op.type === 'replace' && op.regex) {

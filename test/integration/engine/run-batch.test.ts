@@ -136,7 +136,7 @@ describe('running a batch', () => {
   });
 
   it('runs regexes in linear time: a catastrophic pattern cannot hang the controller', async () => {
-    const { repo, engine } = await setup({ 'a.txt': `${'a'.repeat(5000)}!` });
+    const { engine } = await setup({ 'a.txt': `${'a'.repeat(5000)}!` });
     const result = await engine.run(batch({ operations: [{ type: 'replace', target: 'a.txt', find: '(a+)+$', replace: 'x', regex: true }] }));
     expect(result).toMatchObject({ status: 'failed', errors: [{ code: 'REPLACE_NO_MATCH' }] });
     const lookahead = await engine.validate(batch({ operations: [{ type: 'replace', target: 'a.txt', find: 'a(?=!)', replace: 'x', regex: true }] }));

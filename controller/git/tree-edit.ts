@@ -1,0 +1,150 @@
+// A commit's tree with some paths changed, written without an index (SPEC §12: cost with the batch,
+// not the repository). Only the trees on the way to a changed path are read (`cat-file --batch`,
+// one process per depth) and written again (`mktree --batch`, one process per depth); every other
+// tree is shared with the parent as it is. Seeding a temporary index instead costs a read and a
+// write of every entry in the repository: 0.16 s at 100,000 files, for a 50-file batch.
+import type { TreeChange } from './plumbing.js';
+import type { GitRunner } from './runner.js';
+
+const TREE_MODE = '40000';
+/** A path that is all ASCII is its own byte string: no conversion needed. */
+const ASCII = /^[\x00-\x7f]*$/;
+const EMPTY_TREE_INPUT = '';
+
+interface Entry {
+  mode: string;
+  oid: string;
+}
+
+/** Directories from the root down: '' is the root, 'a/b' is at depth 2. */
+function depthOf(dir: string): number {
+  return dir === '' ? 0 : dir.split('/').length;
+}
+
+function parentOf(dir: string): string {
+  const slash = dir.lastIndexOf('/');
+  return slash === -1 ? '' : dir.slice(0, slash);
+}
+
+function nameIn(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Raw tree objects from `cat-file --batch` output, in the order asked. */
+function parseTrees(output: Buffer, count: number): Array<Map<string, Entry>> {
+  const trees: Array<Map<string, Entry>> = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const newline = output.indexOf(0x0a, at);
+    const header = output.subarray(at, newline).toString('utf8'); // "<oid> tree <size>"
+    const [oid, type, sizeText] = header.split(' ');
+    if (type !== 'tree' || oid === undefined) throw new Error(`cat-file: expected a tree, got "${header}"`);
+    const size = Number(sizeText);
+    const rawLength = oid.length / 2; // binary ids: 20 bytes for SHA-1, 32 for SHA-256
+    const body = output.subarray(newline + 1, newline + 1 + size);
+    const entries = new Map<string, Entry>();
+    let p = 0;
+    while (p < body.length) {
+      const space = body.indexOf(0x20, p);
+      const nul = body.indexOf(0x00, space);
+      const mode = body.toString('latin1', p, space);
+      const name = body.toString('latin1', space + 1, nul);
+      entries.set(name, { mode, oid: body.toString('hex', nul + 1, nul + 1 + rawLength) });
+      p = nul + 1 + rawLength;
+    }
+    trees.push(entries);
+    at = newline + 1 + size + 1; // the content, then a newline
+  }
+  return trees;
+}
+
+function typeOf(mode: string): string {
+  if (mode === TREE_MODE || mode === '040000') return 'tree';
+  return mode === '160000' ? 'commit' : 'blob';
+}
+
+/**
+ * The tree of `base` (a commit or tree id; null: the empty tree) with `changes` applied.
+ * @example const tree = await editTree(runner, head, [{ path: 'a/b.txt', entry: { mode: '100644', oid } }]);
+ */
+export async function editTree(git: GitRunner, base: string | null, changes: readonly TreeChange[]): Promise<string> {
+  // Names are handled as their bytes (latin1 strings): a tree may hold names that are not UTF-8,
+  // and an entry the batch does not change must be written back exactly as it was.
+  const fileChanges = new Map<string, Map<string, Entry | null>>();
+  const dirs = new Set<string>(['']);
+  for (const change of changes) {
+    const path = ASCII.test(change.path) ? change.path : Buffer.from(change.path, 'utf8').toString('latin1');
+    const { entry } = change;
+    const dir = parentOf(path);
+    let inDir = fileChanges.get(dir);
+    if (!inDir) fileChanges.set(dir, (inDir = new Map()));
+    inDir.set(nameIn(path), entry);
+    for (let d = dir; d !== ''; d = parentOf(d)) {
+      if (dirs.has(d)) break;
+      dirs.add(d);
+    }
+  }
+  const levels: string[][] = [];
+  const children = new Map<string, string[]>();
+  for (const dir of dirs) {
+    (levels[depthOf(dir)] ??= []).push(dir);
+    if (dir === '') continue;
+    const siblings = children.get(parentOf(dir));
+    if (siblings) siblings.push(dir);
+    else children.set(parentOf(dir), [dir]);
+  }
+
+  // Read the existing trees level by level: a directory's id is in its parent's entries.
+  const before = new Map<string, Map<string, Entry>>();
+  for (const [depth, level] of levels.entries()) {
+    const ids = level.map((dir) => {
+      if (depth === 0) return base === null ? null : `${base}^{tree}`;
+      const entry = before.get(parentOf(dir))?.get(nameIn(dir));
+      return entry && typeOf(entry.mode) === 'tree' ? entry.oid : null;
+    });
+    const wanted = level.filter((_, i) => ids[i] !== null);
+    if (wanted.length === 0) continue;
+    const { stdout } = await git.exec(['cat-file', '--batch'], { input: `${ids.filter((id) => id !== null).join('\n')}\n` });
+    parseTrees(stdout, wanted.length).forEach((entries, i) => before.set(wanted[i] as string, entries));
+  }
+
+  // Write the new trees from the deepest level up; an emptied directory disappears from its parent.
+  const after = new Map<string, string | null>();
+  for (let depth = levels.length - 1; depth >= 0; depth--) {
+    const level = levels[depth] ?? [];
+    const written: Array<{ dir: string; entries: Map<string, Entry> }> = [];
+    for (const dir of level) {
+      const entries = new Map(before.get(dir));
+      for (const [name, entry] of fileChanges.get(dir) ?? []) {
+        if (entry === null) entries.delete(name);
+        else entries.set(name, entry);
+      }
+      for (const child of children.get(dir) ?? []) {
+        const name = nameIn(child);
+        const oid = after.get(child) ?? null;
+        if (oid !== null) {
+          const there = entries.get(name);
+          if (there && typeOf(there.mode) !== 'tree') throw new Error(`${child} is both a file and a directory in the new tree`);
+          entries.set(name, { mode: TREE_MODE, oid });
+        } else if (entries.get(name)?.mode === TREE_MODE) {
+          entries.delete(name); // emptied; a file the batch put at that name stays
+        }
+      }
+      if (entries.size === 0 && dir !== '') after.set(dir, null);
+      else written.push({ dir, entries });
+    }
+    if (written.length === 0) continue;
+    const input = written
+      .map(({ entries }) => [...entries].map(([name, e]) => `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`).join(''))
+      .join('\0');
+    // An empty root is the only empty tree written; --batch would not tell it from a separator.
+    const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
+    const { stdout } = await git.exec(emptyRoot ? ['mktree'] : ['mktree', '-z', '--batch'], { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
+    const oids = stdout.toString('utf8').trim().split('\n');
+    if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
+    written.forEach(({ dir }, i) => after.set(dir, oids[i] as string));
+  }
+  const root = after.get('');
+  if (!root) throw new Error('no root tree written');
+  return root;
+}
