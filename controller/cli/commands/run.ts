@@ -7,7 +7,6 @@ import { globalOptionsSchema } from '../global-options.js';
 import { reportToGitHub } from '../output/github.js';
 import { renderResult, renderValidation } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
-import { createProgressBar } from '../output/progress.js';
 import { readBatch } from '../read-batch.js';
 
 const runOptionsSchema = globalOptionsSchema.extend({
@@ -29,7 +28,8 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const bar = !options.json && process.stderr.isTTY ? createProgressBar() : null;
+  // Loaded only for a terminal: machines reading --json never pay for the bar library.
+  const bar = !options.json && process.stderr.isTTY ? (await import('../output/progress.js')).createProgressBar() : null;
   const unsubscribe = engine.on((event) => {
     if (options.json) printJsonLine(event);
     bar?.onEvent(event);
