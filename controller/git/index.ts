@@ -1,9 +1,9 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
-import { readCommit, readHead, readRef, spawnedCommit, spawnedHead, spawnedRef, type CommitInfo } from './objects.js';
-import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type BlobSource, type CommitInput, type TreeChange } from './plumbing.js';
-import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
+import { readCommit, readHead, readRef, spawnedCommit, type CommitInfo } from './objects.js';
+import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type CommitInput, type TreeChange } from './plumbing.js';
+import { resolveCommit, revParse, updateRefs, type RefUpdate } from './refs.js';
 import { locateRepository } from './repository.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
@@ -18,7 +18,7 @@ export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
-export type { BlobSource, CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -35,7 +35,7 @@ export interface Git {
   /** `isTracked`: the caller's index lookup, so many tracked paths can share one whole-index pass */
   pathStates(paths: readonly string[], isTracked?: (path: string) => boolean): Promise<Map<string, PathState>>;
   ignored(paths: readonly string[]): Promise<Set<string>>;
-  hashFiles(files: readonly BlobSource[]): Promise<string[]>;
+  hashFiles(paths: readonly string[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
   /** the tree of `parent` (a commit; null: none) with `changes` applied (tree-edit.ts) */
@@ -71,16 +71,16 @@ export async function openGit({ dir, identity, inProcessReads = true }: {
     gitDir,
     runner,
     identity,
-    head: () => (inProcessReads ? readHead(where) : spawnedHead(runner)),
+    head: () => (inProcessReads ? readHead(where) : revParse(runner, 'HEAD')),
     readCommit: (oid) => (inProcessReads ? readCommit({ ...where, oid }) : spawnedCommit(runner, oid)),
-    readRef: (ref) => (inProcessReads ? readRef({ ...where, ref }) : spawnedRef(runner, ref)),
+    readRef: (ref) => (inProcessReads ? readRef({ ...where, ref }) : revParse(runner, ref)),
     resolveCommit: (ref) => resolveCommit(runner, ref),
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
     pathStates: (paths, isTracked) => pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
-    hashFiles: (files) => hashFiles(runner, files),
+    hashFiles: (paths) => hashFiles(runner, paths),
     hashBlob: (content) => hashBlob(runner, content),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),

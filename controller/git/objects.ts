@@ -1,11 +1,11 @@
 // Single-object reads in-process with isomorphic-git (SPEC §12: ~3× cheaper than spawning git once),
-// or, for a one-shot CLI command, with git itself: loading the library costs ~40 ms of CPU, about ten
-// spawns' worth, and a command makes two or three such reads.
+// or, for a one-shot CLI command, with git itself: loading the library costs 40–90 ms, ten spawns'
+// worth or more, and a command makes two or three such reads.
 import fs from 'node:fs';
 
 import type { GitRunner } from './runner.js';
 
-// Loaded on first use: its import costs ~90 ms, more than the reads it saves in a one-shot CLI run.
+// Loaded on first use, so a process that never reads in-process never pays for it.
 let loaded: Promise<typeof import('isomorphic-git')> | null = null;
 async function isogitModule(): Promise<typeof import('isomorphic-git').default> {
   loaded ??= import('isomorphic-git');
@@ -47,20 +47,7 @@ export async function readRef({ dir, gitdir, ref }: { dir: string; gitdir: strin
   }
 }
 
-/** The same three reads through git, for processes that make too few to pay for loading the library. */
-export async function spawnedHead(git: GitRunner): Promise<string | null> {
-  return revParse(git, 'HEAD');
-}
-
-export async function spawnedRef(git: GitRunner, ref: string): Promise<string | null> {
-  return revParse(git, ref);
-}
-
-async function revParse(git: GitRunner, name: string): Promise<string | null> {
-  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', name], { okExitCodes: [1, 128] });
-  return exitCode === 0 ? stdout.toString('utf8').trim() : null;
-}
-
+/** A commit read through git, for processes that make too few reads to pay for loading the library. */
 export async function spawnedCommit(git: GitRunner, oid: string): Promise<CommitInfo> {
   const text = (await git.exec(['cat-file', 'commit', oid])).stdout.toString('utf8');
   const split = text.indexOf('\n\n');

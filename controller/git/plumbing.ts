@@ -1,8 +1,5 @@
-// Building a commit with plumbing (SPEC §12): hash only the batch's files, edit a temporary index
-// seeded from HEAD, write-tree, commit-tree. Nothing here looks at files the batch did not touch.
-import { closeSync, lstatSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
-
+// Building a commit with plumbing (SPEC §12): hash only the batch's files, then commit-tree and tag
+// (the tree itself comes from tree-edit.ts). Nothing here looks at files the batch did not touch.
 import type { GitIdentity, GitRunner } from './runner.js';
 
 /** One path of the new tree: its blob and mode, or `null` to remove it. */
@@ -13,76 +10,20 @@ export interface TreeChange {
 
 const ZERO_OID = '0000000000000000000000000000000000000000';
 
-/** From this many files on, blobs go into one pack (fast-import) instead of one loose file each. */
+/** From this many steps on, a batch streams the blobs it writes into one pack (blob-pack.ts). */
 export const PACK_FROM_FILES = 1000;
-const PACK_MAX_BYTES = 256 * 1024 * 1024;
-
-/** A file to store as a blob: its bytes when the caller has them, else they are read from the work tree. */
-export interface BlobSource {
-  path: string;
-  bytes?: Buffer | undefined;
-}
 
 /**
- * Many blobs at once into a single pack: `git fast-import` with `get-mark` for the ids. 10,000 loose
- * objects cost 1.1 s to write on the bench disk, the same blobs as one pack 0.6 s, and 0.16 s once
- * fast-import stops looking for deltas (`--depth=0`: a later `git gc` finds them) and glibc stops
- * trimming its heap (runner.ts). Null when the files are not all regular or too big to hold in
- * memory together (then loose objects it is).
+ * Write files of the work tree as blobs, as they are on disk (`--no-filters`: no clean filter
+ * runs). What a large batch wrote is in its blob pack already; this is for the rest.
  */
-async function packFiles(git: GitRunner, files: readonly BlobSource[]): Promise<string[] | null> {
-  // One buffer for the whole stream, sized up front: per-file Buffers would be 3 objects a file,
-  // and at 100,000 files those objects, not the bytes, are what fills the heap.
-  const sizes: number[] = [];
-  let total = 0;
-  for (const [i, file] of files.entries()) {
-    let size = file.bytes?.length;
-    if (size === undefined) {
-      const stat = lstatSync(join(git.cwd, file.path));
-      if (!stat.isFile()) return null;
-      size = stat.size;
-    }
-    sizes.push(size);
-    total += Buffer.byteLength(`blob\nmark :${i + 1}\ndata ${size}\n\n`) + size + Buffer.byteLength(`get-mark :${i + 1}\n`);
-    if (total > PACK_MAX_BYTES) return null;
-  }
-  const stream = Buffer.allocUnsafe(total + 'done\n'.length);
-  let at = 0;
-  for (const [i, file] of files.entries()) {
-    const size = sizes[i] as number;
-    at += stream.write(`blob\nmark :${i + 1}\ndata ${size}\n`, at);
-    if (file.bytes) {
-      at += file.bytes.copy(stream, at);
-    } else {
-      const fd = openSync(join(git.cwd, file.path), 'r');
-      try {
-        // A file that changed size since lstat would corrupt the stream: refuse rather than guess.
-        if (readSync(fd, stream, at, size, 0) !== size) return null;
-      } finally {
-        closeSync(fd);
-      }
-      at += size;
-    }
-    at += stream.write('\n', at);
-  }
-  for (let i = 0; i < files.length; i++) at += stream.write(`get-mark :${i + 1}\n`, at);
-  at += stream.write('done\n', at);
-  const { stdout } = await git.exec(['fast-import', '--quiet', '--done', '--depth=0'], { input: stream.subarray(0, at) });
-  const oids = stdout.toString('utf8').trim().split('\n');
-  if (oids.length !== files.length) throw new Error(`fast-import returned ${oids.length} ids for ${files.length} files`);
-  return oids;
-}
-
-/** Write the files' bytes as blobs, as they are on disk: `--no-filters` so no clean filter runs. */
-export async function hashFiles(git: GitRunner, files: readonly BlobSource[]): Promise<string[]> {
-  if (files.length === 0) return [];
-  const packed = files.length >= PACK_FROM_FILES ? await packFiles(git, files) : null;
-  if (packed) return packed;
+export async function hashFiles(git: GitRunner, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
   const { stdout } = await git.exec(['hash-object', '-w', '--no-filters', '--stdin-paths'], {
-    input: files.map((file) => file.path).join('\n') + '\n',
+    input: paths.join('\n') + '\n',
   });
   const oids = stdout.toString('utf8').trim().split('\n');
-  if (oids.length !== files.length) throw new Error(`hash-object returned ${oids.length} ids for ${files.length} paths`);
+  if (oids.length !== paths.length) throw new Error(`hash-object returned ${oids.length} ids for ${paths.length} paths`);
   return oids;
 }
 

@@ -21,8 +21,11 @@ export async function updateRefs(git: GitRunner, updates: readonly RefUpdate[], 
 
 /** The commit a ref points at (peeling tags), or null when it does not exist (an unborn HEAD). */
 export async function resolveCommit(git: GitRunner, ref: string): Promise<string | null> {
-  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`], {
-    okExitCodes: [1, 128],
-  });
+  return revParse(git, `${ref}^{commit}`);
+}
+
+/** The object a name points at as it is (a tag stays the tag), or null when it does not exist. */
+export async function revParse(git: GitRunner, name: string): Promise<string | null> {
+  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', name], { okExitCodes: [1, 128] });
   return exitCode === 0 ? stdout.toString('utf8').trim() : null;
 }

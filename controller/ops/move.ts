@@ -8,7 +8,8 @@ export async function applyMove(step: PlanStep, ctx: OpContext): Promise<Effect[
   const known = ctx.stateOf(source);
   atomicMove(ctx.root, source, step.target);
   return [
-    { path: step.target, state: { exists: true, oid: known.oid, mode: known.mode } },
+    // The source's state moves with it: its blob id, or its bytes or blob-pack mark if this run wrote it.
+    { path: step.target, state: { ...known, exists: true } },
     { path: source, state: { exists: false, oid: null, mode: null } },
   ];
 }

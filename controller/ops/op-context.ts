@@ -5,9 +5,9 @@ export interface RuntimeState {
   exists: boolean;
   oid: string | null;
   mode: string | null;
-  /** the bytes this run put there, when it has them: hashed from memory at commit, not read back */
+  /** the bytes this run put there, for a large batch's blob pack (engine/run/apply-step.ts) */
   bytes?: Buffer;
-  /** those bytes were streamed into the run's blob pack under this mark (git/blob-pack.ts) */
+  /** those bytes are in the run's blob pack under this mark (git/blob-pack.ts) */
   mark?: number;
 }
 

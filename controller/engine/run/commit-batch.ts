@@ -1,10 +1,10 @@
-// Step 7, commit: only the batch's paths, via plumbing and a temporary index, then HEAD, the tag and
-// the backup ref in one compare-and-swap transaction (SPEC §4, §12). The journal records the new
+// Step 7, commit: only the batch's paths, via plumbing (only the trees on the way to them are
+// rewritten), then HEAD, the tag and the backup ref in one compare-and-swap transaction (SPEC §4, §12). The journal records the new
 // commit first, so a crash at any instant is recoverable either way.
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { GitError, type BlobPack, type BlobSource, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
 import { writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -57,7 +57,7 @@ export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, Ru
   const markedAt: number[] = [];
   const marks: number[] = [];
   const hashedAt: number[] = [];
-  const toHash: BlobSource[] = [];
+  const toHash: string[] = [];
   for (const [path, s] of runtime) {
     if (!s.exists) {
       changes.push({ path, entry: null });
@@ -68,7 +68,7 @@ export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, Ru
       marks.push(s.mark);
     } else if (s.oid === null) {
       hashedAt.push(changes.length);
-      toHash.push({ path, bytes: s.bytes });
+      toHash.push(path);
     }
     changes.push({ path, entry: { mode: s.mode ?? '100644', oid: s.oid ?? '' } });
   }
