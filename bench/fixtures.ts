@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** Project root: this file runs as dist/bench/fixtures.js. */
 export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(PROJECT, 'bin', 'batchctl.js');
-const MAIN_URL = pathToFileURL(join(PROJECT, 'dist', 'controller', 'cli', 'main.js')).href;
+const MAIN_URL = pathToFileURL(join(PROJECT, 'dist', 'cli', 'main.js')).href;
 
 // Both contenders get the same hardening batchctl applies to itself, so neither runs hooks or a
 // detached `gc --auto` that would steal CPU from the next measurement.

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (npm run build).
-import('../dist/controller/cli/main.js').then((m) => m.main(process.argv));
+// Thin launcher: the CLI is compiled and bundled into dist/cli/ (npm run build).
+import('../dist/cli/main.js').then((m) => m.main(process.argv));
