@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** Project root: this file runs as dist/bench/fixtures.js. */
 export const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(PROJECT, 'bin', 'batchctl.js');
-const MAIN_URL = pathToFileURL(join(PROJECT, 'dist', 'cli', 'main.js')).href;
+const CLI_URL = pathToFileURL(CLI).href;
 
 // Both contenders get the same hardening batchctl applies to itself, so neither runs hooks or a
 // detached `gc --auto` that would steal CPU from the next measurement.
@@ -168,7 +168,7 @@ export interface BatchctlRun { seconds: number; maxRssKiB: number | null }
 
 /**
  * batchctl as a user runs it: a child process, timed from spawn to exit. With `rssFile`, the child
- * is a wrapper that runs the same CLI entry point in-process and records its own peak RSS at exit.
+ * is a wrapper that runs the same launcher in-process and records its own peak RSS at exit.
  */
 export function runBatchctl(dir: string, batchFile: string, outFile: string, rssFile?: string): BatchctlRun {
   const before = git(dir, ['rev-parse', 'HEAD']);
@@ -176,8 +176,9 @@ export function runBatchctl(dir: string, batchFile: string, outFile: string, rss
   const wrapper = [
     "import { writeFileSync } from 'node:fs';",
     "process.on('exit', () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));",
-    `const m = await import(${JSON.stringify(MAIN_URL)});`,
-    "await m.main([process.argv[0], 'batchctl', ...process.argv.slice(1)]);",
+    // The launcher reads process.argv as if it had been started as `node bin/batchctl.js …`.
+    "process.argv = [process.argv[0], 'batchctl', ...process.argv.slice(1)];",
+    `await import(${JSON.stringify(CLI_URL)});`,
   ].join('\n');
   const argv = rssFile ? ['--input-type=module', '-e', wrapper, ...runArgs] : [CLI, ...runArgs];
   const out = openSync(outFile, 'w');

@@ -4,7 +4,7 @@ import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from '.
 import { readCommit, readHead, readRef, spawnedCommit, type CommitInfo } from './objects.js';
 import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type CommitInput, type TreeChange } from './plumbing.js';
 import { resolveCommit, revParse, updateRefs, type RefUpdate } from './refs.js';
-import { locateRepository } from './repository.js';
+import { locateRepository, type ObjectFormat } from './repository.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './worktree-state.js';
 
 export { openBlobPack, type BlobPack } from './blob-pack.js';
+export type { ObjectFormat } from './repository.js';
 export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
 export { ZERO_OID, type RefUpdate } from './refs.js';
@@ -23,6 +24,7 @@ export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, Pa
 export interface Git {
   readonly root: string;
   readonly gitDir: string;
+  readonly objectFormat: ObjectFormat;
   readonly runner: GitRunner;
   readonly identity: GitIdentity;
   head(): Promise<string | null>;
@@ -63,12 +65,13 @@ export async function openGit({ dir, identity, inProcessReads = true }: {
   /** false: single-object reads spawn git (a one-shot command; see objects.ts) */
   inProcessReads?: boolean;
 }): Promise<Git> {
-  const { root, gitDir } = await locateRepository(createRunner({ cwd: dir, identity }));
+  const { root, gitDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
   const where = { dir: root, gitdir: gitDir };
   return {
     root,
     gitDir,
+    objectFormat,
     runner,
     identity,
     head: () => (inProcessReads ? readHead(where) : revParse(runner, 'HEAD')),

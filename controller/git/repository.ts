@@ -3,16 +3,21 @@ import { BatchctlError } from '../errors/index.js';
 import { GitError } from './git-error.js';
 import type { GitRunner } from './runner.js';
 
+/** The hash behind object ids: `git init --object-format=sha256` repositories exist. */
+export type ObjectFormat = 'sha1' | 'sha256';
+
 export interface RepositoryPaths {
   root: string;
   gitDir: string;
+  objectFormat: ObjectFormat;
 }
 
 export async function locateRepository(git: GitRunner): Promise<RepositoryPaths> {
   try {
-    const [root, gitDir] = (await git.text(['rev-parse', '--show-toplevel', '--absolute-git-dir'])).split('\n');
+    const [root, gitDir, format] = (await git.text(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format'])).split('\n');
     if (!root || !gitDir) throw new Error('rev-parse printed no paths');
-    return { root, gitDir };
+    if (format !== 'sha1' && format !== 'sha256') throw new Error(`unknown object format ${format}`);
+    return { root, gitDir, objectFormat: format };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     throw new BatchctlError({

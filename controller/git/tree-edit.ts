@@ -139,7 +139,10 @@ export async function editTree(git: GitRunner, base: string | null, changes: rea
       .join('\0');
     // An empty root is the only empty tree written; --batch would not tell it from a separator.
     const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
-    const { stdout } = await git.exec(emptyRoot ? ['mktree'] : ['mktree', '-z', '--batch'], { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
+    // --missing: a blob may still be on its way into the batch's pack (git/blob-pack.ts); the commit
+    // waits for the pack to be sealed, and its ids checked, before any ref names these trees.
+    const args = emptyRoot ? ['mktree', '--missing'] : ['mktree', '--missing', '-z', '--batch'];
+    const { stdout } = await git.exec(args, { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
     const oids = stdout.toString('utf8').trim().split('\n');
     if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
     written.forEach(({ dir }, i) => after.set(dir, oids[i] as string));

@@ -8,7 +8,7 @@ export async function applyMove(step: PlanStep, ctx: OpContext): Promise<Effect[
   const known = ctx.stateOf(source);
   atomicMove(ctx.root, source, step.target);
   return [
-    // The source's state moves with it: its blob id, or its bytes or blob-pack mark if this run wrote it.
+    // The source's state moves with it: its blob id, or its bytes if this run wrote them unhashed.
     { path: step.target, state: { ...known, exists: true } },
     { path: source, state: { exists: false, oid: null, mode: null } },
   ];

@@ -15,10 +15,10 @@ export interface Facts {
   linkTarget(path: string): string;
 }
 
+/** `a/b/c` → `a`, `a/b`: prefixes up to each `/` (no split and re-join: this runs for every path). */
 function ancestorsOf(path: string): string[] {
-  const parts = path.split('/');
   const result: string[] = [];
-  for (let i = 1; i < parts.length; i++) result.push(parts.slice(0, i).join('/'));
+  for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) result.push(path.slice(0, at));
   return result;
 }
 

@@ -59,8 +59,8 @@ export function simulate(args: SimulateArgs): PlanStep[] {
     // Every directory on the way counts: `Recipes/a` and `recipes/b` are one directory on a Mac.
     for (const path of paths) {
       const parts = path.split('/');
-      for (let depth = 1; depth <= parts.length; depth++) {
-        const spelling = parts.slice(0, depth).join('/');
+      for (let depth = 1, end = path.indexOf('/'); depth <= parts.length; depth++, end = path.indexOf('/', end + 1)) {
+        const spelling = end === -1 ? path : path.slice(0, end);
         let key = depth < parts.length ? dirKeys.get(spelling) : undefined;
         if (key === undefined) {
           key = collisionKey(spelling);

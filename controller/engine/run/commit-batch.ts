@@ -4,7 +4,7 @@
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import { GitError, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
 import { writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -15,6 +15,8 @@ export interface CommitArgs {
   journal: JournalRecord;
   /** the batch's paths as the new tree has them (batchTreeChanges) */
   changes: TreeChange[];
+  /** settles once every object the changes name is stored (the blob pack sealed): awaited before publishing or moving a ref */
+  objectsStored?: Promise<void>;
   batchId: string;
   /** the message, once the tree is known (the signature covers it) */
   messageFor: (tree: string, parent: string | null) => string;
@@ -47,15 +49,13 @@ export interface Committed {
 }
 
 /**
- * The tree entries of every path the batch changed, blobs stored: the marks of the pack the apply
- * step streamed written bytes into (its states carry them), the rest hashed now.
+ * The tree entries of every path the batch changed. Bytes the apply step streamed into the blob pack
+ * already have their ids (the pack is sealed separately, before refs move); the rest are hashed now.
  */
-export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>, pack: BlobPack | undefined): Promise<TreeChange[]> {
+export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>): Promise<TreeChange[]> {
   // One pass, and the ids filled in where they belong: at 100,000 paths, every intermediate list
   // or map here is megabytes at the step where peak memory is measured.
   const changes: Array<{ path: string; entry: { mode: string; oid: string } | null }> = [];
-  const markedAt: number[] = [];
-  const marks: number[] = [];
   const hashedAt: number[] = [];
   const toHash: string[] = [];
   for (const [path, s] of runtime) {
@@ -63,25 +63,17 @@ export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, Ru
       changes.push({ path, entry: null });
       continue;
     }
-    if (s.oid === null && s.mark !== undefined) {
-      markedAt.push(changes.length);
-      marks.push(s.mark);
-    } else if (s.oid === null) {
+    if (s.oid === null) {
       hashedAt.push(changes.length);
       toHash.push(path);
     }
     changes.push({ path, entry: { mode: s.mode ?? '100644', oid: s.oid ?? '' } });
   }
-  if (marks.length > 0 && !pack) throw new Error('blob marks without a blob pack');
-  const [packed, hashed] = await Promise.all([pack ? pack.finish(marks) : [], git.hashFiles(toHash)]);
-  const fill = (at: readonly number[], oids: readonly string[]): void => {
-    at.forEach((index, i) => {
-      const entry = changes[index]?.entry;
-      if (entry) entry.oid = oids[i] as string;
-    });
-  };
-  fill(markedAt, packed);
-  fill(hashedAt, hashed);
+  const hashed = await git.hashFiles(toHash);
+  hashedAt.forEach((index, i) => {
+    const entry = changes[index]?.entry;
+    if (entry) entry.oid = hashed[i] as string;
+  });
   return changes;
 }
 
@@ -105,6 +97,8 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
       const tagObject = await git.makeTag({ name, commit, message: args.tagMessage, tagger: identity, time });
       tags.push({ kind: 'create', ref: `refs/tags/${name}`, newOid: tagObject });
     }
+    // Trees may name blobs fast-import is still writing; nothing leaves or lands before they are stored.
+    await args.objectsStored;
     const published = args.publish ? await args.publish({ commit, tags }) : { kind: 'published' as const };
     if (published.kind === 'published') break;
     ({ base: parent, after: controlAfter, sync } = published);

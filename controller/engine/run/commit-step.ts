@@ -31,8 +31,10 @@ export const commitStep: RunStep = async (ctx) => {
     return batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed, extra: [...extra, ...signature] });
   };
   const time = Math.floor(now().getTime() / 1000);
-  // The blob pack ends (fast-import writes its index) while the control state is prepared.
-  const changesReady = batchTreeChanges(git, ctx.runtime, ctx.blobPack);
+  // The blob pack ends (fast-import writes its index) while the control state and the trees are built.
+  const objectsStored = ctx.blobPack?.seal();
+  objectsStored?.catch(() => undefined); // a failure is reported where it is awaited (commitBatch)
+  const changesReady = batchTreeChanges(git, ctx.runtime);
   changesReady.catch(() => undefined); // a failure is reported where it is awaited, below
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
@@ -48,6 +50,7 @@ export const commitStep: RunStep = async (ctx) => {
     stateDir,
     journal,
     changes: await changesReady,
+    ...(objectsStored ? { objectsStored } : {}),
     batchId: ctx.batchId,
     messageFor,
     extraTags: ctx.options.extraTags ?? [],

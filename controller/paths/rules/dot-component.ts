@@ -1,12 +1,12 @@
 // Components that name no file: `.`, empty (`a//b`, a trailing slash), or only invisible characters.
 import { ISSUE } from '../../domain/index.js';
-import { stripIgnorables } from '../name-folding.js';
+import { isAscii, stripIgnorables } from '../name-folding.js';
 import { quote, RELATIVE_HINT, type PathRule } from './path-rule.js';
 
 function emptiness(component: string, last: boolean): string | undefined {
   if (component === '.') return 'has a "." component';
   if (component === '') return last ? 'ends with "/"' : 'has an empty component ("//")';
-  if (stripIgnorables(component.normalize('NFKC')) === '') {
+  if (!isAscii(component) && stripIgnorables(component.normalize('NFKC')) === '') {
     return `has a component of invisible characters only (${quote(component)})`;
   }
   return undefined;

@@ -1,7 +1,7 @@
 // `.git` and `.gitmodules` in every spelling a file system folds to them: a checkout that writes
 // `.GIT/hooks/x` or `.g\u200Cit/config` on macOS or Windows runs code (CVE-2014-9390, CVE-2019-1352).
 import { ISSUE, type IssueCode } from '../../domain/index.js';
-import { foldCase, stripIgnorables, stripWindowsTrailing } from '../name-folding.js';
+import { foldCase, isAscii, stripWindowsTrailing, visibleCompat } from '../name-folding.js';
 import { percentDecodings } from './percent-decode.js';
 import { quote, type PathRule } from './path-rule.js';
 
@@ -10,8 +10,7 @@ import { quote, type PathRule } from './path-rule.js';
  * `.git::$INDEX_ALLOCATION` is the directory), then Windows' trailing dots and spaces.
  */
 export function gitNameKey(component: string): string {
-  const compat = stripIgnorables(stripIgnorables(component).normalize('NFKC'));
-  const folded = foldCase(compat).normalize('NFKC');
+  const folded = isAscii(component) ? component.toLowerCase() : foldCase(visibleCompat(component)).normalize('NFKC');
   const colon = folded.indexOf(':');
   return stripWindowsTrailing(colon === -1 ? folded : folded.slice(0, colon));
 }

@@ -1,7 +1,7 @@
 // `..` in any spelling: literal, percent-encoded (once or many times, overlong UTF-8 included),
 // compatibility dots that NFKC turns into `..`, or dots padded with invisible characters.
 import { ISSUE } from '../../domain/index.js';
-import { stripIgnorables } from '../name-folding.js';
+import { visibleCompat } from '../name-folding.js';
 import { MAX_DECODE_ROUNDS, percentDecodings } from './percent-decode.js';
 import { quote, RELATIVE_HINT, type PathRefusal, type PathRule } from './path-rule.js';
 
@@ -13,7 +13,7 @@ const ONLY_DOTS_AND_SPACES = /^[. ]+$/;
  * trims to dots. Plain `...` stays legal: a valid POSIX name that git accepts too.
  */
 function disguise(form: string): string | undefined {
-  const reduced = stripIgnorables(stripIgnorables(form).normalize('NFKC'));
+  const reduced = visibleCompat(form);
   if (reduced.includes('/') || reduced.includes('\\')) return 'a path separator';
   if (reduced === '.' || reduced === '..') return `"${reduced}"`;
   if (reduced.includes(' ') && reduced.includes('.') && ONLY_DOTS_AND_SPACES.test(reduced)) {

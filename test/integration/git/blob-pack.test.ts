@@ -1,0 +1,49 @@
+// The blob pack names each blob before git has stored it (so the trees can be built meanwhile).
+// Those ids must be git's own, in SHA-1 and SHA-256 repositories, and a pack whose stored ids differ
+// from the computed ones must refuse to seal, because a commit must never name a missing blob.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { createRunner, openBlobPack, type ObjectFormat } from '../../../controller/git/index.js';
+import { GIT_ENV } from '../../helpers/git-repo.js';
+
+const root = mkdtempSync(join(tmpdir(), 'batchctl-blob-pack-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function repository(format: ObjectFormat): { dir: string; git: (args: string[], input?: Buffer) => Buffer } {
+  const dir = join(root, `${format}-${Math.random().toString(16).slice(2)}`);
+  const git = (args: string[], input?: Buffer): Buffer => execFileSync('git', args, { cwd: dir, env: GIT_ENV, input: input ?? '' });
+  execFileSync('git', ['init', '-q', `--object-format=${format}`, dir], { env: GIT_ENV });
+  return { dir, git };
+}
+
+describe('blob pack', () => {
+  for (const format of ['sha1', 'sha256'] as const) {
+    it(`gives every blob the id git gives it and stores its exact bytes (${format})`, async () => {
+      const { dir, git } = repository(format);
+      const contents = fc.sample(fc.uint8Array({ maxLength: 3000 }), 60).map((bytes) => Buffer.from(bytes));
+      contents.push(Buffer.alloc(0), Buffer.from('same\n'), Buffer.from('same\n'));
+      const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), format);
+      const ids = contents.map((bytes) => pack.add(bytes));
+      await pack.seal();
+      contents.forEach((bytes, i) => {
+        expect(ids[i]).toBe(git(['hash-object', '--stdin'], bytes).toString('utf8').trim());
+        expect(git(['cat-file', 'blob', ids[i] as string]).equals(bytes)).toBe(true);
+      });
+    });
+  }
+
+  it('refuses to seal when git stored other ids than the ones computed', async () => {
+    const { dir, git } = repository('sha1');
+    // Computing SHA-256 ids for a SHA-1 repository: every id the trees would name is wrong.
+    const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), 'sha256');
+    pack.add(Buffer.from('hello\n'));
+    await expect(pack.seal()).rejects.toThrow(/fast-import stored blob [0-9a-f]{40} where [0-9a-f]{64} was computed/);
+    git(['fsck', '--no-progress']);
+  });
+});
