@@ -63,6 +63,33 @@ function typeOf(mode: string): string {
   return mode === '160000' ? 'commit' : 'blob';
 }
 
+/** Entries in one level beyond which its trees are written by two mktree processes at once (2 cores). */
+const SPLIT_ENTRIES = 4000;
+
+function halves<T extends { entries: Map<string, Entry> }>(trees: T[]): T[][] {
+  const total = trees.reduce((sum, t) => sum + t.entries.size, 0);
+  if (trees.length < 2 || total < SPLIT_ENTRIES) return [trees];
+  let running = 0;
+  const cut = Math.max(1, trees.findIndex((t) => (running += t.entries.size) >= total / 2));
+  return [trees.slice(0, cut), trees.slice(cut)];
+}
+
+/** Writes trees with one `mktree --batch`; their ids in the same order. */
+async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<string, Entry> }>): Promise<string[]> {
+  const input = written
+    .map(({ entries }) => [...entries].map(([name, e]) => `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`).join(''))
+    .join('\0');
+  // An empty root is the only empty tree written; --batch would not tell it from a separator.
+  const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
+  // --missing: a blob may still be on its way into the batch's pack (git/blob-pack.ts); the commit
+  // waits for the pack to be sealed, and its ids checked, before any ref names these trees.
+  const args = emptyRoot ? ['mktree', '--missing'] : ['mktree', '--missing', '-z', '--batch'];
+  const { stdout } = await git.exec(args, { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
+  const oids = stdout.toString('utf8').trim().split('\n');
+  if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
+  return oids;
+}
+
 /**
  * The tree of `base` (a commit or tree id; null: the empty tree) with `changes` applied.
  * @example const tree = await editTree(runner, head, [{ path: 'a/b.txt', entry: { mode: '100644', oid } }]);
@@ -134,17 +161,7 @@ export async function editTree(git: GitRunner, base: string | null, changes: rea
       else written.push({ dir, entries });
     }
     if (written.length === 0) continue;
-    const input = written
-      .map(({ entries }) => [...entries].map(([name, e]) => `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`).join(''))
-      .join('\0');
-    // An empty root is the only empty tree written; --batch would not tell it from a separator.
-    const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
-    // --missing: a blob may still be on its way into the batch's pack (git/blob-pack.ts); the commit
-    // waits for the pack to be sealed, and its ids checked, before any ref names these trees.
-    const args = emptyRoot ? ['mktree', '--missing'] : ['mktree', '--missing', '-z', '--batch'];
-    const { stdout } = await git.exec(args, { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
-    const oids = stdout.toString('utf8').trim().split('\n');
-    if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
+    const oids = (await Promise.all(halves(written).map((part) => writeTrees(git, part)))).flat();
     written.forEach(({ dir }, i) => after.set(dir, oids[i] as string));
   }
   const root = after.get('');

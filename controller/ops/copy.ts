@@ -6,7 +6,7 @@ import type { PlanStep } from '../validate/index.js';
 import { atomicWrite, diskMode, readLinkBytes } from './file-system.js';
 import { OpFailure, type Effect, type OpContext } from './op-context.js';
 
-export async function applyCopy(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyCopy(step: PlanStep, ctx: OpContext): Effect[] {
   const source = step.source ?? '';
   const mode = diskMode(ctx.root, source);
   if (mode === null) throw new OpFailure('SOURCE_MISSING', `${source} is gone`);

@@ -3,7 +3,7 @@ import type { PlanStep } from '../validate/index.js';
 import { removeFile } from './file-system.js';
 import type { Effect, OpContext } from './op-context.js';
 
-export async function applyDelete(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyDelete(step: PlanStep, ctx: OpContext): Effect[] {
   removeFile(ctx.root, step.target);
   return [{ path: step.target, state: { exists: false, oid: null, mode: null } }];
 }

@@ -11,7 +11,8 @@ import { applyWrite } from './write.js';
 export { atomicWrite, pruneEmptyParents, removeFile, removeTempFiles } from './file-system.js';
 export { OpFailure, type Effect, type OpContext, type RuntimeState } from './op-context.js';
 
-const APPLY: Record<OperationType, (step: PlanStep, ctx: OpContext) => Promise<Effect[]>> = {
+/** Synchronous on purpose: file calls in a tight loop cost a fraction of their promise-based twins (docs/benchmarks.md). */
+const APPLY: Record<OperationType, (step: PlanStep, ctx: OpContext) => Effect[]> = {
   write: applyWrite,
   copy: applyCopy,
   move: applyMove,
@@ -20,6 +21,6 @@ const APPLY: Record<OperationType, (step: PlanStep, ctx: OpContext) => Promise<E
   replace: applyReplace,
 };
 
-export function applyStep(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyStep(step: PlanStep, ctx: OpContext): Effect[] {
   return APPLY[step.type](step, ctx);
 }

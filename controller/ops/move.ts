@@ -3,7 +3,7 @@ import type { PlanStep } from '../validate/index.js';
 import { atomicMove } from './file-system.js';
 import type { Effect, OpContext } from './op-context.js';
 
-export async function applyMove(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyMove(step: PlanStep, ctx: OpContext): Effect[] {
   const source = step.source ?? '';
   const known = ctx.stateOf(source);
   atomicMove(ctx.root, source, step.target);

@@ -7,7 +7,7 @@ import { compilePattern, type PlanStep } from '../validate/index.js';
 import { atomicWrite, diskMode } from './file-system.js';
 import { OpFailure, type Effect, type OpContext } from './op-context.js';
 
-export async function applyReplace(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyReplace(step: PlanStep, ctx: OpContext): Effect[] {
   const compiled = compilePattern(step.find ?? '', step.regex);
   if (!compiled.ok) throw new OpFailure('REGEX_INVALID', compiled.message);
   const text = readFileSync(join(ctx.root, step.target), 'utf8');

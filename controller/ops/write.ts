@@ -3,7 +3,7 @@ import { stepBytes, type PlanStep } from '../validate/index.js';
 import { atomicWrite } from './file-system.js';
 import type { Effect, OpContext } from './op-context.js';
 
-export async function applyWrite(step: PlanStep, ctx: OpContext): Promise<Effect[]> {
+export function applyWrite(step: PlanStep, ctx: OpContext): Effect[] {
   const before = ctx.stateOf(step.target);
   const given = step.mode ?? before.mode ?? '100644';
   const mode = given === '120000' ? '100644' : given;

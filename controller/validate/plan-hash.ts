@@ -5,31 +5,44 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Batch } from '../domain/index.js';
 import type { IndexEntry } from '../git/index.js';
 
-/**
- * One value, unambiguously: a string as its UTF-8 bytes behind their count (JSON-escaping every
- * operation's content cost more than hashing it: 36 ms for 10,000 writes of 1 KiB; UTF-16 hashed twice
- * the bytes), the rest as JSON. UTF-8 is also how a text content is written, so equal input is equal effect.
- */
-function feed(hash: Hash, value: unknown): void {
-  if (typeof value === 'string') hash.update(`s${Buffer.byteLength(value)}:`).update(value, 'utf8');
-  else hash.update(`j${JSON.stringify(value)}\n`);
+/** Text gathered before one hash update: 10,000 operations made 80,000 updates of a few bytes each. */
+const CHUNK_CHARS = 1 << 16;
+
+/** Feeds a hash UTF-8 text in chunks; every piece is UTF-8, so the digest is that of the pieces in order. */
+function feeder(hash: Hash): { add(text: string): void; end(): void } {
+  let chunk = '';
+  const end = (): void => {
+    if (chunk !== '') hash.update(chunk, 'utf8');
+    chunk = '';
+  };
+  return {
+    add(text) {
+      chunk += text;
+      if (chunk.length >= CHUNK_CHARS) end();
+    },
+    end,
+  };
 }
 
 export function computePlanHash(batch: Batch, touched: ReadonlyMap<string, IndexEntry | null>): string {
   const hash = createHash('sha256');
+  const feed = feeder(hash);
   const { operations, ...header } = batch;
-  hash.update(JSON.stringify(header));
+  feed.add(JSON.stringify(header));
   for (const op of operations) {
     // The parsed operation's keys come in schema order, so the same batch feeds the same sequence.
     for (const [key, value] of Object.entries(op)) {
-      hash.update(`${key}=`);
-      feed(hash, value);
+      // One value, unambiguously: a string as its UTF-8 bytes behind their count (JSON-escaping every
+      // content cost more than hashing it), the rest as JSON. UTF-8 is how a text content is written.
+      if (typeof value === 'string') feed.add(`${key}=s${Buffer.byteLength(value)}:${value}`);
+      else feed.add(`${key}=j${JSON.stringify(value)}\n`);
     }
-    hash.update('\n');
+    feed.add('\n');
   }
   for (const path of [...touched.keys()].sort()) {
     const entry = touched.get(path);
-    hash.update(`${path}\0${entry ? `${entry.mode} ${entry.oid}` : '-'}\n`);
+    feed.add(`${path}\0${entry ? `${entry.mode} ${entry.oid}` : '-'}\n`);
   }
+  feed.end();
   return `sha256:${hash.digest('hex')}`;
 }

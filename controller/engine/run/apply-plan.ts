@@ -4,7 +4,7 @@ import { ITEM_STATUS, type ItemStatus } from '../../domain/index.js';
 import type { IndexEntry } from '../../git/index.js';
 import { applyStep, OpFailure, type Effect, type RuntimeState } from '../../ops/index.js';
 import type { Plan, PlanStep } from '../../validate/index.js';
-import { withRetry } from '../retry.js';
+import { isTransient, withRetry } from '../retry.js';
 
 export interface StepResult {
   status: ItemStatus;
@@ -57,13 +57,13 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
   let running = 0;
   let finished = 0;
   let readyAt = 0;
-  // File calls are synchronous (ops/file-system.ts), so a run of small steps never returns to the
+  // Steps run synchronously (ops/file-system.ts), so a run of small steps never returns to the
   // event loop by itself: yield every slice, or a SIGINT or a stop would wait for the whole batch.
   let sliceStart = performance.now();
   let yielding = false;
   let gated = false;
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const finish = (id: number, result: StepResult): void => {
       results[id] = result;
       finished++;
@@ -73,30 +73,69 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
       }
     };
 
-    const pump = (): void => {
-      if (gated) return;
-      const wait = readyAt < ready.length ? (gate?.() ?? null) : null;
-      if (wait) {
-        gated = true;
-        const resume = (): void => {
-          gated = false;
-          pump();
-        };
-        void wait.then(resume, resume);
-        return;
-      }
-      if (performance.now() - sliceStart > SLICE_MS) {
-        if (!yielding) {
-          yielding = true;
-          setImmediate(() => {
-            yielding = false;
-            sliceStart = performance.now();
-            pump();
-          });
+    const succeeded = (id: number, effects: readonly Effect[], attempts: number): void => {
+      for (const effect of effects) runtime.set(effect.path, onEffect ? onEffect(effect) : effect.state);
+      finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null });
+    };
+
+    /**
+     * A step runs synchronously (its file calls are); only a transient error (EBUSY, EMFILE, …)
+     * makes it wait, retried with backoff while other steps go on.
+     */
+    const start = (id: number, step: PlanStep): void => {
+      let effects: Effect[];
+      try {
+        effects = applyStep(step, ctx);
+      } catch (error) {
+        if (!isTransient(error)) {
+          finish(id, { status: ITEM_STATUS.failed, attempts: 1, error: failureOf(error) });
+          return;
         }
+        running++;
+        withRetry(() => applyStep(step, ctx), { failedSoFar: 1 })
+          .then(({ value, attempts }) => succeeded(id, value, attempts))
+          .catch((retryError: unknown) => {
+            const attempts = (retryError as { attempts?: number }).attempts ?? 1;
+            finish(id, { status: ITEM_STATUS.failed, attempts, error: failureOf(retryError) });
+          })
+          .finally(() => {
+            running--;
+            pumpLater();
+          });
         return;
       }
-      while (running < concurrency && readyAt < ready.length) {
+      succeeded(id, effects, 1);
+    };
+
+    /** Outside the executor, a throw (a listener's, say) must still end the promise, not the process. */
+    const pumpLater = (): void => {
+      try {
+        pump();
+      } catch (error) {
+        reject(error);
+      }
+    };
+
+    const resume = (): void => {
+      gated = false;
+      yielding = false;
+      sliceStart = performance.now();
+      pumpLater();
+    };
+
+    function pump(): void {
+      while (!gated && !yielding && running < concurrency && readyAt < ready.length) {
+        const wait = gate?.() ?? null;
+        if (wait) {
+          gated = true;
+          void wait.then(resume, resume);
+          return;
+        }
+        if (performance.now() - sliceStart > SLICE_MS) {
+          yielding = true;
+          setImmediate(resume);
+          return;
+        }
         const id = ready[readyAt++] as number;
         const step = steps[id] as PlanStep;
         const blocked = step.after.some((dep) => results[dep]?.status !== ITEM_STATUS.succeeded);
@@ -111,23 +150,10 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
           });
           continue;
         }
-        running++;
-        withRetry(() => applyStep(step, ctx))
-          .then(({ value: effects, attempts }) => {
-            for (const effect of effects) runtime.set(effect.path, onEffect ? onEffect(effect) : effect.state);
-            finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null });
-          })
-          .catch((error: unknown) => {
-            const attempts = (error as { attempts?: number }).attempts ?? 1;
-            finish(id, { status: ITEM_STATUS.failed, attempts, error: failureOf(error) });
-          })
-          .finally(() => {
-            running--;
-            pump();
-          });
+        start(id, step);
       }
       if (finished === steps.length && running === 0) resolve({ results, runtime });
-    };
+    }
     pump();
   });
 }

@@ -115,4 +115,15 @@ describe('editTree', () => {
     const to = files([['x/y.txt', 0, '100644'], ['z.txt', 1, '100755']]);
     expect(await editTree(runner, null, diff(new Map(), to))).toBe(treeOf(to));
   });
+
+  it('gives the same tree when a level is big enough to be written by two mktree processes at once', async () => {
+    // 60 directories of 80 files, each directory gaining and losing files: 4,800 entries at one depth.
+    const entries = (round: number): Array<[string, number, string]> => Array.from({ length: 60 * 80 }, (_, i) => {
+      const name = round === 0 || i % 3 !== 0 ? `f${i}` : `g${i}`;
+      return [`d${Math.floor(i / 80)}/${name}.txt`, (i + round) % 3, i % 7 === 0 ? '100755' : '100644'];
+    });
+    const from = files(entries(0));
+    const to = files([...entries(1), ['top.txt', 3, '100644']]);
+    expect(await editTree(runner, commitOf(from), diff(from, to))).toBe(treeOf(to));
+  }, 60_000);
 });
