@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { ISSUE } from '../../../controller/domain/index.js';
+import { checkPathByRules } from '../../../controller/paths/check-path.js';
 import { checkPath } from '../../../controller/paths/index.js';
 
 /** An oracle written apart from the implementation: what macOS, Windows and NFKC would call `.git`. */
@@ -123,6 +124,22 @@ describe('checkPath properties', () => {
         else expect(result.ok ? null : result.code).not.toBe(ISSUE.pathGitDir);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('takes the plain-path shortcut only where every rule would accept the path anyway', () => {
+    const unit = fc.constantFrom('a', 'Z', '0', '_', '.', '-', 'g', 'i', 't', '~', '1', ':', '%', '2e', ' ', '\\', '/', '\u00e9', '\u200b');
+    const component = fc.oneof(
+      fc.string({ unit, maxLength: 6 }),
+      fc.integer({ min: 250, max: 260 }).map((n) => 'x'.repeat(n)),
+    );
+    fc.assert(
+      fc.property(fc.array(component, { minLength: 1, maxLength: 4 }), fc.boolean(), (components, rooted) => {
+        const raw = `${rooted ? '/' : ''}${components.join('/')}`;
+        const path = raw.startsWith('/') ? raw.slice(1) : raw;
+        expect(checkPath(raw)).toEqual(checkPathByRules(raw, path));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
