@@ -204,6 +204,39 @@ export function runBatchctl(dir: string, batchFile: string, outFile: string, rss
   return { seconds, maxRssKiB };
 }
 
+/** The engine as a long-running batchctl holds it (HTTP API, MCP server): opened once, warmed up. */
+export interface LongRunningEngine {
+  /** parse the NDJSON batch file and run it; seconds from reading the file to the result */
+  run(batchFile: string): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Opens the engine in this process on `dir` and runs one untimed warm-up batch of `warmUpOps` writes
+ * under `warmup/` (outside the compared `src/`), so the timed runs see compiled code, as a server would.
+ */
+export async function openLongRunningEngine(dir: string, warmUpOps: number): Promise<LongRunningEngine> {
+  const dist = (path: string): string => pathToFileURL(join(PROJECT, 'dist', 'controller', path)).href;
+  const { openEngine } = (await import(dist('app/index.js'))) as typeof import('../controller/app/index.js');
+  const { parseBatchNdjson } = (await import(dist('domain/index.js'))) as typeof import('../controller/domain/index.js');
+  const engine = await openEngine({ repo: dir });
+  const run = async (batchFile: string): Promise<number> => {
+    gc?.();
+    settle();
+    const start = performance.now();
+    const lines = readFileSync(batchFile, 'utf8').split('\n');
+    const batch = await parseBatchNdjson((async function* () { yield lines; })());
+    const result = await engine.run(batch, { source: 'bench' });
+    const seconds = (performance.now() - start) / 1000;
+    if (result.status !== 'completed') throw new Error(`engine in ${dir}: batch ${result.batch_id} ended ${result.status}: ${JSON.stringify(result.errors.slice(0, 3))}`);
+    return seconds;
+  };
+  const warmUp = join(dir, '.git', 'bench-warmup.ndjson');
+  writeBatchFile(warmUp, Array.from({ length: warmUpOps }, (_, i) => ({ path: `warmup/w-${i}.txt`, content: content('warm-up', i, 1024) })));
+  await run(warmUp);
+  return { run, close: () => engine.close() };
+}
+
 /** Any batchctl command as a child process, timed from spawn to exit; its stdout is returned. */
 export function timeBatchctl(args: readonly string[]): { seconds: number; stdout: string } {
   settle();

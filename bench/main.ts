@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   };
   const wants = (name: string): boolean => only === undefined || name.includes(only);
   try {
-    report(commitBench({ quick, root }, only));
+    report(await commitBench({ quick, root }, only));
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
     const judged = outcomes.filter((o) => o.pass !== null);

@@ -17,7 +17,7 @@ import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
-import type { RunContext, RunOptions } from './run-context.js';
+import { runUpstream, type RunContext, type RunOptions } from './run-context.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
 
@@ -141,6 +141,8 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
     if (!options.dryRun) {
       deps.store.batches.insert(newRow(ctx));
       ctx.recorded = true;
+      // Asked of git now, answered while the batch validates: apply and commit need it (memoised).
+      runUpstream(ctx).catch(() => undefined); // a failure is reported where it is awaited
     }
     for (const step of STEPS) {
       if (step === applyStep) deps.bus.emit(EVENT.batchStarted, ctx.batchId, { title: batch.title, ecosystem: batch.ecosystem, total: ctx.plan?.steps.length ?? 0 });
