@@ -1,11 +1,12 @@
 // What the repository says about the paths a batch touches: git's view (index, status, ignore rules)
 // and the disk's (file kinds, symlink targets). Gathered once per batch, for those paths only.
-import { lstatSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Git, IndexEntry, PathState } from '../git/index.js';
+import { diskKinds, type DiskKind } from './disk-kinds.js';
 
-export type DiskKind = 'file' | 'dir' | 'symlink' | 'missing';
+export type { DiskKind };
 
 export interface Facts {
   index: Map<string, IndexEntry>;
@@ -25,23 +26,7 @@ function ancestorsOf(path: string): string[] {
 export { ancestorsOf };
 
 export async function gatherFacts(git: Git, root: string, touched: readonly string[]): Promise<Facts> {
-  const kinds = new Map<string, DiskKind>();
-  const disk = (path: string): DiskKind => {
-    let kind = kinds.get(path);
-    if (kind === undefined) {
-      // No exception for a missing path: most of a batch's targets are new, and a thrown ENOENT
-      // costs several times the lstat itself.
-      let stat;
-      try {
-        stat = lstatSync(join(root, path), { throwIfNoEntry: false });
-      } catch {
-        stat = undefined; // ENOTDIR and the like: nothing there either
-      }
-      kind = stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'dir' : 'file';
-      kinds.set(path, kind);
-    }
-    return kind;
-  };
+  const disk = diskKinds(root, touched);
   const index = await git.indexEntries(touched);
   // A path neither in the index nor on disk has no state for `git status` to report: skip it
   // (a batch of new files then asks status nothing). Its ignore rules are checked below.
