@@ -17,7 +17,14 @@ try {
 } catch {
   cachedData = undefined; // no cache (yet): compile
 }
-const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch {
+  process.stderr.write(`batchctl: ${bundle} is missing: run \`npm ci && npm run build\` in ${join(dirname(bundle), '..', '..')} first\n`);
+  process.exit(2);
+}
+const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
 const cli = { exports: {} };
 script.runInThisContext()(cli.exports, createRequire(bundle), cli, bundle, dirname(bundle));
 

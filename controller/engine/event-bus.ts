@@ -16,9 +16,18 @@ const NOT_STORED: ReadonlySet<EventType> = new Set([EVENT.batchProgress]);
 export function createEventBus({ store, now = () => new Date() }: { store: Store; now?: () => Date }): EventBus {
   const listeners = new Set<EventListener>();
   let seq = store.events.lastSeq();
+  // A 10,000-operation batch emits 10,000 progress events, most within the same millisecond as the
+  // one before: format the time once per millisecond.
+  let stamp = { ms: Number.NaN, iso: '' };
+  const isoNow = (): string => {
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== stamp.ms) stamp = { ms, iso: date.toISOString() };
+    return stamp.iso;
+  };
   return {
     emit(type, batchId, data) {
-      const at = now().toISOString();
+      const at = isoNow();
       let event: BatchEvent;
       if (NOT_STORED.has(type)) {
         event = { seq: ++seq, type, batch_id: batchId, at, data };

@@ -50,7 +50,7 @@ export const applyStep: RunStep = async (ctx) => {
       if (now - rss.at > 100) rss = { bytes: process.memoryUsage.rss(), at: now };
       const seconds = (now - started) / 1000;
       const rate = seconds > 0 ? (completed + failed) / seconds : 0;
-      const progress: ProgressData = {
+      const progress = {
         completed,
         failed,
         total,
@@ -58,8 +58,8 @@ export const applyStep: RunStep = async (ctx) => {
         ops_per_second: Math.round(rate),
         eta_seconds: rate > 0 ? Math.round((total - completed - failed) / rate) : null,
         rss_bytes: rss.bytes,
-      };
-      ctx.deps.bus.emit(EVENT.batchProgress, ctx.batchId, { ...progress });
+      } satisfies ProgressData;
+      ctx.deps.bus.emit(EVENT.batchProgress, ctx.batchId, progress);
     },
   });
   ctx.results = outcome.results;
