@@ -8,7 +8,7 @@ export function applyMove(step: PlanStep, ctx: OpContext): Effect[] {
   const known = ctx.stateOf(source);
   atomicMove(ctx.root, source, step.target);
   return [
-    // The source's state moves with it: its blob id, or its bytes if this run wrote them unhashed.
+    // The source's state moves with it: its blob id, or its bytes or blob-pack mark if this run wrote it.
     { path: step.target, state: { ...known, exists: true } },
     { path: source, state: { exists: false, oid: null, mode: null } },
   ];

@@ -7,6 +7,8 @@ export interface RuntimeState {
   mode: string | null;
   /** the bytes this run put there, for a large batch's blob pack (engine/run/apply-step.ts) */
   bytes?: Buffer;
+  /** those bytes are in the run's blob pack under this mark, which also gives their id (git/blob-pack.ts) */
+  mark?: number;
 }
 
 export interface OpContext {

@@ -25,12 +25,12 @@ export const applyStep: RunStep = async (ctx) => {
   const upstream = ctx.options.bypassAdmission ? null : await runUpstream(ctx);
   const remote = upstream ? remoteStopPoll(ctx, upstream, control.policy.remote_poll_seconds) : null;
   // A large batch streams what it writes into one pack while it runs (git/blob-pack.ts); the
-  // recorded state keeps the blob id, not the bytes.
+  // recorded state keeps the mark (which gives the blob id at once), not the bytes.
   const pack = total >= PACK_FROM_FILES ? openBlobPack(ctx.deps.git.runner, ctx.deps.git.objectFormat) : null;
   if (pack) ctx.blobPack = pack;
   const onEffect = (effect: Effect): RuntimeState => {
     const { exists, mode, bytes } = effect.state;
-    return pack && bytes ? { exists, oid: pack.add(bytes), mode } : effect.state;
+    return pack && bytes ? { exists, oid: null, mode, mark: pack.add(bytes) } : effect.state;
   };
   const outcome = await applyPlan({
     plan,

@@ -4,7 +4,7 @@
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { GitError, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
 import { writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -50,9 +50,9 @@ export interface Committed {
 
 /**
  * The tree entries of every path the batch changed. Bytes the apply step streamed into the blob pack
- * already have their ids (the pack is sealed separately, before refs move); the rest are hashed now.
+ * have their ids already (the pack is sealed separately, before refs move); the rest are hashed now.
  */
-export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>): Promise<TreeChange[]> {
+export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>, pack: BlobPack | undefined): Promise<TreeChange[]> {
   // One pass, and the ids filled in where they belong: at 100,000 paths, every intermediate list
   // or map here is megabytes at the step where peak memory is measured.
   const changes: Array<{ path: string; entry: { mode: string; oid: string } | null }> = [];
@@ -63,11 +63,15 @@ export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, Ru
       changes.push({ path, entry: null });
       continue;
     }
-    if (s.oid === null) {
+    let oid = s.oid;
+    if (oid === null && s.mark !== undefined) {
+      if (!pack) throw new Error('a blob-pack mark without a blob pack');
+      oid = pack.idOf(s.mark);
+    } else if (oid === null) {
       hashedAt.push(changes.length);
       toHash.push(path);
     }
-    changes.push({ path, entry: { mode: s.mode ?? '100644', oid: s.oid ?? '' } });
+    changes.push({ path, entry: { mode: s.mode ?? '100644', oid: oid ?? '' } });
   }
   const hashed = await git.hashFiles(toHash);
   hashedAt.forEach((index, i) => {

@@ -32,9 +32,10 @@ export const commitStep: RunStep = async (ctx) => {
   };
   const time = Math.floor(now().getTime() / 1000);
   // The blob pack ends (fast-import writes its index) while the control state and the trees are built.
-  const objectsStored = ctx.blobPack?.seal();
+  const pack = ctx.blobPack;
+  const objectsStored = pack?.seal([...ctx.runtime.values()].flatMap((s) => (s.exists && s.oid === null && s.mark !== undefined ? [s.mark] : [])));
   objectsStored?.catch(() => undefined); // a failure is reported where it is awaited (commitBatch)
-  const changesReady = batchTreeChanges(git, ctx.runtime);
+  const changesReady = batchTreeChanges(git, ctx.runtime, pack);
   changesReady.catch(() => undefined); // a failure is reported where it is awaited, below
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });

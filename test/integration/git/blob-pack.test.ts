@@ -29,21 +29,36 @@ describe('blob pack', () => {
       const contents = fc.sample(fc.uint8Array({ maxLength: 3000 }), 60).map((bytes) => Buffer.from(bytes));
       contents.push(Buffer.alloc(0), Buffer.from('same\n'), Buffer.from('same\n'));
       const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), format);
-      const ids = contents.map((bytes) => pack.add(bytes));
-      await pack.seal();
+      const marks = contents.map((bytes) => pack.add(bytes));
+      const ids = marks.map((mark) => pack.idOf(mark)); // known before git has stored anything
+      await pack.seal(marks);
       contents.forEach((bytes, i) => {
-        expect(ids[i]).toBe(git(['hash-object', '--stdin'], bytes).toString('utf8').trim());
-        expect(git(['cat-file', 'blob', ids[i] as string]).equals(bytes)).toBe(true);
+        const oid = ids[i] as string;
+        expect(oid).toBe(git(['hash-object', '--stdin'], bytes).toString('utf8').trim());
+        expect(git(['cat-file', 'blob', oid]).equals(bytes)).toBe(true);
       });
     });
   }
+
+  it('keeps every id right past its first thousand blobs, and checks only the marks asked', async () => {
+    const { dir, git } = repository('sha1');
+    const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), 'sha1');
+    const contents = Array.from({ length: 2500 }, (_, i) => Buffer.from(`blob ${i}\n`));
+    const marks = contents.map((bytes) => pack.add(bytes));
+    const sample = [0, 1023, 1024, 2047, 2048, 2499];
+    await pack.seal(sample.map((i) => marks[i] as number));
+    for (const i of sample) {
+      expect(pack.idOf(marks[i] as number)).toBe(git(['hash-object', '--stdin'], contents[i]).toString('utf8').trim());
+    }
+    expect(() => pack.idOf(2501)).toThrow(/no blob with mark 2501/);
+  });
 
   it('refuses to seal when git stored other ids than the ones computed', async () => {
     const { dir, git } = repository('sha1');
     // Computing SHA-256 ids for a SHA-1 repository: every id the trees would name is wrong.
     const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), 'sha256');
-    pack.add(Buffer.from('hello\n'));
-    await expect(pack.seal()).rejects.toThrow(/fast-import stored blob [0-9a-f]{40} where [0-9a-f]{64} was computed/);
+    const mark = pack.add(Buffer.from('hello\n'));
+    await expect(pack.seal([mark])).rejects.toThrow(/fast-import stored blob [0-9a-f]{40} where [0-9a-f]{64} was computed/);
     git(['fsck', '--no-progress']);
   });
 });
