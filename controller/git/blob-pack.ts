@@ -11,6 +11,11 @@ import type { GitRunner, GitStream } from './runner.js';
 const FLUSH_BYTES = 1 << 20;
 /** get-mark requests written to fast-import at a time while sealing. */
 const ASKS_PER_WRITE = 4096;
+/**
+ * Bytes that may wait for fast-import in this process. A batch writes faster than git packs on a
+ * slow disk; without a bound, the whole batch's bytes would queue here (docs/benchmarks.md, peak RSS).
+ */
+const MAX_BACKLOG = 8 << 20;
 
 export interface BlobPack {
   /** Queue bytes as a blob; returns the mark that names it here (its id: `idOf`). */
@@ -23,6 +28,8 @@ export interface BlobPack {
    * must not move before this resolves. Blobs later overwritten need no check: nothing names them.
    */
   seal(marks: readonly number[]): Promise<void>;
+  /** While more than MAX_BACKLOG bytes wait for git: a promise to hold new writes back until it has caught up. */
+  backlog(): Promise<void> | null;
   /**
    * Nothing added is needed (a failed, rolled-back or cancelled batch): the pack is still ended
    * properly, as unreachable objects that `git gc` drops. Killing fast-import instead would leave a
@@ -74,6 +81,9 @@ export function openBlobPack(git: GitRunner, format: ObjectFormat): BlobPack {
       return mark;
     },
     idOf,
+    backlog() {
+      return child && child.backlog() > MAX_BACKLOG ? child.drained() : null;
+    },
     async seal(wanted) {
       if (ended) throw new Error('blob pack already sealed');
       ended = true;

@@ -28,6 +28,10 @@ export interface ExecResult {
 /** A git process fed as the caller goes (`exec` is one whose input is known up front). */
 export interface GitStream {
   write(chunk: string | Buffer): void;
+  /** bytes written but not yet taken by git (they wait in this process's memory) */
+  backlog(): number;
+  /** settles once git has taken what waits, or has exited */
+  drained(): Promise<void>;
   /** close stdin; the result once git exits (rejects as exec does) */
   end(chunk?: string | Buffer): Promise<ExecResult>;
 }
@@ -109,6 +113,12 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
       write: (chunk) => {
         child.stdin.write(chunk);
       },
+      backlog: () => child.stdin.writableLength,
+      drained: () => new Promise<void>((resolve) => {
+        if (child.stdin.writableLength === 0 || child.exitCode !== null) return resolve();
+        child.stdin.once('drain', resolve);
+        result.then(() => resolve(), () => resolve()); // an exited git drains nothing more
+      }),
       end: (chunk) => {
         child.stdin.end(chunk ?? '');
         return result;

@@ -41,7 +41,8 @@ export const applyStep: RunStep = async (ctx) => {
       ctx.stoppedBy ??= stopCheck?.() ?? remote?.reason() ?? null;
       return ctx.stoppedBy;
     },
-    gate: () => remote?.due() ?? null,
+    // A due poll of the remote holds the next step back, and so does a blob pack git lags behind.
+    gate: () => remote?.due() ?? pack?.backlog() ?? null,
     ...(pack ? { onEffect } : {}),
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;

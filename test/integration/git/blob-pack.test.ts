@@ -53,6 +53,20 @@ describe('blob pack', () => {
     expect(() => pack.idOf(2501)).toThrow(/no blob with mark 2501/);
   });
 
+  it('holds writers back while more than 8 MiB wait for git, and lets them go once git caught up', async () => {
+    const { dir, git } = repository('sha1');
+    const pack = openBlobPack(createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } }), 'sha1');
+    expect(pack.backlog()).toBeNull();
+    // Added in one synchronous run: git cannot have read more than a pipe's worth of it yet.
+    const marks = Array.from({ length: 12 }, (_, i) => pack.add(Buffer.alloc(1 << 20, i)));
+    const wait = pack.backlog();
+    expect(wait).not.toBeNull();
+    await wait;
+    expect(pack.backlog()).toBeNull();
+    await pack.seal(marks);
+    expect(git(['cat-file', '-s', pack.idOf(marks[11] as number)]).toString('utf8').trim()).toBe(String(1 << 20));
+  });
+
   it('refuses to seal when git stored other ids than the ones computed', async () => {
     const { dir, git } = repository('sha1');
     // Computing SHA-256 ids for a SHA-1 repository: every id the trees would name is wrong.
