@@ -63,17 +63,6 @@ function typeOf(mode: string): string {
   return mode === '160000' ? 'commit' : 'blob';
 }
 
-/** Entries in one level beyond which its trees are written by two mktree processes at once (2 cores). */
-const SPLIT_ENTRIES = 4000;
-
-function halves<T extends { entries: Map<string, Entry> }>(trees: T[]): T[][] {
-  const total = trees.reduce((sum, t) => sum + t.entries.size, 0);
-  if (trees.length < 2 || total < SPLIT_ENTRIES) return [trees];
-  let running = 0;
-  const cut = Math.max(1, trees.findIndex((t) => (running += t.entries.size) >= total / 2));
-  return [trees.slice(0, cut), trees.slice(cut)];
-}
-
 /** Writes trees with one `mktree --batch`; their ids in the same order. */
 async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<string, Entry> }>): Promise<string[]> {
   const input = written
@@ -161,7 +150,7 @@ export async function editTree(git: GitRunner, base: string | null, changes: rea
       else written.push({ dir, entries });
     }
     if (written.length === 0) continue;
-    const oids = (await Promise.all(halves(written).map((part) => writeTrees(git, part)))).flat();
+    const oids = await writeTrees(git, written);
     written.forEach(({ dir }, i) => after.set(dir, oids[i] as string));
   }
   const root = after.get('');
