@@ -132,15 +132,24 @@ function fieldsAfter(record: string, count: number): string {
 }
 
 /** Entries of a commit's tree for exactly these paths (absent paths are not in the map). */
-export async function treeEntries(git: GitRunner, commit: string, paths: readonly string[]): Promise<Map<string, IndexEntry>> {
+/**
+ * `treeSize`: about how many files the commit holds (the index's count serves); with many paths, one
+ * listing of the whole tree beats pathspecs (10,000 paths in a 10,000-file tree: ~13 ms against
+ * three ~190 ms `ls-tree` runs).
+ */
+export async function treeEntries(git: GitRunner, commit: string, paths: readonly string[], treeSize = 0): Promise<Map<string, IndexEntry>> {
   const entries = new Map<string, IndexEntry>();
-  for (const chunk of chunkPaths(paths)) {
-    const { stdout } = await git.exec(['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...chunk]);
+  const whole = wholeIndexIsCheaper(paths.length, treeSize);
+  const wanted = whole ? new Set(paths) : null;
+  for (const chunk of whole ? [[]] : chunkPaths(paths)) {
+    const { stdout } = await git.exec(['ls-tree', '-r', '-z', '--full-tree', commit, ...(whole ? [] : ['--', ...chunk])]);
     for (const record of splitNul(stdout)) {
       // "<mode> <type> <oid>\t<path>"
       const tab = record.indexOf('\t');
+      const path = record.slice(tab + 1);
+      if (wanted && !wanted.has(path)) continue;
       const [mode, , oid] = record.slice(0, tab).split(' ');
-      if (mode && oid) entries.set(record.slice(tab + 1), { mode, oid });
+      if (mode && oid) entries.set(path, { mode, oid });
     }
   }
   return entries;
