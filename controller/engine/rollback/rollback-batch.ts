@@ -63,20 +63,24 @@ function combine(perCommit: PathChange[][]): PathChange[] {
   return [...byPath.values()];
 }
 
-async function toOperations(deps: EngineDeps, actions: readonly RevertAction[]): Promise<Operation[]> {
+/** The rollback batch's operations, and for each restored path the blob its bytes are (see RunOptions.knownBlobs). */
+async function toOperations(deps: EngineDeps, actions: readonly RevertAction[]): Promise<{ operations: Operation[]; knownBlobs: Map<string, string> }> {
   const blobs = await deps.git.readBlobs(actions.flatMap((a) => (a.kind === 'restore' ? [a.entry.oid] : [])));
-  return actions.flatMap((a): Operation[] => {
+  const knownBlobs = new Map<string, string>();
+  const operations = actions.flatMap((a): Operation[] => {
     const expected = (ours: IndexEntry | null): string | null => ours?.oid ?? null;
     if (a.kind === 'delete') return [{ type: 'delete', target: a.path }];
     if (a.kind === 'restore') {
-      const bytes = blobs.get(a.entry.oid) ?? Buffer.alloc(0);
-      return [{ type: 'write', target: a.path, content_base64: bytes.toString('base64'), mode: a.entry.mode as '100644', expected_blob: expected(a.ours) }];
+      const bytes = blobs.get(a.entry.oid);
+      if (bytes) knownBlobs.set(a.path, a.entry.oid);
+      return [{ type: 'write', target: a.path, content_base64: (bytes ?? Buffer.alloc(0)).toString('base64'), mode: a.entry.mode as '100644', expected_blob: expected(a.ours) }];
     }
     if (a.kind === 'merge') {
       return [{ type: 'write', target: a.path, content_base64: a.bytes.toString('base64'), mode: a.mode as '100644', expected_blob: expected(a.ours) }];
     }
     return [];
   });
+  return { operations, knownBlobs };
 }
 
 export async function rollbackBatch(deps: EngineDeps, batchId: string, options: RollbackOptions = {}): Promise<RollbackResult> {
@@ -130,7 +134,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   }
 
   const original = verified[0]?.trailers;
-  const operations = await toOperations(deps, actions);
+  const { operations, knownBlobs } = await toOperations(deps, actions);
   bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
@@ -145,6 +149,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     bypassAdmission: true,
     extraTrailers: [[TRAILER.revertsBatch, batchId], ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : [])],
     extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
+    // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
+    knownBlobs,
   });
   const done = run.status === BATCH_STATUS.completed;
   if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {

@@ -28,8 +28,11 @@ export const applyStep: RunStep = async (ctx) => {
   // recorded state keeps the mark (which gives the blob id at once), not the bytes.
   const pack = total >= PACK_FROM_FILES ? openBlobPack(ctx.deps.git.runner, ctx.deps.git.objectFormat) : null;
   if (pack) ctx.blobPack = pack;
+  const known = ctx.options.knownBlobs;
   const onEffect = (effect: Effect): RuntimeState => {
     const { exists, mode, bytes } = effect.state;
+    const oid = bytes ? known?.get(effect.path) : undefined;
+    if (oid !== undefined) return { exists, oid, mode };
     return pack && bytes ? { exists, oid: null, mode, mark: pack.add(bytes) } : effect.state;
   };
   const outcome = await applyPlan({
@@ -43,7 +46,7 @@ export const applyStep: RunStep = async (ctx) => {
     },
     // A due poll of the remote holds the next step back, and so does a blob pack git lags behind.
     gate: () => remote?.due() ?? pack?.backlog() ?? null,
-    ...(pack ? { onEffect } : {}),
+    ...(pack || known ? { onEffect } : {}),
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;

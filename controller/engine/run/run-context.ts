@@ -25,6 +25,11 @@ export interface RunOptions {
   bypassAdmission?: boolean;
   /** false: do not push to the branch's upstream (`run --no-push`) */
   push?: boolean;
+  /**
+   * rollback: paths whose write puts back the bytes of a blob git already has, by path. Their state
+   * records that blob id, so the bytes are neither hashed again nor packed a second time.
+   */
+  knownBlobs?: ReadonlyMap<string, string>;
 }
 
 export interface RunContext {
