@@ -65,15 +65,18 @@ function typeOf(mode: string): string {
 
 /** Writes trees with one `mktree --batch`; their ids in the same order. */
 async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<string, Entry> }>): Promise<string[]> {
-  const input = written
-    .map(({ entries }) => [...entries].map(([name, e]) => `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`).join(''))
-    .join('\0');
   // An empty root is the only empty tree written; --batch would not tell it from a separator.
   const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
   // --missing: a blob may still be on its way into the batch's pack (git/blob-pack.ts); the commit
   // waits for the pack to be sealed, and its ids checked, before any ref names these trees.
-  const args = emptyRoot ? ['mktree', '--missing'] : ['mktree', '--missing', '-z', '--batch'];
-  const { stdout } = await git.exec(args, { input: emptyRoot ? EMPTY_TREE_INPUT : Buffer.from(input, 'latin1') });
+  const mktree = git.stream(emptyRoot ? ['mktree', '--missing'] : ['mktree', '--missing', '-z', '--batch']);
+  // Written a tree at a time: 100,000 entries as one string and one Buffer were 16 MB at the peak.
+  written.forEach(({ entries }, i) => {
+    let text = i === 0 ? '' : '\0';
+    for (const [name, e] of entries) text += `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`;
+    if (!emptyRoot) mktree.write(Buffer.from(text, 'latin1'));
+  });
+  const { stdout } = await mktree.end(emptyRoot ? EMPTY_TREE_INPUT : undefined);
   const oids = stdout.toString('utf8').trim().split('\n');
   if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
   return oids;

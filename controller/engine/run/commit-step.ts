@@ -67,7 +67,8 @@ export const commitStep: RunStep = async (ctx) => {
     },
     beforeRefs(commit, changes) {
       // The items are final here, blob ids included: written once (100,000 rows are not cheap twice).
-      const blobs = new Map(changes.flatMap((c) => (c.entry ? [[c.path, c.entry.oid] as const] : [])));
+      const blobs = new Map<string, string>();
+      for (const c of changes) if (c.entry) blobs.set(c.path, c.entry.oid);
       store.transaction(() => {
         store.items.upsertMany(itemRows(ctx, blobs));
         transition(ctx, BATCH_STATUS.committing);
