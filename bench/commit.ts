@@ -99,13 +99,12 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
       base.push(runBaseline(baseDir, changes));
     };
     alternate(k, measureBase, measureOurs);
-    // Everything the change touches is under src/; batchctl also charges its budget in batch-control.json.
-    const sameTree = git(baseDir, ['rev-parse', 'HEAD:src']) === git(ourDir, ['rev-parse', 'HEAD:src']);
-    if (!sameTree) throw new Error(`[${sc.name}] batchctl and baseline produced different trees (run ${k})`);
     const engine = engines[sc.reuse ? 0 : k];
-    if (engine) {
-      inProcess.push(await engine.run(batchFile));
-      if (git(engineDir, ['rev-parse', 'HEAD:src']) !== git(baseDir, ['rev-parse', 'HEAD:src'])) throw new Error(`[${sc.name}] the engine and baseline produced different trees (run ${k})`);
+    if (engine) inProcess.push(await engine.run(batchFile));
+    // Everything the change touches is under src/; batchctl also charges its budget in batch-control.json.
+    const expected = git(baseDir, ['rev-parse', 'HEAD:src']);
+    for (const [who, d] of [['batchctl', ourDir], ...(engine ? [['the engine', engineDir]] : [])] as const) {
+      if (git(d, ['rev-parse', 'HEAD:src']) !== expected) throw new Error(`[${sc.name}] ${who} and baseline produced different trees (run ${k})`);
     }
     const engineNote = engine ? `, engine in-process ${fmt(inProcess[k] as number)} s` : '';
     console.error(`[${sc.name}] run ${k + 1}/${sc.repeats}: batchctl ${fmt(ours[k] as number)} s, baseline ${fmt(base[k] as number)} s${engineNote}, same tree`);

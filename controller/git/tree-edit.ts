@@ -9,7 +9,6 @@ import type { GitRunner } from './runner.js';
 const TREE_MODE = '40000';
 /** A path that is all ASCII is its own byte string: no conversion needed. */
 const ASCII = /^[\x00-\x7f]*$/;
-const EMPTY_TREE_INPUT = '';
 
 interface Entry {
   mode: string;
@@ -74,9 +73,9 @@ async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<
   written.forEach(({ entries }, i) => {
     let text = i === 0 ? '' : '\0';
     for (const [name, e] of entries) text += `${e.mode} ${typeOf(e.mode)} ${e.oid}\t${name}\0`;
-    if (!emptyRoot) mktree.write(Buffer.from(text, 'latin1'));
+    mktree.write(Buffer.from(text, 'latin1'));
   });
-  const { stdout } = await mktree.end(emptyRoot ? EMPTY_TREE_INPUT : undefined);
+  const { stdout } = await mktree.end();
   const oids = stdout.toString('utf8').trim().split('\n');
   if (oids.length !== written.length) throw new Error(`mktree returned ${oids.length} trees for ${written.length}`);
   return oids;
