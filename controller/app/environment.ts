@@ -1,6 +1,8 @@
 // The only reader of process.env: every variable batchctl honours, parsed and documented here.
 import { z } from 'zod';
 
+import { BatchctlError } from '../errors/index.js';
+
 const environmentSchema = z.object({
   /** pino level for logs on stderr */
   BATCHCTL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -22,5 +24,11 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   const parsed = environmentSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
-  throw new Error(`environment variable ${first?.path.join('.')}: ${first?.message}`);
+  const name = first?.path.join('.') ?? '';
+  throw new BatchctlError({
+    code: 'CONFIG_INVALID',
+    message: `environment variable ${name}: ${first?.message ?? 'invalid'}`,
+    hint: `fix or unset ${name}`,
+    data: { variable: name },
+  });
 }

@@ -1,5 +1,6 @@
 // Composition root: builds git, store, bus and engine for one repository.
 import { existsSync, renameSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { createEngine, createEventBus, type Engine } from '../engine/index.js';
@@ -51,6 +52,16 @@ function keepFileSizeErrorsAsErrors(): void {
   if (!process.listeners('SIGXFSZ').includes(ignoreSignal)) process.on('SIGXFSZ', ignoreSignal);
 }
 
+/** Who acts when a caller names no one: GitHub's actor in Actions, else the login name. */
+function actorOf(env: Environment): string | undefined {
+  if (env.GITHUB_ACTOR) return env.GITHUB_ACTOR;
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined; // no passwd entry for this uid (some containers): the batch says `unknown`
+  }
+}
+
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
 export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date(), oneShot = false }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
@@ -62,6 +73,11 @@ export async function openEngine({ repo = process.cwd(), db, env = readEnvironme
   });
   const stateDir = join(git.gitDir, 'batchctl');
   const store = openOrRepairStore(db ? resolve(db) : join(stateDir, 'state.db'), repairStore, logger);
-  const bus = createEventBus({ store, now });
-  return createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });
+  const bus = createEventBus({ store, now, logger });
+  const actor = actorOf(env);
+  return createEngine({
+    git, store, bus, logger, stateDir, now,
+    ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}),
+    ...(actor ? { actor } : {}),
+  });
 }

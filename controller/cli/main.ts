@@ -3,13 +3,15 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 
 import { BatchctlError, EXIT, toBatchctlError } from '../errors/index.js';
+import { errorLine } from './output/error-line.js';
 import { flushJsonLines } from './output/ndjson.js';
 
 type Action = () => Promise<number>;
+type Options = Record<string, unknown> & { json?: boolean };
 
 function render(error: BatchctlError, json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify(error.toJSON())}\n`);
-  process.stderr.write(`batchctl: ${error.code}: ${error.message}\n`);
+  process.stderr.write(errorLine({ code: error.code, message: error.detail, hint: error.hint }));
 }
 
 function asUsageError(error: ZodError): BatchctlError {
@@ -22,63 +24,79 @@ function asUsageError(error: ZodError): BatchctlError {
   });
 }
 
+/**
+ * Wires a command's action: its positional arguments and its options merged with the global ones,
+ * so `batchctl --repo X status` and `batchctl status --repo X` are the same command.
+ */
+function act<A extends unknown[]>(
+  run: (action: Action, json: boolean) => Promise<void>,
+  load: (args: A, opts: Options) => Promise<number>,
+): (...raw: unknown[]) => Promise<void> {
+  return (...raw) => {
+    const command = raw[raw.length - 1] as Command;
+    const opts = command.optsWithGlobals<Options>();
+    return run(() => load(raw.slice(0, command.registeredArguments.length) as A, opts), opts.json === true);
+  };
+}
+
 function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Command {
   const program = new Command('batchctl')
     .description('Validate, apply and commit batches of file operations as one tagged git changeset')
     .version('0.1.0')
     .exitOverride()
-    .showHelpAfterError();
-  const common = (cmd: Command): Command =>
-    cmd
-      .option('--repo <dir>', 'repository (any folder inside it)', undefined)
-      .option('--db <file>', 'SQLite file (default <git-dir>/batchctl/state.db)')
-      .option('--json', 'machine-readable output (NDJSON)', false);
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true })
+    // Global options: accepted before or after the command name.
+    .option('--repo <dir>', 'repository (any folder inside it)')
+    .option('--db <file>', 'SQLite file (default <git-dir>/batchctl/state.db)')
+    .option('--json', 'machine-readable output (NDJSON)');
+  const command = (spec: string, description: string): Command => program.command(spec).description(description);
 
-  common(program.command('run <file>').description('apply a batch (file, or - for stdin) and commit it'))
+  command('run <file>', 'apply a batch (file, or - for stdin) and commit it')
     .option('--dry-run', 'validate and print the plan; change nothing', false)
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
     .option('--no-push', 'commit locally only, even when the branch has an upstream')
-    .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/run.js')).runCommand(file, opts), opts.json));
-  common(program.command('validate <file>').description('validate a batch without changing anything'))
-    .action((file: string, opts: { json: boolean }) => run(async () => (await import('./commands/validate.js')).validateCommand(file, opts), opts.json));
-  common(program.command('status [id]').description('one batch in detail, or the latest batches'))
+    .action(act(run, async ([file]: [string], opts) => (await import('./commands/run.js')).runCommand(file, opts)));
+  command('validate <file>', 'validate a batch without changing anything')
+    .action(act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)));
+  command('status [id]', 'one batch in detail, or the latest batches')
     .option('--limit <n>', 'how many batches (or items of one batch)', '10')
-    .action((id: string | undefined, opts: { json: boolean }) => run(async () => (await import('./commands/status.js')).statusCommand(id, opts), opts.json));
-  common(program.command('list').description('batch history, newest first'))
+    .action(act(run, async ([id]: [string | undefined], opts) => (await import('./commands/status.js')).statusCommand(id, opts)));
+  command('list', 'batch history, newest first')
     .option('--limit <n>', 'how many batches', '20')
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/list.js')).listCommand(opts), opts.json));
-  common(program.command('init').description('write the default batch-control.json into the repository'))
+    .action(act(run, async (_: [], opts) => (await import('./commands/list.js')).listCommand(opts)));
+  command('init', 'write the default batch-control.json into the repository')
     .option('--force', 'overwrite an existing control file', false)
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/init.js')).initCommand(opts), opts.json));
-  common(program.command('rollback <id>').description('revert a committed batch as one new commit (git revert semantics)'))
+    .action(act(run, async (_: [], opts) => (await import('./commands/init.js')).initCommand(opts)));
+  command('rollback <id>', 'revert a committed batch as one new commit (git revert semantics)')
     .option('--dry-run', 'show what would change', false)
     .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
-    .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/rollback.js')).rollbackCommand(id, opts), opts.json));
-  common(program.command('retry <id>').description('run again the operations of a batch that did not land'))
-    .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/retry.js')).retryCommand(id, opts), opts.json));
-  common(program.command('reindex').description('rebuild the SQLite records of committed batches from git history'))
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/reindex.js')).reindexCommand(opts), opts.json));
-  common(program.command('stop').description('emergency stop: refuse new batches and halt running ones (commits batch-control.json)'))
+    .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
+  command('retry <id>', 'run again the operations of a batch that did not land')
+    .action(act(run, async ([id]: [string], opts) => (await import('./commands/retry.js')).retryCommand(id, opts)));
+  command('reindex', 'rebuild the SQLite records of committed batches from git history')
+    .action(act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)));
+  command('stop', 'emergency stop: refuse new batches and halt running ones (commits batch-control.json)')
     .requiredOption('--reason <text>', 'why (shown to everyone whose batch is refused)')
     .option('--ecosystem <name>', 'stop only this ecosystem')
     .option('--incident-url <url>', 'link to the incident')
     .option('--expected-resume <time>', 'ISO-8601 time you expect to resume')
     .option('--by <name>', 'who is stopping (default: $GITHUB_ACTOR or your login name)')
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/stop-resume.js')).stopCommand(opts), opts.json));
-  common(program.command('resume').description('lift the emergency stop, or one ecosystem\'s (commits batch-control.json)'))
+    .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).stopCommand(opts)));
+  command('resume', 'lift the emergency stop, or one ecosystem\'s (commits batch-control.json)')
     .option('--ecosystem <name>', 'resume only this ecosystem')
     .option('--by <name>', 'who is resuming (default: $GITHUB_ACTOR or your login name)')
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/stop-resume.js')).resumeCommand(opts), opts.json));
-  common(program.command('control').description('the control plane at a glance: stop, breakers, budget, SLIs'))
+    .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).resumeCommand(opts)));
+  command('control', 'the control plane at a glance: stop, breakers, budget, SLIs')
     .option('--days <n>', 'SLI window in days', '7')
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/control.js')).controlCommand(opts), opts.json));
-  common(program.command('sli').description('success rates, durations and severity per ecosystem (exit 1 if any is critical)'))
+    .action(act(run, async (_: [], opts) => (await import('./commands/control.js')).controlCommand(opts)));
+  command('sli', 'success rates, durations and severity per ecosystem (exit 1 if any is critical)')
     .option('--days <n>', 'window in days', '7')
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/control.js')).sliCommand(opts), opts.json));
-  common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
-    .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
+    .action(act(run, async (_: [], opts) => (await import('./commands/control.js')).sliCommand(opts)));
+  command('recover', 'finish or undo a batch interrupted by a crash')
+    .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
   return program;
 }
 

@@ -10,3 +10,4 @@ export * from './parse-batch.js';
 export * from './results.js';
 export * from './trailers.js';
 export * from './journal-record.js';
+export * from './batch-document.js';

@@ -10,7 +10,7 @@ export const BATCH_STATUS = {
   committing: 'committing',
   /** committed and tagged */
   completed: 'completed',
-  /** refused by the control plane; not a failure for the breaker */
+  /** refused before anything ran (control plane, validation, --plan-hash): never an SLI or breaker failure */
   refused: 'refused',
   /** an operation failed beyond the threshold (or any, when atomic): rolled back, no commit */
   failed: 'failed',
@@ -27,7 +27,7 @@ export type BatchStatus = (typeof BATCH_STATUS)[keyof typeof BATCH_STATUS];
 export const TRANSITIONS: Readonly<Record<BatchStatus, readonly BatchStatus[]>> = {
   queued: ['preflight', 'cancelled'],
   preflight: ['validating', 'refused', 'cancelled'],
-  validating: ['running', 'failed', 'planned', 'cancelled'],
+  validating: ['running', 'refused', 'planned', 'cancelled'],
   running: ['committing', 'failed', 'cancelled'],
   committing: ['completed', 'failed'],
   completed: ['rolled_back'],

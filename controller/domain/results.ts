@@ -1,12 +1,21 @@
 // What a batch run and a validation return to every facade.
-import type { ValidationIssue } from './issue-codes.js';
+import { isErrorCode, type ErrorCode } from '../errors/index.js';
+import { ISSUE, type IssueCode, type ValidationIssue } from './issue-codes.js';
 import type { BatchStatus } from './lifecycle.js';
+
+/** Why a batch did not complete: a code of the one outcome table (errors/codes.ts). */
+export interface Reason {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
 
 export interface OperationError {
   index: number;
   type: string;
   path: string;
-  code: string;
+  /** an operation outcome (errors/codes.ts) or, for a refused batch, the validation issue */
+  code: ErrorCode | IssueCode;
   message: string;
 }
 
@@ -20,8 +29,8 @@ export interface BatchResult {
   rollback_available: boolean;
   backup_id: string | null;
   errors: OperationError[];
-  /** present when the batch did not run: why (refusal, validation) */
-  reason?: { code: string; message: string };
+  /** present when the batch did not complete: why (refusal, validation, failure, cancellation) */
+  reason?: Reason;
   /** true when an earlier batch with the same idempotency_key was returned instead of running */
   idempotent_replay?: boolean;
   duration_ms: number;
@@ -45,4 +54,21 @@ export interface ValidationResult {
   total_size_bytes: number;
   plan_hash: string;
   plan?: PlannedStep[];
+}
+
+const ISSUE_CODES: ReadonlySet<string> = new Set(Object.values(ISSUE));
+
+/**
+ * A code read back from the store as the outcome union. Rows written before every code was in the
+ * table may hold an errno (EEXIST): that is an I/O failure.
+ */
+export function storedOperationCode(code: string | null): ErrorCode | IssueCode {
+  if (code === null) return 'INTERNAL';
+  if (isErrorCode(code)) return code;
+  return ISSUE_CODES.has(code) ? (code as IssueCode) : 'IO_FAILED';
+}
+
+/** A reason read back from the store; an unknown code (a newer batchctl's) is kept as INTERNAL. */
+export function storedReason(code: string, message: string): Reason {
+  return isErrorCode(code) ? { code, message } : { code: 'INTERNAL', message: `${code}: ${message}` };
 }

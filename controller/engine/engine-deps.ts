@@ -14,4 +14,9 @@ export interface EngineDeps {
   now: () => Date;
   /** BATCHCTL_SIGNING_KEY: when set, every batch commit carries a Batch-Sig trailer */
   signingKey?: string;
+  /**
+   * Who acts when the caller names no one ($GITHUB_ACTOR, else the login name): a batch's
+   * `requested_by` and the author of a stop or resume. The composition root works it out.
+   */
+  actor?: string;
 }

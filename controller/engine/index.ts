@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { defaultControlFile, loadControlFile, renderControlFile } from '../control/index.js';
 import {
-  CONTROL_FILE_NAME, isBatchId, type Batch, type BatchEvent, type BatchResult, type ValidationResult,
+  CONTROL_FILE_NAME, isBatchDocument, isBatchId, parseBatchDocument, type Batch, type BatchDocument, type BatchEvent, type BatchResult,
+  type ValidationResult,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
@@ -21,6 +22,7 @@ import { rollbackBatch, type RollbackOptions, type RollbackResult } from './roll
 import { resultFromRow } from './run/result-from-row.js';
 import { runBatch } from './run/run-batch.js';
 import type { RunOptions } from './run/run-context.js';
+import { createWorkTracker } from './work-tracker.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { EngineDeps } from './engine-deps.js';
@@ -37,7 +39,8 @@ export interface StopOptions {
   ecosystem?: string;
   incidentUrl?: string;
   expectedResume?: string;
-  by: string;
+  /** who stops; default: the engine's actor ($GITHUB_ACTOR, else the login name) */
+  by?: string;
 }
 
 export interface BatchDetails {
@@ -49,8 +52,16 @@ export interface BatchDetails {
 
 export interface Engine {
   readonly root: string;
-  run(batch: Batch, options?: RunOptions): Promise<BatchResult>;
-  validate(batch: Batch): Promise<ValidationResult>;
+  /**
+   * Run a batch: a typed Batch or a document as received (text, a chunk stream, a JSON value). The
+   * engine fills `requested_by`, honours `options.dry_run`, and always resolves to a terminal,
+   * recorded result; only a document that is not a batch throws (INPUT_INVALID).
+   */
+  run(batch: Batch | BatchDocument, options?: RunOptions): Promise<BatchResult>;
+  /** judge a batch (or a document) against the repository as it is; changes nothing */
+  validate(batch: Batch | BatchDocument): Promise<ValidationResult>;
+  /** parse a document (JSON or NDJSON, detected) into a Batch; INPUT_INVALID names field and line */
+  parse(document: BatchDocument): Promise<Batch>;
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
   list(opts: { limit: number; offset?: number }): BatchRow[];
   recover(): Promise<RecoveryReport | null>;
@@ -65,13 +76,14 @@ export interface Engine {
   /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
   stop(options: StopOptions): Promise<ControlChangeResult>;
   /** lift the global stop, or one ecosystem's */
-  resume(options: { ecosystem?: string; by: string }): Promise<ControlChangeResult>;
+  resume(options: { ecosystem?: string; by?: string }): Promise<ControlChangeResult>;
   /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
   controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
   /** the audit log: stored events after `afterSeq`, oldest first */
   events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
   on(listener: EventListener): () => void;
-  close(): void;
+  /** abort running work (a run rolls back after its current operation), wait for it, then close */
+  close(): Promise<void>;
 }
 
 /**
@@ -81,13 +93,22 @@ export interface Engine {
  */
 export function createEngine(deps: EngineDeps): Engine {
   const { git, store, bus } = deps;
+  const work = createWorkTracker();
+  /** every run follows both its caller's signal and the engine's own (aborted by close) */
+  const withEngineSignal = (options: RunOptions = {}): RunOptions => ({
+    ...options,
+    signal: options.signal ? AbortSignal.any([options.signal, work.signal]) : work.signal,
+  });
+  const actor = deps.actor ?? 'unknown';
   return {
     root: git.root,
-    run: (batch, options) => runBatch(deps, batch, options),
-    async validate(batch) {
+    run: (batch, options) => work.track(() => runBatch(deps, batch, withEngineSignal(options))),
+    validate: (input) => work.track(async () => {
+      const batch = isBatchDocument(input) ? await parseBatchDocument(input) : input;
       const control = await loadControlFile(git.root);
       return (await validateBatch({ batch, git, control, describe: true })).result;
-    },
+    }),
+    parse: (document) => parseBatchDocument(document),
     status(batchId, { itemLimit = 100, itemOffset = 0 } = {}) {
       if (!isBatchId(batchId)) {
         throw new BatchctlError({ code: 'BATCH_ID_INVALID', message: `"${batchId}" is not a batch id`, hint: 'ids look like b-20261122-101500-7k3m9q', data: { batch_id: batchId } });
@@ -102,8 +123,8 @@ export function createEngine(deps: EngineDeps): Engine {
       };
     },
     list: (opts) => store.batches.list(opts),
-    rollback: (batchId, options) => rollbackBatch(deps, batchId, options),
-    retry: (batchId, options) => retryBatch(deps, batchId, options),
+    rollback: (batchId, options) => work.track(() => rollbackBatch(deps, batchId, options)),
+    retry: (batchId, options) => work.track(() => retryBatch(deps, batchId, options)),
     async reindex() {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {
@@ -130,11 +151,14 @@ export function createEngine(deps: EngineDeps): Engine {
       await writeFile(file, renderControlFile(defaultControlFile()));
       return { file, created: true };
     },
-    stop: (options) => stopBatches(deps, options),
-    resume: (options) => resumeBatches(deps, options),
+    stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
+    resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),
     events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
-    close: () => store.close(),
+    async close() {
+      await work.close();
+      store.close();
+    },
   };
 }

@@ -14,12 +14,16 @@ export class BatchctlError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly data: Record<string, unknown>;
+  /** the message without its hint: where the hint has a field of its own (JSON, results) */
+  readonly detail: string;
 
   constructor({ code, message, hint, data = {}, cause }: BatchctlErrorOptions) {
+    // `message` carries the hint too, so a log line or a stack trace reads whole on its own.
     super(hint ? `${message} (Hint: ${hint})` : message, { cause });
     this.code = code;
     this.hint = hint;
     this.data = data;
+    this.detail = message;
   }
 
   get kind(): ErrorKind {
@@ -36,7 +40,7 @@ export class BatchctlError extends Error {
 
   /** The JSON form every facade renders: `{error: {code, message, hint, data}}`. */
   toJSON(): { error: { code: ErrorCode; message: string; hint?: string; data: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}), data: this.data } };
+    return { error: { code: this.code, message: this.detail, ...(this.hint ? { hint: this.hint } : {}), data: this.data } };
   }
 }
 

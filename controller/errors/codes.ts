@@ -76,8 +76,38 @@ export const ERROR_CODES = {
   IO_FAILED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
   /** the database is from a newer batchctl or damaged */
   STORE_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+  /** the engine was closed (shutting down): it takes no new work */
+  ENGINE_CLOSED: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
   /** a bug: never expected */
   INTERNAL: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+  /** an environment variable batchctl reads (BATCHCTL_LOG_LEVEL, …) has a value it cannot use */
+  CONFIG_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 500 },
+
+  // Batch outcomes: the reason a batch that ran did not complete (result.reason.code).
+  /** the caller cancelled the batch (signal, SIGINT/SIGTERM, engine closed): rolled back, no commit */
+  CANCELLED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** an operation of an atomic batch failed: every change rolled back, no commit */
+  ATOMIC_FAILURE: { kind: 'terminal', exit: EXIT.batchFailed, http: 422 },
+  /** more operations failed than failure_threshold allows: rolled back, no commit */
+  FAILURE_THRESHOLD: { kind: 'terminal', exit: EXIT.batchFailed, http: 422 },
+  /** the process died mid-batch; crash recovery finished or undid it */
+  INTERRUPTED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
+  /** rollback: every path already is as it was before the batch (nothing to commit; success) */
+  NOTHING_TO_REVERT: { kind: 'terminal', exit: EXIT.ok, http: 200 },
+
+  // Operation outcomes: why one operation of a batch did not land (result.errors[].code, items).
+  /** not run: an operation it depends on (depends_on, or earlier on the same path) did not succeed */
+  DEPENDENCY_FAILED: { kind: 'terminal', exit: EXIT.batchFailed, http: 422 },
+  /** not started: the batch stopped first (cancelled, emergency stop, threshold reached) */
+  STOPPED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** a file appeared at a path the batch creates, after validation (someone else wrote it) */
+  TARGET_APPEARED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** the source of a copy or move vanished after validation */
+  SOURCE_MISSING: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** replace on an explicit path found nothing to replace */
+  REPLACE_NO_MATCH: { kind: 'terminal', exit: EXIT.batchFailed, http: 422 },
+  /** a replace pattern RE2 cannot compile */
+  REGEX_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 422 },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

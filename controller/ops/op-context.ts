@@ -1,4 +1,5 @@
 // What an operation may know and report: the current state of paths, and the effects it had.
+import type { ErrorCode } from '../errors/index.js';
 
 /** A path's state during the run: oid null means "bytes on disk, hash them at commit". */
 export interface RuntimeState {
@@ -23,9 +24,9 @@ export interface Effect {
   state: RuntimeState;
 }
 
-/** An operation that could not be done; `code` is stable (REPLACE_NO_MATCH, ENOENT, …). */
+/** An operation that could not be done; `code` is an operation outcome of errors/codes.ts. */
 export class OpFailure extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: ErrorCode, message: string) {
     super(message);
   }
 }

@@ -1,5 +1,8 @@
-// plan_hash (SPEC §3): digests the batch and the pre-batch blob of every path it reads or writes, so
-// `run --plan-hash H` refuses when anything it depends on changed since validation.
+// plan_hash (docs/batch-format.md#the-plan-hash): digests what the batch does and the pre-batch blob
+// of every path it reads or writes, so `run --plan-hash H` refuses when anything it depends on
+// changed since validation. Only what decides the outcome is hashed: the fields a caller or facade
+// fills in (requested_by, dry_run, idempotency_key, priority, cost, concurrency) are not, so
+// `validate`, `run --dry-run` and a run give one hash for one repository state.
 import { createHash, type Hash } from 'node:crypto';
 
 import type { Batch } from '../domain/index.js';
@@ -24,11 +27,17 @@ function feeder(hash: Hash): { add(text: string): void; end(): void } {
   };
 }
 
+/** The header fields that decide what lands and how failures are judged, in a fixed order. */
+function canonicalHeader(batch: Batch): string {
+  const { atomic, failure_threshold, validation, createBackup } = batch.options;
+  return JSON.stringify([batch.title, batch.ecosystem, atomic, failure_threshold ?? null, validation, createBackup]);
+}
+
 export function computePlanHash(batch: Batch, touched: ReadonlyMap<string, IndexEntry | null>): string {
   const hash = createHash('sha256');
   const feed = feeder(hash);
-  const { operations, ...header } = batch;
-  feed.add(JSON.stringify(header));
+  const { operations } = batch;
+  feed.add(`v2${canonicalHeader(batch)}\n`);
   for (const op of operations) {
     // The parsed operation's keys come in schema order, so the same batch feeds the same sequence.
     for (const [key, value] of Object.entries(op)) {

@@ -34,10 +34,11 @@ describe('writes to existing files', () => {
     ];
     const out = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ title: 'torn', operations }), fileSizeLimitKiB: 2048 });
     // The process survives SIGXFSZ and fails cleanly: the failed write's operation (kept for
-    // `retry`) is itself too big for the limit, so recording fails and the whole batch is undone.
+    // `retry`) is itself too big for the limit, so recording fails and the whole batch is undone;
+    // the run still ends in a result that says so, not a thrown error.
     expect(out.stderr).not.toContain('File size limit');
     expect(out.code, out.stderr).toBe(1);
-    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ error: { code: 'STORE_FAILED' } });
+    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ status: 'failed', reason: { code: 'STORE_FAILED' }, commit: null });
     expect(r.read('big.txt')).toBe(original);
     expect(r.snapshot()).toBe(before);
   });

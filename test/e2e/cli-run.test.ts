@@ -76,7 +76,7 @@ describe('batchctl run', () => {
     const r = repo();
     const bad = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: '../x', content: '' }] }) });
     expect(bad.code).toBe(2);
-    expect(jsonLines(bad.stdout).at(-1)).toMatchObject({ status: 'failed', reason: { code: 'VALIDATION_FAILED' }, errors: [{ code: 'PATH_TRAVERSAL', index: 0, path: '../x' }] });
+    expect(jsonLines(bad.stdout).at(-1)).toMatchObject({ status: 'refused', reason: { code: 'VALIDATION_FAILED' }, errors: [{ code: 'PATH_TRAVERSAL', index: 0, path: '../x' }] });
 
     writeFileSync(join(r.dir, 'batch-control.json'), JSON.stringify({ enabled: false, reason: 'incident 42' }));
     r.commitAll('stop');

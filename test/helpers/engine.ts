@@ -25,9 +25,9 @@ export function batch(input: Partial<BatchInput> & Pick<BatchInput, 'operations'
  */
 export function useEngineRepos(): (files?: Record<string, string>, options?: { control?: boolean }) => Promise<{ repo: TestRepo; engine: Engine }> {
   const opened: Array<{ repo: TestRepo; engine: Engine }> = [];
-  afterEach(() => {
+  afterEach(async () => {
     for (const { repo, engine } of opened.splice(0)) {
-      engine.close();
+      await engine.close();
       removeRepo(repo);
     }
   });

@@ -46,7 +46,7 @@ export async function controlCommand(raw: unknown): Promise<number> {
     else process.stdout.write(render(status));
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
 
@@ -60,6 +60,6 @@ export async function sliCommand(raw: unknown): Promise<number> {
     // A critical ecosystem makes the exit code say so, for a scheduled check.
     return status.slis.ecosystems.some((s) => s.severity === 'critical') ? EXIT.batchFailed : EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -18,6 +18,6 @@ export async function initCommand(raw: unknown): Promise<number> {
     else process.stdout.write(`${result.file} exists and is valid; left as it is (--force rewrites it)\n`);
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

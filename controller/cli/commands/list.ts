@@ -18,6 +18,6 @@ export async function listCommand(raw: unknown): Promise<number> {
     else process.stdout.write(`${renderRows(rows)}\n`);
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -13,6 +13,6 @@ export async function recoverCommand(raw: unknown): Promise<number> {
     else process.stdout.write(report ? `batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n` : 'nothing to recover\n');
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

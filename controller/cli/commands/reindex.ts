@@ -18,6 +18,6 @@ export async function reindexCommand(raw: unknown): Promise<number> {
     }
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

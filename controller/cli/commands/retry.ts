@@ -1,9 +1,9 @@
 // batchctl retry <id> — a new batch of the operations of an earlier one that did not land.
 import { openEngine } from '../../app/index.js';
-import { exitCodeFor } from '../exit-code.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { renderResult } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
+import { reportOutcome } from '../output/report-outcome.js';
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
@@ -12,8 +12,8 @@ export async function retryCommand(id: string, raw: unknown): Promise<number> {
     const result = await engine.retry(id);
     if (options.json) printJsonLine(result);
     else process.stdout.write(`${renderResult(result)}\n`);
-    return exitCodeFor(result);
+    return reportOutcome(result);
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

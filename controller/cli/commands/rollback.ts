@@ -2,9 +2,9 @@
 import { z } from 'zod';
 
 import { openEngine } from '../../app/index.js';
-import { ERROR_CODES, EXIT, type ErrorCode } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
+import { reportOutcome } from '../output/report-outcome.js';
 
 const rollbackOptionsSchema = globalOptionsSchema.extend({
   dryRun: z.boolean().default(false),
@@ -18,7 +18,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
   const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.rollback(id, {
-      dryRun: options.dryRun, restore: options.restore, force: options.force, ...(options.paths ? { paths: options.paths } : {}), source: 'cli',
+      dryRun: options.dryRun, restore: options.restore, force: options.force, ...(options.paths ? { paths: options.paths } : {}),
     });
     if (options.json) {
       printJsonLine(result);
@@ -33,10 +33,8 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    if (result.success || result.reason?.code === 'NOTHING_TO_REVERT') return EXIT.ok;
-    const code = result.reason?.code;
-    return code && code in ERROR_CODES ? ERROR_CODES[code as ErrorCode].exit : result.conflicts.length > 0 ? EXIT.rollbackConflict : EXIT.batchFailed;
+    return reportOutcome(result);
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -2,12 +2,12 @@
 import { z } from 'zod';
 
 import { openEngine, readEnvironment } from '../../app/index.js';
-import { exitCodeFor } from '../exit-code.js';
+import { openBatchFile } from '../batch-file.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { reportToGitHub } from '../output/github.js';
 import { renderResult, renderValidation } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
-import { readBatch } from '../read-batch.js';
+import { reportOutcome } from '../output/report-outcome.js';
 
 const runOptionsSchema = globalOptionsSchema.extend({
   dryRun: z.boolean().default(false),
@@ -19,9 +19,6 @@ const runOptionsSchema = globalOptionsSchema.extend({
 export async function runCommand(file: string, raw: unknown): Promise<number> {
   const options = runOptionsSchema.parse(raw);
   const env = readEnvironment();
-  const batch = await readBatch(file);
-  if (batch.requested_by === 'unknown' && env.GITHUB_ACTOR) batch.requested_by = env.GITHUB_ACTOR;
-  if (options.dryRun) batch.options.dry_run = true;
   const engine = await openEngine({ ...options, env, oneShot: true });
   const controller = new AbortController();
   // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
@@ -35,9 +32,8 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
     bar?.onEvent(event);
   });
   try {
-    const dryRun = batch.options.dry_run;
-    const result = await engine.run(batch, {
-      dryRun,
+    const result = await engine.run(await openBatchFile(file), {
+      dryRun: options.dryRun,
       signal: controller.signal,
       source: 'cli',
       push: options.push,
@@ -52,11 +48,11 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
       process.stdout.write(`${renderResult(result)}\n`);
     }
     reportToGitHub(result, env.GITHUB_STEP_SUMMARY, env.GITHUB_ACTIONS === 'true');
-    return exitCodeFor(result);
+    return reportOutcome(result);
   } finally {
     unsubscribe();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    engine.close();
+    await engine.close();
   }
 }

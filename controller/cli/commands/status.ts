@@ -28,6 +28,6 @@ export async function statusCommand(id: string | undefined, raw: unknown): Promi
     }
     return EXIT.ok;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -1,9 +1,7 @@
 // batchctl stop / resume — the emergency stop, for everything or one ecosystem (SPEC §5).
-import { userInfo } from 'node:os';
-
 import { z } from 'zod';
 
-import { openEngine, readEnvironment } from '../../app/index.js';
+import { openEngine } from '../../app/index.js';
 import type { ControlChangeResult } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
@@ -20,11 +18,6 @@ const stopOptionsSchema = globalOptionsSchema.extend({
   by,
 });
 const resumeOptionsSchema = globalOptionsSchema.extend({ ecosystem, by });
-
-/** Who is acting: --by, else the GitHub actor, else the login name. */
-function actor(given: string | undefined): string {
-  return given ?? readEnvironment().GITHUB_ACTOR ?? userInfo().username;
-}
 
 function report(result: ControlChangeResult, json: boolean, what: string): number {
   if (json) {
@@ -43,14 +36,14 @@ export async function stopCommand(raw: unknown): Promise<number> {
   const engine = await openEngine({ ...options, oneShot: true });
   try {
     const result = await engine.stop({
-      reason: options.reason, by: actor(options.by),
+      reason: options.reason, ...(options.by ? { by: options.by } : {}),
       ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}),
       ...(options.incidentUrl ? { incidentUrl: options.incidentUrl } : {}),
       ...(options.expectedResume ? { expectedResume: options.expectedResume } : {}),
     });
     return report(result, options.json, options.ecosystem ? `stopped ecosystem ${options.ecosystem}` : 'emergency stop on');
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
 
@@ -58,9 +51,9 @@ export async function resumeCommand(raw: unknown): Promise<number> {
   const options = resumeOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options, oneShot: true });
   try {
-    const result = await engine.resume({ by: actor(options.by), ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}) });
+    const result = await engine.resume({ ...(options.by ? { by: options.by } : {}), ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}) });
     return report(result, options.json, options.ecosystem ? `resumed ecosystem ${options.ecosystem}` : 'emergency stop lifted');
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -1,21 +1,20 @@
 // batchctl validate <file|-> — judge a batch, change nothing.
 import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openBatchFile } from '../batch-file.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { renderValidation } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
-import { readBatch } from '../read-batch.js';
 
 export async function validateCommand(file: string, raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
-  const batch = await readBatch(file);
   const engine = await openEngine({ ...options, oneShot: true });
   try {
-    const result = await engine.validate(batch);
+    const result = await engine.validate(await openBatchFile(file));
     if (options.json) printJsonLine(result);
     else process.stdout.write(`${renderValidation(result)}\n`);
     return result.valid ? EXIT.ok : EXIT.usage;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }

@@ -2,7 +2,7 @@
 // `Reverts-Batch`, its own Batch-Id and tag, plus `rollback/<id>` — through the same lock, journal and
 // compare-and-swap as any batch. Conflicts abort before anything is touched.
 import {
-  BATCH_STATUS, EVENT, ROLLBACK_TAG_PREFIX, TRAILER, BACKUP_REF_PREFIX, parseBatchValue, type Operation,
+  BATCH_STATUS, EVENT, ROLLBACK_TAG_PREFIX, TRAILER, BACKUP_REF_PREFIX, parseBatchValue, type BatchStatus, type Operation, type Reason,
 } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import type { IndexEntry, PathChange } from '../../git/index.js';
@@ -22,11 +22,12 @@ export interface RollbackOptions {
   /** revert only the paths matching these globs */
   paths?: readonly string[];
   requestedBy?: string;
-  source?: string;
 }
 
 export interface RollbackResult {
   success: boolean;
+  /** planned (dry run), completed, or the status of the revert batch that did not land */
+  status: BatchStatus;
   batch_id: string;
   dry_run: boolean;
   rollback_batch_id: string | null;
@@ -36,7 +37,7 @@ export interface RollbackResult {
   deleted: string[];
   unchanged: string[];
   conflicts: Array<{ path: string; why: string }>;
-  reason?: { code: string; message: string };
+  reason?: Reason;
 }
 
 function pathFilter(globs: readonly string[]): (path: string) => boolean {
@@ -120,7 +121,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   const pick = (kind: RevertAction['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.path);
   const conflicts = actions.flatMap((a) => (a.kind === 'conflict' || a.kind === 'unsupported' ? [{ path: a.path, why: a.why }] : []));
   const result: RollbackResult = {
-    success: conflicts.length === 0, batch_id: batchId, dry_run: options.dryRun === true, rollback_batch_id: null, commit: null, tag: null,
+    success: conflicts.length === 0, status: options.dryRun ? BATCH_STATUS.planned : BATCH_STATUS.completed, batch_id: batchId, dry_run: options.dryRun === true, rollback_batch_id: null, commit: null, tag: null,
     restored: [...pick('restore'), ...pick('merge')], deleted: pick('delete'), unchanged: pick('unchanged'), conflicts,
   };
   if (options.dryRun) return result;
@@ -145,7 +146,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   });
   if (operations.length === 0) return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
   const run = await runBatch(deps, batch, {
-    source: options.source ?? 'rollback',
+    // Always 'rollback', whichever facade asked: SLIs leave rollbacks out (docs/outcomes.md).
+    source: 'rollback',
     bypassAdmission: true,
     extraTrailers: [[TRAILER.revertsBatch, batchId], ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : [])],
     extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
@@ -158,7 +160,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   }
   bus.emit(EVENT.rollbackComplete, batchId, { rollback_batch_id: run.batch_id, status: run.status, commit: run.commit });
   return {
-    ...result, success: done, rollback_batch_id: run.batch_id, commit: run.commit, tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
+    ...result, success: done, status: run.status, rollback_batch_id: run.batch_id, commit: run.commit, tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
     ...(run.reason ? { reason: run.reason } : {}),
   };
 }

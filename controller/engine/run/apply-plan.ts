@@ -1,6 +1,6 @@
 // Step 5, apply: run the plan's steps concurrently where their paths allow, in order where they
 // share a path or declare depends_on. A failed step skips everything that waits on it.
-import { ITEM_STATUS, type ItemStatus } from '../../domain/index.js';
+import { ITEM_STATUS, type ItemStatus, type Reason } from '../../domain/index.js';
 import type { IndexEntry } from '../../git/index.js';
 import { applyStep, OpFailure, type Effect, type RuntimeState } from '../../ops/index.js';
 import type { Plan, PlanStep } from '../../validate/index.js';
@@ -9,7 +9,7 @@ import { isTransient, withRetry } from '../retry.js';
 export interface StepResult {
   status: ItemStatus;
   attempts: number;
-  error: { code: string; message: string } | null;
+  error: Reason | null;
 }
 
 export interface ApplyOutcome {
@@ -36,10 +36,11 @@ function beforeState(entry: IndexEntry | null | undefined): RuntimeState {
   return entry ? { exists: true, oid: entry.oid, mode: entry.mode } : { exists: false, oid: null, mode: null };
 }
 
-function failureOf(error: unknown): { code: string; message: string } {
+/** A file-system error is IO_FAILED; its message keeps the errno (ENOSPC: no space left on device). */
+function failureOf(error: unknown): Reason {
   if (error instanceof OpFailure) return { code: error.code, message: error.message };
   const errno = error as NodeJS.ErrnoException;
-  return { code: errno.code ?? 'APPLY_FAILED', message: errno.message ?? String(error) };
+  return { code: errno.code ? 'IO_FAILED' : 'INTERNAL', message: errno.message ?? String(error) };
 }
 
 /** How long the apply loop may hold the event loop before it lets signals and timers in. */

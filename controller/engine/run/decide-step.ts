@@ -1,12 +1,12 @@
 // Step 6, decide: cancelled, atomic with a failure, or over the failure threshold → put every
 // touched path back as it was, no commit (SPEC §4). Otherwise go on to commit.
-import { BATCH_STATUS, ITEM_STATUS } from '../../domain/index.js';
+import { BATCH_STATUS, ITEM_STATUS, type Reason } from '../../domain/index.js';
 import { clearJournal } from '../../journal/index.js';
 import { restorePaths } from '../restore-paths.js';
 import { transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
 
-function verdict(ctx: RunContext): { status: 'failed' | 'cancelled'; code: string; message: string } | null {
+function verdict(ctx: RunContext): (Reason & { status: 'failed' | 'cancelled' }) | null {
   const total = ctx.results.length;
   const failed = ctx.results.filter((r) => r.status !== ITEM_STATUS.succeeded).length;
   if (ctx.options.signal?.aborted) {

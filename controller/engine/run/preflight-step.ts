@@ -17,7 +17,7 @@ export const preflightStep: RunStep = async (ctx) => {
       ctx.deps.logger.warn({ err: error }, 'control file unusable; rollback proceeds with the default policy');
       ctx.control = defaultControlFile();
     } else {
-      transition(ctx, BATCH_STATUS.refused, { code: error.code, message: error.message });
+      transition(ctx, BATCH_STATUS.refused, { code: error.code, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });
       return 'stop';
     }
   }
@@ -33,7 +33,7 @@ export const preflightStep: RunStep = async (ctx) => {
   }
   const decision = preflight(ctx.control, { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority }, ctx.deps.now());
   if (!decision.admit) {
-    transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: `${decision.message} (Hint: ${decision.hint})` });
+    transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: decision.message, hint: decision.hint });
     return 'stop';
   }
   return 'continue';

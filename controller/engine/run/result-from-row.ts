@@ -1,5 +1,5 @@
 // A stored batch as the result object every facade returns (idempotent replays, status).
-import type { BatchResult, BatchStatus } from '../../domain/index.js';
+import { storedOperationCode, storedReason, type BatchResult, type BatchStatus } from '../../domain/index.js';
 import type { BatchRow, Store } from '../../store/index.js';
 
 export function resultFromRow(row: BatchRow, store: Store): BatchResult {
@@ -17,10 +17,10 @@ export function resultFromRow(row: BatchRow, store: Store): BatchResult {
       index: item.item_index,
       type: item.operation,
       path: item.target_path,
-      code: item.error_code ?? 'FAILED',
+      code: storedOperationCode(item.error_code),
       message: item.error_message ?? '',
     })),
-    ...(row.reason_code ? { reason: { code: row.reason_code, message: row.reason_message ?? '' } } : {}),
+    ...(row.reason_code ? { reason: storedReason(row.reason_code, row.reason_message ?? '') } : {}),
     duration_ms: row.duration_ms ?? 0,
   };
 }

@@ -1,7 +1,8 @@
 // One batch, start to finish: the lifecycle as an ordered list of steps (SPEC §4), with the
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
-  BATCH_STATUS, EVENT, ITEM_STATUS, newBatchId, TAG_PREFIX, type Batch, type BatchResult, type EventType,
+  BATCH_STATUS, EVENT, isBatchDocument, ITEM_STATUS, newBatchId, parseBatchDocument, TAG_PREFIX, type Batch, type BatchDocument,
+  type BatchResult, type EventType,
 } from '../../domain/index.js';
 import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
@@ -10,6 +11,7 @@ import type { EngineDeps } from '../engine-deps.js';
 import { commitFailureState } from '../control/control-state.js';
 import { recoverPending, undoAfterLostRace } from '../recover.js';
 import { applyStep } from './apply-step.js';
+import { withCallerDefaults } from './caller-defaults.js';
 import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
 import { commitStep } from './commit-step.js';
 import { decideStep } from './decide-step.js';
@@ -17,7 +19,7 @@ import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
-import { runUpstream, type RunContext, type RunOptions } from './run-context.js';
+import { runUpstream, TERMINAL, type RunContext, type RunOptions } from './run-context.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
 
@@ -96,7 +98,13 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     // A stop found at the remote while publishing cancels, as one found between operations does.
     const stopped = failure.code === 'EMERGENCY_STOP' && ctx.status !== BATCH_STATUS.preflight;
     ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : stopped ? BATCH_STATUS.cancelled : BATCH_STATUS.failed;
-    ctx.reason = { code: failure.code, message: failure.message };
+    ctx.reason = { code: failure.code, message: failure.detail, ...(failure.hint ? { hint: failure.hint } : {}) };
+    // Failed before its row existed (the lock timed out, recovery of an earlier batch failed): the
+    // outcome is still recorded, so `status` and `list` know of it.
+    if (!ctx.recorded && !ctx.options.dryRun && !ctx.replay) {
+      store.batches.insert(newRow(ctx));
+      ctx.recorded = true;
+    }
   }
   if (!ctx.recorded) return;
   const result = toResult(ctx);
@@ -114,6 +122,9 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       backup_id: ctx.backupRef,
       reason_code: ctx.reason?.code ?? null,
       reason_message: ctx.reason?.message ?? null,
+      // Nothing of a refused batch ran, so its idempotency key is free again: the same batch sent
+      // after the stop is lifted runs, rather than replaying the refusal (the key stays in options_json).
+      ...(ctx.status === BATCH_STATUS.refused ? { idempotency_key: null } : {}),
     });
   });
   if (countsAsBreakerFailure(ctx)) await commitFailureState(ctx.deps, ctx.batch, ctx.batchId);
@@ -121,23 +132,56 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
 }
 
+/** Internal errors are bugs and keep their stack; expected outcomes (a lost race, a refusal) are one line. */
+function logFailure(ctx: RunContext, failure: BatchctlError, error: unknown): void {
+  if (failure.kind === 'internal') ctx.deps.logger.error({ err: error, batch_id: ctx.batchId }, 'batch run failed');
+  else ctx.deps.logger.info({ batch_id: ctx.batchId, code: failure.code }, failure.detail);
+}
+
+/** The always-run tail must never turn a result into a thrown error: what it cannot do, it logs. */
+async function settle(ctx: RunContext, failure: BatchctlError | null): Promise<void> {
+  try {
+    await ctx.blobPack?.abort(); // a batch that did not commit: its blobs are not needed
+  } catch (error) {
+    ctx.deps.logger.warn({ err: error, batch_id: ctx.batchId }, 'could not end the blob pack');
+  }
+  try {
+    await finishRun(ctx, failure);
+  } catch (error) {
+    const recordFailure = toBatchctlError(error);
+    ctx.deps.logger.error({ err: error, batch_id: ctx.batchId }, 'could not record the outcome of the batch');
+    if (ctx.status !== BATCH_STATUS.completed) {
+      ctx.status = TERMINAL.has(ctx.status) ? ctx.status : BATCH_STATUS.failed;
+      ctx.reason ??= { code: recordFailure.code, message: recordFailure.detail };
+    }
+  }
+}
+
 /**
- * Run one batch in the foreground.
- * @example const result = await runBatch(deps, batch, { source: 'cli' });
+ * Run one batch in the foreground: a typed Batch, or a document (text, a stream, a JSON value) the
+ * engine parses. Resolves to a terminal, recorded result; throws only INPUT_INVALID for a document
+ * that is not a batch (there is nothing to record).
+ * @example const result = await runBatch(deps, { document: createReadStream(file), name: file }, { source: 'cli' });
  */
-export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
+export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, given: RunOptions = {}): Promise<BatchResult> {
+  const parsed = isBatchDocument(input) ? await parseBatchDocument(input) : input;
+  const { batch, options } = withCallerDefaults(deps, parsed, given);
   const ctx: RunContext = {
     deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
     status: BATCH_STATUS.queued, reason: null, control: null, validation: null, plan: null, journal: null,
     results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], stoppedBy: null, replay: false, recorded: false,
   };
-  const release = await acquireRepoLock({ stateDir: deps.stateDir });
+  let release: (() => Promise<void>) | null = null;
   let failure: BatchctlError | null = null;
   try {
+    release = await acquireRepoLock({ stateDir: deps.stateDir });
     await recoverPending(deps);
     const key = batch.options.idempotency_key;
     const earlier = key ? deps.store.batches.findByIdempotencyKey(key) : undefined;
-    if (earlier) return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
+    if (earlier) {
+      ctx.replay = true;
+      return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
+    }
     if (!options.dryRun) {
       deps.store.batches.insert(newRow(ctx));
       ctx.recorded = true;
@@ -155,14 +199,10 @@ export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptio
     }
   } catch (error) {
     failure = toBatchctlError(error);
-    deps.logger.error({ err: error, batch_id: ctx.batchId }, 'batch run failed');
+    logFailure(ctx, failure, error);
   } finally {
-    await ctx.blobPack?.abort(); // a batch that did not commit: its blobs are not needed
-    try {
-      await finishRun(ctx, failure);
-    } finally {
-      await release();
-    }
+    if (!ctx.replay) await settle(ctx, failure);
+    await release?.().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release the repository lock'));
   }
   return toResult(ctx);
 }

@@ -1,7 +1,7 @@
 // The state one batch run carries from step to step, and its one way of changing status.
 import {
   BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
-  type OperationError, type ValidationResult,
+  type OperationError, type Reason, type ValidationResult,
 } from '../../domain/index.js';
 import { upstreamOf, type BlobPack, type Upstream } from '../../git/index.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -17,6 +17,8 @@ export interface RunOptions {
   /** cli | http | mcp */
   source?: string;
   agent?: string;
+  /** who is calling (an authenticated token's name, an agent): `requested_by` when the batch names no one */
+  identity?: string;
   /** rollback and retry: trailers after the standard block */
   extraTrailers?: ReadonlyArray<readonly [string, string]>;
   /** rollback: more tags on the commit (rollback/<id>) */
@@ -42,7 +44,7 @@ export interface RunContext {
   /** monotonic clock, for durations */
   startedMono: number;
   status: BatchStatus;
-  reason: { code: string; message: string } | null;
+  reason: Reason | null;
   control: ControlFile | null;
   validation: ValidationResult | null;
   plan: Plan | null;
@@ -73,7 +75,7 @@ export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
 }
 
 /** Move to a new status; an impossible transition is a bug, caught here rather than in the data. */
-export function transition(ctx: RunContext, to: BatchStatus, reason?: { code: string; message: string }): void {
+export function transition(ctx: RunContext, to: BatchStatus, reason?: Reason): void {
   if (!canTransition(ctx.status, to)) throw new Error(`batch ${ctx.batchId}: ${ctx.status} → ${to} is not a lifecycle transition`);
   ctx.status = to;
   if (reason) ctx.reason = reason;

@@ -1,4 +1,6 @@
 // Validating under the lock (no gap between check and use), then --plan-hash and dry run.
+// A batch validation or --plan-hash turns away is refused (the caller's mistake), never failed:
+// refusals feed no SLI and no breaker (docs/outcomes.md).
 import { BATCH_STATUS } from '../../domain/index.js';
 import { validateBatch } from '../../validate/index.js';
 import { transition } from './run-context.js';
@@ -19,16 +21,17 @@ export const validateStep: RunStep = async (ctx) => {
       code: issue.code,
       message: issue.message,
     }));
-    transition(ctx, BATCH_STATUS.failed, {
+    transition(ctx, BATCH_STATUS.refused, {
       code: 'VALIDATION_FAILED',
       message: `${result.issues.length} validation error(s); first: ${first?.code} at operation ${first?.index} (${first?.path ?? '-'}): ${first?.message}`,
     });
     return 'stop';
   }
   if (ctx.options.planHash !== undefined && ctx.options.planHash !== result.plan_hash) {
-    transition(ctx, BATCH_STATUS.failed, {
+    transition(ctx, BATCH_STATUS.refused, {
       code: 'PLAN_HASH_MISMATCH',
-      message: `the repository changed since validation: plan hash is ${result.plan_hash}, expected ${ctx.options.planHash} (Hint: validate again and review the new plan)`,
+      message: `the batch or the repository changed since validation: plan hash is ${result.plan_hash}, expected ${ctx.options.planHash}`,
+      hint: 'validate again and review the new plan',
     });
     return 'stop';
   }

@@ -39,7 +39,7 @@ describe('idempotency, dry runs and plan hashes', () => {
     repo.commitAll('someone else changed a.txt');
     const before = repo.snapshot();
     const result = await engine.run(doc, { planHash: plan_hash });
-    expect(result).toMatchObject({ status: 'failed', reason: { code: 'PLAN_HASH_MISMATCH' } });
+    expect(result).toMatchObject({ status: 'refused', reason: { code: 'PLAN_HASH_MISMATCH' } });
     expect(repo.snapshot()).toBe(before);
     const fresh = await engine.validate(doc);
     expect((await engine.run(doc, { planHash: fresh.plan_hash })).status).toBe('completed');

@@ -19,8 +19,8 @@ const engines: Engine[] = [];
 
 /** Registers the afterEach that closes every engine and removes every repository of the file. */
 export function useRepos(): void {
-  afterEach(() => {
-    for (const engine of engines.splice(0)) engine.close();
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.close();
     for (const repo of repos.splice(0)) removeRepo(repo);
   });
 }
@@ -61,7 +61,7 @@ export async function expectRefused(
   expect(validation.issues.map(brief)).toEqual(issues);
 
   const result = await engine.run(refused);
-  expect(result.status).toBe('failed');
+  expect(result.status).toBe('refused');
   expect(result.reason?.code).toBe('VALIDATION_FAILED');
   expect(result.commit).toBeNull();
   expect(result.errors.map(({ code, index, path }) => ({ code, index, path }))).toEqual(

@@ -90,7 +90,7 @@ describe('run with a plan hash', () => {
     repo.commitAll('someone else');
     const before = repo.snapshot();
     const result = await engine.run(bump(), { planHash: plan_hash });
-    expect(result.status).toBe('failed');
+    expect(result.status).toBe('refused');
     expect(result.reason?.code).toBe('PLAN_HASH_MISMATCH');
     expect(result.commit).toBeNull();
     expect(repo.snapshot()).toBe(before);
