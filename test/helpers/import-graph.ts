@@ -41,7 +41,7 @@ export interface FileFacts {
   envReads: number[];
 }
 
-const SOURCE = /\.(c|m)?ts$/;
+const SOURCE = /\.(c|m)?[jt]s$/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -129,23 +129,27 @@ function factsOf(sourceFile: SourceFile, file: string): FileFacts {
   return { file, imports, envReads };
 }
 
-/** Parses every .ts/.mts/.cts file under `root` (a project of exactly those files, nothing resolved). */
-export function readImportGraph(root: string): FileFacts[] {
-  const files = sourceFiles(root).sort();
-  const config = join(root, '.architecture-tsconfig.json');
-  const project = JSON.stringify({
-    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', noResolve: true, noLib: true, types: [], noEmit: true },
-    files,
-  });
-  // The project file exists only in this process: the compiler asks for it through this callback.
-  const api = new API({ cwd: root, fs: { readFile: (name) => (name === config ? project : undefined) } });
+const OPTIONS = { module: 'nodenext', moduleResolution: 'nodenext', allowJs: true, noResolve: true, noLib: true, types: [], noEmit: true };
+
+/**
+ * Parses every .ts/.mts/.cts (and .js/.mjs/.cjs) file under each root: one project of exactly those
+ * files per root, nothing resolved, all in one compiler process.
+ */
+export function readImportGraphs(roots: readonly string[]): FileFacts[][] {
+  const projects = roots.map((root) => ({ root, files: sourceFiles(root).sort(), config: join(root, '.architecture-tsconfig.json') }));
+  const configs = new Map(projects.map(({ config, files }) => [config, JSON.stringify({ compilerOptions: OPTIONS, files })]));
+  // The project files exist only in this process: the compiler asks for them through this callback.
+  const api = new API({ cwd: process.cwd(), fs: { readFile: (name) => configs.get(name) } });
   try {
-    const program = api.updateSnapshot({ openProjects: [config] }).getProject(config)?.program;
-    if (program === undefined) throw new Error(`the TypeScript API opened no project for ${root}`);
-    return files.map((path) => {
-      const sourceFile = program.getSourceFile(path);
-      if (sourceFile === undefined) throw new Error(`the TypeScript API did not parse ${path}`);
-      return factsOf(sourceFile, relative(root, path).split(sep).join('/'));
+    const snapshot = api.updateSnapshot({ openProjects: [...configs.keys()] });
+    return projects.map(({ root, files, config }) => {
+      const program = snapshot.getProject(config)?.program;
+      if (program === undefined) throw new Error(`the TypeScript API opened no project for ${root}`);
+      return files.map((path) => {
+        const sourceFile = program.getSourceFile(path);
+        if (sourceFile === undefined) throw new Error(`the TypeScript API did not parse ${path}`);
+        return factsOf(sourceFile, relative(root, path).split(sep).join('/'));
+      });
     });
   } finally {
     api.close();

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { checkArchitecture, contradictions, format, packageOf, unusedAllowances, type House } from '../helpers/architecture.js';
-import { IMPORT_FORMS, readImportGraph } from '../helpers/import-graph.js';
+import { IMPORT_FORMS, readImportGraphs, type FileFacts } from '../helpers/import-graph.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CONTROLLER = resolve(HERE, '../../controller');
+const ROOT = resolve(HERE, '../..');
+const CONTROLLER = resolve(ROOT, 'controller');
 const FIXTURES = resolve(HERE, 'architecture-fixtures');
 
 /** A facade is handed the engine by app/ and speaks to nothing else of the house. */
@@ -101,10 +102,10 @@ const FIXTURE_VIOLATIONS = [
   'store/history.ts:3 reach git/index.js (import type): store never imports git',
 ];
 
-describe('architecture', () => {
-  const controller = readImportGraph(CONTROLLER);
-  const fixtures = readImportGraph(FIXTURES);
+// One compiler process parses all five folders.
+const [controller = [], fixtures = [], ...tooling] = readImportGraphs([CONTROLLER, FIXTURES, ...['test', 'bench', 'scripts'].map((dir) => resolve(ROOT, dir))]);
 
+describe('architecture', () => {
   it('controller/ keeps every rule of the house', () => {
     expect(checkArchitecture(controller, HOUSE).map(format)).toEqual([]);
   });
@@ -117,12 +118,6 @@ describe('architecture', () => {
     expect(contradictions(HOUSE)).toEqual([]);
   });
 
-  it('declares every package controller/ imports as a dependency', () => {
-    const pkg = JSON.parse(readFileSync(resolve(HERE, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const imported = controller.flatMap((f) => f.imports.flatMap((i) => (i.specifier !== null && !i.specifier.startsWith('.') ? [packageOf(i.specifier)] : [])));
-    expect([...new Set(imported)].filter((p) => !p.startsWith('node:') && pkg.dependencies[p] === undefined)).toEqual([]);
-  });
-
   it('catches every fixture violation, and only those', () => {
     expect(checkArchitecture(fixtures, HOUSE).map(format)).toEqual(FIXTURE_VIOLATIONS);
   });
@@ -131,5 +126,25 @@ describe('architecture', () => {
     const met = new Set(fixtures.flatMap((f) => f.imports.map((i) => i.form)));
     // 'unrecognised' is the net under the walker: a module reference the compiler saw and it did not.
     expect(IMPORT_FORMS.filter((form) => !met.has(form))).toEqual(['unrecognised']);
+  });
+});
+
+describe('dependencies', () => {
+  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const packagesOf = (graph: readonly FileFacts[]): Set<string> => new Set(graph.flatMap((f) => f.imports.flatMap((i) => (i.specifier === null || i.specifier.startsWith('.') ? [] : [packageOf(i.specifier)]))));
+  const runtime = packagesOf(controller);
+
+  it('declares every package controller/ imports as a dependency', () => {
+    expect([...runtime].filter((p) => !p.startsWith('node:') && pkg.dependencies[p] === undefined)).toEqual([]);
+  });
+
+  it('imports every dependency in controller/: nothing declared and unused', () => {
+    expect(Object.keys(pkg.dependencies).filter((p) => !runtime.has(p))).toEqual([]);
+  });
+
+  it('uses every devDependency: a test, bench or build script imports it, or it types a dependency', () => {
+    const used = packagesOf(tooling.flat());
+    const types = (p: string): boolean => p.startsWith('@types/') && (p === '@types/node' || pkg.dependencies[p.slice('@types/'.length)] !== undefined);
+    expect(Object.keys(pkg.devDependencies).filter((p) => !used.has(p) && !types(p))).toEqual([]);
   });
 });
