@@ -1,0 +1,3 @@
+// Breaks: domain re-exports the engine.
+
+export * from '../engine/index.js';

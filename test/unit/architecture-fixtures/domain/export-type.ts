@@ -1,0 +1,3 @@
+// Breaks: domain re-exports a type of the engine.
+
+export type { Engine } from '../engine/index.js';

@@ -1,0 +1,2 @@
+// Breaks: a facade the house has no row for.
+export const grpc = 1;

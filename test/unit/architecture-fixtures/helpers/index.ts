@@ -1,0 +1,2 @@
+// Breaks: a folder the house has no row for.
+export const helper = 1;
