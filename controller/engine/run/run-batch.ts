@@ -58,6 +58,7 @@ export function toResult(ctx: RunContext): BatchResult {
     errors: ctx.errors,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
     ...(ctx.status === BATCH_STATUS.planned && ctx.validation ? { validation: ctx.validation } : {}),
+    ...(ctx.controlWarnings.length > 0 ? { control_warnings: ctx.controlWarnings } : {}),
     duration_ms: Math.round(performance.now() - ctx.startedMono),
   };
 }
@@ -128,7 +129,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
 export async function runBatch(deps: EngineDeps, batch: Batch, options: RunOptions = {}): Promise<BatchResult> {
   const ctx: RunContext = {
     deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
-    status: BATCH_STATUS.queued, reason: null, control: null, validation: null, plan: null, journal: null,
+    status: BATCH_STATUS.queued, reason: null, control: null, controlWarnings: [], validation: null, plan: null, journal: null,
     results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], stoppedBy: null, replay: false, recorded: false,
   };
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
