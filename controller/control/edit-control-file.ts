@@ -1,6 +1,7 @@
 // Rewriting batch-control.json (SPEC §5): edit the parsed JSON itself, so every field batchctl does
-// not know survives (and keeps its place); check the result against the schema before anything is
-// written; replace the file atomically and durably (temp, fsync, rename, fsync of the directory).
+// not know survives (and keeps its place, and another tool's top-level value its exact text); check
+// the result against the schema before anything is written; replace the file atomically and durably
+// (temp, fsync, rename, fsync of the directory).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,6 +10,7 @@ import { BatchctlError } from '../errors/index.js';
 import { writeFileDurably } from '../journal/index.js';
 import { defaultControlFile, renderControlFile } from './default-control-file.js';
 import { parseControlFile } from './load-control-file.js';
+import { renderRawControl } from './render-raw-control.js';
 
 /** The file's JSON object, as written: unknown fields included. */
 export type RawControl = Record<string, unknown>;
@@ -74,7 +76,7 @@ export async function computeControlEdit(
   const { raw, text } = from ? rawOf(from.text, file) : await readRaw(file);
   const before = parseControlFile(JSON.stringify(raw), file);
   edit(raw, before);
-  const rendered = `${JSON.stringify(raw, null, 2)}\n`;
+  const rendered = renderRawControl(raw, text);
   let after: ControlFile;
   try {
     after = parseControlFile(rendered, file);

@@ -1,7 +1,8 @@
 // control/: batch-control.json — load (fail closed), defaults, edits, preflight, the stop check.
 export { defaultControlFile, renderControlFile } from './default-control-file.js';
 export { computeControlEdit, editControlFile, objectAt, type ControlEdit, type RawControl } from './edit-control-file.js';
-export { loadControlFile, parseControlFile } from './load-control-file.js';
+export { loadControl, loadControlFile, parseControl, parseControlFile, type LoadedControl } from './load-control-file.js';
+export { checkControlKeys, type ControlKeyReport } from './control-keys.js';
 export { preflight, type PreflightDecision } from './preflight.js';
 export { controlFileJsonSchema } from './json-schema.js';
 export { applyResume, applyStop, stopReason, stopReasonInText, type StopRequest } from './stop-resume.js';

@@ -36,6 +36,8 @@ export interface BatchResult {
   duration_ms: number;
   /** a dry run (status planned): the validation with its step-by-step plan */
   validation?: ValidationResult;
+  /** what the control file carries that batchctl kept or ignored (other tools' keys, deprecated settings) */
+  control_warnings?: string[];
 }
 
 export interface PlannedStep {

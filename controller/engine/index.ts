@@ -1,10 +1,7 @@
 // engine/: the one API every facade uses. Facades subscribe to events; the engine never calls them.
-import { access, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-import { defaultControlFile, loadControlFile, renderControlFile } from '../control/index.js';
+import { loadControlFile } from '../control/index.js';
 import {
-  CONTROL_FILE_NAME, isBatchDocument, isBatchId, parseBatchDocument, type Batch, type BatchDocument, type BatchEvent, type BatchResult,
+  isBatchDocument, isBatchId, parseBatchDocument, type Batch, type BatchDocument, type BatchEvent, type BatchResult,
   type ValidationResult,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
@@ -12,6 +9,7 @@ import { acquireRepoLock } from '../journal/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
 import { controlStatus, type ControlStatus } from './control/control-status.js';
+import { initControl, type InitResult } from './control/init-control.js';
 import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
@@ -33,6 +31,7 @@ export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 export type { ControlChangeResult } from './control/stop-resume.js';
 export type { ControlStatus } from './control/control-status.js';
+export type { InitResult } from './control/init-control.js';
 
 export interface StopOptions {
   reason: string;
@@ -71,8 +70,11 @@ export interface Engine {
   retry(batchId: string, options?: { requestedBy?: string }): Promise<BatchResult>;
   /** rebuild the rows of committed batches from git history into this database */
   reindex(): Promise<ReindexReport>;
-  /** write the default control file; refuses to overwrite unless `force` */
-  init(opts?: { force?: boolean }): Promise<{ file: string; created: boolean }>;
+  /**
+   * write the default control file and its JSON Schema, and commit both (Control-Change: init), or
+   * say why they must be committed by hand; leaves a valid file alone unless `force`
+   */
+  init(opts?: { force?: boolean }): Promise<InitResult>;
   /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
   stop(options: StopOptions): Promise<ControlChangeResult>;
   /** lift the global stop, or one ecosystem's */
@@ -141,16 +143,7 @@ export function createEngine(deps: EngineDeps): Engine {
         await release();
       }
     },
-    async init({ force = false } = {}) {
-      const file = join(git.root, CONTROL_FILE_NAME);
-      const exists = await access(file).then(() => true, () => false);
-      if (exists && !force) {
-        await loadControlFile(git.root); // an existing but broken file is an error worth hearing about
-        return { file, created: false };
-      }
-      await writeFile(file, renderControlFile(defaultControlFile()));
-      return { file, created: true };
-    },
+    init: ({ force = false } = {}) => work.track(() => initControl(deps, { force })),
     stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),

@@ -5,6 +5,7 @@ import { openEngine } from '../../app/index.js';
 import type { ControlStatus } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
+import { printControlWarnings } from '../output/control-warnings.js';
 import { printJsonLine } from '../output/ndjson.js';
 
 const optionsSchema = globalOptionsSchema.extend({ days: z.coerce.number().int().min(1).max(3650).default(7) });
@@ -42,6 +43,7 @@ export async function controlCommand(raw: unknown): Promise<number> {
   const engine = await openEngine({ ...options, oneShot: true });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
+    printControlWarnings(status.warnings);
     if (options.json) printJsonLine(status);
     else process.stdout.write(render(status));
     return EXIT.ok;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { openEngine, readEnvironment } from '../../app/index.js';
 import { openBatchFile } from '../batch-file.js';
 import { globalOptionsSchema } from '../global-options.js';
+import { printControlWarnings } from '../output/control-warnings.js';
 import { reportToGitHub } from '../output/github.js';
 import { renderResult, renderValidation } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
@@ -40,6 +41,7 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
       ...(options.planHash ? { planHash: options.planHash } : {}),
     });
     bar?.stop();
+    printControlWarnings(result.control_warnings);
     if (result.validation && !options.json) {
       process.stdout.write(`${renderValidation(result.validation)}\n`);
     } else if (options.json) {

@@ -16,7 +16,8 @@ import { materializePaths } from '../restore-paths.js';
 import { landControlState } from './control-state.js';
 import { publishControl, type ControlBuild } from './publish-control.js';
 
-export type ControlChangeKind = 'stop' | 'resume' | 'breaker' | 'budget';
+/** The values of the Control-Change trailer (`init` is written by init-control.ts). */
+export type ControlChangeKind = 'init' | 'stop' | 'resume' | 'breaker' | 'budget';
 
 export interface ControlCommitRequest {
   kinds: readonly ControlChangeKind[];

@@ -1,7 +1,6 @@
 // The control plane at a glance (`batchctl control`, and later the dashboard): stop, breakers with
 // the time to half-open, budget use and reset, SLIs. Read-only.
-import { breakerGate, computeSlis, loadControlFile, pressure, usage, type EcosystemSli } from '../../control/index.js';
-import type { ControlFile } from '../../domain/index.js';
+import { breakerGate, computeSlis, loadControl, pressure, usage, type EcosystemSli } from '../../control/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 
 export interface ControlStatus {
@@ -18,10 +17,12 @@ export interface ControlStatus {
     pause_above: number;
   };
   slis: { since: string; ecosystems: EcosystemSli[] };
+  /** what the file carries that batchctl kept or ignored (other tools' top-level keys, deprecated settings) */
+  warnings: string[];
 }
 
 export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays?: number } = {}): Promise<ControlStatus> {
-  const control: ControlFile = await loadControlFile(deps.git.root); // fail closed: an invalid file is the answer
+  const { control, warnings } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
   const now = deps.now();
   const { weekStart, resetsAt, used } = usage(control, now);
   const policy = control.policy.budget;
@@ -49,5 +50,6 @@ export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays
       sample_above: policy.sample_above, sample_rate: policy.sample_rate, pause_above: policy.pause_above,
     },
     slis: { since, ecosystems: computeSlis(deps.store.batches.outcomesSince(since), control.policy) },
+    warnings,
   };
 }

@@ -1,5 +1,5 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
-import { defaultControlFile, loadControlFile, preflight } from '../../control/index.js';
+import { defaultControlFile, loadControl, preflight } from '../../control/index.js';
 import { BATCH_STATUS } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
@@ -9,7 +9,7 @@ import type { RunStep } from './step.js';
 export const preflightStep: RunStep = async (ctx) => {
   transition(ctx, BATCH_STATUS.preflight);
   try {
-    ctx.control = await loadControlFile(ctx.deps.git.root);
+    ({ control: ctx.control, warnings: ctx.controlWarnings } = await loadControl(ctx.deps.git.root));
   } catch (error) {
     if (!(error instanceof BatchctlError)) throw error;
     if (ctx.options.bypassAdmission) {

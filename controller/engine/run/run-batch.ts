@@ -60,6 +60,7 @@ export function toResult(ctx: RunContext): BatchResult {
     errors: ctx.errors,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
     ...(ctx.status === BATCH_STATUS.planned && ctx.validation ? { validation: ctx.validation } : {}),
+    ...(ctx.controlWarnings.length > 0 ? { control_warnings: ctx.controlWarnings } : {}),
     duration_ms: Math.round(performance.now() - ctx.startedMono),
   };
 }
@@ -168,7 +169,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
   const { batch, options } = withCallerDefaults(deps, parsed, given);
   const ctx: RunContext = {
     deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
-    status: BATCH_STATUS.queued, reason: null, control: null, validation: null, plan: null, journal: null,
+    status: BATCH_STATUS.queued, reason: null, control: null, controlWarnings: [], validation: null, plan: null, journal: null,
     results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], stoppedBy: null, replay: false, recorded: false,
   };
   let release: (() => Promise<void>) | null = null;

@@ -46,6 +46,8 @@ export interface RunContext {
   status: BatchStatus;
   reason: Reason | null;
   control: ControlFile | null;
+  /** the control file's warnings (unknown top-level keys kept, deprecated settings): for the result */
+  controlWarnings: string[];
   validation: ValidationResult | null;
   plan: Plan | null;
   journal: JournalRecord | null;

@@ -15,7 +15,7 @@ describe('batchctl stop and resume', () => {
   it('stops every batch, commits the file with Control-Change: stop, and keeps unknown fields', async () => {
     const { repo, engine } = await setup({ 'a.txt': 'a\n' });
     const control = controlOf(repo.dir);
-    writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify({ ...control, x_team_note: { owner: 'registry' }, policy: { ...(control.policy as object), x_future: 1 } }, null, 2));
+    writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify({ ...control, x_team_note: { owner: 'registry' }, budget: { ...(control.budget as object), x_future: 1 } }, null, 2));
     repo.commitAll('operators add their own fields');
 
     const stopped = await engine.stop({ reason: 'bad recipes from generator', by: 'alice', incidentUrl: 'https://status.example/42', expectedResume: '2026-11-24T09:00:00Z' });
@@ -26,7 +26,7 @@ describe('batchctl stop and resume', () => {
     expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('batch-control.json');
     expect(repo.git('status', '--porcelain')).toBe('');
     const written = controlOf(repo.dir);
-    expect(written).toMatchObject({ enabled: false, incident_url: 'https://status.example/42', expected_resume: '2026-11-24T09:00:00Z', x_team_note: { owner: 'registry' }, policy: { x_future: 1 } });
+    expect(written).toMatchObject({ enabled: false, incident_url: 'https://status.example/42', expected_resume: '2026-11-24T09:00:00Z', x_team_note: { owner: 'registry' }, budget: { x_future: 1 } });
 
     const refused = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'b\n' }] }));
     expect(refused).toMatchObject({ status: 'refused', reason: { code: 'EMERGENCY_STOP' } });
