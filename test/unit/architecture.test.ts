@@ -35,7 +35,7 @@ const HOUSE: House = {
     { folder: 'journal', layer: 1, owns: ['proper-lockfile'], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
     { folder: 'github', layer: 1, owns: ['octokit'], uses: [] },
     // L2: the rules of a batch and of the control file.
-    { folder: 'control', layer: 2, owns: [], uses: ['zod', 'node:crypto', 'node:fs', 'node:path'] },
+    { folder: 'control', layer: 2, owns: [], uses: ['zod', 'node:crypto', 'node:fs', 'node:path', 'node:util'] },
     { folder: 'ops', layer: 2, owns: [], uses: ['node:crypto', 'node:fs', 'node:path'] },
     { folder: 'validate', layer: 2, owns: ['re2js'], uses: ['node:crypto', 'node:fs', 'node:path'] },
     // L3: the one API every facade uses. collect-garbage.ts reaches V8's gc through node:v8 + node:vm.
@@ -47,8 +47,8 @@ const HOUSE: House = {
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
-    { folder: 'cli', layer: 5, owns: ['commander', 'cli-progress'], uses: ['zod', 'node:fs', 'node:os', 'node:stream'], never: ['git', 'store', 'control'] },
-    { folder: 'app', layer: 5, owns: [], uses: ['zod', 'node:fs', 'node:path'] },
+    { folder: 'cli', layer: 5, owns: ['commander', 'cli-progress'], uses: ['zod', 'node:fs', 'node:path'], never: ['git', 'store', 'control'] },
+    { folder: 'app', layer: 5, owns: [], uses: ['zod', 'node:fs', 'node:os', 'node:path'] },
   ],
   envReader: 'app',
   envExceptions: {
