@@ -57,6 +57,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
     .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/rollback.js')).rollbackCommand(id, opts), opts.json));
   common(program.command('retry <id>').description('run again the operations of a batch that did not land'))
+    .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
     .action((id: string, opts: { json: boolean }) => run(async () => (await import('./commands/retry.js')).retryCommand(id, opts), opts.json));
   common(program.command('reindex').description('rebuild the SQLite records of committed batches from git history'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/reindex.js')).reindexCommand(opts), opts.json));
@@ -77,6 +78,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   common(program.command('sli').description('success rates, durations and severity per ecosystem (exit 1 if any is critical)'))
     .option('--days <n>', 'window in days', '7')
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/control.js')).sliCommand(opts), opts.json));
+  common(program.command('purge').description('delete records, events and backup refs past the control file\'s retention windows')).option('--dry-run', 'list what would go; change nothing', false)
+    .action((opts: { json: boolean }) => run(async () => (await import('./commands/purge.js')).purgeCommand(opts), opts.json));
   common(program.command('recover').description('finish or undo a batch interrupted by a crash'))
     .action((opts: { json: boolean }) => run(async () => (await import('./commands/recover.js')).recoverCommand(opts), opts.json));
   return program;
