@@ -11,11 +11,15 @@ export async function retentionPass(deps: EngineDeps): Promise<void> {
   try {
     const now = deps.now();
     const last = deps.store.retention.lastPassAt();
-    const since = last === null ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(last);
+    // Marked first: a pass that fails is tried again tomorrow, not by every run until then.
+    const mark = (): void => deps.store.retention.markPass(now.toISOString());
+    // A database's first run starts the clock: nothing it holds is old yet, and a one-shot run on a
+    // fresh clone (CI) does not pay for listing refs (a git process) it cannot need.
+    if (last === null) return mark();
+    const since = now.getTime() - Date.parse(last);
     // A clock set back (since < 0) makes the pass due rather than silent until it catches up.
     if (since >= 0 && since < PASS_INTERVAL_MS) return;
-    // Marked first: a pass that fails is tried again tomorrow, not by every run until then.
-    deps.store.retention.markPass(now.toISOString());
+    mark();
     await purgeUnlocked(deps, { now, auto: true });
   } catch (error) {
     deps.logger.warn({ err: error }, 'the retention pass failed; the batch is not affected (`batchctl purge` shows why)');
