@@ -75,6 +75,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
+    .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/retry.js')).retryCommand(id, opts)));
   command('reindex', 'rebuild the SQLite records of committed batches from git history')
     .action(act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)));
@@ -95,6 +96,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('sli', 'success rates, durations and severity per ecosystem (exit 1 if any is critical)')
     .option('--days <n>', 'window in days', '7')
     .action(act(run, async (_: [], opts) => (await import('./commands/control.js')).sliCommand(opts)));
+  command('purge', 'delete records, events and backup refs past the control file\'s retention windows')
+    .option('--dry-run', 'list what would go; change nothing', false)
+    .action(act(run, async (_: [], opts) => (await import('./commands/purge.js')).purgeCommand(opts)));
   command('recover', 'finish or undo a batch interrupted by a crash')
     .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
   return program;

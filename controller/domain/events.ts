@@ -11,6 +11,8 @@ export const EVENT = {
   controlChanged: 'control_changed',
   breakerChanged: 'breaker_changed',
   recovered: 'recovered',
+  /** retention deleted old records, events or refs (`batchctl purge`, or the daily pass after a run) */
+  purged: 'purged',
 } as const;
 export type EventType = (typeof EVENT)[keyof typeof EVENT];
 

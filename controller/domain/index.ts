@@ -11,3 +11,4 @@ export * from './results.js';
 export * from './trailers.js';
 export * from './journal-record.js';
 export * from './batch-document.js';
+export * from './stored-operation.js';

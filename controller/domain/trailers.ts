@@ -26,3 +26,5 @@ export const REQUIRED_BATCH_TRAILERS = [
 export const TAG_PREFIX = 'batch/';
 export const ROLLBACK_TAG_PREFIX = 'rollback/';
 export const BACKUP_REF_PREFIX = 'refs/batchctl/backups/';
+/** a tree of the content of writes a batch did not land, for `retry` (purged with the batch's rows) */
+export const RETRY_REF_PREFIX = 'refs/batchctl/retry/';

@@ -15,7 +15,8 @@ import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
 import { recoverPending, type RecoveryReport } from './recover.js';
 import { reindex, type ReindexReport } from './reindex.js';
-import { retryBatch } from './retry-batch.js';
+import { purge, type PurgeOptions, type PurgeReport } from './retention/purge.js';
+import { retryBatch, type RetryOptions } from './retry-batch.js';
 import { rollbackBatch, type RollbackOptions, type RollbackResult } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
 import { runBatch } from './run/run-batch.js';
@@ -27,6 +28,8 @@ export type { EngineDeps } from './engine-deps.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { RecoveryReport } from './recover.js';
 export type { ReindexReport } from './reindex.js';
+export type { PurgeOptions, PurgeReport } from './retention/purge.js';
+export type { RetryOptions } from './retry-batch.js';
 export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 export type { ControlChangeResult } from './control/stop-resume.js';
@@ -66,8 +69,14 @@ export interface Engine {
   recover(): Promise<RecoveryReport | null>;
   /** revert a committed batch as a new batch (SPEC §6); conflicts throw ROLLBACK_CONFLICT */
   rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
-  /** re-run the operations of a batch that did not land */
-  retry(batchId: string, options?: { requestedBy?: string }): Promise<BatchResult>;
+  /** re-run the operations of a batch that did not land; a second retry returns the first unless `again` */
+  retry(batchId: string, options?: RetryOptions): Promise<BatchResult>;
+  /**
+   * delete what the control file's retention windows let go: finished batches' rows and events
+   * (metrics_retention_days), backup refs (backup_retention_days), retry content with its batch
+   * @example const report = await engine.purge({ dryRun: true });
+   */
+  purge(options?: PurgeOptions): Promise<PurgeReport>;
   /** rebuild the rows of committed batches from git history into this database */
   reindex(): Promise<ReindexReport>;
   /**
@@ -127,6 +136,7 @@ export function createEngine(deps: EngineDeps): Engine {
     list: (opts) => store.batches.list(opts),
     rollback: (batchId, options) => work.track(() => rollbackBatch(deps, batchId, options)),
     retry: (batchId, options) => work.track(() => retryBatch(deps, batchId, options)),
+    purge: (options) => work.track(() => purge(deps, options)),
     async reindex() {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {

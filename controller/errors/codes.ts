@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   ROLLBACK_UNSUPPORTED: { kind: 'terminal', exit: EXIT.usage, http: 422 },
   /** retry of a batch whose every operation landed */
   NOTHING_TO_RETRY: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** retry of a batch whose writes' content (refs/batchctl/retry/<id>) was purged or deleted */
+  RETRY_CONTENT_MISSING: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
   /** a value that must be a batch id is not one */
   BATCH_ID_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** another process holds the repository lock for too long */

@@ -1,5 +1,6 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
+import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { readCommit, readHead, readRef, spawnedCommit, type CommitInfo } from './objects.js';
 import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type CommitInput, type TreeChange } from './plumbing.js';
@@ -19,7 +20,7 @@ export { ZERO_OID, type RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
-export type { CommitInfo, CommitInput, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -40,6 +41,8 @@ export interface Git {
   hashFiles(paths: readonly string[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  /** the entries' bytes as blobs under one flat tree (content-tree.ts): the tree and each blob id, in order */
+  writeContentTree(entries: Iterable<ContentEntry>): Promise<{ tree: string; oids: string[] }>;
   /** the tree of `parent` (a commit; null: none) with `changes` applied (tree-edit.ts) */
   writeTree(args: { parent: string | null; changes: readonly TreeChange[] }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
@@ -86,6 +89,7 @@ export async function openGit({ dir, identity, inProcessReads = true }: {
     hashFiles: (paths) => hashFiles(runner, paths),
     hashBlob: (content) => hashBlob(runner, content),
     readBlobs: (oids) => readBlobs(runner, oids),
+    writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
     commitTree: (input) => commitTree(runner, input),
     makeTag: (args) => makeTag(runner, args),

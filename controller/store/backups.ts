@@ -21,6 +21,7 @@ export function createBackups(db: Database.Database): StoreBackups {
   const byBatch = db.prepare<[string], StoredBackup>(`${SELECT} WHERE batch_id = ? ORDER BY created_at, id`);
   const expired = db.prepare<[string], StoredBackup>(`${SELECT} WHERE expires_at <= ? ORDER BY expires_at, id`);
   const markRestored = db.prepare<[string]>('UPDATE batch_backups SET restored = 1 WHERE backup_id = ?');
+  const remove = db.prepare<[string]>('DELETE FROM batch_backups WHERE backup_id = ?');
 
   return guard('backups', {
     insert(row: BackupRow): void {
@@ -37,6 +38,10 @@ export function createBackups(db: Database.Database): StoreBackups {
 
     markRestored(backupId: string): boolean {
       return markRestored.run(backupId).changes > 0;
+    },
+
+    remove(backupId: string): boolean {
+      return remove.run(backupId).changes > 0;
     },
   });
 }

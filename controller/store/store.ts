@@ -125,6 +125,8 @@ export interface StoreBackups {
   expired(now: string): BackupRow[];
   /** Returns false when no backup has that id. */
   markRestored(backupId: string): boolean;
+  /** Forget a backup whose ref is gone (purged); false when no backup has that id. */
+  remove(backupId: string): boolean;
 }
 
 export interface StoreEvents {
@@ -134,6 +136,38 @@ export interface StoreEvents {
   list(opts: EventListOptions): BatchEvent[];
   /** The last seq ever assigned (0 for a fresh store), even if that event was purged. */
   lastSeq(): number;
+}
+
+/** What a purge deletes from the metrics tables; a null time keeps everything of that kind. */
+export interface RetentionScope {
+  /** batches created before this ISO time go, with their items, if their status is in `statuses` */
+  batchesBefore: string | null;
+  statuses: readonly BatchStatus[];
+  /** batch ids never deleted, whatever their age (the crash journal's batch) */
+  keep: readonly string[];
+  /** events before this ISO time go */
+  eventsBefore: string | null;
+}
+
+export interface RetentionCounts {
+  batches: number;
+  items: number;
+  events: number;
+}
+
+export interface RetentionPreview extends RetentionCounts {
+  /** the batches that would go, oldest first */
+  batch_ids: string[];
+}
+
+export interface StoreRetention {
+  /** What purge(scope) would delete now; changes nothing. */
+  preview(scope: RetentionScope): RetentionPreview;
+  /** Deletes it, in one transaction; the counts of rows deleted. */
+  purge(scope: RetentionScope): RetentionCounts;
+  /** When the last retention pass ran (ISO time), or null if none ever did. */
+  lastPassAt(): string | null;
+  markPass(at: string): void;
 }
 
 export interface StoreControlAudit {
@@ -149,6 +183,7 @@ export interface Store {
   items: StoreItems;
   backups: StoreBackups;
   events: StoreEvents;
+  retention: StoreRetention;
   /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** 'ok' when healthy, otherwise the problems PRAGMA integrity_check reports, one per line. */

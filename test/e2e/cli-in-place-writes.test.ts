@@ -27,20 +27,23 @@ describe('writes to existing files', () => {
     const files: Record<string, string> = { 'big.txt': original };
     for (let i = 0; i < 9; i++) files[`small/${i}.txt`] = `old ${i}\n`;
     const r = repo(files);
-    const before = r.snapshot();
     const operations = [
       ...Array.from({ length: 9 }, (_, i) => ({ type: 'write', target: `small/${i}.txt`, content: `new ${i}\n` })),
       { type: 'write', target: 'big.txt', content: 'x'.repeat(3 * 1024 * 1024) }, // over the 2 MiB limit: EFBIG after truncating
     ];
     const out = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ title: 'torn', operations }), fileSizeLimitKiB: 2048 });
-    // The process survives SIGXFSZ and fails cleanly: the failed write's operation (kept for
-    // `retry`) is itself too big for the limit, so recording fails and the whole batch is undone;
-    // the run still ends in a result that says so, not a thrown error.
+    // The process survives SIGXFSZ and fails that write cleanly: big.txt is put back as it was, and
+    // the other nine commit (1 of 10 failed is under the threshold). The failed write's content is
+    // kept for `retry` in git (compressed), not in a database row the limit would refuse.
     expect(out.stderr).not.toContain('File size limit');
-    expect(out.code, out.stderr).toBe(1);
-    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ status: 'failed', reason: { code: 'STORE_FAILED' }, commit: null });
+    expect(out.code, out.stderr).toBe(0);
+    const result = jsonLines(out.stdout).at(-1);
+    expect(result).toMatchObject({ status: 'completed', success_count: 9, failure_count: 1 });
+    expect(result?.errors).toEqual([expect.objectContaining({ path: 'big.txt' })]);
     expect(r.read('big.txt')).toBe(original);
-    expect(r.snapshot()).toBe(before);
+    expect(r.read('small/0.txt')).toBe('new 0\n');
+    expect(r.git('show', 'HEAD:big.txt')).toBe(original);
+    expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 
   it('does not write through a hard link into the other name', async () => {

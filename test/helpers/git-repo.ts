@@ -25,7 +25,7 @@ export interface TestRepo {
   /** commit everything in the work tree */
   commitAll(message: string): string;
   head(): string;
-  /** every file (not .git) with a content digest, plus HEAD, refs, index and status: "nothing changed" */
+  /** every file (not .git) with a content digest, plus HEAD, refs (not batchctl's retry content), index and status: "nothing changed" */
   snapshot(): string;
 }
 
@@ -63,7 +63,10 @@ export function gitRepo(files: Record<string, string> = {}, { control = true }: 
         }
       };
       walk('');
-      lines.push(`refs:\n${git('for-each-ref', '--format=%(refname) %(objectname)')}`);
+      // refs/batchctl/retry/ is batchctl's bookkeeping (a failed batch's content for `retry`, as its
+      // database is), not a change to the repository.
+      const refs = git('for-each-ref', '--format=%(refname) %(objectname)').split('\n').filter((line) => !line.startsWith('refs/batchctl/retry/'));
+      lines.push(`refs:\n${refs.join('\n')}`);
       lines.push(`index:\n${git('ls-files', '-s')}`);
       lines.push(`status:\n${git('status', '--porcelain', '--untracked-files=all', '--ignored')}`);
       return lines.join('\n');

@@ -130,7 +130,11 @@ describe('architecture', () => {
 });
 
 describe('dependencies', () => {
-  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+    scripts: Record<string, string>;
+  };
   const packagesOf = (graph: readonly FileFacts[]): Set<string> => new Set(graph.flatMap((f) => f.imports.flatMap((i) => (i.specifier === null || i.specifier.startsWith('.') ? [] : [packageOf(i.specifier)]))));
   const runtime = packagesOf(controller);
 
@@ -142,9 +146,11 @@ describe('dependencies', () => {
     expect(Object.keys(pkg.dependencies).filter((p) => !runtime.has(p))).toEqual([]);
   });
 
-  it('uses every devDependency: a test, bench or build script imports it, or it types a dependency', () => {
+  it('uses every devDependency: a test, bench or build script imports it, an npm script runs it, or it types a dependency', () => {
     const used = packagesOf(tooling.flat());
     const types = (p: string): boolean => p.startsWith('@types/') && (p === '@types/node' || pkg.dependencies[p.slice('@types/'.length)] !== undefined);
-    expect(Object.keys(pkg.devDependencies).filter((p) => !used.has(p) && !types(p))).toEqual([]);
+    // A tool whose command an npm script runs by its package name (prettier in `npm run format`).
+    const commands = new Set(Object.values(pkg.scripts).flatMap((script) => script.split(/[\s;&|]+/)));
+    expect(Object.keys(pkg.devDependencies).filter((p) => !used.has(p) && !types(p) && !commands.has(p))).toEqual([]);
   });
 });

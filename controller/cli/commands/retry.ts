@@ -1,17 +1,22 @@
-// batchctl retry <id> — a new batch of the operations of an earlier one that did not land.
+// batchctl retry <id> [--again] — a new batch of the operations of an earlier one that did not land;
+// asked again, it returns that first retry unless --again.
+import { z } from 'zod';
+
 import { openEngine } from '../../app/index.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { renderResult } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
+const retryOptionsSchema = globalOptionsSchema.extend({ again: z.boolean().default(false) });
+
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
-  const options = globalOptionsSchema.parse(raw);
+  const options = retryOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options, oneShot: true });
   try {
-    const result = await engine.retry(id);
+    const result = await engine.retry(id, { again: options.again });
     if (options.json) printJsonLine(result);
-    else process.stdout.write(`${renderResult(result)}\n`);
+    else process.stdout.write(`${renderResult(result)}${result.idempotent_replay ? '\n  (retried before: this is that retry; --again runs a new one)' : ''}\n`);
     return reportOutcome(result);
   } finally {
     await engine.close();

@@ -8,6 +8,7 @@ import { announceTransitions, controlCommit, landControlFile, prepareControlStat
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
+import { keepRetryContent } from './retry-content.js';
 import { runUpstream, transition } from './run-context.js';
 import type { RunStep } from './step.js';
 
@@ -44,6 +45,7 @@ export const commitStep: RunStep = async (ctx) => {
   // is the commit the batch is built on: the push can only ever fast-forward the remote.
   const upstream = await runUpstream(ctx);
   const pub = upstream ? publisher(ctx, upstream, { expected: journal.head, pending }, time) : null;
+  await keepRetryContent(ctx); // before the item rows are written (beforeRefs): they name its blobs
   const committed = await commitBatch({
     ...(control ? { control } : {}),
     ...(pub ? { publish: pub.publish } : {}),

@@ -10,6 +10,7 @@ import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { commitFailureState } from '../control/control-state.js';
 import { recoverPending, undoAfterLostRace } from '../recover.js';
+import { retentionPass } from '../retention/retention-pass.js';
 import { applyStep } from './apply-step.js';
 import { withCallerDefaults } from './caller-defaults.js';
 import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
@@ -19,6 +20,7 @@ import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
+import { keepRetryContent } from './retry-content.js';
 import { runUpstream, TERMINAL, type RunContext, type RunOptions } from './run-context.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
@@ -109,8 +111,9 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   }
   if (!ctx.recorded) return;
   const result = toResult(ctx);
+  if (ctx.status !== BATCH_STATUS.completed) await keepRetryContent(ctx);
   store.transaction(() => {
-    if (ctx.status !== BATCH_STATUS.completed && ctx.plan) store.items.upsertMany(itemRows(ctx));
+    if (ctx.status !== BATCH_STATUS.completed) store.items.upsertMany(itemRows(ctx));
     store.batches.update(ctx.batchId, {
       status: ctx.status,
       total_count: ctx.plan ? ctx.plan.steps.length : ctx.batch.operations.length,
@@ -203,6 +206,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
     logFailure(ctx, failure, error);
   } finally {
     if (!ctx.replay) await settle(ctx, failure);
+    if (ctx.recorded) await retentionPass(deps); // at most daily; never fails the batch
     await release?.().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release the repository lock'));
   }
   return toResult(ctx);

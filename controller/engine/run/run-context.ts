@@ -65,6 +65,8 @@ export interface RunContext {
   recorded: boolean;
   /** where the apply step streams written bytes (large batches; git/blob-pack.ts) */
   blobPack?: BlobPack;
+  /** the bytes of writes that did not land, kept in git for `retry` (retry-content.ts): item index → blob */
+  retryContent?: { tree: string; oids: Map<number, string> };
   /** the branch's upstream, asked of git once per run: see runUpstream */
   upstream?: Promise<Upstream | null>;
 }

@@ -38,8 +38,8 @@ describe('openStore', () => {
     const file = tempDbFile();
     for (let i = 0; i < 3; i += 1) openStore({ file }).close();
     const migrations = inspect(file, (db) => db.prepare('SELECT version, name FROM schema_migrations').all());
-    expect(migrations).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'item-operations' }, { version: 3, name: 'control-audit' }]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(3);
+    expect(migrations).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'item-operations' }, { version: 3, name: 'control-audit' }, { version: 4, name: 'retention' }]);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(4);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -62,7 +62,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 3 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 4 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });
