@@ -8,7 +8,7 @@ import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { commitFailureState } from '../control/control-state.js';
-import { recoverPending, undoAfterLostRace } from '../recover.js';
+import { recoverPending } from '../recover.js';
 import { applyStep } from './apply-step.js';
 import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
 import { commitStep } from './commit-step.js';
@@ -18,6 +18,7 @@ import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
 import { runUpstream, type RunContext, type RunOptions } from './run-context.js';
+import { settleJournal } from './settle-journal.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
 
@@ -81,7 +82,9 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     // The same decision as crash recovery: if HEAD already is our commit, finish it; else undo.
     const journal = ctx.journal;
     ctx.journal = null;
-    const report = failure.code === 'HEAD_MOVED' && (await undoAfterLostRace(ctx.deps)) ? null : await recoverPending(ctx.deps);
+    const settled = await settleJournal(ctx.deps, failure);
+    const report = settled.report;
+    failure = settled.failure;
     if (report?.action === 'finished' && journal.commit) {
       ctx.commit = journal.commit;
       ctx.tag = `${TAG_PREFIX}${ctx.batchId}`;
