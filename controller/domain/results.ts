@@ -10,6 +10,13 @@ export interface OperationError {
   message: string;
 }
 
+/** Why a batch ended as it did; `data` when the code has details (RESTORE_INCOMPLETE: the paths left). */
+export interface BatchReason {
+  code: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
 export interface BatchResult {
   batch_id: string;
   status: BatchStatus;
@@ -20,8 +27,8 @@ export interface BatchResult {
   rollback_available: boolean;
   backup_id: string | null;
   errors: OperationError[];
-  /** present when the batch did not run: why (refusal, validation) */
-  reason?: { code: string; message: string };
+  /** present when the batch did not run or did not land: why (refusal, validation, failure) */
+  reason?: BatchReason;
   /** true when an earlier batch with the same idempotency_key was returned instead of running */
   idempotent_replay?: boolean;
   duration_ms: number;

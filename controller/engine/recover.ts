@@ -63,13 +63,20 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
     });
     report = { batch_id: journal.batch_id, action: 'finished', paths: paths.length };
   } else {
+    // A path that cannot be put back stops here with RESTORE_INCOMPLETE, the journal kept.
     await restorePaths({ git, paths: journal.touched });
-    store.batches.update(journal.batch_id, {
-      status: BATCH_STATUS.failed,
-      completed_at: now().toISOString(),
-      reason_code: 'INTERRUPTED',
-      reason_message: 'the run was interrupted; recovery restored every touched path',
-    });
+    const row = store.batches.get(journal.batch_id);
+    if (row?.reason_code === 'RESTORE_INCOMPLETE') {
+      // The batch ended already; what it could not put back then is back now.
+      store.batches.update(journal.batch_id, { reason_message: `${row.reason_message ?? ''} [since restored in full by recovery]` });
+    } else {
+      store.batches.update(journal.batch_id, {
+        status: BATCH_STATUS.failed,
+        completed_at: now().toISOString(),
+        reason_code: 'INTERRUPTED',
+        reason_message: 'the run was interrupted; recovery restored every touched path',
+      });
+    }
     report = { batch_id: journal.batch_id, action: 'restored', paths: paths.length };
   }
   await clearJournal(stateDir);

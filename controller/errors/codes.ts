@@ -74,6 +74,13 @@ export const ERROR_CODES = {
    * recovery needs may be in use (`data.lock`; never removed unless proven stale)
    */
   RECOVERY_BLOCKED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /**
+   * putting the work tree back (a failed, cancelled or interrupted batch) left paths as the batch
+   * made them (`data.paths`): every other path was restored and the journal kept, so fixing the
+   * cause (a full disk, a directory in the way, an immutable file) and running `batchctl recover`
+   * finishes the restore
+   */
+  RESTORE_INCOMPLETE: { kind: 'terminal', exit: EXIT.batchFailed, http: 500 },
   /** a git command failed */
   GIT_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
   /** a file or database could not be read or written */

@@ -51,6 +51,8 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
     } else {
       process.stdout.write(`${renderResult(result)}\n`);
     }
+    // A batch that did not land says why on stderr as well, as every error does: `batchctl: CODE: message (Hint: …)`.
+    if (result.reason && result.status !== 'completed' && result.status !== 'planned') process.stderr.write(`batchctl: ${result.reason.code}: ${result.reason.message}\n`);
     reportToGitHub(result, env.GITHUB_STEP_SUMMARY, env.GITHUB_ACTIONS === 'true');
     return exitCodeFor(result);
   } finally {

@@ -1,6 +1,6 @@
 // The state one batch run carries from step to step, and its one way of changing status.
 import {
-  BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
+  BATCH_STATUS, canTransition, type Batch, type BatchReason, type BatchStatus, type ControlFile, type JournalRecord,
   type OperationError, type ValidationResult,
 } from '../../domain/index.js';
 import { upstreamOf, type BlobPack, type Upstream } from '../../git/index.js';
@@ -42,7 +42,7 @@ export interface RunContext {
   /** monotonic clock, for durations */
   startedMono: number;
   status: BatchStatus;
-  reason: { code: string; message: string } | null;
+  reason: BatchReason | null;
   control: ControlFile | null;
   validation: ValidationResult | null;
   plan: Plan | null;
@@ -73,7 +73,7 @@ export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
 }
 
 /** Move to a new status; an impossible transition is a bug, caught here rather than in the data. */
-export function transition(ctx: RunContext, to: BatchStatus, reason?: { code: string; message: string }): void {
+export function transition(ctx: RunContext, to: BatchStatus, reason?: BatchReason): void {
   if (!canTransition(ctx.status, to)) throw new Error(`batch ${ctx.batchId}: ${ctx.status} → ${to} is not a lifecycle transition`);
   ctx.status = to;
   if (reason) ctx.reason = reason;
