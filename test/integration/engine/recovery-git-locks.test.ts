@@ -1,16 +1,16 @@
 // Issue 9 A7: crash recovery removes only the git lock files the interrupted run could have left
 // (the journal names them before the run takes them), and never one a live process may be using.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, watch, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { JournalRecord } from '../../../controller/domain/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
-import { readJournal, writeJournal } from '../../../controller/journal/index.js';
+import { gitLocksFor, readJournal, removeRunGitLocks, writeJournal } from '../../../controller/journal/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
 import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
 
@@ -185,5 +185,29 @@ describe('git lock files at crash recovery', () => {
     await writeJournal(stateDir, journal(repo, { touched: [], git_locks: [{ file: '../work.lock', since: earlier() }] }));
     expect(await engine.recover()).toMatchObject({ action: 'restored' });
     expect(existsSync(outside)).toBe(true);
+  });
+});
+
+describe('lock files in a linked worktree', () => {
+  it('names each lock where git keeps it (HEAD and index per worktree, branches and tags shared) and removes it there', async () => {
+    const repo = gitRepo({ 'a.txt': 'v1' });
+    repos.push(repo);
+    const linked = `${repo.dir}-linked`;
+    repo.git('worktree', 'add', '-q', '-b', 'side', linked);
+    const gitDir = repo.git('-C', linked, 'rev-parse', '--absolute-git-dir').trim();
+    const common = join(repo.dir, '.git');
+    try {
+      const locks = await gitLocksFor({ gitDir, refs: ['HEAD', 'refs/tags/batch/x'], index: true, now: new Date(Date.now() - 60_000) });
+      const files = locks.map((l) => resolve(gitDir, l.file)).sort();
+      const expected = [join(gitDir, 'index.lock'), join(gitDir, 'HEAD.lock'), join(common, 'refs/heads/side.lock'), join(common, 'refs/tags/batch/x.lock')].sort();
+      expect(files).toEqual(expected);
+      mkdirSync(join(common, 'refs/tags/batch'), { recursive: true });
+      for (const file of files) writeFileSync(file, '');
+      const sweep = await removeRunGitLocks({ gitDir, root: linked, locks });
+      expect(sweep.removed.sort()).toEqual(expected);
+      for (const file of files) expect(existsSync(file), file).toBe(false);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 });
