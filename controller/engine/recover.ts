@@ -33,7 +33,8 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
     });
   }
   // No process of that run is left: a lock file it named and left behind, that nobody uses, is debris.
-  const locks = await removeRunGitLocks({ gitDir: git.gitDir, root: git.root, locks: journal.git_locks ?? [] });
+  const runHost = journal.hostname === hostname() ? null : journal.hostname;
+  const locks = await removeRunGitLocks({ gitDir: git.gitDir, root: git.root, locks: journal.git_locks ?? [], runHost });
   if (locks.removed.length > 0) deps.logger.warn({ removed: locks.removed }, 'removed the git lock files the interrupted run left');
   if (locks.kept.length > 0) deps.logger.warn({ kept: locks.kept }, 'left git lock files that may be in use; remove them once no git command runs here');
   // batch-control.json too: its control state is written the same way, next to it

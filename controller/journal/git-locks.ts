@@ -67,11 +67,13 @@ export interface LockSweep {
  * Remove the lock files the journal names that the interrupted run left. Call only once no process
  * of that run is alive (runStillAlive). Files the journal does not name are never looked at.
  */
-export async function removeRunGitLocks({ gitDir, root, locks }: {
+export async function removeRunGitLocks({ gitDir, root, locks, runHost = null }: {
   gitDir: string;
   /** the work tree: a git process working there may hold any lock */
   root: string;
   locks: readonly JournalGitLock[];
+  /** the run was on this other host (a shared repository): its processes cannot be seen from here */
+  runHost?: string | null;
 }): Promise<LockSweep> {
   const common = await commonDirOf(gitDir);
   const earliest = new Map<string, number>();
@@ -92,10 +94,11 @@ export async function removeRunGitLocks({ gitDir, root, locks }: {
     else candidates.push({ file, real: await realpath(file) });
   }
   if (candidates.length === 0) return sweep;
-  const users = findLockUsers({ files: candidates.map((c) => c.real), dirs: [root, gitDir, common] });
+  const users = runHost === null ? findLockUsers({ files: candidates.map((c) => c.real), dirs: [root, gitDir, common] }) : null;
   for (const { file, real } of candidates) {
     const user = users ? users.holding.get(real) ?? users.gitInRepository : null;
-    if (!users) sweep.kept.push({ file, why: 'without /proc no process can be proven not to use it', user: null });
+    if (runHost !== null) sweep.kept.push({ file, why: `the run was on ${runHost}, whose processes cannot be seen from here`, user: null });
+    else if (!users) sweep.kept.push({ file, why: 'without /proc no process can be proven not to use it', user: null });
     else if (user) sweep.kept.push({ file, why: `${user.command} (pid ${user.pid}) ${user.how}`, user });
     else {
       await rm(file, { force: true });

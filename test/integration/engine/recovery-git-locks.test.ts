@@ -177,6 +177,14 @@ describe('git lock files at crash recovery', () => {
     repo.commitAll('git works again'); // would fail on a left index.lock or branch lock
   });
 
+  it('keeps the locks of a run on another host (a shared repository): its processes cannot be seen from here', async () => {
+    const { repo, engine, stateDir, gitDir } = await setup({ 'a.txt': 'v1' });
+    await writeJournal(stateDir, journal(repo, { hostname: 'another-host', touched: [], git_locks: [{ file: 'refs/heads/main.lock', since: earlier() }] }));
+    writeFileSync(join(gitDir, 'refs/heads/main.lock'), '');
+    expect(await engine.recover()).toMatchObject({ action: 'restored' });
+    expect(existsSync(join(gitDir, 'refs/heads/main.lock'))).toBe(true);
+  });
+
   it('never follows a recorded name out of the git directory', async () => {
     const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
     const outside = join(repo.dir, 'work.lock');
