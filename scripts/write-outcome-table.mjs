@@ -5,9 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const source = readFileSync(new URL('../controller/errors/codes.ts', import.meta.url), 'utf8');
 const doc = new URL('../docs/outcomes.md', import.meta.url);
 const exits = Object.fromEntries([...source.matchAll(/^\s+(\w+): (\d+),$/gm)].map((m) => [m[1], m[2]]));
-const rows = [...source.matchAll(/\/\*\* (.+?) \*\/\n\s+([A-Z_]+): \{ kind: '(\w+)', exit: EXIT\.(\w+), http: (\d+) \}/g)].map(
-  ([, meaning, code, kind, exit, http]) => `| ${code} | ${kind} | ${exits[exit]} | ${http} | ${meaning.replace(/\|/g, '\\|').replace(/<id>/g, '`<id>`')} |`,
-);
+// A doc comment (one line or several), then the code's entry.
+const entry = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*([A-Z_]+): \{ kind: '(\w+)', exit: EXIT\.(\w+), http: (\d+) \}/g;
+const rows = [...source.matchAll(entry)].map(([, comment, code, kind, exit, http]) => {
+  const meaning = comment.replace(/^\s*\*\s?/gm, ' ').replace(/\s+/g, ' ').trim();
+  return `| ${code} | ${kind} | ${exits[exit]} | ${http} | ${meaning.replace(/\|/g, '\\|').replace(/<id>/g, '`<id>`')} |`;
+});
 const text = readFileSync(doc, 'utf8');
 const head = '| code | kind | exit | http | meaning |\n|---|---|---|---|---|\n';
 const start = text.indexOf(head);

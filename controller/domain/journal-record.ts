@@ -9,6 +9,16 @@ export const journalPathSchema = z.strictObject({
   before: z.strictObject({ oid, mode: z.string() }).nullable(),
 });
 
+/**
+ * A git lock file the run may take, named before it takes it: its path relative to the git
+ * directory, and the moment it was recorded. Recovery removes only these, and only when nothing
+ * is using them (journal/git-locks.ts).
+ */
+export const journalGitLockSchema = z.strictObject({
+  file: z.string().min(1),
+  since: z.iso.datetime(),
+});
+
 export const journalRecordSchema = z.strictObject({
   version: z.literal(1),
   batch_id: z.string(),
@@ -29,7 +39,10 @@ export const journalRecordSchema = z.strictObject({
   control: z.strictObject({ before: oid.nullable(), after: oid }).optional(),
   /** paths a replay on the remote's newer head brings: the work tree takes them from `commit` */
   synced: z.array(z.string()).optional(),
+  /** the git lock files the run may have taken so far (a journal without it took none) */
+  git_locks: z.array(journalGitLockSchema).optional(),
 });
 
 export type JournalRecord = z.infer<typeof journalRecordSchema>;
 export type JournalPath = z.infer<typeof journalPathSchema>;
+export type JournalGitLock = z.infer<typeof journalGitLockSchema>;

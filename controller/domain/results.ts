@@ -8,6 +8,8 @@ export interface Reason {
   code: ErrorCode;
   message: string;
   hint?: string;
+  /** details when the code has them (RESTORE_INCOMPLETE: the paths left) */
+  data?: Record<string, unknown>;
 }
 
 export interface OperationError {

@@ -1,10 +1,13 @@
 // Crash recovery (SPEC §8): an unfinished journal is finished (HEAD is the batch's commit) or undone
 // (HEAD is still the pre-batch commit); anything else stops with a message and changes nothing.
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 
-import { BATCH_STATUS, CONTROL_FILE_NAME, EVENT, TAG_PREFIX } from '../domain/index.js';
+import { BATCH_STATUS, CONTROL_FILE_NAME, EVENT, TAG_PREFIX, type JournalRecord } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
-import { clearJournal, planRecovery, readJournal, runStillAlive, sweepStaleGitLocks } from '../journal/index.js';
+import { GitError } from '../git/index.js';
+import { clearJournal, planRecovery, readJournal, removeRunGitLocks, runStillAlive, type KeptLock } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
 import { recoverControlState } from './control/control-state.js';
@@ -14,6 +17,8 @@ export interface RecoveryReport {
   batch_id: string;
   action: 'finished' | 'restored';
   paths: number;
+  /** finished: the batch's commit, which HEAD now is */
+  commit?: string;
 }
 
 /** Call with the repository lock held. Returns null when there was nothing to recover. */
@@ -29,9 +34,11 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
       data: { batch_id: journal.batch_id, pid: journal.pid, pgid: journal.pgid },
     });
   }
-  // No process of that run is left: a *.lock it left behind is debris, not a writer.
-  const swept = await sweepStaleGitLocks(git.gitDir);
-  if (swept.length > 0) deps.logger.warn({ swept }, 'removed stale git lock files of the interrupted run');
+  // No process of that run is left: a lock file it named and left behind, that nobody uses, is debris.
+  const runHost = journal.hostname === hostname() ? null : journal.hostname;
+  const locks = await removeRunGitLocks({ gitDir: git.gitDir, root: git.root, locks: journal.git_locks ?? [], runHost });
+  if (locks.removed.length > 0) deps.logger.warn({ removed: locks.removed }, 'removed the git lock files the interrupted run left');
+  if (locks.kept.length > 0) deps.logger.warn({ kept: locks.kept }, 'left git lock files that may be in use; remove them once no git command runs here');
   // batch-control.json too: its control state is written the same way, next to it
   await removeTempFiles(git.root, [...journal.touched.map((p) => p.path), CONTROL_FILE_NAME]);
   const plan = planRecovery(journal, await git.head());
@@ -47,27 +54,64 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
   }
   if (plan.action === 'finish') {
     // The refs moved together (tag included); what may be missing is the index refresh and the record.
-    const entries = await git.treeEntries(plan.commit, paths);
-    await git.updateIndex(paths.map((path) => ({ path, entry: entries.get(path) ?? null })));
-    if (journal.control) await recoverControlState(deps, journal.control);
-    if (journal.synced) await materializePaths(git, plan.commit, journal.synced);
+    const { commit } = plan;
+    await withIndex({ deps, journal, kept: locks.kept }, async () => {
+      const entries = await git.treeEntries(commit, paths);
+      await git.updateIndex(paths.map((path) => ({ path, entry: entries.get(path) ?? null })));
+      if (journal.control) await recoverControlState(deps, journal.control);
+      if (journal.synced) await materializePaths(git, commit, journal.synced);
+    });
     store.batches.update(journal.batch_id, {
       status: BATCH_STATUS.completed, completed_at: now().toISOString(), commit_sha: plan.commit, tag: `${TAG_PREFIX}${journal.batch_id}`,
     });
-    report = { batch_id: journal.batch_id, action: 'finished', paths: paths.length };
+    report = { batch_id: journal.batch_id, action: 'finished', paths: paths.length, commit: plan.commit };
   } else {
+    // A path that cannot be put back stops here with RESTORE_INCOMPLETE, the journal kept.
     await restorePaths({ git, paths: journal.touched });
-    store.batches.update(journal.batch_id, {
-      status: BATCH_STATUS.failed,
-      completed_at: now().toISOString(),
-      reason_code: 'INTERRUPTED',
-      reason_message: 'the run was interrupted; recovery restored every touched path',
-    });
+    const row = store.batches.get(journal.batch_id);
+    if (row?.reason_code === 'RESTORE_INCOMPLETE') {
+      // The batch ended already; what it could not put back then is back now.
+      store.batches.update(journal.batch_id, { reason_message: `${row.reason_message ?? ''} [since restored in full by recovery]` });
+    } else {
+      store.batches.update(journal.batch_id, {
+        status: BATCH_STATUS.failed,
+        completed_at: now().toISOString(),
+        reason_code: 'INTERRUPTED',
+        reason_message: 'the run was interrupted; recovery restored every touched path',
+      });
+    }
     report = { batch_id: journal.batch_id, action: 'restored', paths: paths.length };
   }
   await clearJournal(stateDir);
   bus.emit(EVENT.recovered, journal.batch_id, { ...report });
   return report;
+}
+
+/**
+ * Run `refresh` (which writes git's index): if git's index lock is in the way, it was left alone by
+ * the lock sweep or appeared since, and may be a live git's. Stop with RECOVERY_BLOCKED naming it.
+ */
+async function withIndex({ deps, journal, kept }: { deps: EngineDeps; journal: JournalRecord; kept: readonly KeptLock[] }, refresh: () => Promise<void>): Promise<void> {
+  const lock = join(deps.git.gitDir, 'index.lock');
+  const blocked = (): BatchctlError => {
+    const why = kept.find((k) => k.file === lock);
+    return new BatchctlError({
+      code: 'RECOVERY_BLOCKED',
+      message: `batch ${journal.batch_id} is committed, but git's index lock ${lock} is in the way of the index refresh: ${why?.why ?? 'it is not one the interrupted run took'}`,
+      hint: why?.user
+        ? `let that git command finish (or end pid ${why.user.pid}), then run \`batchctl recover\``
+        : `if no git command is running in this repository, delete ${lock}, then run \`batchctl recover\``,
+      data: { batch_id: journal.batch_id, lock, user: why?.user ?? null },
+    });
+  };
+  if (existsSync(lock)) throw blocked();
+  try {
+    await refresh();
+  } catch (error) {
+    // Taken while we worked: git refused without writing; the journal stays for the next try.
+    if (error instanceof GitError && existsSync(lock)) throw blocked();
+    throw error;
+  }
 }
 
 /**

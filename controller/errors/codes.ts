@@ -70,8 +70,19 @@ export const ERROR_CODES = {
   PUSH_CONFLICT: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
   /** HEAD moved while the batch ran (compare-and-swap lost) */
   HEAD_MOVED: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
-  /** an unfinished journal whose HEAD is unknown: a human must look (git sequencer rule) */
+  /**
+   * an unfinished journal that recovery must not touch yet: HEAD moved to a commit it does not know
+   * (a human must look: git sequencer rule), a process of the run is still alive, or a git lock file
+   * recovery needs may be in use (`data.lock`; never removed unless proven stale)
+   */
   RECOVERY_BLOCKED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /**
+   * putting the work tree back (a failed, cancelled or interrupted batch) left paths as the batch
+   * made them (`data.paths`): every other path was restored and the journal kept, so fixing the
+   * cause (a full disk, a directory in the way, an immutable file) and running `batchctl recover`
+   * finishes the restore
+   */
+  RESTORE_INCOMPLETE: { kind: 'terminal', exit: EXIT.batchFailed, http: 500 },
   /** a git command failed */
   GIT_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
   /** a file or database could not be read or written */

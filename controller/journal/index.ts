@@ -4,4 +4,5 @@ export { clearJournal, journalFile, readJournal, writeJournal } from './journal.
 export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
 export { isAlive, ownProcessGroup, runStillAlive } from './process-liveness.js';
 export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';
-export { sweepStaleGitLocks } from './stale-git-locks.js';
+export { gitLocksFor, removeRunGitLocks, type KeptLock, type LockSweep } from './git-locks.js';
+export type { LockUser } from './git-lock-users.js';

@@ -1,4 +1,4 @@
-// Is any process of an earlier run still alive? Recovery may only sweep git's lock files when the
+// Is any process of an earlier run still alive? Recovery may only remove git's lock files when the
 // answer is no: a killed node process can leave its git child running, which would then finish a
 // ref update after recovery (SPEC §12, crash lessons).
 import { readdirSync, readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ function processGroupOf(pid: string): number {
 }
 
 /** A zombie (state Z) has exited and only waits to be reaped: it writes nothing any more. */
-function isZombie(pid: string): boolean {
+export function isZombie(pid: string): boolean {
   try {
     return procStat(pid).state === 'Z';
   } catch {

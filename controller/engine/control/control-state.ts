@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { charge, computeControlEdit, objectAt, recordOutcome, type BreakerTransition, type Cost } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
 import { formatTrailers, type TreeChange } from '../../git/index.js';
-import { writeFileDurably } from '../../journal/index.js';
+import { readJournal, writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { materializePaths } from '../restore-paths.js';
 import { publishControl } from './publish-control.js';
@@ -95,10 +95,13 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
   const file = join(deps.git.root, CONTROL_FILE_NAME);
   const current = await readFile(file).catch(() => null);
   const currentOid = current === null ? null : await deps.git.hashBlob(current);
-  if (currentOid === control.after || currentOid !== control.before) return; // landed already, or edited since
+  const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: control.after } };
+  // In the work tree already (the run stopped before the index refresh): the index follows HEAD.
+  if (currentOid === control.after) return deps.git.updateIndex([change]);
+  if (currentOid !== control.before) return; // edited since: the edit stays
   const text = (await deps.git.readBlobs([control.after])).get(control.after);
   if (!text) throw new Error(`blob ${control.after} of the control file is missing`);
-  await landControlState(deps, { original: current === null ? null : current.toString('utf8'), text, change: { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: control.after } } });
+  await landControlState(deps, { original: current === null ? null : current.toString('utf8'), text, change });
 }
 
 /**
@@ -107,6 +110,12 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
  */
 export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId: string): Promise<void> {
   try {
+    // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
+    // recovery finishes or undoes only on the HEAD the journal names.
+    if (await readJournal(deps.stateDir)) {
+      deps.logger.debug({ batch_id: batchId }, 'the failure is not recorded in batch-control.json: a crash journal is kept');
+      return;
+    }
     const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure' });
     if (!pending) return;
     const head = await deps.git.head();

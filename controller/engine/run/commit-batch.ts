@@ -5,7 +5,7 @@
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
-import { writeJournal } from '../../journal/index.js';
+import { gitLocksFor, writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
 
@@ -108,15 +108,20 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
     ({ base: parent, after: controlAfter, sync } = published);
   }
   const control = args.control && controlAfter ? { control: { before: args.control.before, after: controlAfter } } : {};
-  await writeJournal(stateDir, { ...journal, state: 'committing', commit, ...control, ...(sync.length > 0 ? { synced: [...sync] } : {}) });
-  args.beforeRefs(commit, changes);
-
   const backupRef = args.backup && head !== null ? `${BACKUP_REF_PREFIX}${batchId}` : null;
   const updates: RefUpdate[] = [
     { kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head },
     ...tags,
     ...(backupRef && head ? [{ kind: 'create', ref: backupRef, newOid: head } as const] : []),
   ];
+  // The lock files the ref transaction and the index refresh below may leave if killed, named first.
+  const locks = await gitLocksFor({ gitDir: git.gitDir, refs: updates.map((u) => u.ref), index: true });
+  await writeJournal(stateDir, {
+    ...journal, state: 'committing', commit, ...control, ...(sync.length > 0 ? { synced: [...sync] } : {}),
+    git_locks: [...(journal.git_locks ?? []), ...locks],
+  });
+  args.beforeRefs(commit, changes);
+
   try {
     await git.updateRefs(updates, `batchctl: ${batchId}`);
   } catch (error) {

@@ -1,6 +1,8 @@
 // Step 6, decide: cancelled, atomic with a failure, or over the failure threshold → put every
-// touched path back as it was, no commit (SPEC §4). Otherwise go on to commit.
-import { BATCH_STATUS, ITEM_STATUS, type Reason } from '../../domain/index.js';
+// touched path back as it was, no commit (SPEC §4). Otherwise go on to commit. A path that cannot
+// be put back ends the batch RESTORE_INCOMPLETE with its journal kept (restore-paths.ts).
+import { BATCH_STATUS, ITEM_STATUS, type JournalPath, type Reason } from '../../domain/index.js';
+import { BatchctlError } from '../../errors/index.js';
 import { clearJournal } from '../../journal/index.js';
 import { restorePaths } from '../restore-paths.js';
 import { transition, type RunContext } from './run-context.js';
@@ -31,32 +33,42 @@ function verdict(ctx: RunContext): (Reason & { status: 'failed' | 'cancelled' })
 }
 
 /**
- * A step that failed midway (a rewrite in place hit ENOSPC) may have left its path half-written.
- * Put such paths back unless a successful step owns them; the commit takes only successful effects.
+ * A step that failed midway (a rewrite in place hit ENOSPC) may have left its path half-written:
+ * its target is put back like the paths the run changed, unless a successful step owns it.
  */
-async function repairFailedPaths(ctx: RunContext): Promise<void> {
-  const failed = new Set((ctx.plan?.steps ?? []).filter((_, id) => ctx.results[id]?.status === ITEM_STATUS.failed).map((step) => step.target));
-  if (failed.size === 0) return;
-  const paths = (ctx.journal?.touched ?? []).filter((p) => failed.has(p.path) && !ctx.runtime.has(p.path));
-  await restorePaths({ git: ctx.deps.git, paths });
+function failedTargets(ctx: RunContext): Set<string> {
+  return new Set((ctx.plan?.steps ?? []).filter((_, id) => ctx.results[id]?.status === ITEM_STATUS.failed).map((step) => step.target));
+}
+
+/** Restore these paths; the RESTORE_INCOMPLETE error when some could not be, else null. */
+async function restore(ctx: RunContext, paths: readonly JournalPath[]): Promise<BatchctlError | null> {
+  try {
+    await restorePaths({ git: ctx.deps.git, paths });
+    return null;
+  } catch (error) {
+    if (error instanceof BatchctlError && error.code === 'RESTORE_INCOMPLETE') return error;
+    throw error;
+  }
 }
 
 export const decideStep: RunStep = async (ctx) => {
-  const outcome = verdict(ctx);
-  if (!outcome) {
-    await repairFailedPaths(ctx);
-    return 'continue';
-  }
+  const failed = failedTargets(ctx);
   const touched = ctx.journal?.touched ?? [];
-  const changed = touched.filter((p) => ctx.runtime.has(p.path));
-  await restorePaths({ git: ctx.deps.git, paths: changed });
+  let outcome = verdict(ctx);
+  if (!outcome) {
+    const left = failed.size === 0 ? null : await restore(ctx, touched.filter((p) => failed.has(p.path) && !ctx.runtime.has(p.path)));
+    if (!left) return 'continue';
+    // A half-written path that cannot be put back must not sit beside a commit: undo it all.
+    outcome = { status: 'failed', code: left.code, message: left.message };
+  }
+  const left = await restore(ctx, touched.filter((p) => ctx.runtime.has(p.path) || failed.has(p.path)));
   ctx.results = ctx.results.map((r) => (r.status === ITEM_STATUS.succeeded ? { ...r, status: ITEM_STATUS.reverted } : r));
   ctx.runtime.clear();
-  await clearJournal(ctx.deps.stateDir);
+  // Paths left as the batch made them: the journal stays on disk, so `batchctl recover` (or the
+  // next command) finishes the restore once the cause is fixed.
+  if (!left) await clearJournal(ctx.deps.stateDir);
   ctx.journal = null;
-  transition(ctx, outcome.status === 'cancelled' ? BATCH_STATUS.cancelled : BATCH_STATUS.failed, {
-    code: outcome.code,
-    message: outcome.message,
-  });
+  const reason = left ? { code: left.code, message: left.message, data: { ...left.data, rolling_back: outcome.code } } : { code: outcome.code, message: outcome.message };
+  transition(ctx, outcome.status === 'cancelled' ? BATCH_STATUS.cancelled : BATCH_STATUS.failed, reason);
   return 'stop';
 };

@@ -2,10 +2,15 @@
 // pre-batch state, so a crash at any later instant can be undone or finished (SPEC §8).
 import { hostname } from 'node:os';
 
-import { BATCH_STATUS, type JournalRecord } from '../../domain/index.js';
-import { ownProcessGroup, writeJournal } from '../../journal/index.js';
-import { transition } from './run-context.js';
+import { BATCH_STATUS, type JournalGitLock, type JournalRecord } from '../../domain/index.js';
+import { gitLocksFor, ownProcessGroup, writeJournal } from '../../journal/index.js';
+import { runUpstream, transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
+
+async function trackingRefLock(ctx: RunContext): Promise<JournalGitLock[]> {
+  const upstream = await runUpstream(ctx).catch(() => null);
+  return upstream ? gitLocksFor({ gitDir: ctx.deps.git.gitDir, refs: [upstream.trackingRef] }) : [];
+}
 
 export const journalStep: RunStep = async (ctx) => {
   const { git, stateDir, store } = ctx.deps;
@@ -24,6 +29,9 @@ export const journalStep: RunStep = async (ctx) => {
     started_at: new Date(ctx.startedAt).toISOString(),
     plan_hash: plan.planHash,
     touched: [...plan.touched].map(([path, entry]) => ({ path, before: entry ? { oid: entry.oid, mode: entry.mode } : null })),
+    // While applying, only publishing takes a git lock: fetch and push move the remote-tracking ref.
+    // (A failed lookup is reported by the commit step, which then publishes nothing.)
+    git_locks: await trackingRefLock(ctx),
   };
   await writeJournal(stateDir, journal);
   ctx.journal = journal;

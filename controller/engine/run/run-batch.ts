@@ -9,7 +9,7 @@ import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { commitFailureState } from '../control/control-state.js';
-import { recoverPending, undoAfterLostRace } from '../recover.js';
+import { recoverPending } from '../recover.js';
 import { retentionPass } from '../retention/retention-pass.js';
 import { applyStep } from './apply-step.js';
 import { withCallerDefaults } from './caller-defaults.js';
@@ -22,6 +22,7 @@ import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
 import { keepRetryContent } from './retry-content.js';
 import { runUpstream, TERMINAL, type RunContext, type RunOptions } from './run-context.js';
+import { settleJournal } from './settle-journal.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
 
@@ -84,11 +85,14 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   let failure = error;
   if (failure && ctx.journal) {
     // The same decision as crash recovery: if HEAD already is our commit, finish it; else undo.
-    const journal = ctx.journal;
+    // The commit comes from the journal on disk (recovery's report): the copy in memory was taken
+    // before the commit existed, so a batch that landed is never reported failed.
     ctx.journal = null;
-    const report = failure.code === 'HEAD_MOVED' && (await undoAfterLostRace(ctx.deps)) ? null : await recoverPending(ctx.deps);
-    if (report?.action === 'finished' && journal.commit) {
-      ctx.commit = journal.commit;
+    const settled = await settleJournal(ctx.deps, failure);
+    const report = settled.report;
+    failure = settled.failure;
+    if (report?.action === 'finished' && report.batch_id === ctx.batchId && report.commit) {
+      ctx.commit = report.commit;
       ctx.tag = `${TAG_PREFIX}${ctx.batchId}`;
       ctx.status = BATCH_STATUS.completed;
       failure = null;
@@ -101,7 +105,11 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     // A stop found at the remote while publishing cancels, as one found between operations does.
     const stopped = failure.code === 'EMERGENCY_STOP' && ctx.status !== BATCH_STATUS.preflight;
     ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : stopped ? BATCH_STATUS.cancelled : BATCH_STATUS.failed;
-    ctx.reason = { code: failure.code, message: failure.detail, ...(failure.hint ? { hint: failure.hint } : {}) };
+    ctx.reason = {
+      code: failure.code, message: failure.detail,
+      ...(failure.hint ? { hint: failure.hint } : {}),
+      ...(Object.keys(failure.data).length > 0 ? { data: failure.data } : {}),
+    };
     // Failed before its row existed (the lock timed out, recovery of an earlier batch failed): the
     // outcome is still recorded, so `status` and `list` know of it.
     if (!ctx.recorded && !ctx.options.dryRun && !ctx.replay) {

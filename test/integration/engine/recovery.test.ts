@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -127,14 +127,17 @@ describe('crash recovery from the journal', () => {
 });
 
 describe('stale git locks', () => {
-  it('sweeps the *.lock files of a crashed run once none of its processes is alive', async () => {
+  it('removes the *.lock files a crashed run named in its journal once none of its processes is alive', async () => {
     const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
-    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'n.txt', before: null }] }));
+    const locks = ['index.lock', 'refs/heads/main.lock'];
+    const since = new Date(Date.now() - 60_000).toISOString();
+    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'n.txt', before: null }], git_locks: locks.map((file) => ({ file, since })) }));
     repo.write('n.txt', 'half');
-    for (const lock of ['index.lock', 'refs/heads/main.lock']) writeFileSync(join(repo.dir, '.git', lock), '');
+    for (const lock of locks) writeFileSync(join(repo.dir, '.git', lock), '');
     expect(await engine.recover()).toMatchObject({ action: 'restored' });
     expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
-    repo.git('update-ref', 'refs/heads/probe', 'HEAD'); // would fail while a lock is left
+    for (const lock of locks) expect(existsSync(join(repo.dir, '.git', lock)), lock).toBe(false);
+    repo.git('update-ref', 'refs/heads/main', 'HEAD'); // would fail while the branch lock is left
   });
 
   it('refuses to recover while a process of the interrupted run is still alive', async () => {
