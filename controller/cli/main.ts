@@ -104,7 +104,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   return program;
 }
 
-/** Entry point: parses argv, runs one command, sets the exit code (SPEC §7). */
+/** Entry point: parses argv, runs one command, sets the exit code (docs/outcomes.md#exit-codes). */
 export async function main(argv: readonly string[]): Promise<void> {
   let exitCode: number = EXIT.ok;
   const run = async (action: Action, json: boolean): Promise<void> => {

@@ -1,4 +1,4 @@
-// Circuit breaker per ecosystem (SPEC §5), as pure functions of the file's state, the policy and the
+// Circuit breaker per ecosystem (docs/control-file.md), as pure functions of the file's state, the policy and the
 // clock: whether a batch may run, and the state after a batch's outcome. A success never closes an
 // open breaker; only a probe admitted while half-open can.
 import type { ControlFile, Policy } from '../domain/index.js';

@@ -1,4 +1,4 @@
-// The weekly budget (SPEC §5), as pure functions: the week a time falls in (Monday 00:00 UTC), the
+// The weekly budget (docs/control-file.md), as pure functions: the week a time falls in (Monday 00:00 UTC), the
 // admission decision (sampling by batch id, pause), and the counters after charging a batch.
 import { createHash } from 'node:crypto';
 

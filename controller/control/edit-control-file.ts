@@ -1,4 +1,4 @@
-// Rewriting batch-control.json (SPEC §5): edit the parsed JSON itself, so every field batchctl does
+// Rewriting batch-control.json (docs/control-file.md): edit the parsed JSON itself, so every field batchctl does
 // not know survives (and keeps its place, and another tool's top-level value its exact text); check
 // the result against the schema before anything is written; replace the file atomically and durably
 // (temp, fsync, rename, fsync of the directory).

@@ -1,4 +1,4 @@
-// Reading batch-control.json, failing closed (SPEC §5): missing, unreadable, not JSON, not valid or
+// Reading batch-control.json, failing closed (docs/control-file.md): missing, unreadable, not JSON, not valid or
 // carrying a misspelt key each refuse every batch with a message naming the file, the field and the
 // problem. What is kept but worth hearing (other tools' keys, deprecated settings) comes back as warnings.
 import { readFile } from 'node:fs/promises';

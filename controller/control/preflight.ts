@@ -1,4 +1,4 @@
-// Preflight (SPEC §4 step 2): may this batch run now? Pure: control file, batch and clock in,
+// Preflight (docs/control-file.md#preflight): may this batch run now? Pure: control file, batch and clock in,
 // decision out. Each check is one entry: stop, ecosystem stop, breaker, budget.
 import { CONTROL_FILE_NAME, type ControlFile } from '../domain/index.js';
 import type { ErrorCode } from '../errors/index.js';

@@ -1,4 +1,4 @@
-// Service-level indicators per ecosystem (SPEC §5): success rate over batches and over operations,
+// Service-level indicators per ecosystem (docs/control-file.md): success rate over batches and over operations,
 // duration percentiles, rollbacks, each ecosystem's SLO and a severity. Pure: rows and policy in.
 import type { Policy } from '../domain/index.js';
 

@@ -1,4 +1,4 @@
-// `batchctl stop` and `resume` as edits of the control file's JSON (SPEC §5). The registry design
+// `batchctl stop` and `resume` as edits of the control file's JSON (docs/control-file.md). The registry design
 // has one set of reason fields; they describe the latest stop and are cleared once nothing is stopped.
 import type { ControlFile } from '../domain/index.js';
 import { parseControlFile } from './load-control-file.js';

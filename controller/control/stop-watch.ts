@@ -1,4 +1,4 @@
-// The stop check between operations (SPEC §4 step 5): one stat(2) per operation, and a re-read only
+// The stop check between operations (docs/lifecycle.md#apply): one stat(2) per operation, and a re-read only
 // when the file changed (a rename gives a new inode, an edit a new mtime or size). A file that has
 // become unreadable or invalid stops the batch too: fail closed.
 import { statSync, readFileSync, type Stats } from 'node:fs';

@@ -1,4 +1,4 @@
-// Batch ids: b-YYYYMMDD-HHMMSS-xxxxxx, made by batchctl only and always checked by exact match (SPEC §4).
+// Batch ids: b-YYYYMMDD-HHMMSS-xxxxxx, made by batchctl only and always checked by exact match (docs/lifecycle.md#the-steps-of-a-run).
 import { randomInt } from 'node:crypto';
 
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// The batch document (SPEC §2): a header, the operations and the options, as JSON or NDJSON.
+// The batch document (docs/batch-format.md#the-batch-document): a header, the operations and the options, as JSON or NDJSON.
 import { z } from 'zod';
 
 import { operationSchema } from './operation.js';

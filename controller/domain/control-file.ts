@@ -1,4 +1,4 @@
-// batch-control.json (SPEC §5): a superset of the registry design's file. The top level and the state
+// batch-control.json (docs/control-file.md): a superset of the registry design's file. The top level and the state
 // objects are loose so that other tools' fields survive a rewrite by batchctl; `policy` is batchctl's
 // own namespace and strict, so a misspelt setting is refused rather than ignored (control/control-keys.ts).
 // Unset dates are empty strings, as in that design.

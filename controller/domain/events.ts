@@ -1,4 +1,4 @@
-// Engine events (SPEC §7): one envelope with a global sequence number, whatever the transport.
+// Engine events (docs/outcomes.md#exit-codes): one envelope with a global sequence number, whatever the transport.
 export const EVENT = {
   batchStarted: 'batch_started',
   batchProgress: 'batch_progress',
@@ -24,7 +24,7 @@ export interface BatchEvent<D = Record<string, unknown>> {
   data: D;
 }
 
-/** What batch_progress carries (SPEC §9). */
+/** What batch_progress carries (docs/events.md#progress-events). */
 export interface ProgressData {
   completed: number;
   failed: number;

@@ -1,4 +1,4 @@
-// Validation issue codes (SPEC §3): one per rule, so tests and tools match codes, never messages.
+// Validation issue codes (docs/batch-format.md#what-validation-refuses): one per rule, so tests and tools match codes, never messages.
 export const ISSUE = {
   // path safety (never skippable)
   pathEmpty: 'PATH_EMPTY',

@@ -1,4 +1,4 @@
-// The crash journal's on-disk form (SPEC §8): parsed with zod like every other file we read.
+// The crash journal's on-disk form (docs/lifecycle.md#durability-and-concurrency): parsed with zod like every other file we read.
 import { z } from 'zod';
 
 const oid = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/);

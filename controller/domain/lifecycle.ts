@@ -1,4 +1,4 @@
-// Batch statuses and the transitions between them (SPEC §4): the lifecycle is data.
+// Batch statuses and the transitions between them (docs/lifecycle.md#the-steps-of-a-run): the lifecycle is data.
 
 export const BATCH_STATUS = {
   /** stored, waiting for a worker (HTTP and MCP submissions) */

@@ -1,4 +1,4 @@
-// Batch operations: one zod schema per operation type, a discriminated union on `type` (SPEC §2).
+// Batch operations: one zod schema per operation type, a discriminated union on `type` (docs/batch-format.md#the-batch-document).
 import { z } from 'zod';
 
 /** A path as the user wrote it; its safety is judged by paths/ (every rule needs a code and index). */

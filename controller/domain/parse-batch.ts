@@ -1,4 +1,4 @@
-// Parsing a batch document, JSON or NDJSON (SPEC §2), into a typed Batch: the one place every
+// Parsing a batch document, JSON or NDJSON (docs/batch-format.md#the-batch-document), into a typed Batch: the one place every
 // facade's input goes through. Errors name the field ("operations.3.target") and the line.
 import type { z } from 'zod';
 

@@ -1,4 +1,4 @@
-// Commit trailer keys (SPEC §4, §6): one place, so writers and readers agree.
+// Commit trailer keys (docs/lifecycle.md#the-steps-of-a-run, §6): one place, so writers and readers agree.
 export const TRAILER = {
   batchId: 'Batch-Id',
   ecosystem: 'Batch-Ecosystem',

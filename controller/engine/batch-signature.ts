@@ -1,4 +1,4 @@
-// Batch authenticity (SPEC §12): anyone can type a `Batch-Id:` line; only a holder of the signing key
+// Batch authenticity (docs/lifecycle.md#how-batchctl-drives-git): anyone can type a `Batch-Id:` line; only a holder of the signing key
 // can produce the `Batch-Sig` trailer, an HMAC-SHA256 over the id, the tree and the parent.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

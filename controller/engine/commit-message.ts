@@ -1,4 +1,4 @@
-// The batch commit message (SPEC §4 step 7): title, a one-line summary, the trailer block.
+// The batch commit message (docs/lifecycle.md#commit-format): title, a one-line summary, the trailer block.
 import { TRAILER, type Batch, type OperationType } from '../domain/index.js';
 import { formatTrailers } from '../git/index.js';
 

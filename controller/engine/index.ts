@@ -67,7 +67,7 @@ export interface Engine {
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
   list(opts: { limit: number; offset?: number }): BatchRow[];
   recover(): Promise<RecoveryReport | null>;
-  /** revert a committed batch as a new batch (SPEC §6); conflicts throw ROLLBACK_CONFLICT */
+  /** revert a committed batch as a new batch (docs/lifecycle.md#rollback); conflicts throw ROLLBACK_CONFLICT */
   rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
   /** re-run the operations of a batch that did not land; a second retry returns the first unless `again` */
   retry(batchId: string, options?: RetryOptions): Promise<BatchResult>;

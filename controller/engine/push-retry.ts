@@ -1,4 +1,4 @@
-// The part of GitOps publishing that batches and control changes share (SPEC §4 step 8): push with a
+// The part of GitOps publishing that batches and control changes share (docs/lifecycle.md#gitops-push): push with a
 // lease, retry a transport error, and when the remote moved, fetch it and tell a head to rebuild on
 // apart from one that is only behind us (push the same commit again) or that diverged (refuse).
 import { BatchctlError } from '../errors/index.js';

@@ -1,4 +1,4 @@
-// Crash recovery (SPEC §8): an unfinished journal is finished (HEAD is the batch's commit) or undone
+// Crash recovery (docs/lifecycle.md#durability-and-concurrency): an unfinished journal is finished (HEAD is the batch's commit) or undone
 // (HEAD is still the pre-batch commit); anything else stops with a message and changes nothing.
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';

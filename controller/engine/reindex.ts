@@ -1,4 +1,4 @@
-// batchctl reindex (SPEC §8): SQLite is an index; git is the record. Rebuild the rows of committed
+// batchctl reindex (docs/lifecycle.md#durability-and-concurrency): SQLite is an index; git is the record. Rebuild the rows of committed
 // batches (and rollbacks) from trailers and tags, and their items from what each commit changed.
 import {
   BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, ROLLBACK_TAG_PREFIX, TAG_PREFIX, TRAILER,

@@ -1,4 +1,4 @@
-// batchctl retry (SPEC §6): a new batch of exactly the operations of an earlier one that did not
+// batchctl retry (docs/lifecycle.md#rollback): a new batch of exactly the operations of an earlier one that did not
 // land (failed, skipped, reverted with it, or never run because the batch was refused), linked by a
 // `Retries-Batch` trailer. Retrying a batch again returns the first retry, unless `again`.
 import {

@@ -1,4 +1,4 @@
-// Retrying transient file-system errors with exponential backoff (SPEC §4 step 5).
+// Retrying transient file-system errors with exponential backoff (docs/lifecycle.md#apply).
 const TRANSIENT = new Set(['EBUSY', 'EAGAIN', 'EMFILE', 'ENFILE', 'ETIMEDOUT', 'EINTR', 'ETXTBSY']);
 
 export function isTransient(error: unknown): boolean {

@@ -3,7 +3,7 @@
 /** refused: control plane (never a breaker failure); transient: retry; terminal: bad input or state. */
 export type ErrorKind = 'refused' | 'transient' | 'terminal' | 'internal';
 
-/** SPEC §7 exit codes. */
+/** docs/outcomes.md#exit-codes exit codes. */
 export const EXIT = {
   ok: 0,
   batchFailed: 1,
@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   USAGE: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** batch input is not JSON / NDJSON, or fails the schema */
   INPUT_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
-  /** the batch parsed but validation found errors (SPEC §3) */
+  /** the batch parsed but validation found errors (docs/batch-format.md#what-validation-refuses) */
   VALIDATION_FAILED: { kind: 'terminal', exit: EXIT.usage, http: 422 },
   /** run --plan-hash H, and the repository changed since validation */
   PLAN_HASH_MISMATCH: { kind: 'terminal', exit: EXIT.usage, http: 409 },

@@ -1,4 +1,4 @@
-// Atomic, durable file replacement: temp file, fsync, rename, fsync the directory (SPEC §8: without
+// Atomic, durable file replacement: temp file, fsync, rename, fsync the directory (docs/lifecycle.md#durability-and-concurrency: without
 // the directory fsync the rename itself may be lost on power failure).
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';

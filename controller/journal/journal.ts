@@ -1,5 +1,5 @@
 // The crash journal: written before the first operation touches the work tree, cleared after the
-// batch is fully recorded. Its presence at start-up means a run was interrupted (SPEC §4 step 4, §8).
+// batch is fully recorded. Its presence at start-up means a run was interrupted (docs/lifecycle.md#the-journal-and-crash-recovery, §8).
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 

@@ -1,6 +1,6 @@
 // Is any process of an earlier run still alive? Recovery may only remove git's lock files when the
 // answer is no: a killed node process can leave its git child running, which would then finish a
-// ref update after recovery (SPEC §12, crash lessons).
+// ref update after recovery (docs/lifecycle.md#how-batchctl-drives-git, crash lessons).
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** This process's group id, from /proc (Linux); null where /proc is not there. */

@@ -1,4 +1,4 @@
-// The repository lock (SPEC §4 step 3): one batch at a time per repository, across processes.
+// The repository lock (docs/lifecycle.md#durability-and-concurrency): one batch at a time per repository, across processes.
 // proper-lockfile gives an atomic mkdir lock with mtime refresh; we add an owner file so a lock left by
 // a dead process on this host is taken over at once instead of after the staleness timeout.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -83,7 +83,7 @@ function rewriteInPlace(file: string, data: Buffer, bits: number): boolean {
  * Create a file that is known not to exist, where it belongs: open with O_CREAT|O_EXCL (which never
  * follows a symlink), write, set the mode. A temp file and a rename would cost three more system
  * calls a file for an atomicity nothing needs here: a crash midway leaves a path the journal undoes
- * (SPEC §8). If something took the path since validation, the file is someone else's: refuse.
+ * (docs/lifecycle.md#durability-and-concurrency). If something took the path since validation, the file is someone else's: refuse.
  */
 function createExclusive(file: string, data: Buffer, bits: number, path: string): void {
   let fd: number;

@@ -1,4 +1,4 @@
-// The one gate every batch path passes (SPEC §3 path safety): refuse anything unsafe, never repair it.
+// The one gate every batch path passes (docs/batch-format.md#what-validation-refuses path safety): refuse anything unsafe, never repair it.
 import { HARD_LIMITS, type IssueCode } from '../domain/index.js';
 import { backslash, controlChar, invalidUnicode } from './rules/characters.js';
 import { dotComponent } from './rules/dot-component.js';

@@ -1,4 +1,4 @@
-// Glob targets for delete and replace (SPEC §2): one picomatch dialect, POSIX on every host, and
+// Glob targets for delete and replace (docs/batch-format.md#the-batch-document): one picomatch dialect, POSIX on every host, and
 // bounded so a pattern cannot stall the controller with regex backtracking.
 import picomatch from 'picomatch';
 

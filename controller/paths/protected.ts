@@ -1,4 +1,4 @@
-// Protected paths (SPEC §3, control file `policy.protected_paths`): a batch may not change them, in
+// Protected paths (docs/batch-format.md#what-validation-refuses, control file `policy.protected_paths`): a batch may not change them, in
 // any spelling a case-insensitive or normalising file system would open as the same file.
 import picomatch from 'picomatch';
 

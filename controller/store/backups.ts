@@ -1,4 +1,4 @@
-// The batch_backups table: pre-batch commits pinned as git refs, kept until they expire (SPEC §2, §8).
+// The batch_backups table: pre-batch commits pinned as git refs, kept until they expire (docs/batch-format.md#the-batch-document, §8).
 import type Database from 'better-sqlite3';
 
 import { guard } from './store-error.js';

@@ -1,4 +1,4 @@
-// The batch_events table: the audit log and the source of the global event sequence (SPEC §7).
+// The batch_events table: the audit log and the source of the global event sequence (docs/outcomes.md#exit-codes).
 import type Database from 'better-sqlite3';
 
 import type { BatchEvent, EventType } from '../domain/index.js';

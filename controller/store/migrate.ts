@@ -30,7 +30,7 @@ function applyOne(db: Database.Database, migration: Migration, file: string): vo
     throw new BatchctlError({ code: 'INTERNAL', message: `migration ${migration.name} has a bad version` });
   }
   // IMMEDIATE takes the write lock before re-reading user_version, so two processes opening a fresh
-  // database at once cannot both apply the same migration (SPEC §8: several processes per repository).
+  // database at once cannot both apply the same migration (docs/lifecycle.md#durability-and-concurrency: several processes per repository).
   db.transaction(() => {
     const current = userVersion(db);
     refuseNewer(current, file);

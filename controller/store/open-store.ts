@@ -22,7 +22,7 @@ export interface OpenStoreOptions {
 
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  // SPEC §8, durability first: NORMAL may lose the last commits on power loss in WAL mode; FULL does not.
+  // docs/lifecycle.md#durability-and-concurrency, durability first: NORMAL may lose the last commits on power loss in WAL mode; FULL does not.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
@@ -40,7 +40,7 @@ function openFailed(file: string, error: unknown): BatchctlError {
     message: notADatabase
       ? `${file} is not a batchctl database (or is damaged)`
       : `cannot open the database ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    // SPEC §8: SQLite is only an index of git, so a damaged file can be set aside and rebuilt.
+    // docs/lifecycle.md#durability-and-concurrency: SQLite is only an index of git, so a damaged file can be set aside and rebuilt.
     hint: notADatabase
       ? 'move the file aside and run `batchctl reindex` to rebuild it from git history'
       : 'check that the directory exists and is writable, or pass another --db',

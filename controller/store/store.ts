@@ -1,4 +1,4 @@
-// The store's rows and its namespaced API (SPEC §8: SQLite is an index and metrics store, rebuildable from git).
+// The store's rows and its namespaced API (docs/lifecycle.md#durability-and-concurrency: SQLite is an index and metrics store, rebuildable from git).
 import type { BatchEvent, BatchStatus, EventType, ItemStatus } from '../domain/index.js';
 
 /** One row of batch_operations: the seed design's columns first, then ours. */

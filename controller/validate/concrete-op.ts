@@ -1,5 +1,5 @@
 // An operation resolved to normalised paths. A glob operation is resolved during simulation, against
-// the repository as the earlier operations of the batch leave it (SPEC §2's example relies on this).
+// the repository as the earlier operations of the batch leave it (docs/batch-format.md#the-batch-document's example relies on this).
 import type { Operation } from '../domain/index.js';
 import type { StepContent } from './plan.js';
 

@@ -1,4 +1,4 @@
-// validate/: the whole batch is judged before anything is touched (SPEC §3). Returns findings as
+// validate/: the whole batch is judged before anything is touched (docs/batch-format.md#what-validation-refuses). Returns findings as
 // data (never throws for a bad batch) and, when valid, the plan the engine executes.
 import { ISSUE, type Batch, type ControlFile, type ValidationResult } from '../domain/index.js';
 import type { Git, IndexEntry } from '../git/index.js';

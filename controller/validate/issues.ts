@@ -1,4 +1,4 @@
-// Collecting validation findings: errors refuse the batch, warnings do not (SPEC §3).
+// Collecting validation findings: errors refuse the batch, warnings do not (docs/batch-format.md#what-validation-refuses).
 import type { IssueCode, ValidationIssue } from '../domain/index.js';
 
 export class IssueList {

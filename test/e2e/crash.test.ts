@@ -1,4 +1,4 @@
-// Crash testing (SPEC §8): run `batchctl run` as its own process group, SIGKILL the whole group at
+// Crash testing (docs/lifecycle.md#durability-and-concurrency): run `batchctl run` as its own process group, SIGKILL the whole group at
 // seeded random moments, recover, and check the invariants. BATCHCTL_CRASH_POINTS and
 // BATCHCTL_CRASH_SEED widen the sweep (`npm run test:crash -- --points 500`).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The house of shared/STYLE.md as one table, checked on every import under controller/ by a checker
+// The house (layers, doors, packages) as one table, checked on every import under controller/ by a checker
 // that parses with the TypeScript compiler and proves on fixtures that it catches every import form.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// batchctl control / sli — the control plane at a glance, and the SLIs alone (SPEC §5).
+// batchctl control / sli — the control plane at a glance, and the SLIs alone (docs/control-file.md).
 import { z } from 'zod';
 
 import { openEngine } from '../../app/index.js';

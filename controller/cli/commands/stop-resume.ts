@@ -1,4 +1,4 @@
-// batchctl stop / resume — the emergency stop, for everything or one ecosystem (SPEC §5).
+// batchctl stop / resume — the emergency stop, for everything or one ecosystem (docs/control-file.md).
 import { z } from 'zod';
 
 import { openEngine } from '../../app/index.js';

@@ -1,4 +1,4 @@
-// Inside GitHub Actions: a Markdown job summary and ::error annotations (SPEC §7).
+// Inside GitHub Actions: a Markdown job summary and ::error annotations (docs/outcomes.md#exit-codes).
 import { appendFileSync } from 'node:fs';
 
 import type { BatchResult } from '../../domain/index.js';

@@ -1,4 +1,4 @@
-// Operators may change a breaker's state by hand (SPEC §5): commit "state": "closed" and batchctl
+// Operators may change a breaker's state by hand (docs/control-file.md): commit "state": "closed" and batchctl
 // obeys. Such a change is still recorded: the newest commit of batch-control.json that batchctl did
 // not make (no Control-Change trailer) is compared with its parent, once, and every breaker whose
 // state differs becomes a breaker_changed audit event naming the commit and its author.

@@ -1,4 +1,4 @@
-// A control-state commit (SPEC §5): batch-control.json alone, with `Control-Change:` trailers, through
+// A control-state commit (docs/control-file.md): batch-control.json alone, with `Control-Change:` trailers, through
 // the same lock and compare-and-swap as a batch. The file is written before the lock is taken, so a
 // batch that is running sees a stop at once; this commit only records it.
 import { join } from 'node:path';

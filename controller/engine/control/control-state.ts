@@ -1,4 +1,4 @@
-// After a batch ran (SPEC §4 step 9): charge the budget and feed the breaker, in batch-control.json.
+// After a batch ran (docs/lifecycle.md#commit-format): charge the budget and feed the breaker, in batch-control.json.
 // The new file is committed before it reaches the work tree — under the batch commit when the batch
 // commits, on its own when it failed — so a crash never leaves a half-recorded state behind.
 import { readFile } from 'node:fs/promises';

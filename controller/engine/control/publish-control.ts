@@ -1,4 +1,4 @@
-// Control-state commits are pushed the same way as batches (SPEC §4 step 8): atomically, leased on
+// Control-state commits are pushed the same way as batches (docs/lifecycle.md#gitops-push): atomically, leased on
 // the remote head, and on rejection re-made on the remote's new head from *its* control file, so an
 // operator's edit pushed meanwhile is kept and this change applied on top of it.
 import { CONTROL_FILE_NAME } from '../../domain/index.js';

@@ -3,7 +3,7 @@
 import type { EngineDeps } from '../engine-deps.js';
 import { purgeUnlocked } from './purge.js';
 
-/** How long after one pass a run starts the next (SPEC §8: "purge, also run daily"). */
+/** How long after one pass a run starts the next (docs/lifecycle.md#durability-and-concurrency: "purge, also run daily"). */
 export const PASS_INTERVAL_MS = 86_400_000;
 
 /** Runs with the repository lock held (the run's), after the batch is recorded. Never throws. */

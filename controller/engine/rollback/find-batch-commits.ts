@@ -1,4 +1,4 @@
-// Finding a batch's commits by exact id (SPEC §6): its tag first (one ref read), then the Batch-Id
+// Finding a batch's commits by exact id (docs/lifecycle.md#rollback): its tag first (one ref read), then the Batch-Id
 // trailer in history. An id that is not a whole, well-formed batch id is refused before any lookup.
 import { isBatchId, TAG_PREFIX, TRAILER } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';

@@ -1,4 +1,4 @@
-// batchctl rollback (SPEC §6): revert a batch's commits as a new batch — one commit with
+// batchctl rollback (docs/lifecycle.md#rollback): revert a batch's commits as a new batch — one commit with
 // `Reverts-Batch`, its own Batch-Id and tag, plus `rollback/<id>` — through the same lock, journal and
 // compare-and-swap as any batch. Conflicts abort before anything is touched.
 import {

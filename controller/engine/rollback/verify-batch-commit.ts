@@ -1,5 +1,5 @@
 // Was this commit made by batchctl? Complete trailer block, the batch tag pointing at it, and with a
-// signing key a valid Batch-Sig. A hand-typed `Batch-Id:` line passes none of that (SPEC §6, §12).
+// signing key a valid Batch-Sig. A hand-typed `Batch-Id:` line passes none of that (docs/lifecycle.md#rollback, §12).
 import { REQUIRED_BATCH_TRAILERS, TRAILER } from '../../domain/index.js';
 import { parseTrailers, type Git } from '../../git/index.js';
 import { verifyBatchSignature } from '../batch-signature.js';

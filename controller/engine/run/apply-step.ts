@@ -1,5 +1,5 @@
-// Step 5, apply: run the plan, one progress event per finished step (SPEC §9), and the control
-// file's stop checked before every step (SPEC §4 step 5).
+// Step 5, apply: run the plan, one progress event per finished step (docs/events.md#progress-events), and the control
+// file's stop checked before every step (docs/lifecycle.md#apply).
 import { watchForStop } from '../../control/index.js';
 import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
 import { openBlobPack, PACK_FROM_FILES } from '../../git/index.js';

@@ -1,5 +1,5 @@
 // Step 7, commit: only the batch's paths, via plumbing (only the trees on the way to them are
-// rewritten), then HEAD, the tag and the backup ref in one compare-and-swap transaction (SPEC §4, §12). The journal records the new
+// rewritten), then HEAD, the tag and the backup ref in one compare-and-swap transaction (docs/lifecycle.md#the-steps-of-a-run, §12). The journal records the new
 // commit first, so a crash at any instant is recoverable either way.
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';

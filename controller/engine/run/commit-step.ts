@@ -41,7 +41,7 @@ export const commitStep: RunStep = async (ctx) => {
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
   const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
-  // GitOps: with an upstream, nothing lands here before it landed there (SPEC §4 step 8). The lease
+  // GitOps: with an upstream, nothing lands here before it landed there (docs/lifecycle.md#gitops-push). The lease
   // is the commit the batch is built on: the push can only ever fast-forward the remote.
   const upstream = await runUpstream(ctx);
   const pub = upstream ? publisher(ctx, upstream, { expected: journal.head, pending }, time) : null;

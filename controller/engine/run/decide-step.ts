@@ -1,5 +1,5 @@
 // Step 6, decide: cancelled, atomic with a failure, or over the failure threshold → put every
-// touched path back as it was, no commit (SPEC §4). Otherwise go on to commit. A path that cannot
+// touched path back as it was, no commit (docs/lifecycle.md#the-steps-of-a-run). Otherwise go on to commit. A path that cannot
 // be put back ends the batch RESTORE_INCOMPLETE with its journal kept (restore-paths.ts).
 import { BATCH_STATUS, ITEM_STATUS, type JournalPath, type Reason } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';

@@ -1,5 +1,5 @@
 // Step 4, journal: before the first operation, durably record HEAD and every touched path's
-// pre-batch state, so a crash at any later instant can be undone or finished (SPEC §8).
+// pre-batch state, so a crash at any later instant can be undone or finished (docs/lifecycle.md#durability-and-concurrency).
 import { hostname } from 'node:os';
 
 import { BATCH_STATUS, type JournalGitLock, type JournalRecord } from '../../domain/index.js';

@@ -1,4 +1,4 @@
-// GitOps push of a batch (SPEC §4 step 8): the batch commit, its control-state commit and its tags go
+// GitOps push of a batch (docs/lifecycle.md#gitops-push): the batch commit, its control-state commit and its tags go
 // to the branch's upstream in one atomic push, leased on the remote head the batch was built on,
 // before any local ref moves. When the remote moved: re-read the control file at the new head (a stop
 // pushed meanwhile wins), refuse to replay over changes to the batch's paths, and rebuild there.

@@ -1,4 +1,4 @@
-// A stop pushed by an operator from anywhere reaches batches already running (SPEC §5): every
+// A stop pushed by an operator from anywhere reaches batches already running (docs/control-file.md): every
 // `policy.remote_poll_seconds` the run fetches its upstream and reads the control file there. The
 // poll holds the next operation back until it has answered (a fetch, tens of milliseconds every
 // 30 s), so "within one operation" holds for remote stops as for local ones.

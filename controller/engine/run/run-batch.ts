@@ -1,4 +1,4 @@
-// One batch, start to finish: the lifecycle as an ordered list of steps (SPEC §4), with the
+// One batch, start to finish: the lifecycle as an ordered list of steps (docs/lifecycle.md#the-steps-of-a-run), with the
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
   BATCH_STATUS, EVENT, isBatchDocument, ITEM_STATUS, newBatchId, parseBatchDocument, TAG_PREFIX, type Batch, type BatchDocument,

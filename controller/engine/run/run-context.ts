@@ -71,7 +71,7 @@ export interface RunContext {
   upstream?: Promise<Upstream | null>;
 }
 
-/** Where this run publishes (SPEC §4 step 8); null: the branch has no upstream, or `--no-push`. */
+/** Where this run publishes (docs/lifecycle.md#gitops-push); null: the branch has no upstream, or `--no-push`. */
 export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
   if (ctx.options.push === false) return Promise.resolve(null);
   ctx.upstream ??= upstreamOf(ctx.deps.git.runner);

@@ -1,4 +1,4 @@
-// A lifecycle step: does its part and says whether the run goes on (SPEC §4; Flux-style step list).
+// A lifecycle step: does its part and says whether the run goes on (docs/lifecycle.md#the-steps-of-a-run; Flux-style step list).
 import type { RunContext } from './run-context.js';
 
 export type StepOutcome = 'continue' | 'stop';

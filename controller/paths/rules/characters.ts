@@ -28,7 +28,7 @@ export const controlChar: PathRule = ({ raw }) => {
   };
 };
 
-/** SPEC §2: paths are POSIX. On Windows `a\..\b` climbs, so a backslash is never just a name byte. */
+/** docs/batch-format.md#the-batch-document: paths are POSIX. On Windows `a\..\b` climbs, so a backslash is never just a name byte. */
 export const backslash: PathRule = ({ raw }) => {
   if (!raw.includes('\\')) return undefined;
   return {

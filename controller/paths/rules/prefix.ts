@@ -19,7 +19,7 @@ function absolute(raw: string, why: string): ReturnType<PathRule> {
 }
 
 /**
- * Only ONE leading `/` means the repository root (SPEC §2). `//x` is a UNC or network path on
+ * Only ONE leading `/` means the repository root (docs/batch-format.md#the-batch-document). `//x` is a UNC or network path on
  * Windows and Cygwin, so it is refused rather than guessed at.
  */
 export const absolutePath: PathRule = ({ raw, path }) => {

@@ -66,7 +66,7 @@ CREATE TABLE batch_backups (
 CREATE INDEX idx_backups_batch ON batch_backups(batch_id);
 CREATE INDEX idx_backups_expires ON batch_backups(expires_at);
 
--- AUTOINCREMENT: seq is the global resume point for WebSocket/SSE clients (SPEC §7), so it must
+-- AUTOINCREMENT: seq is the global resume point for WebSocket/SSE clients (docs/outcomes.md#exit-codes), so it must
 -- never be reused, even after purge deletes the newest rows.
 CREATE TABLE batch_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -1,4 +1,4 @@
-// Per-operation rules against the virtual tree (SPEC §3: existence, overwrite, conflicts inside the
+// Per-operation rules against the virtual tree (docs/batch-format.md#what-validation-refuses: existence, overwrite, conflicts inside the
 // batch), and the tree update each operation makes when it passes.
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';

@@ -1,4 +1,4 @@
-// Path safety (SPEC §3), never skippable: every path and glob passes paths/checkPath; concrete
+// Path safety (docs/batch-format.md#what-validation-refuses), never skippable: every path and glob passes paths/checkPath; concrete
 // paths must not be protected. Returns the normalised paths per operation.
 import { ISSUE, type Batch } from '../../domain/index.js';
 import { checkPath, compileGlob, isGlob } from '../../paths/index.js';

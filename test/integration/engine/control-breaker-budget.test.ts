@@ -1,4 +1,4 @@
-// Circuit breaker and weekly budget through the real engine (SPEC §5, issue 4), on a clock the test
+// Circuit breaker and weekly budget through the real engine (docs/control-file.md, issue 4), on a clock the test
 // moves: state lives in batch-control.json and is committed with Control-Change trailers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

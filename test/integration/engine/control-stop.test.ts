@@ -1,4 +1,4 @@
-// The emergency stop (SPEC §5, issue 4): stop and resume edit and commit batch-control.json, keep
+// The emergency stop (docs/control-file.md, issue 4): stop and resume edit and commit batch-control.json, keep
 // every field batchctl does not know, and a stop written while a batch runs halts it.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

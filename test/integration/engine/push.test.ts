@@ -1,4 +1,4 @@
-// GitOps push (SPEC §4 step 8, issue 4) against a real bare repository as the remote, with a second
+// GitOps push (docs/lifecycle.md#gitops-push, issue 4) against a real bare repository as the remote, with a second
 // clone pushing in between: atomic publish with a lease, replay on the new head, a stop pushed
 // meanwhile wins, a clash on the batch's paths refuses to replay.
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Git state through the real engine (SPEC §3): a batch that would destroy uncommitted, untracked or
+// Git state through the real engine (docs/batch-format.md#what-validation-refuses): a batch that would destroy uncommitted, untracked or
 // ignored work is refused whole, and the user's work is exactly where they left it.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

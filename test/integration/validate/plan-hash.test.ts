@@ -1,4 +1,4 @@
-// plan_hash through the real engine (SPEC §3): stable for the same batch on the same repository,
+// plan_hash through the real engine (docs/batch-format.md#what-validation-refuses): stable for the same batch on the same repository,
 // changed by anything the batch reads, blind to the rest, and enforced by `run --plan-hash`.
 import { describe, expect, it } from 'vitest';
 

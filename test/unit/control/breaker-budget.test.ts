@@ -1,4 +1,4 @@
-// Breaker and budget rules (SPEC §5) on a fixed clock: every transition, the rate rule, sampling,
+// Breaker and budget rules (docs/control-file.md) on a fixed clock: every transition, the rate rule, sampling,
 // pause and the weekly roll-over.
 import { describe, expect, it } from 'vitest';
 

@@ -7,7 +7,7 @@ async function* lines(...values: string[]): AsyncIterable<string> {
 }
 
 describe('parsing batch documents', () => {
-  it('fills the defaults of SPEC §2', () => {
+  it('fills the defaults of docs/batch-format.md#the-batch-document', () => {
     const batch = parseBatchJson('{"operations":[{"type":"delete","target":"a"}]}');
     expect(batch).toMatchObject({ title: 'batch', ecosystem: 'default', options: { atomic: false, dry_run: false, validation: true, createBackup: true, priority: 0 } });
   });
