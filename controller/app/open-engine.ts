@@ -19,7 +19,10 @@ export interface OpenEngineOptions {
   repairStore?: boolean;
   /** the clock breakers, budget weeks and records use (tests drive time with it) */
   now?: () => Date;
-  /** a CLI command: single-object git reads spawn git rather than load isomorphic-git (git/objects.ts) */
+  /**
+   * A CLI command rather than a long-lived process. Object reads are the same either way now
+   * (git/objects.ts: one `cat-file --batch` reader serves both); kept so callers need not change.
+   */
   oneShot?: boolean;
 }
 
@@ -52,16 +55,25 @@ function keepFileSizeErrorsAsErrors(): void {
 }
 
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
-export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date(), oneShot = false }: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date() }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
     dir: resolve(repo),
     identity: { name: env.BATCHCTL_AUTHOR_NAME, email: env.BATCHCTL_AUTHOR_EMAIL },
-    inProcessReads: !oneShot,
   });
   const stateDir = join(git.gitDir, 'batchctl');
   const store = openOrRepairStore(db ? resolve(db) : join(stateDir, 'state.db'), repairStore, logger);
   const bus = createEventBus({ store, now });
-  return createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });
+  const engine = createEngine({ git, store, bus, logger, stateDir, now, ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}) });
+  return {
+    ...engine,
+    // git's object reader (a `cat-file --batch` process) ends with the engine, after whatever the
+    // engine's own close may wait for.
+    close() {
+      const closing = engine.close();
+      void Promise.resolve(closing).then(() => git.close(), () => git.close());
+      return closing;
+    },
+  };
 }

@@ -4,7 +4,7 @@
 // is still writing; `seal` ends the pack and proves git stored the ids the commit names.
 import { createHash } from 'node:crypto';
 
-import type { ObjectFormat } from './repository.js';
+import type { ObjectFormat } from './object-format.js';
 import type { GitRunner, GitStream } from './runner.js';
 
 /** Writes to the pipe in chunks of about this size: one system call per blob would be 10,000. */
