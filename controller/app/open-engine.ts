@@ -20,8 +20,6 @@ export interface OpenEngineOptions {
   repairStore?: boolean;
   /** the clock breakers, budget weeks and records use (tests drive time with it) */
   now?: () => Date;
-  /** a CLI command: single-object git reads spawn git rather than load isomorphic-git (git/objects.ts) */
-  oneShot?: boolean;
 }
 
 /** Open the store; with `repair`, a file that is not a healthy database is renamed, never deleted. */
@@ -63,13 +61,12 @@ function actorOf(env: Environment): string | undefined {
 }
 
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
-export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date(), oneShot = false }: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date() }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
     dir: resolve(repo),
     identity: { name: env.BATCHCTL_AUTHOR_NAME, email: env.BATCHCTL_AUTHOR_EMAIL },
-    inProcessReads: !oneShot,
   });
   const stateDir = join(git.gitDir, 'batchctl');
   const store = openOrRepairStore(db ? resolve(db) : join(stateDir, 'state.db'), repairStore, logger);

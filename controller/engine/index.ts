@@ -162,6 +162,7 @@ export function createEngine(deps: EngineDeps): Engine {
     async close() {
       await work.close();
       store.close();
+      await git.close(); // ends git's object reader (a `cat-file --batch` process)
     },
   };
 }

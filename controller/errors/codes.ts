@@ -70,6 +70,8 @@ export const ERROR_CODES = {
   PUSH_CONFLICT: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
   /** HEAD moved while the batch ran (compare-and-swap lost) */
   HEAD_MOVED: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
+  /** a ref's lock file (`refs/heads/main.lock`, `HEAD.lock` …) is held by another git process, or was left by one that died: no ref moved */
+  REF_LOCKED: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
   /**
    * an unfinished journal that recovery must not touch yet: HEAD moved to a commit it does not know
    * (a human must look: git sequencer rule), a process of the run is still alive, or a git lock file

@@ -1,10 +1,10 @@
 // Blobs streamed into one pack while a batch is still applying: `git fast-import` compresses each
-// file's bytes on the other core as the operations write them (SPEC §12: cost with the batch). The
+// file's bytes on the other core as the operations write them (docs/lifecycle.md#how-batchctl-drives-git: cost with the batch). The
 // blob ids are computed here as the bytes arrive, so the commit's trees are built while fast-import
 // is still writing; `seal` ends the pack and proves git stored the ids the commit names.
 import { createHash } from 'node:crypto';
 
-import type { ObjectFormat } from './repository.js';
+import type { ObjectFormat } from './object-format.js';
 import type { GitRunner, GitStream } from './runner.js';
 
 /** Writes to the pipe in chunks of about this size: one system call per blob would be 10,000. */

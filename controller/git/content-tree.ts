@@ -1,7 +1,7 @@
 // Bytes kept in git rather than SQLite (the content of writes a batch did not land, for `retry`):
 // the blobs go into one pack (blob-pack.ts), then one flat tree names them, for a ref to pin.
 import { openBlobPack } from './blob-pack.js';
-import type { ObjectFormat } from './repository.js';
+import type { ObjectFormat } from './object-format.js';
 import type { GitRunner } from './runner.js';
 
 /** One tree entry: new bytes, or a blob git has already. Names are unique, without `/`. */

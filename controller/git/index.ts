@@ -2,10 +2,12 @@
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
-import { readCommit, readHead, readRef, spawnedCommit, type CommitInfo } from './objects.js';
+import { openObjectReader } from './object-reader.js';
+import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
 import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type CommitInput, type TreeChange } from './plumbing.js';
-import { resolveCommit, revParse, updateRefs, type RefUpdate } from './refs.js';
-import { locateRepository, type ObjectFormat } from './repository.js';
+import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
+import type { ObjectFormat } from './object-format.js';
+import { locateRepository } from './repository.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
@@ -13,10 +15,10 @@ import {
 } from './worktree-state.js';
 
 export { openBlobPack, type BlobPack } from './blob-pack.js';
-export type { ObjectFormat } from './repository.js';
+export { zeroOid, type ObjectFormat } from './object-format.js';
 export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
-export { ZERO_OID, type RefUpdate } from './refs.js';
+export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
@@ -47,6 +49,7 @@ export interface Git {
   writeTree(args: { parent: string | null; changes: readonly TreeChange[] }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
   makeTag(args: { name: string; commit: string; message: string; tagger: GitIdentity; time: number }): Promise<string>;
+  /** one compare-and-swap transaction; HEAD_MOVED only when a ref is not at its expected old value (refs.ts) */
   updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
   /** refresh the real index for these paths only: the user's other staged work stays */
   updateIndex(changes: readonly TreeChange[]): Promise<void>;
@@ -56,30 +59,27 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
+  /** ends the object reader's git process (object-reader.ts); a single-object read after this fails */
+  close(): Promise<void>;
 }
 
 /**
  * Bind git to the repository that contains `dir`.
  * @example const git = await openGit({ dir: process.cwd(), identity: { name: 'batchctl', email: 'batchctl@localhost' } })
  */
-export async function openGit({ dir, identity, inProcessReads = true }: {
-  dir: string;
-  identity: GitIdentity;
-  /** false: single-object reads spawn git (a one-shot command; see objects.ts) */
-  inProcessReads?: boolean;
-}): Promise<Git> {
+export async function openGit({ dir, identity }: { dir: string; identity: GitIdentity }): Promise<Git> {
   const { root, gitDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
-  const where = { dir: root, gitdir: gitDir };
+  const reader = openObjectReader(runner);
   return {
     root,
     gitDir,
     objectFormat,
     runner,
     identity,
-    head: () => (inProcessReads ? readHead(where) : revParse(runner, 'HEAD')),
-    readCommit: (oid) => (inProcessReads ? readCommit({ ...where, oid }) : spawnedCommit(runner, oid)),
-    readRef: (ref) => (inProcessReads ? readRef({ ...where, ref }) : revParse(runner, ref)),
+    head: () => readHead(reader),
+    readCommit: (oid) => readCommit(reader, oid),
+    readRef: (ref) => readRef(reader, ref),
     resolveCommit: (ref) => resolveCommit(runner, ref),
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
@@ -93,13 +93,14 @@ export async function openGit({ dir, identity, inProcessReads = true }: {
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
     commitTree: (input) => commitTree(runner, input),
     makeTag: (args) => makeTag(runner, args),
-    updateRefs: (updates, reason) => updateRefs(runner, updates, reason),
-    updateIndex: (changes) => updateIndex(runner, changes),
+    updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat }),
+    updateIndex: (changes) => updateIndex(runner, { changes, objectFormat }),
     commitChanges: (commit) => commitChanges(runner, commit),
     commitsWithTrailer: (args) => commitsWithTrailer(runner, args),
     mergeFile: (files) => mergeFile(runner, files),
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
+    close: () => reader.close(),
   };
 }

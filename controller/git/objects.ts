@@ -1,16 +1,13 @@
-// Single-object reads in-process with isomorphic-git (SPEC §12: ~3× cheaper than spawning git once),
-// or, for a one-shot CLI command, with git itself: loading the library costs 40–90 ms, ten spawns'
-// worth or more, and a command makes two or three such reads.
-import fs from 'node:fs';
-
-import type { GitRunner } from './runner.js';
-
-// Loaded on first use, so a process that never reads in-process never pays for it.
-let loaded: Promise<typeof import('isomorphic-git')> | null = null;
-async function isogitModule(): Promise<typeof import('isomorphic-git').default> {
-  loaded ??= import('isomorphic-git');
-  return (await loaded).default;
-}
+// Single-object reads (HEAD, a ref, a commit) through the repository's one `git cat-file --batch`
+// process (object-reader.ts), in a CLI command and a long-lived process alike. Measured in a
+// long-lived process (docs/benchmarks.md, "Single-object reads"; 2,000 packed commits): 34 µs per
+// readCommit, against 0.25–8 ms for isomorphic-git and 3.6 ms for a git process per read; the
+// first read's spawn is 4.5 ms, against 40–90 ms to load isomorphic-git. isomorphic-git also reads
+// neither SHA-256 repositories nor linked worktrees (their objects and refs are in the common
+// directory, their HEAD is not), so one reader serving every layout is both the plain and the
+// fast choice.
+import { BatchctlError } from '../errors/index.js';
+import type { ObjectReader } from './object-reader.js';
 
 export interface CommitInfo {
   oid: string;
@@ -20,36 +17,29 @@ export interface CommitInfo {
 }
 
 /** The commit HEAD points at, or null on an unborn branch. */
-export async function readHead({ dir, gitdir }: { dir: string; gitdir: string }): Promise<string | null> {
-  const isogit = await isogitModule();
-  try {
-    return await isogit.resolveRef({ fs, dir, gitdir, ref: 'HEAD' });
-  } catch (error) {
-    if (error instanceof isogit.Errors.NotFoundError) return null;
-    throw error;
-  }
-}
-
-/** One commit's tree, parents and message. */
-export async function readCommit({ dir, gitdir, oid }: { dir: string; gitdir: string; oid: string }): Promise<CommitInfo> {
-  const { commit } = await (await isogitModule()).readCommit({ fs, dir, gitdir, oid });
-  return { oid, tree: commit.tree, parents: commit.parent, message: commit.message };
+export async function readHead(reader: ObjectReader): Promise<string | null> {
+  return (await reader.read('HEAD'))?.oid ?? null;
 }
 
 /** The oid a ref points at (not peeled), or null when absent. */
-export async function readRef({ dir, gitdir, ref }: { dir: string; gitdir: string; ref: string }): Promise<string | null> {
-  const isogit = await isogitModule();
-  try {
-    return await isogit.resolveRef({ fs, dir, gitdir, ref, depth: 1 });
-  } catch (error) {
-    if (error instanceof isogit.Errors.NotFoundError) return null;
-    throw error;
-  }
+export async function readRef(reader: ObjectReader, ref: string): Promise<string | null> {
+  return (await reader.read(ref))?.oid ?? null;
 }
 
-/** A commit read through git, for processes that make too few reads to pay for loading the library. */
-export async function spawnedCommit(git: GitRunner, oid: string): Promise<CommitInfo> {
-  const text = (await git.exec(['cat-file', 'commit', oid])).stdout.toString('utf8');
+/** One commit's tree, parents and message. */
+export async function readCommit(reader: ObjectReader, oid: string): Promise<CommitInfo> {
+  const object = await reader.read(oid);
+  if (object?.type !== 'commit') {
+    throw new BatchctlError({
+      code: 'GIT_FAILED',
+      message: object ? `${oid} is a ${object.type}, not a commit` : `no commit ${oid} in the repository`,
+      data: { oid, type: object?.type ?? null },
+    });
+  }
+  return parseCommit(oid, object.content.toString('utf8'));
+}
+
+function parseCommit(oid: string, text: string): CommitInfo {
   const split = text.indexOf('\n\n');
   const headers = (split === -1 ? text : text.slice(0, split)).split('\n');
   const tree = headers.find((line) => line.startsWith('tree '))?.slice(5);

@@ -1,5 +1,6 @@
-// Building a commit with plumbing (SPEC §12): hash only the batch's files, then commit-tree and tag
+// Building a commit with plumbing (docs/lifecycle.md#how-batchctl-drives-git): hash only the batch's files, then commit-tree and tag
 // (the tree itself comes from tree-edit.ts). Nothing here looks at files the batch did not touch.
+import { zeroOid, type ObjectFormat } from './object-format.js';
 import type { GitIdentity, GitRunner } from './runner.js';
 
 /** One path of the new tree: its blob and mode, or `null` to remove it. */
@@ -7,8 +8,6 @@ export interface TreeChange {
   path: string;
   entry: { mode: string; oid: string } | null;
 }
-
-const ZERO_OID = '0000000000000000000000000000000000000000';
 
 /** From this many steps on, a batch streams the blobs it writes into one pack (blob-pack.ts). */
 export const PACK_FROM_FILES = 1000;
@@ -54,14 +53,18 @@ export async function readBlobs(git: GitRunner, oids: readonly string[]): Promis
 const INDEX_INFO_CHUNK = 4096;
 
 /** Apply changes to an index file (the real one when `indexFile` is undefined). */
-export async function updateIndex(git: GitRunner, changes: readonly TreeChange[], indexFile?: string): Promise<void> {
+export async function updateIndex(
+  git: GitRunner, { changes, objectFormat, indexFile }: { changes: readonly TreeChange[]; objectFormat: ObjectFormat; indexFile?: string },
+): Promise<void> {
   if (changes.length === 0) return;
+  // A removal still names an id, of the repository's length (a 40-digit one breaks SHA-256).
+  const remove = zeroOid(objectFormat);
   const child = git.stream(['update-index', '-z', '--index-info'], indexFile ? { env: { GIT_INDEX_FILE: indexFile } } : {});
   for (let at = 0; at < changes.length; at += INDEX_INFO_CHUNK) {
     // `--index-info -z`: "<mode> <oid>\t<path>\0"; mode 0 removes the path.
     let chunk = '';
     for (const { path, entry } of changes.slice(at, at + INDEX_INFO_CHUNK)) {
-      chunk += entry ? `${entry.mode} ${entry.oid}\t${path}\0` : `0 ${ZERO_OID}\t${path}\0`;
+      chunk += entry ? `${entry.mode} ${entry.oid}\t${path}\0` : `0 ${remove}\t${path}\0`;
     }
     child.write(chunk);
   }

@@ -1,22 +1,82 @@
 // Ref updates as one compare-and-swap transaction (`update-ref --stdin`): HEAD's branch, the batch
 // tag and the backup ref move together or not at all, so a crash never leaves a commit without its tag.
+import { BatchctlError } from '../errors/index.js';
+import { GitError } from './git-error.js';
+import { zeroOid, type ObjectFormat } from './object-format.js';
 import type { GitRunner } from './runner.js';
-
-export const ZERO_OID = '0000000000000000000000000000000000000000';
 
 export type RefUpdate =
   | { kind: 'update'; ref: string; newOid: string; oldOid: string | null }
   | { kind: 'create'; ref: string; newOid: string }
   | { kind: 'delete'; ref: string; oldOid: string };
 
-/** All or nothing; fails (GitError) if any ref is not at its expected old value. */
-export async function updateRefs(git: GitRunner, updates: readonly RefUpdate[], reason: string): Promise<void> {
+/**
+ * All or nothing. A failure is reported as what it is: HEAD_MOVED only when a ref is no longer at
+ * its expected old value (the compare-and-swap was lost); REF_LOCKED when another git process holds
+ * a ref's lock; IO_FAILED when the disk refused; GIT_FAILED (the GitError) for anything else.
+ * Every one carries git's stderr in `data`.
+ */
+export async function updateRefs(
+  git: GitRunner, { updates, reason, objectFormat }: { updates: readonly RefUpdate[]; reason: string; objectFormat: ObjectFormat },
+): Promise<void> {
   const lines = updates.map((u) => {
     if (u.kind === 'create') return `create ${u.ref}\0${u.newOid}\0`;
     if (u.kind === 'delete') return `delete ${u.ref}\0${u.oldOid}\0`;
-    return `update ${u.ref}\0${u.newOid}\0${u.oldOid ?? ZERO_OID}\0`;
+    return `update ${u.ref}\0${u.newOid}\0${u.oldOid ?? zeroOid(objectFormat)}\0`;
   });
-  await git.exec(['update-ref', '-m', reason, '-z', '--stdin'], { input: lines.join('') });
+  try {
+    await git.exec(['update-ref', '-m', reason, '-z', '--stdin'], { input: lines.join('') });
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw await explainFailure(git, updates, error);
+  }
+}
+
+/** git's messages for a disk that refused a write (the runner sets LC_ALL=C). */
+const IO_ERROR = /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system|Permission denied/;
+/** "Unable to create '<path>.lock': File exists." */
+const LOCK_HELD = /Unable to create '([^']+\.lock)': File exists/;
+
+async function explainFailure(git: GitRunner, updates: readonly RefUpdate[], error: GitError): Promise<Error> {
+  const { stderr } = error;
+  // Asked of the refs themselves, not read from the message: a ref elsewhere than expected is the
+  // one thing that makes a lost race.
+  const moved: Array<{ ref: string; expected: string | null; actual: string | null }> = [];
+  for (const u of updates) {
+    const expected = u.kind === 'create' ? null : u.oldOid;
+    const actual = await revParse(git, u.ref);
+    if (actual !== expected) moved.push({ ref: u.ref, expected, actual });
+  }
+  if (moved.length > 0) {
+    const [first] = moved as [(typeof moved)[number]];
+    return new BatchctlError({
+      code: 'HEAD_MOVED',
+      message: `${first.ref} is at ${first.actual ?? 'nothing'}, not ${first.expected ?? 'nothing'} as expected: another update landed first; no ref moved`,
+      hint: 'read the refs again and retry against their new values',
+      data: { moved, stderr },
+      cause: error,
+    });
+  }
+  const lock = LOCK_HELD.exec(stderr)?.[1];
+  if (lock) {
+    return new BatchctlError({
+      code: 'REF_LOCKED',
+      message: `another git process holds ${lock}; no ref moved`,
+      hint: 'retry once that process has finished; if none is running, one died and left the lock: remove the file',
+      data: { lock, stderr, refs: updates.map((u) => u.ref) },
+      cause: error,
+    });
+  }
+  if (IO_ERROR.test(stderr)) {
+    return new BatchctlError({
+      code: 'IO_FAILED',
+      message: `git could not write the refs: ${stderr.trim().split('\n')[0] ?? ''}; no ref moved`,
+      hint: 'check the free space and permissions of the repository, then retry',
+      data: { stderr, refs: updates.map((u) => u.ref) },
+      cause: error,
+    });
+  }
+  return error;
 }
 
 /** The commit a ref points at (peeling tags), or null when it does not exist (an unborn HEAD). */

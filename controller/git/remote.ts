@@ -1,4 +1,4 @@
-// The remote side of GitOps (SPEC §4 step 8): the branch's upstream, an atomic push with a lease
+// The remote side of GitOps (docs/lifecycle.md#gitops-push): the branch's upstream, an atomic push with a lease
 // (compare-and-swap on the remote), and a fetch of one branch.
 import { splitNul, type GitRunner } from './runner.js';
 

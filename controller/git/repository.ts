@@ -1,10 +1,8 @@
 // Finding the repository: its work-tree root and git directory, from any folder inside it.
 import { BatchctlError } from '../errors/index.js';
 import { GitError } from './git-error.js';
+import type { ObjectFormat } from './object-format.js';
 import type { GitRunner } from './runner.js';
-
-/** The hash behind object ids: `git init --object-format=sha256` repositories exist. */
-export type ObjectFormat = 'sha1' | 'sha256';
 
 export interface RepositoryPaths {
   root: string;

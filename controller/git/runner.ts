@@ -1,4 +1,4 @@
-// The one place that spawns git, hardened (SPEC §12): no hooks, no fsmonitor, no pathspec magic,
+// The one place that spawns git, hardened (docs/lifecycle.md#how-batchctl-drives-git): no hooks, no fsmonitor, no pathspec magic,
 // no prompts, no inherited GIT_* variables, and `--` before user paths is the callers' rule.
 import { spawn } from 'node:child_process';
 
@@ -36,10 +36,31 @@ export interface GitStream {
   end(chunk?: string | Buffer): Promise<ExecResult>;
 }
 
+/**
+ * A long-lived git process that answers each line it reads (`cat-file --batch`): its output is
+ * handed over as it arrives. It keeps Node's event loop alive only while `hold(true)`, so one left
+ * open never stops a process from exiting (git then reads end-of-file and exits too).
+ */
+export interface GitPipe {
+  write(chunk: string): void;
+  /** while true, the process and its pipes keep the event loop alive (answers are awaited) */
+  hold(busy: boolean): void;
+  /** close stdin; the result once git exits (rejects as exec does) */
+  end(): Promise<ExecResult>;
+}
+
+export interface GitPipeHandlers {
+  /** each chunk of stdout, in order */
+  onData(chunk: Buffer): void;
+  /** git exited or could not start: nothing more will arrive (a GitError, or null after `end`) */
+  onExit(error: GitError | null): void;
+}
+
 export interface GitRunner {
   readonly cwd: string;
   exec(args: readonly string[], options?: ExecOptions): Promise<ExecResult>;
   stream(args: readonly string[], options?: Omit<ExecOptions, 'input'>): GitStream;
+  pipe(args: readonly string[], handlers: GitPipeHandlers): GitPipe;
   /** exec and return stdout as trimmed text */
   text(args: readonly string[], options?: ExecOptions): Promise<string>;
 }
@@ -126,6 +147,47 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     };
   }
 
+  function pipe(args: readonly string[], { onData, onExit }: GitPipeHandlers): GitPipe {
+    const child = spawn('git', [...prefix, ...args], { cwd, env: cleanEnv(undefined), stdio: ['pipe', 'pipe', 'pipe'] });
+    const err: Buffer[] = [];
+    let ending = false;
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdin.on('error', () => undefined); // git exiting early is reported through 'close'
+    const result = new Promise<ExecResult>((resolve, reject) => {
+      let failed: GitError | null = null;
+      child.on('error', (error) => {
+        failed = new GitError({ args, exitCode: null, stderr: error.message });
+      });
+      child.on('close', (code) => {
+        const stderr = Buffer.concat(err).toString('utf8');
+        const error = failed ?? (code === 0 && ending ? null : new GitError({ args, exitCode: code, stderr: stderr || 'git exited before it was asked to' }));
+        onExit(error);
+        if (error) reject(error);
+        else resolve({ stdout: Buffer.alloc(0), stderr, exitCode: 0 });
+      });
+    });
+    result.catch(() => undefined); // reported to onExit; `end` hands it on to whoever awaits it
+    // Piped stdio are net.Sockets, which can be unref'd; Node types them as plain streams.
+    const handles = [child, child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref(): void; unref(): void }>;
+    return {
+      write: (chunk) => {
+        child.stdin.write(chunk);
+      },
+      hold: (busy) => {
+        for (const handle of handles) {
+          if (busy) handle.ref();
+          else handle.unref();
+        }
+      },
+      end: () => {
+        ending = true;
+        child.stdin.end();
+        return result;
+      },
+    };
+  }
+
   function exec(args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const { input, ...rest } = options;
     return stream(args, rest).end(input ?? '');
@@ -135,6 +197,7 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     cwd,
     exec,
     stream,
+    pipe,
     async text(args, options) {
       return (await exec(args, options)).stdout.toString('utf8').trim();
     },

@@ -1,4 +1,4 @@
-// A commit's tree with some paths changed, written without an index (SPEC §12: cost with the batch,
+// A commit's tree with some paths changed, written without an index (docs/lifecycle.md#how-batchctl-drives-git: cost with the batch,
 // not the repository). Only the trees on the way to a changed path are read (`cat-file --batch`,
 // one process per depth) and written again (`mktree --batch`, one process per depth); every other
 // tree is shared with the parent as it is. Seeding a temporary index instead costs a read and a

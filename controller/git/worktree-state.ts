@@ -1,5 +1,5 @@
 // What git knows about the paths a batch touches, asked path by path: never a scan of the work tree
-// (SPEC §12), so the cost follows the batch, not the repository.
+// (docs/lifecycle.md#how-batchctl-drives-git), so the cost follows the batch, not the repository.
 //
 // One exception, for cost's sake: git matches every index entry against every pathspec, so asking
 // about N paths in an index of M entries costs N × M (10,000 × 10,000 took 0.4 s for ls-files and

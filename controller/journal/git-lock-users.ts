@@ -24,7 +24,22 @@ export interface LockUsers {
 const isInside = (path: string, dirs: readonly string[]): boolean => dirs.some((dir) => path === dir || path.startsWith(`${dir}${sep}`));
 
 /**
- * Scan every process but this one. `files` are real paths (as /proc shows them); `dirs` are the
+ * This process's own object reader (`git cat-file --batch`, git/object-reader.ts): it only reads and
+ * never takes a lock, so it is no other writer. Any other git, even one this process started, counts.
+ */
+function isOwnObjectReader(pid: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) return false;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('cat-file');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Scan every process but this one and its object reader. `files` are real paths (as /proc shows them); `dirs` are the
  * repository's work tree and git directories. Null when /proc cannot be read: then no lock can be
  * proven unused.
  */
@@ -44,7 +59,7 @@ export function findLockUsers({ files, dirs }: { files: readonly string[]; dirs:
     } catch {
       continue; // ended while we looked
     }
-    if (isZombie(pid)) continue;
+    if (isZombie(pid) || isOwnObjectReader(pid)) continue;
     if (users.gitInRepository === null && (command === 'git' || command.startsWith('git-'))) {
       let cwd: string | null = null;
       try {

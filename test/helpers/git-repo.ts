@@ -18,7 +18,10 @@ export const GIT_ENV = {
 };
 
 export interface TestRepo {
+  /** the work tree the tests use (with `linkedWorktree`, the linked one) */
   dir: string;
+  /** everything the repository occupies, removed by removeRepo (`dir` unless a linked worktree) */
+  home?: string;
   git(...args: string[]): string;
   write(path: string, content: string): void;
   read(path: string): string;
@@ -29,18 +32,41 @@ export interface TestRepo {
   snapshot(): string;
 }
 
-export function gitRepo(files: Record<string, string> = {}, { control = true }: { control?: boolean } = {}): TestRepo {
-  const dir = mkdtempSync(join(tmpdir(), 'batchctl-test-'));
+export interface GitRepoOptions {
+  /** commit the default batch-control.json (default true) */
+  control?: boolean;
+  /** `git init --object-format` (default sha1) */
+  objectFormat?: 'sha1' | 'sha256';
+  /**
+   * The repository is made in `<home>/main` and `dir` is a linked worktree of it
+   * (`git worktree add -b work <home>/linked`): its HEAD and index are its own, its objects and refs
+   * are the main repository's.
+   */
+  linkedWorktree?: boolean;
+}
+
+export function gitRepo(files: Record<string, string> = {}, { control = true, objectFormat = 'sha1', linkedWorktree = false }: GitRepoOptions = {}): TestRepo {
+  const home = mkdtempSync(join(tmpdir(), 'batchctl-test-'));
+  const main = linkedWorktree ? join(home, 'main') : home;
+  let dir = main;
   const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const write = (path: string, content: string): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   };
-  git('init', '-q', '-b', 'main');
+  if (linkedWorktree) mkdirSync(main);
+  git('init', '-q', '-b', 'main', ...(objectFormat === 'sha1' ? [] : [`--object-format=${objectFormat}`]));
   if (control) write('batch-control.json', renderControlFile(defaultControlFile()));
   for (const [path, content] of Object.entries(files)) write(path, content);
+  if (linkedWorktree) {
+    git('add', '-A');
+    git('commit', '-q', '--allow-empty', '-m', 'initial');
+    git('worktree', 'add', '-q', '-b', 'work', join(home, 'linked'));
+    dir = join(home, 'linked');
+  }
   const repo: TestRepo = {
     dir,
+    ...(linkedWorktree ? { home } : {}),
     git,
     write,
     read: (path) => readFileSync(join(dir, path), 'utf8'),
@@ -72,7 +98,7 @@ export function gitRepo(files: Record<string, string> = {}, { control = true }: 
       return lines.join('\n');
     },
   };
-  repo.commitAll('initial');
+  if (!linkedWorktree) repo.commitAll('initial');
   return repo;
 }
 
@@ -96,5 +122,23 @@ export function undoControlState(repo: TestRepo, headBefore: string): string[] {
 }
 
 export function removeRepo(repo: TestRepo): void {
-  rmSync(repo.dir, { recursive: true, force: true });
+  rmSync(repo.home ?? repo.dir, { recursive: true, force: true });
+}
+
+/** Live git processes this process started whose arguments include `subcommand` (from /proc). */
+export function gitChildren(subcommand: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // "<pid> (<comm>) <state> <ppid> …": the command name may hold spaces, so split after ')'
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(ppid) !== process.pid || state === 'Z') continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args[0]?.endsWith('git') && args.includes(subcommand)) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
 }

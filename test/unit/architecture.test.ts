@@ -30,7 +30,7 @@ const HOUSE: House = {
     { folder: 'log', layer: 0, owns: ['pino'], uses: [] },
     // L1: infrastructure, each in one place. store and git never meet: rebuilding one from the other is the engine's job.
     { folder: 'paths', layer: 1, owns: ['picomatch'], uses: [] },
-    { folder: 'git', layer: 1, owns: ['node:child_process', 'isomorphic-git'], uses: ['node:crypto', 'node:fs', 'node:path'], never: ['store'] },
+    { folder: 'git', layer: 1, owns: ['node:child_process'], uses: ['node:crypto', 'node:fs', 'node:path'], never: ['store'] },
     { folder: 'store', layer: 1, owns: ['better-sqlite3'], uses: ['node:fs', 'node:path'], never: ['git'] },
     { folder: 'journal', layer: 1, owns: ['proper-lockfile'], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
     { folder: 'github', layer: 1, owns: ['octokit'], uses: [] },

@@ -40,7 +40,7 @@ function render(status: ControlStatus): string {
 
 export async function controlCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     printControlWarnings(status.warnings);
@@ -54,7 +54,7 @@ export async function controlCommand(raw: unknown): Promise<number> {
 
 export async function sliCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     if (options.json) printJsonLine(status.slis);

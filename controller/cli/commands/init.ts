@@ -23,7 +23,7 @@ function render(result: InitResult, root: string): string {
 
 export async function initCommand(raw: unknown): Promise<number> {
   const options = initOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.init({ force: options.force });
     if (options.json) printJsonLine(result);

@@ -11,7 +11,7 @@ const listOptionsSchema = globalOptionsSchema.extend({ limit: z.coerce.number().
 
 export async function listCommand(raw: unknown): Promise<number> {
   const options = listOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const rows = engine.list({ limit: options.limit });
     if (options.json) printJsonLine({ batches: rows });

@@ -34,7 +34,7 @@ export function renderPurge(report: PurgeReport): string {
 
 export async function purgeCommand(raw: unknown): Promise<number> {
   const options = purgeOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const report = await engine.purge({ dryRun: options.dryRun });
     if (options.json) printJsonLine(report);

@@ -6,7 +6,7 @@ import { printJsonLine } from '../output/ndjson.js';
 
 export async function recoverCommand(raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const report = await engine.recover();
     if (options.json) printJsonLine({ recovered: report });

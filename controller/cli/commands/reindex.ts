@@ -6,7 +6,7 @@ import { printJsonLine } from '../output/ndjson.js';
 
 export async function reindexCommand(raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, repairStore: true, oneShot: true });
+  const engine = await openEngine({ ...options, repairStore: true });
   try {
     const report = await engine.reindex();
     if (options.json) printJsonLine(report);

@@ -12,7 +12,7 @@ const retryOptionsSchema = globalOptionsSchema.extend({ again: z.boolean().defau
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = retryOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.retry(id, { again: options.again });
     if (options.json) printJsonLine(result);

@@ -15,7 +15,7 @@ const rollbackOptionsSchema = globalOptionsSchema.extend({
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
   const options = rollbackOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.rollback(id, {
       dryRun: options.dryRun, restore: options.restore, force: options.force, ...(options.paths ? { paths: options.paths } : {}),

@@ -20,7 +20,7 @@ const runOptionsSchema = globalOptionsSchema.extend({
 export async function runCommand(file: string, raw: unknown): Promise<number> {
   const options = runOptionsSchema.parse(raw);
   const env = readEnvironment();
-  const engine = await openEngine({ ...options, env, oneShot: true });
+  const engine = await openEngine({ ...options, env });
   const controller = new AbortController();
   // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
   const onSignal = (): void => controller.abort();

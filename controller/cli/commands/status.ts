@@ -11,7 +11,7 @@ const statusOptionsSchema = globalOptionsSchema.extend({ limit: z.coerce.number(
 
 export async function statusCommand(id: string | undefined, raw: unknown): Promise<number> {
   const options = statusOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     if (id === undefined) {
       const rows = engine.list({ limit: options.limit });

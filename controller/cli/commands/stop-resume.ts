@@ -33,7 +33,7 @@ function report(result: ControlChangeResult, json: boolean, what: string): numbe
 
 export async function stopCommand(raw: unknown): Promise<number> {
   const options = stopOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.stop({
       reason: options.reason, ...(options.by ? { by: options.by } : {}),
@@ -49,7 +49,7 @@ export async function stopCommand(raw: unknown): Promise<number> {
 
 export async function resumeCommand(raw: unknown): Promise<number> {
   const options = resumeOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.resume({ ...(options.by ? { by: options.by } : {}), ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}) });
     return report(result, options.json, options.ecosystem ? `resumed ecosystem ${options.ecosystem}` : 'emergency stop lifted');

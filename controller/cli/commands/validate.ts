@@ -8,7 +8,7 @@ import { printJsonLine } from '../output/ndjson.js';
 
 export async function validateCommand(file: string, raw: unknown): Promise<number> {
   const options = globalOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, oneShot: true });
+  const engine = await openEngine({ ...options });
   try {
     const result = await engine.validate(await openBatchFile(file));
     if (options.json) printJsonLine(result);

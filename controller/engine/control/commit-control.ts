@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { computeControlEdit, type RawControl } from '../../control/index.js';
 import { CONTROL_FILE_NAME, TRAILER, type ControlFile } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { formatTrailers, GitError } from '../../git/index.js';
+import { formatTrailers } from '../../git/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending } from '../recover.js';
@@ -59,7 +59,7 @@ export async function commitControlFile(
     try {
       await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], `batchctl: ${request.kinds.join(', ')}`);
     } catch (error) {
-      if (!(error instanceof GitError)) throw error;
+      if (!(error instanceof BatchctlError) || error.code !== 'HEAD_MOVED') throw error; // a held lock, a full disk: as they are
       throw new BatchctlError({
         code: 'HEAD_MOVED',
         message: `HEAD moved while the control change was being committed; ${CONTROL_FILE_NAME} is written but not committed`,

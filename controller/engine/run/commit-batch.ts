@@ -4,7 +4,7 @@
 
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { GitError, type BlobPack, type Git, type RefUpdate, type TreeChange } from '../../git/index.js';
+import type { BlobPack, Git, RefUpdate, TreeChange } from '../../git/index.js';
 import { gitLocksFor, writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -125,12 +125,12 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   try {
     await git.updateRefs(updates, `batchctl: ${batchId}`);
   } catch (error) {
-    if (!(error instanceof GitError)) throw error;
+    if (!(error instanceof BatchctlError) || error.code !== 'HEAD_MOVED') throw error; // a held lock, a full disk: as they are
     throw new BatchctlError({
       code: 'HEAD_MOVED',
       message: `HEAD moved while batch ${batchId} ran (another commit landed); nothing was committed`,
       hint: 'run the batch again: it is validated against the new HEAD',
-      data: { stderr: error.stderr },
+      data: error.data, // which ref moved, and git's stderr
       cause: error,
     });
   }
