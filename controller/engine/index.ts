@@ -100,7 +100,7 @@ export interface Engine {
 /**
  * @example
  * const engine = createEngine(deps);
- * const result = await engine.run(parseBatchJson(text), { source: 'cli' });
+ * const result = await engine.run({ document: text }, { source: 'cli', identity: 'token:deploy-bot' });
  */
 export function createEngine(deps: EngineDeps): Engine {
   const { git, store, bus } = deps;
