@@ -126,7 +126,8 @@ export function seedRepo(dir: string, files: number): void {
   for (const e of entries) writeSync(fd, `M 100644 inline ${e.path}\ndata ${Buffer.byteLength(e.content)}\n${e.content}\n`);
   closeSync(fd);
   const input = openSync(stream, 'r');
-  const r = spawnSync('git', [...GIT_FLAGS, 'fast-import', '--quiet'], { cwd: dir, env: gitEnv(), stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+  // --force: the seed replaces the commit `batchctl init` made (it holds the default control file).
+  const r = spawnSync('git', [...GIT_FLAGS, 'fast-import', '--quiet', '--force'], { cwd: dir, env: gitEnv(), stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
   closeSync(input);
   if (r.status !== 0) throw new Error(`git fast-import (in ${dir}) exited ${r.status}: ${r.stderr}`);
   git(dir, ['reset', '-q', '--hard', 'main']);

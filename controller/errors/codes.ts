@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   EMERGENCY_STOP: { kind: 'refused', exit: EXIT.refused, http: 503 },
   /** the batch's ecosystem is in disabled_ecosystems */
   ECOSYSTEM_DISABLED: { kind: 'refused', exit: EXIT.refused, http: 503 },
-  /** the ecosystem's circuit breaker is open (or half-open with its probes in flight) */
+  /** the ecosystem's circuit breaker is open: it refuses batches until opens_at, then lets one probe run */
   BREAKER_OPEN: { kind: 'refused', exit: EXIT.refused, http: 503 },
   /** the weekly budget is paused, or sampling left this batch out */
   BUDGET_EXHAUSTED: { kind: 'refused', exit: EXIT.refused, http: 429 },

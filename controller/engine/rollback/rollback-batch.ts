@@ -136,15 +136,16 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
 
   const original = verified[0]?.trailers;
   const { operations, knownBlobs } = await toOperations(deps, actions);
+  // Nothing to revert is an answer, not a rollback: no rollback_started without its rollback_complete.
+  if (operations.length === 0) return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
   bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
     ecosystem: original?.get(TRAILER.ecosystem) ?? 'default',
     requested_by: options.requestedBy ?? 'batchctl rollback',
-    operations: operations.length > 0 ? operations : [{ type: 'delete', target: '.batchctl-nothing-to-revert' }],
+    operations,
     options: { atomic: true },
   });
-  if (operations.length === 0) return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
   const run = await runBatch(deps, batch, {
     // Always 'rollback', whichever facade asked: SLIs leave rollbacks out (docs/outcomes.md).
     source: 'rollback',

@@ -214,7 +214,8 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
     logFailure(ctx, failure, error);
   } finally {
     if (!ctx.replay) await settle(ctx, failure);
-    if (ctx.recorded) await retentionPass(deps); // at most daily; never fails the batch
+    // At most daily, never failing the batch, and only under the lock this run holds.
+    if (ctx.recorded && release) await retentionPass(deps);
     await release?.().catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release the repository lock'));
   }
   return toResult(ctx);

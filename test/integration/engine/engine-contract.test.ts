@@ -188,3 +188,17 @@ describe('refusals and rollbacks are not service failures', () => {
     expect(npm).toMatchObject({ batches: 1 });
   });
 });
+
+describe('events', () => {
+  it('a rollback with nothing to revert says so without a rollback_started that never completes', async () => {
+    const { repo, engine } = await setup(FILES);
+    repo.commitAll('seed');
+    const first = await engine.run(batch({ operations: [{ type: 'write', target: 'recipes/a.toml', content: 'changed\n' }] }));
+    await engine.run(batch({ operations: [{ type: 'write', target: 'recipes/a.toml', content: FILES['recipes/a.toml'] }] }));
+    const types: string[] = [];
+    engine.on((event) => void types.push(event.type));
+    const rolled = await engine.rollback(first.batch_id, {});
+    expect(rolled.reason?.code).toBe('NOTHING_TO_REVERT');
+    expect(types.filter((t) => t.startsWith('rollback_'))).toEqual([]);
+  });
+});
