@@ -25,7 +25,17 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
-import { changeSet, copyRepo, git, openLongRunningEngine, runBaseline, runBatchctl, seedRepo, writeBatchFile, type LongRunningEngine } from './fixtures.js';
+import {
+  changeSet,
+  copyRepo,
+  git,
+  openLongRunningEngine,
+  runBaseline,
+  runBatchctl,
+  seedRepo,
+  writeBatchFile,
+  type LongRunningEngine,
+} from './fixtures.js';
 import { alternate, type BenchOptions, fmt, median, type Outcome, verdict } from './report.js';
 
 interface Scenario {
@@ -47,17 +57,78 @@ interface Scenario {
   engine: boolean;
 }
 
-const scenarios = (quick: boolean): Scenario[] => (quick
-  ? [
-    { name: 'write-1k-into-1k', repoFiles: 1_000, ops: 1_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null, engine: true },
-    { name: 'write-50-into-10k', repoFiles: 10_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null, engine: true },
-    { name: 'ndjson-10k-ops', repoFiles: 100, ops: 10_000, size: 100, repeats: 2, reuse: false, ratioTarget: null, rssTargetMB: 300, engine: false },
-  ]
-  : [
-    { name: 'write-10k-into-10k', repoFiles: 10_000, ops: 10_000, size: 1024, repeats: 3, reuse: false, ratioTarget: 1.0, rssTargetMB: null, engine: true },
-    { name: 'write-50-into-100k', repoFiles: 100_000, ops: 50, size: 1024, repeats: 3, reuse: true, ratioTarget: 0.3, rssTargetMB: null, engine: true },
-    { name: 'ndjson-100k-ops', repoFiles: 100, ops: 100_000, size: 100, repeats: 2, reuse: false, ratioTarget: null, rssTargetMB: 300, engine: false },
-  ]);
+const scenarios = (quick: boolean): Scenario[] =>
+  quick
+    ? [
+        {
+          name: 'write-1k-into-1k',
+          repoFiles: 1_000,
+          ops: 1_000,
+          size: 1024,
+          repeats: 3,
+          reuse: false,
+          ratioTarget: 1.0,
+          rssTargetMB: null,
+          engine: true,
+        },
+        {
+          name: 'write-50-into-10k',
+          repoFiles: 10_000,
+          ops: 50,
+          size: 1024,
+          repeats: 3,
+          reuse: true,
+          ratioTarget: 0.3,
+          rssTargetMB: null,
+          engine: true,
+        },
+        {
+          name: 'ndjson-10k-ops',
+          repoFiles: 100,
+          ops: 10_000,
+          size: 100,
+          repeats: 2,
+          reuse: false,
+          ratioTarget: null,
+          rssTargetMB: 300,
+          engine: false,
+        },
+      ]
+    : [
+        {
+          name: 'write-10k-into-10k',
+          repoFiles: 10_000,
+          ops: 10_000,
+          size: 1024,
+          repeats: 3,
+          reuse: false,
+          ratioTarget: 1.0,
+          rssTargetMB: null,
+          engine: true,
+        },
+        {
+          name: 'write-50-into-100k',
+          repoFiles: 100_000,
+          ops: 50,
+          size: 1024,
+          repeats: 3,
+          reuse: true,
+          ratioTarget: 0.3,
+          rssTargetMB: null,
+          engine: true,
+        },
+        {
+          name: 'ndjson-100k-ops',
+          repoFiles: 100,
+          ops: 100_000,
+          size: 100,
+          repeats: 2,
+          reuse: false,
+          ratioTarget: null,
+          rssTargetMB: 300,
+          engine: false,
+        },
+      ];
 
 async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
   const dir = join(root, sc.name);
@@ -72,7 +143,8 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
     if (sc.engine) copyRepo(seed, join(dir, `engine-${k}`));
   }
   const engines: LongRunningEngine[] = [];
-  if (sc.engine) for (let k = 0; k < copies; k++) engines.push(await openLongRunningEngine(join(dir, `engine-${k}`), Math.min(sc.ops, 1000)));
+  if (sc.engine)
+    for (let k = 0; k < copies; k++) engines.push(await openLongRunningEngine(join(dir, `engine-${k}`), Math.min(sc.ops, 1000)));
   console.error(`[${sc.name}] fixtures ready in ${fmt((Date.now() - t0) / 1000)} s; load ${(loadavg()[0] ?? 0).toFixed(2)}; measuring`);
 
   const base: number[] = [];
@@ -86,12 +158,17 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
     const baseDir = join(dir, `baseline-${sc.reuse ? 0 : k}`);
     const ourDir = join(dir, `batchctl-${sc.reuse ? 0 : k}`);
     const engineDir = join(dir, `engine-${sc.reuse ? 0 : k}`);
-    if (sc.reuse && k > 0) for (const d of [baseDir, ourDir, ...(sc.engine ? [engineDir] : [])]) git(d, ['reset', '-q', '--hard', seedCommit]);
+    if (sc.reuse && k > 0)
+      for (const d of [baseDir, ourDir, ...(sc.engine ? [engineDir] : [])]) git(d, ['reset', '-q', '--hard', seedCommit]);
     const measureOurs = (): void => {
       const r = runBatchctl(ourDir, batchFile, join(dir, `out-${k}.ndjson`), sc.rssTargetMB ? join(dir, `rss-${k}`) : undefined);
       ours.push(r.seconds);
       if (r.maxRssKiB !== null) rss.push(r.maxRssKiB);
-      const last = readFileSync(join(dir, `out-${k}.ndjson`), 'utf8').trimEnd().split('\n').pop() ?? '{}';
+      const last =
+        readFileSync(join(dir, `out-${k}.ndjson`), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .pop() ?? '{}';
       const status = (JSON.parse(last) as { status?: string }).status;
       if (status !== 'completed') throw new Error(`[${sc.name}] batchctl finished with status ${status}`);
     };
@@ -104,10 +181,13 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
     // Everything the change touches is under src/; batchctl also charges its budget in batch-control.json.
     const expected = git(baseDir, ['rev-parse', 'HEAD:src']);
     for (const [who, d] of [['batchctl', ourDir], ...(engine ? [['the engine', engineDir]] : [])] as const) {
-      if (git(d, ['rev-parse', 'HEAD:src']) !== expected) throw new Error(`[${sc.name}] ${who} and baseline produced different trees (run ${k})`);
+      if (git(d, ['rev-parse', 'HEAD:src']) !== expected)
+        throw new Error(`[${sc.name}] ${who} and baseline produced different trees (run ${k})`);
     }
     const engineNote = engine ? `, engine in-process ${fmt(inProcess[k] as number)} s` : '';
-    console.error(`[${sc.name}] run ${k + 1}/${sc.repeats}: batchctl ${fmt(ours[k] as number)} s, baseline ${fmt(base[k] as number)} s${engineNote}, same tree`);
+    console.error(
+      `[${sc.name}] run ${k + 1}/${sc.repeats}: batchctl ${fmt(ours[k] as number)} s, baseline ${fmt(base[k] as number)} s${engineNote}, same tree`,
+    );
   }
   for (const engine of engines) engine.close();
 
@@ -132,7 +212,10 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
   if (sc.rssTargetMB !== null) {
     const mb = (Math.max(...rss) * 1024) / 1e6; // maxRSS is KiB; targets are decimal MB
     const ok = mb <= sc.rssTargetMB;
-    outcomes.push({ line: `${sc.name}: peak RSS ${mb.toFixed(0)} MB (target ≤ ${sc.rssTargetMB} MB) ${verdict(ok)}  [batchctl process, max of ${rss.length}]`, pass: ok });
+    outcomes.push({
+      line: `${sc.name}: peak RSS ${mb.toFixed(0)} MB (target ≤ ${sc.rssTargetMB} MB) ${verdict(ok)}  [batchctl process, max of ${rss.length}]`,
+      pass: ok,
+    });
   }
   return outcomes;
 }
@@ -140,6 +223,7 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
 /** The commit scenarios whose name contains `only` (all without it). */
 export async function commitBench({ quick, root }: BenchOptions, only?: string): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (const sc of scenarios(quick).filter((s) => only === undefined || s.name.includes(only))) outcomes.push(...(await runScenario(root, sc)));
+  for (const sc of scenarios(quick).filter((s) => only === undefined || s.name.includes(only)))
+    outcomes.push(...(await runScenario(root, sc)));
   return outcomes;
 }

@@ -22,15 +22,25 @@ function seedHistory(dir: string, commits: number): void {
   for (let i = 0; i < commits; i++) {
     const message = `Bench batch ${i}\n\nBatch-Id: ${id(i)}\nBatch-Ecosystem: npm\nBatch-Operations: 1\nBatch-Failed: 0\nBatch-Requested-By: bench\n`;
     const when = 1_700_000_000 + i;
-    writeSync(fd, `commit refs/heads/main\nmark :${i + 1}\ncommitter bench <bench@localhost> ${when} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`);
+    writeSync(
+      fd,
+      `commit refs/heads/main\nmark :${i + 1}\ncommitter bench <bench@localhost> ${when} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`,
+    );
     const body = `batch ${i}\n`;
     writeSync(fd, `M 100644 inline data/${i % 500}.txt\ndata ${Buffer.byteLength(body)}\n${body}\n`);
     const tagMessage = `batch ${id(i)}\n`;
-    writeSync(fd, `tag batch/${id(i)}\nfrom :${i + 1}\ntagger bench <bench@localhost> ${when} +0000\ndata ${Buffer.byteLength(tagMessage)}\n${tagMessage}\n`);
+    writeSync(
+      fd,
+      `tag batch/${id(i)}\nfrom :${i + 1}\ntagger bench <bench@localhost> ${when} +0000\ndata ${Buffer.byteLength(tagMessage)}\n${tagMessage}\n`,
+    );
   }
   closeSync(fd);
   const input = openSync(stream, 'r');
-  const r = spawnSync('git', ['-c', 'gc.auto=0', 'fast-import', '--quiet'], { cwd: dir, stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('git', ['-c', 'gc.auto=0', 'fast-import', '--quiet'], {
+    cwd: dir,
+    stdio: [input, 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   closeSync(input);
   if (r.status !== 0) throw new Error(`git fast-import exited ${r.status}: ${r.stderr}`);
   git(dir, ['reset', '-q', '--hard', 'main']);
@@ -76,8 +86,29 @@ export async function findBench({ quick, root }: BenchOptions): Promise<Outcome[
   const base = median(grep);
   const what = `one id among ${commits.toLocaleString('en-US')} batch commits; median of ${lookups} ids spread over the history; all lookups agree`;
   return [
-    ratioLine(`${name}-tag`, fmtMs(median(tag)), fmtMs(base), base / median(tag), { atLeast: 10 }, `batch/<id> tag read (git rev-parse, as rollback does) vs git log --grep; ratio = speed-up; ${what}`),
-    ratioLine(`${name}-sqlite`, fmtMs(median(row)), fmtMs(base), base / median(row), { atLeast: 10 }, `SQLite row by id vs git log --grep; ratio = speed-up; ${what}`),
-    ratioLine(`${name}-cli`, fmtMs(median(cli)), fmtMs(base), base / median(cli), null, `\`batchctl status <id>\` spawn to exit, Node start-up included, vs git log --grep; ratio = speed-up`),
+    ratioLine(
+      `${name}-tag`,
+      fmtMs(median(tag)),
+      fmtMs(base),
+      base / median(tag),
+      { atLeast: 10 },
+      `batch/<id> tag read (git rev-parse, as rollback does) vs git log --grep; ratio = speed-up; ${what}`,
+    ),
+    ratioLine(
+      `${name}-sqlite`,
+      fmtMs(median(row)),
+      fmtMs(base),
+      base / median(row),
+      { atLeast: 10 },
+      `SQLite row by id vs git log --grep; ratio = speed-up; ${what}`,
+    ),
+    ratioLine(
+      `${name}-cli`,
+      fmtMs(median(cli)),
+      fmtMs(base),
+      base / median(cli),
+      null,
+      `\`batchctl status <id>\` spawn to exit, Node start-up included, vs git log --grep; ratio = speed-up`,
+    ),
   ];
 }

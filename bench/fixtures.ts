@@ -13,8 +13,16 @@ const CLI_URL = pathToFileURL(CLI).href;
 // Both contenders get the same hardening batchctl applies to itself, so neither runs hooks or a
 // detached `gc --auto` that would steal CPU from the next measurement.
 const GIT_FLAGS = [
-  '-c', 'core.hooksPath=/dev/null', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false',
-  '-c', 'commit.gpgSign=false', '-c', 'core.fsmonitor=false',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
+  '-c',
+  'commit.gpgSign=false',
+  '-c',
+  'core.fsmonitor=false',
 ];
 
 function gitEnv(): NodeJS.ProcessEnv {
@@ -22,9 +30,12 @@ function gitEnv(): NodeJS.ProcessEnv {
   // A caller's GIT_DIR or GIT_INDEX_FILE would point the baseline at the wrong repository.
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_')) env[key] = value;
   return {
-    ...env, GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@localhost',
-    GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@localhost',
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@localhost',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@localhost',
   };
 }
 
@@ -77,7 +88,10 @@ function content(tag: string, i: number, size: number): string {
 
 const dirName = (d: number): string => `src/d${String(d).padStart(4, '0')}`;
 
-export interface Change { path: string; content: string }
+export interface Change {
+  path: string;
+  content: string;
+}
 
 /**
  * `ops` new files spread over the repository's directories (100 files each), so both contenders
@@ -121,13 +135,21 @@ export function seedRepo(dir: string, files: number): void {
   }
   const stream = join(dir, '..', 'seed.fast-import');
   const fd = openSync(stream, 'w');
-  writeSync(fd, 'commit refs/heads/main\nauthor bench <bench@localhost> 1700000000 +0000\n'
-    + 'committer bench <bench@localhost> 1700000000 +0000\ndata 4\nseed\n');
+  writeSync(
+    fd,
+    'commit refs/heads/main\nauthor bench <bench@localhost> 1700000000 +0000\n' +
+      'committer bench <bench@localhost> 1700000000 +0000\ndata 4\nseed\n',
+  );
   for (const e of entries) writeSync(fd, `M 100644 inline ${e.path}\ndata ${Buffer.byteLength(e.content)}\n${e.content}\n`);
   closeSync(fd);
   const input = openSync(stream, 'r');
   // --force: the seed replaces the commit `batchctl init` made (it holds the default control file).
-  const r = spawnSync('git', [...GIT_FLAGS, 'fast-import', '--quiet', '--force'], { cwd: dir, env: gitEnv(), stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('git', [...GIT_FLAGS, 'fast-import', '--quiet', '--force'], {
+    cwd: dir,
+    env: gitEnv(),
+    stdio: [input, 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   closeSync(input);
   if (r.status !== 0) throw new Error(`git fast-import (in ${dir}) exited ${r.status}: ${r.stderr}`);
   git(dir, ['reset', '-q', '--hard', 'main']);
@@ -165,7 +187,10 @@ export function runBaseline(dir: string, changes: readonly Change[]): number {
   return seconds;
 }
 
-export interface BatchctlRun { seconds: number; maxRssKiB: number | null }
+export interface BatchctlRun {
+  seconds: number;
+  maxRssKiB: number | null;
+}
 
 /**
  * batchctl as a user runs it: a child process, timed from spawn to exit. With `rssFile`, the child
@@ -226,14 +251,22 @@ export async function openLongRunningEngine(dir: string, warmUpOps: number): Pro
     settle();
     const start = performance.now();
     const lines = readFileSync(batchFile, 'utf8').split('\n');
-    const batch = await parseBatchNdjson((async function* () { yield lines; })());
+    const batch = await parseBatchNdjson(
+      (async function* () {
+        yield lines;
+      })(),
+    );
     const result = await engine.run(batch, { source: 'bench' });
     const seconds = (performance.now() - start) / 1000;
-    if (result.status !== 'completed') throw new Error(`engine in ${dir}: batch ${result.batch_id} ended ${result.status}: ${JSON.stringify(result.errors.slice(0, 3))}`);
+    if (result.status !== 'completed')
+      throw new Error(`engine in ${dir}: batch ${result.batch_id} ended ${result.status}: ${JSON.stringify(result.errors.slice(0, 3))}`);
     return seconds;
   };
   const warmUp = join(dir, '.git', 'bench-warmup.ndjson');
-  writeBatchFile(warmUp, Array.from({ length: warmUpOps }, (_, i) => ({ path: `warmup/w-${i}.txt`, content: content('warm-up', i, 1024) })));
+  writeBatchFile(
+    warmUp,
+    Array.from({ length: warmUpOps }, (_, i) => ({ path: `warmup/w-${i}.txt`, content: content('warm-up', i, 1024) })),
+  );
   await run(warmUp);
   return { run, close: () => engine.close() };
 }
@@ -257,5 +290,8 @@ export function timeGit(cwd: string, args: readonly string[]): { seconds: number
 
 /** `ops` writes that rewrite the seed's existing files (seedRepo's names), with new bytes. */
 export function rewriteSet(ops: number, size: number): Change[] {
-  return Array.from({ length: ops }, (_, i) => ({ path: `${dirName(Math.floor(i / 100))}/f-${i}.txt`, content: content('rewritten', i, size) }));
+  return Array.from({ length: ops }, (_, i) => ({
+    path: `${dirName(Math.floor(i / 100))}/f-${i}.txt`,
+    content: content('rewritten', i, size),
+  }));
 }

@@ -24,7 +24,9 @@ const only = onlyAt > 0 ? process.argv[onlyAt + 1] : undefined;
 async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'batchctl-bench-'));
   const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`batchctl bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${gitVersion}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+  console.log(
+    `batchctl bench${quick ? ' (--quick)' : ''}: node ${process.version}, ${gitVersion}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+  );
   console.log(`figures are medians of the repeats; temp dir ${root}`);
   // Timings on a shared 2-core machine are only meaningful when nothing else runs.
   const load = loadavg()[0] ?? 0;
@@ -44,7 +46,9 @@ async function main(): Promise<void> {
     if (wants('find')) report(await findBench({ quick, root }));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
-    console.log(`summary: ${met}/${judged.length} targets met; measured in ${fmt((Date.now() - started) / 1000)} s${met < judged.length ? ' (MISS is reported, not fatal)' : ''}`);
+    console.log(
+      `summary: ${met}/${judged.length} targets met; measured in ${fmt((Date.now() - started) / 1000)} s${met < judged.length ? ' (MISS is reported, not fatal)' : ''}`,
+    );
   } finally {
     // Deleting ~1M small files takes a minute or more on this kind of disk; say so instead of hanging.
     const t = Date.now();

@@ -39,13 +39,20 @@ function seed(dir: string, format: 'sha1' | 'sha256', loose: boolean): void {
   const fd = openSync(file, 'w');
   for (let i = 0; i < COMMITS; i++) {
     const message = `Bench batch ${i}\n\nBatch-Id: b-${i}\n`;
-    writeSync(fd, `commit refs/heads/main\nmark :${i + 1}\ncommitter bench <bench@localhost> ${1_700_000_000 + i} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`);
+    writeSync(
+      fd,
+      `commit refs/heads/main\nmark :${i + 1}\ncommitter bench <bench@localhost> ${1_700_000_000 + i} +0000\ndata ${Buffer.byteLength(message)}\n${message}\n`,
+    );
     writeSync(fd, `M 100644 inline data/${i % 500}.txt\ndata ${String(i).length + 1}\n${i}\n\n`);
     writeSync(fd, `tag batch/b-${i}\nfrom :${i + 1}\ntagger bench <bench@localhost> ${1_700_000_000 + i} +0000\ndata 4\nbch\n\n`);
   }
   closeSync(fd);
   const input = openSync(file, 'r');
-  const r = spawnSync('git', ['-c', 'gc.auto=0', 'fast-import', '--quiet'], { cwd: dir, stdio: [input, 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('git', ['-c', 'gc.auto=0', 'fast-import', '--quiet'], {
+    cwd: dir,
+    stdio: [input, 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
   closeSync(input);
   if (r.status !== 0) throw new Error(`fast-import: ${r.stderr}`);
   git(dir, ['reset', '-q', '--hard', 'main']);
@@ -116,7 +123,11 @@ async function main(): Promise<void> {
       r.ref.push(figure.ref);
     };
     const startups: number[] = [];
-    for (const [format, loose] of [['sha1', false], ['sha1', true], ['sha256', false]] as const) {
+    for (const [format, loose] of [
+      ['sha1', false],
+      ['sha1', true],
+      ['sha256', false],
+    ] as const) {
       const label = `${format}${loose ? ' loose' : ''}`;
       const dir = join(root, label, 'repo');
       seed(dir, format, loose);
@@ -128,19 +139,27 @@ async function main(): Promise<void> {
         refs: Array.from({ length: 1000 }, (_, i) => `refs/tags/batch/b-${Math.floor((i * COMMITS) / 1000)}`),
       };
       const contenders: Array<{ name: string; where: string; open(): Promise<{ reads: Reads; close(): Promise<void> }> }> = [];
-      for (const [layout, where] of [['plain', dir], ['linked worktree', linked]] as const) {
+      for (const [layout, where] of [
+        ['plain', dir],
+        ['linked worktree', linked],
+      ] as const) {
         contenders.push({
-          name: `${label} ${layout}: cat-file --batch reader`, where,
+          name: `${label} ${layout}: cat-file --batch reader`,
+          where,
           async open() {
             const repo = await openGit({ dir: where, identity });
             const started = performance.now();
             await repo.readRef('HEAD');
             if (label === 'sha1' && layout === 'plain') startups.push((performance.now() - started) * 1000);
-            return { reads: { commit: async (oid) => (await repo.readCommit(oid)).tree, ref: (ref) => repo.readRef(ref) }, close: () => repo.close() };
+            return {
+              reads: { commit: async (oid) => (await repo.readCommit(oid)).tree, ref: (ref) => repo.readRef(ref) },
+              close: () => repo.close(),
+            };
           },
         });
         contenders.push({
-          name: `${label} ${layout}: a git process per read`, where,
+          name: `${label} ${layout}: a git process per read`,
+          where,
           open: async () => ({ reads: spawnedReads(createRunner({ cwd: where, identity })), close: async () => undefined }),
         });
       }
@@ -151,7 +170,8 @@ async function main(): Promise<void> {
         // object kept for the process's life (the pack indexes stay loaded).
         for (const cached of [false, true]) {
           contenders.push({
-            name: `${label} plain: isomorphic-git in-process${cached ? ', one cache kept' : ''}`, where: dir,
+            name: `${label} plain: isomorphic-git in-process${cached ? ', one cache kept' : ''}`,
+            where: dir,
             async open() {
               const cache = {};
               return {
@@ -182,7 +202,9 @@ async function main(): Promise<void> {
       }
     }
     const fmt = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(0)} µs`);
-    console.log(`${ROUNDS} interleaved rounds, ${READS} reads of each kind per round (${SPAWNED_READS} for a process per read), ${COMMITS} commits and tags, packed; median per read:`);
+    console.log(
+      `${ROUNDS} interleaved rounds, ${READS} reads of each kind per round (${SPAWNED_READS} for a process per read), ${COMMITS} commits and tags, packed; median per read:`,
+    );
     console.log('| contender | readCommit | readRef (a packed tag) |');
     console.log('|---|---:|---:|');
     for (const [name, r] of Object.entries(results)) console.log(`| ${name} | ${fmt(median(r.commit))} | ${fmt(median(r.ref))} |`);

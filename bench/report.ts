@@ -23,11 +23,22 @@ export const fmtMs = (seconds: number): string => `${(seconds * 1000).toFixed(se
 export const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
 /** "ratio 0.83× (target ≤ 1.2×) PASS" — `atMost`: the ratio must not exceed the target. */
-export function ratioLine(name: string, ours: string, base: string, ratio: number, target: { atMost: number } | { atLeast: number } | null, what: string): Outcome {
-  if (target === null) return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (no target) INFO  [${what}]`, pass: null };
+export function ratioLine(
+  name: string,
+  ours: string,
+  base: string,
+  ratio: number,
+  target: { atMost: number } | { atLeast: number } | null,
+  what: string,
+): Outcome {
+  if (target === null)
+    return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (no target) INFO  [${what}]`, pass: null };
   const pass = 'atMost' in target ? ratio <= target.atMost : ratio >= target.atLeast;
   const wanted = 'atMost' in target ? `≤ ${target.atMost.toFixed(1)}×` : `≥ ${target.atLeast.toFixed(0)}×`;
-  return { line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (target ${wanted}) ${verdict(pass)}  [${what}]`, pass };
+  return {
+    line: `${name}: batchctl ${ours}, baseline ${base}, ratio ${ratio.toFixed(2)}× (target ${wanted}) ${verdict(pass)}  [${what}]`,
+    pass,
+  };
 }
 
 /** Run both contenders, alternating which goes first by round, so slow drift (page cache, writeback) favours neither. */

@@ -15,7 +15,10 @@ export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
   seedRepo(seed, files);
   const batchFile = join(dir, 'batch.ndjson');
   writeBatchFile(batchFile, rewriteSet(files, 1024));
-  const applied = JSON.parse(timeBatchctl(['run', batchFile, '--repo', seed, '--json']).stdout.trimEnd().split('\n').pop() ?? '{}') as { batch_id?: string; commit?: string };
+  const applied = JSON.parse(timeBatchctl(['run', batchFile, '--repo', seed, '--json']).stdout.trimEnd().split('\n').pop() ?? '{}') as {
+    batch_id?: string;
+    commit?: string;
+  };
   const { batch_id: id, commit } = applied;
   if (!id || !commit) throw new Error(`[${name}] the batch to roll back did not commit`);
   // The batch commit's parent is its control-state commit (budget charged): reverting the batch
@@ -44,9 +47,20 @@ export function rollbackBench({ quick, root }: BenchOptions): Outcome[] {
     for (const d of [baseDir, ourDir]) {
       if (git(d, ['rev-parse', 'HEAD^{tree}']) !== preTree) throw new Error(`[${name}] ${d} did not end on the pre-batch tree`);
     }
-    console.error(`[${name}] run ${k + 1}/${repeats}: batchctl ${fmt(ours[k] as number)} s, git revert ${fmt(base[k] as number)} s, both on the pre-batch tree`);
+    console.error(
+      `[${name}] run ${k + 1}/${repeats}: batchctl ${fmt(ours[k] as number)} s, git revert ${fmt(base[k] as number)} s, both on the pre-batch tree`,
+    );
   }
   const b = median(ours);
   const g = median(base);
-  return [ratioLine(name, `${fmt(b)} s`, `${fmt(g)} s`, b / g, { atMost: 1.2 }, `roll back a batch that rewrote ${files.toLocaleString('en-US')} files (CLI, spawn to exit) vs git revert --no-edit; median of ${repeats}`)];
+  return [
+    ratioLine(
+      name,
+      `${fmt(b)} s`,
+      `${fmt(g)} s`,
+      b / g,
+      { atMost: 1.2 },
+      `roll back a batch that rewrote ${files.toLocaleString('en-US')} files (CLI, spawn to exit) vs git revert --no-edit; median of ${repeats}`,
+    ),
+  ];
 }

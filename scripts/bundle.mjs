@@ -28,18 +28,24 @@ await build({
 // The warm-up: the commands users run most, on a throwaway repository, in one process.
 const repo = mkdtempSync(join(tmpdir(), 'batchctl-warmup-'));
 try {
-  const git = (...args) => spawnSync('git', ['-C', repo, '-c', 'user.name=warmup', '-c', 'user.email=warmup@localhost', ...args], { stdio: 'ignore' });
+  const git = (...args) =>
+    spawnSync('git', ['-C', repo, '-c', 'user.name=warmup', '-c', 'user.email=warmup@localhost', ...args], { stdio: 'ignore' });
   git('init', '-q');
   const batch = join(repo, '.git', 'warmup.json');
-  writeFileSync(batch, JSON.stringify({
-    title: 'warm-up', ecosystem: 'npm', requested_by: 'build',
-    operations: [
-      { type: 'write', target: 'a.txt', content: 'a\n' },
-      { type: 'copy', source: 'a.txt', target: 'b.txt' },
-      { type: 'replace', target: 'b.txt', find: 'a', replace: 'b' },
-      { type: 'move', source: 'b.txt', target: 'c.txt' },
-    ],
-  }));
+  writeFileSync(
+    batch,
+    JSON.stringify({
+      title: 'warm-up',
+      ecosystem: 'npm',
+      requested_by: 'build',
+      operations: [
+        { type: 'write', target: 'a.txt', content: 'a\n' },
+        { type: 'copy', source: 'a.txt', target: 'b.txt' },
+        { type: 'replace', target: 'b.txt', find: 'a', replace: 'b' },
+        { type: 'move', source: 'b.txt', target: 'c.txt' },
+      ],
+    }),
+  );
   const commands = [
     ['validate', batch, '--repo', repo, '--json'],
     ['run', batch, '--repo', repo, '--json'],
@@ -47,10 +53,11 @@ try {
     ['list', '--repo', repo],
   ];
   // `run` needs the control file committed first: init, commit, then the commands whose cache is kept.
-  const step = (list) => spawnSync(process.execPath, ['bin/batchctl.js'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, BATCHCTL_CODE_CACHE_WARMUP: JSON.stringify(list) },
-  });
+  const step = (list) =>
+    spawnSync(process.execPath, ['bin/batchctl.js'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, BATCHCTL_CODE_CACHE_WARMUP: JSON.stringify(list) },
+    });
   step([['init', '--repo', repo]]);
   git('add', 'batch-control.json');
   git('commit', '-q', '-m', 'warm-up');

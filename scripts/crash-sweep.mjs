@@ -2,7 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { points: { type: 'string', default: '500' }, seed: { type: 'string', default: String(Date.now() % 1e9) } } });
+const { values } = parseArgs({
+  options: { points: { type: 'string', default: '500' }, seed: { type: 'string', default: String(Date.now() % 1e9) } },
+});
 if (!/^\d+$/.test(values.points) || !/^\d+$/.test(values.seed)) {
   console.error('usage: npm run test:crash -- [--points N] [--seed N]');
   process.exit(2);

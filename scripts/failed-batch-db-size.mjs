@@ -11,9 +11,17 @@ const writes = Number(process.argv[2] ?? 2000);
 const bytes = Number(process.argv[3] ?? 10_240);
 const cli = new URL('../bin/batchctl.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'batchctl-db-size-'));
-const env = { ...process.env, GIT_AUTHOR_NAME: 'm', GIT_AUTHOR_EMAIL: 'm@x', GIT_COMMITTER_NAME: 'm', GIT_COMMITTER_EMAIL: 'm@x', GIT_CONFIG_NOSYSTEM: '1' };
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'm',
+  GIT_AUTHOR_EMAIL: 'm@x',
+  GIT_COMMITTER_NAME: 'm',
+  GIT_COMMITTER_EMAIL: 'm@x',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 const git = (...args) => execFileSync('git', args, { cwd: dir, env });
-const batchctl = (...args) => execFileSync(process.execPath, [cli, ...args], { cwd: dir, env: { ...env, BATCHCTL_LOG_LEVEL: 'silent' } }).toString();
+const batchctl = (...args) =>
+  execFileSync(process.execPath, [cli, ...args], { cwd: dir, env: { ...env, BATCHCTL_LOG_LEVEL: 'silent' } }).toString();
 try {
   git('init', '-q', '-b', 'main');
   writeFileSync(join(dir, 'k.txt'), 'keep\n');
@@ -26,7 +34,11 @@ try {
   const packed = () => Number(/size-pack: (\d+)/.exec(git('count-objects', '-v').toString())?.[1] ?? 0) * 1024;
   const packedBefore = packed();
   const operations = [
-    ...Array.from({ length: writes }, (_, i) => ({ type: 'write', target: `w/${i}.bin`, content_base64: randomBytes(bytes).toString('base64') })),
+    ...Array.from({ length: writes }, (_, i) => ({
+      type: 'write',
+      target: `w/${i}.bin`,
+      content_base64: randomBytes(bytes).toString('base64'),
+    })),
     { type: 'replace', target: 'k.txt', find: 'absent', replace: 'x' },
   ];
   writeFileSync(join(dir, '.git', 'batch.json'), JSON.stringify({ title: 'failed', options: { atomic: true }, operations }));
@@ -37,8 +49,10 @@ try {
   }
   const after = statSync(db).size;
   const mb = (n) => `${(n / 1e6).toFixed(2)} MB`;
-  console.log(`${writes} × ${bytes} B failed writes: database ${mb(empty)} → ${mb(after)} (+${mb(after - empty)}); ` +
-    `git packs +${mb(packed() - packedBefore)}; batch content ${mb(writes * bytes)}`);
+  console.log(
+    `${writes} × ${bytes} B failed writes: database ${mb(empty)} → ${mb(after)} (+${mb(after - empty)}); ` +
+      `git packs +${mb(packed() - packedBefore)}; batch content ${mb(writes * bytes)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

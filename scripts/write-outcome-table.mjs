@@ -8,7 +8,10 @@ const exits = Object.fromEntries([...source.matchAll(/^\s+(\w+): (\d+),$/gm)].ma
 // A doc comment (one line or several), then the code's entry.
 const entry = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*([A-Z_]+): \{ kind: '(\w+)', exit: EXIT\.(\w+), http: (\d+) \}/g;
 const rows = [...source.matchAll(entry)].map(([, comment, code, kind, exit, http]) => {
-  const meaning = comment.replace(/^\s*\*\s?/gm, ' ').replace(/\s+/g, ' ').trim();
+  const meaning = comment
+    .replace(/^\s*\*\s?/gm, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `| ${code} | ${kind} | ${exits[exit]} | ${http} | ${meaning.replace(/\|/g, '\\|').replace(/<id>/g, '`<id>`')} |`;
 });
 const text = readFileSync(doc, 'utf8');

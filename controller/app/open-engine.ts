@@ -61,7 +61,13 @@ function actorOf(env: Environment): string | undefined {
 }
 
 /** @example const engine = await openEngine({ repo: '/srv/registry' }); */
-export async function openEngine({ repo = process.cwd(), db, env = readEnvironment(), repairStore = false, now = () => new Date() }: OpenEngineOptions = {}): Promise<Engine> {
+export async function openEngine({
+  repo = process.cwd(),
+  db,
+  env = readEnvironment(),
+  repairStore = false,
+  now = () => new Date(),
+}: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
   const git = await openGit({
@@ -73,7 +79,12 @@ export async function openEngine({ repo = process.cwd(), db, env = readEnvironme
   const bus = createEventBus({ store, now, logger });
   const actor = actorOf(env);
   return createEngine({
-    git, store, bus, logger, stateDir, now,
+    git,
+    store,
+    bus,
+    logger,
+    stateDir,
+    now,
     ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}),
     ...(actor ? { actor } : {}),
   });

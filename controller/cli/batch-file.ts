@@ -26,7 +26,10 @@ export async function openBatchFile(source: string): Promise<BatchDocument> {
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => resolve());
     stream.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new BatchctlError({ code: 'USAGE', message: `cannot read ${source}: ${error.code ?? error.message}`, data: { file: source } })));
+      reject(
+        new BatchctlError({ code: 'USAGE', message: `cannot read ${source}: ${error.code ?? error.message}`, data: { file: source } }),
+      ),
+    );
   });
   return { document: stream, name: source };
 }

@@ -57,8 +57,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
     .option('--no-push', 'commit locally only, even when the branch has an upstream')
     .action(act(run, async ([file]: [string], opts) => (await import('./commands/run.js')).runCommand(file, opts)));
-  command('validate <file>', 'validate a batch without changing anything')
-    .action(act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)));
+  command('validate <file>', 'validate a batch without changing anything').action(
+    act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)),
+  );
   command('status [id]', 'one batch in detail, or the latest batches')
     .option('--limit <n>', 'how many batches (or items of one batch)', '10')
     .action(act(run, async ([id]: [string | undefined], opts) => (await import('./commands/status.js')).statusCommand(id, opts)));
@@ -77,8 +78,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/retry.js')).retryCommand(id, opts)));
-  command('reindex', 'rebuild the SQLite records of committed batches from git history')
-    .action(act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)));
+  command('reindex', 'rebuild the SQLite records of committed batches from git history').action(
+    act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)),
+  );
   command('stop', 'emergency stop: refuse new batches and halt running ones (commits batch-control.json)')
     .requiredOption('--reason <text>', 'why (shown to everyone whose batch is refused)')
     .option('--ecosystem <name>', 'stop only this ecosystem')
@@ -86,7 +88,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--expected-resume <time>', 'ISO-8601 time you expect to resume')
     .option('--by <name>', 'who is stopping (default: $GITHUB_ACTOR or your login name)')
     .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).stopCommand(opts)));
-  command('resume', 'lift the emergency stop, or one ecosystem\'s (commits batch-control.json)')
+  command('resume', "lift the emergency stop, or one ecosystem's (commits batch-control.json)")
     .option('--ecosystem <name>', 'resume only this ecosystem')
     .option('--by <name>', 'who is resuming (default: $GITHUB_ACTOR or your login name)')
     .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).resumeCommand(opts)));
@@ -96,11 +98,12 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('sli', 'success rates, durations and severity per ecosystem (exit 1 if any is critical)')
     .option('--days <n>', 'window in days', '7')
     .action(act(run, async (_: [], opts) => (await import('./commands/control.js')).sliCommand(opts)));
-  command('purge', 'delete records, events and backup refs past the control file\'s retention windows')
+  command('purge', "delete records, events and backup refs past the control file's retention windows")
     .option('--dry-run', 'list what would go; change nothing', false)
     .action(act(run, async (_: [], opts) => (await import('./commands/purge.js')).purgeCommand(opts)));
-  command('recover', 'finish or undo a batch interrupted by a crash')
-    .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
+  command('recover', 'finish or undo a batch interrupted by a crash').action(
+    act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)),
+  );
   return program;
 }
 

@@ -11,9 +11,7 @@ export const CLOSED: BreakerState = { state: 'closed', failures: 0, last_failure
 /** Outcomes of the last `window` batches, oldest first: S success, F failure (kept in the file). */
 export const recentOf = (breaker: BreakerState): string => (typeof breaker.recent === 'string' ? breaker.recent.replace(/[^SF]/g, '') : '');
 
-export type BreakerGate =
-  | { admit: true; probe: boolean }
-  | { admit: false; opensAt: string; message: string };
+export type BreakerGate = { admit: true; probe: boolean } | { admit: false; opensAt: string; message: string };
 
 /** May a batch of this ecosystem run now? An open breaker past `opens_at` admits it as a probe. */
 export function breakerGate(breaker: BreakerState | undefined, now: Date): BreakerGate {
@@ -45,7 +43,10 @@ export function recordOutcome(
   const recent = `${recentOf(current)}${outcome === 'success' ? 'S' : 'F'}`.slice(-policy.window);
   const reopen = (why: string): { breaker: BreakerState; transition: BreakerTransition } => ({
     breaker: {
-      ...current, state: 'open', failures: outcome === 'failure' ? current.failures + 1 : current.failures, recent,
+      ...current,
+      state: 'open',
+      failures: outcome === 'failure' ? current.failures + 1 : current.failures,
+      recent,
       last_failure: outcome === 'failure' ? now.toISOString() : current.last_failure,
       opens_at: new Date(now.getTime() + policy.recovery_minutes * 60_000).toISOString(),
     },
@@ -65,7 +66,9 @@ export function recordOutcome(
   if (failures >= policy.failure_threshold) return reopen(`${failures} consecutive failed batches (threshold ${policy.failure_threshold})`);
   const successes = [...recent].filter((c) => c === 'S').length;
   if (recent.length >= policy.window && successes / recent.length < policy.min_success_rate) {
-    return reopen(`success rate ${(successes / recent.length).toFixed(2)} over the last ${recent.length} batches is below ${policy.min_success_rate}`);
+    return reopen(
+      `success rate ${(successes / recent.length).toFixed(2)} over the last ${recent.length} batches is below ${policy.min_success_rate}`,
+    );
   }
   return { breaker: { ...current, failures, last_failure: now.toISOString(), recent }, transition: null };
 }

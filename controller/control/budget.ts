@@ -60,7 +60,10 @@ export function budgetGate(control: ControlFile, batch: { id: string; priority: 
   if (fraction >= policy.sample_above) {
     if (batch.priority >= 8) return { admit: true, sampling: true };
     if (sampleValue(batch.id) >= policy.sample_rate) {
-      return { admit: false, message: `budget sampling: ${where} is above sample_above ${policy.sample_above}; this batch was not in the ${Math.round(policy.sample_rate * 100)}% sample (priority 8 or more always runs); ${reset}` };
+      return {
+        admit: false,
+        message: `budget sampling: ${where} is above sample_above ${policy.sample_above}; this batch was not in the ${Math.round(policy.sample_rate * 100)}% sample (priority 8 or more always runs); ${reset}`,
+      };
     }
     return { admit: true, sampling: true };
   }

@@ -70,7 +70,9 @@ export async function editControlFile(root: string, edit: (raw: RawControl, curr
 
 /** The edit, checked, without writing: for state that is committed before it reaches the work tree. */
 export async function computeControlEdit(
-  root: string, edit: (raw: RawControl, current: ControlFile) => void, from?: { text: string | null; name: string },
+  root: string,
+  edit: (raw: RawControl, current: ControlFile) => void,
+  from?: { text: string | null; name: string },
 ): Promise<ControlEdit> {
   const file = from?.name ?? join(root, CONTROL_FILE_NAME);
   const { raw, text } = from ? rawOf(from.text, file) : await readRaw(file);

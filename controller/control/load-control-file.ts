@@ -37,12 +37,17 @@ export function parseControl(text: string, file: string): LoadedControl {
   const [first, ...more] = keys.refusals;
   if (first) {
     const others = more.length > 0 ? ` (and ${more.length} more unknown key${more.length > 1 ? 's' : ''})` : '';
-    throw refuse(file, `${first.message}${others}`, 'fix the spelling: batchctl\'s keys are listed in batch-control.schema.json; '
-      + 'a key another tool adds at the top level must not be within 2 edits of one of batchctl\'s', {
-      field: first.field,
-      nearest: first.nearest,
-      issues: keys.refusals.map((r) => ({ field: r.field, message: r.message })),
-    });
+    throw refuse(
+      file,
+      `${first.message}${others}`,
+      "fix the spelling: batchctl's keys are listed in batch-control.schema.json; " +
+        "a key another tool adds at the top level must not be within 2 edits of one of batchctl's",
+      {
+        field: first.field,
+        nearest: first.nearest,
+        issues: keys.refusals.map((r) => ({ field: r.field, message: r.message })),
+      },
+    );
   }
   const parsed = controlFileSchema.safeParse(json);
   if (!parsed.success) {

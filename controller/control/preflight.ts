@@ -59,7 +59,14 @@ const breakerOpen: Check = (control, batch, now) => {
 
 const budget: Check = (control, batch, now) => {
   const gate = budgetGate(control, batch, now);
-  return gate.admit ? null : { admit: false, code: 'BUDGET_EXHAUSTED', message: gate.message, hint: 'raise policy.budget.limits, wait for the reset, or give urgent batches priority 8 or more (sampling only)' };
+  return gate.admit
+    ? null
+    : {
+        admit: false,
+        code: 'BUDGET_EXHAUSTED',
+        message: gate.message,
+        hint: 'raise policy.budget.limits, wait for the reset, or give urgent batches priority 8 or more (sampling only)',
+      };
 };
 
 const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled, breakerOpen, budget];

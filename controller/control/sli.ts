@@ -46,24 +46,26 @@ export function computeSlis(rows: readonly SliRow[], policy: Pick<Policy, 'slo'>
     list.push(row);
     byEcosystem.set(row.ecosystem, list);
   }
-  return [...byEcosystem.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ecosystem, list]) => {
-    const good = list.filter((r) => r.status !== 'failed').length;
-    const okOps = list.reduce((n, r) => n + r.success_count, 0);
-    const allOps = list.reduce((n, r) => n + r.success_count + r.failure_count, 0);
-    const durations = list.flatMap((r) => (r.duration_ms === null ? [] : [r.duration_ms])).sort((a, b) => a - b);
-    const rate = good / list.length;
-    const slo = policy.slo[ecosystem] ?? policy.slo.default ?? 0.98;
-    return {
-      ecosystem,
-      batches: list.length,
-      batch_success_rate: rate,
-      operations: allOps,
-      operation_success_rate: allOps === 0 ? 1 : okOps / allOps,
-      p50_ms: percentile(durations, 0.5),
-      p95_ms: percentile(durations, 0.95),
-      rollbacks: list.filter((r) => r.status === 'rolled_back').length,
-      slo,
-      severity: severityOf(rate, slo),
-    };
-  });
+  return [...byEcosystem.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([ecosystem, list]) => {
+      const good = list.filter((r) => r.status !== 'failed').length;
+      const okOps = list.reduce((n, r) => n + r.success_count, 0);
+      const allOps = list.reduce((n, r) => n + r.success_count + r.failure_count, 0);
+      const durations = list.flatMap((r) => (r.duration_ms === null ? [] : [r.duration_ms])).sort((a, b) => a - b);
+      const rate = good / list.length;
+      const slo = policy.slo[ecosystem] ?? policy.slo.default ?? 0.98;
+      return {
+        ecosystem,
+        batches: list.length,
+        batch_success_rate: rate,
+        operations: allOps,
+        operation_success_rate: allOps === 0 ? 1 : okOps / allOps,
+        p50_ms: percentile(durations, 0.5),
+        p95_ms: percentile(durations, 0.95),
+        rollbacks: list.filter((r) => r.status === 'rolled_back').length,
+        slo,
+        severity: severityOf(rate, slo),
+      };
+    });
 }

@@ -32,7 +32,8 @@ export function applyStop(raw: RawControl, request: StopRequest): void {
 /** `ecosystem` absent: lift the global stop (ecosystem pauses stay, they are separate decisions). */
 export function applyResume(raw: RawControl, { ecosystem }: { ecosystem?: string }): void {
   if (ecosystem === undefined) raw.enabled = true;
-  else if (Array.isArray(raw.disabled_ecosystems)) raw.disabled_ecosystems = (raw.disabled_ecosystems as unknown[]).filter((e) => e !== ecosystem);
+  else if (Array.isArray(raw.disabled_ecosystems))
+    raw.disabled_ecosystems = (raw.disabled_ecosystems as unknown[]).filter((e) => e !== ecosystem);
   const stillStopped = raw.enabled === false || (Array.isArray(raw.disabled_ecosystems) && raw.disabled_ecosystems.length > 0);
   if (!stillStopped) {
     for (const key of ['reason', 'disabled_by', 'disabled_at', 'incident_url', 'expected_resume']) raw[key] = '';

@@ -14,7 +14,11 @@ const optionalTime = z
  * A setting batchctl no longer reads: still accepted (files in the wild carry it), reported as a
  * warning, never refused. `why` says what replaced it.
  */
-const deprecated = (why: string) => z.unknown().optional().meta({ deprecated: true, description: `deprecated, ignored: ${why}` });
+const deprecated = (why: string) =>
+  z
+    .unknown()
+    .optional()
+    .meta({ deprecated: true, description: `deprecated, ignored: ${why}` });
 
 export const breakerStateSchema = z.enum(['closed', 'open', 'half-open']);
 
@@ -26,36 +30,40 @@ export const breakerSchema = z.looseObject({
   recent: z.string().optional().describe('outcomes of the last policy.circuit_breaker.window batches, oldest first: S success, F failure'),
 });
 
-export const budgetStateSchema = z.looseObject({
-  week_start: optionalTime.describe('Monday 00:00 UTC of the current budget week'),
-  sampling_active: z.boolean().default(false).describe('the week\'s use is at or above policy.budget.sample_above (written by batchctl)'),
-}).describe('this week\'s use, as <unit>_used counters (operations_used, ci_minutes_used, …) beside these fields');
+export const budgetStateSchema = z
+  .looseObject({
+    week_start: optionalTime.describe('Monday 00:00 UTC of the current budget week'),
+    sampling_active: z.boolean().default(false).describe("the week's use is at or above policy.budget.sample_above (written by batchctl)"),
+  })
+  .describe("this week's use, as <unit>_used counters (operations_used, ci_minutes_used, …) beside these fields");
 
 const nonNegative = z.number().nonnegative();
 const fraction = z.number().min(0).max(1);
 
 export const limitsPolicySchema = z.strictObject({
   max_operations_per_batch: z.number().int().positive().default(10_000).describe('a batch with more operations is refused at validation'),
-  max_operations_per_batch_mcp: z.number().int().positive().default(50)
+  max_operations_per_batch_mcp: z
+    .number()
+    .int()
+    .positive()
+    .default(50)
     .describe('the same limit for batches submitted through MCP (read by the MCP facade, a later issue; not enforced yet)'),
   max_concurrent_operations: z.number().int().positive().default(5).describe('operations of one batch applied at the same time'),
-  auto_rollback_failure_rate: fraction.default(0.2)
-    .describe('a batch whose failed/total exceeds this is not committed (a batch\'s options.failure_threshold overrides it)'),
+  auto_rollback_failure_rate: fraction
+    .default(0.2)
+    .describe("a batch whose failed/total exceeds this is not committed (a batch's options.failure_threshold overrides it)"),
   backup_retention_days: nonNegative.default(30).describe('days a backup ref (refs/batchctl/backups/<id>) is kept'),
   metrics_retention_days: nonNegative.default(90).describe('days events and item rows are kept in the state database'),
 });
 
-export const DEFAULT_PROTECTED_PATHS = [
-  '.git/**',
-  '.github/**',
-  'batch-control.json',
-  'batch-control.schema.json',
-] as const;
+export const DEFAULT_PROTECTED_PATHS = ['.git/**', '.github/**', 'batch-control.json', 'batch-control.schema.json'] as const;
 
 export const circuitBreakerPolicySchema = z.strictObject({
   failure_threshold: z.number().int().positive().default(5).describe('consecutive failed batches that open the breaker'),
   recovery_minutes: nonNegative.default(60).describe('an open breaker refuses batches for this long, then admits a probe'),
-  min_success_rate: fraction.default(0.5).describe('the breaker also opens when the success rate over the last `window` batches is below this'),
+  min_success_rate: fraction
+    .default(0.5)
+    .describe('the breaker also opens when the success rate over the last `window` batches is below this'),
   window: z.number().int().positive().default(10).describe('batches the success rate is taken over'),
   // Batches run one at a time per repository (the repository lock), so "probes at a time" has
   // nothing to limit: a half-open breaker admits the next batch, whose outcome decides.
@@ -63,21 +71,32 @@ export const circuitBreakerPolicySchema = z.strictObject({
 });
 
 export const budgetPolicySchema = z.strictObject({
-  limits: z.record(z.string(), nonNegative).default({ operations: 100_000, ci_minutes: 5000 })
+  limits: z
+    .record(z.string(), nonNegative)
+    .default({ operations: 100_000, ci_minutes: 5000 })
     .describe('weekly limit per unit; a batch is charged its options.cost (default: one operations unit per operation)'),
   sample_above: fraction.default(0.8).describe('at this fraction of any limit only a sample of batches is admitted'),
   sample_rate: fraction.default(0.25).describe('the share of batches admitted while sampling (priority 8 or more always)'),
   pause_above: fraction.default(0.95).describe('at this fraction of any limit every batch is refused until the week rolls over'),
 });
 
-export const policySchema = z.strictObject({
-  circuit_breaker: circuitBreakerPolicySchema.prefault({}),
-  budget: budgetPolicySchema.prefault({}),
-  limits: limitsPolicySchema.prefault({}),
-  slo: z.record(z.string(), fraction).default({ default: 0.98 }).describe('batch success-rate objective per ecosystem, and the default'),
-  protected_paths: z.array(z.string().min(1)).default([...DEFAULT_PROTECTED_PATHS]).describe('globs no batch may change'),
-  remote_poll_seconds: z.number().positive().default(30).describe('while a batch runs, how often the upstream\'s control file is read for a stop'),
-}).describe('batchctl\'s settings: an unknown key here refuses every batch');
+export const policySchema = z
+  .strictObject({
+    circuit_breaker: circuitBreakerPolicySchema.prefault({}),
+    budget: budgetPolicySchema.prefault({}),
+    limits: limitsPolicySchema.prefault({}),
+    slo: z.record(z.string(), fraction).default({ default: 0.98 }).describe('batch success-rate objective per ecosystem, and the default'),
+    protected_paths: z
+      .array(z.string().min(1))
+      .default([...DEFAULT_PROTECTED_PATHS])
+      .describe('globs no batch may change'),
+    remote_poll_seconds: z
+      .number()
+      .positive()
+      .default(30)
+      .describe("while a batch runs, how often the upstream's control file is read for a stop"),
+  })
+  .describe("batchctl's settings: an unknown key here refuses every batch");
 
 export const controlFileSchema = z.looseObject({
   $schema: z.string().optional().describe('the JSON Schema editors check this file against'),

@@ -52,27 +52,31 @@ export async function parseBatchNdjson(lines: AsyncIterable<string | readonly st
   let header: z.infer<typeof batchHeaderSchema> | null = null;
   const operations: Operation[] = [];
   let lineNo = 0;
-  for await (const item of lines) for (const raw of typeof item === 'string' ? [item] : item) {
-    lineNo++;
-    const line = raw.trim();
-    if (line === '') continue;
-    const value = parseJson(line, `line ${lineNo}`);
-    if (header === null) {
-      const parsed = batchHeaderSchema.safeParse(value);
-      if (!parsed.success) throw invalid(`line ${lineNo} (the header) is invalid`, describeIssues(parsed.error.issues), { line: lineNo });
-      header = parsed.data;
-      continue;
+  for await (const item of lines)
+    for (const raw of typeof item === 'string' ? [item] : item) {
+      lineNo++;
+      const line = raw.trim();
+      if (line === '') continue;
+      const value = parseJson(line, `line ${lineNo}`);
+      if (header === null) {
+        const parsed = batchHeaderSchema.safeParse(value);
+        if (!parsed.success) throw invalid(`line ${lineNo} (the header) is invalid`, describeIssues(parsed.error.issues), { line: lineNo });
+        header = parsed.data;
+        continue;
+      }
+      const parsed = operationSchema.safeParse(value);
+      if (!parsed.success) {
+        throw invalid(`line ${lineNo} is not a valid operation`, describeIssues(parsed.error.issues, ['operations', operations.length]), {
+          line: lineNo,
+        });
+      }
+      operations.push(parsed.data);
+      if (operations.length > HARD_LIMITS.maxOperations) {
+        throw invalid('too many operations', [{ field: 'operations', message: `more than ${HARD_LIMITS.maxOperations}` }]);
+      }
     }
-    const parsed = operationSchema.safeParse(value);
-    if (!parsed.success) {
-      throw invalid(`line ${lineNo} is not a valid operation`, describeIssues(parsed.error.issues, ['operations', operations.length]), { line: lineNo });
-    }
-    operations.push(parsed.data);
-    if (operations.length > HARD_LIMITS.maxOperations) {
-      throw invalid('too many operations', [{ field: 'operations', message: `more than ${HARD_LIMITS.maxOperations}` }]);
-    }
-  }
   if (header === null) throw invalid('the batch is empty', [{ field: '(document)', message: 'no header line' }]);
-  if (operations.length === 0) throw invalid('the batch is invalid', [{ field: 'operations', message: 'a batch needs at least one operation' }]);
+  if (operations.length === 0)
+    throw invalid('the batch is invalid', [{ field: 'operations', message: 'a batch needs at least one operation' }]);
   return { ...header, operations };
 }

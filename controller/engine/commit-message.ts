@@ -3,7 +3,12 @@ import { TRAILER, type Batch, type OperationType } from '../domain/index.js';
 import { formatTrailers } from '../git/index.js';
 
 const VERB: Record<OperationType, string> = {
-  write: 'written', copy: 'copied', move: 'moved', rename: 'renamed', delete: 'deleted', replace: 'edited',
+  write: 'written',
+  copy: 'copied',
+  move: 'moved',
+  rename: 'renamed',
+  delete: 'deleted',
+  replace: 'edited',
 };
 
 export function summarise(done: ReadonlyMap<OperationType, number>, failed: number): string {

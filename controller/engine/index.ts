@@ -1,7 +1,13 @@
 // engine/: the one API every facade uses. Facades subscribe to events; the engine never calls them.
 import { loadControlFile } from '../control/index.js';
 import {
-  isBatchDocument, isBatchId, parseBatchDocument, type Batch, type BatchDocument, type BatchEvent, type BatchResult,
+  isBatchDocument,
+  isBatchId,
+  parseBatchDocument,
+  type Batch,
+  type BatchDocument,
+  type BatchEvent,
+  type BatchResult,
   type ValidationResult,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
@@ -114,18 +120,30 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     root: git.root,
     run: (batch, options) => work.track(() => runBatch(deps, batch, withEngineSignal(options))),
-    validate: (input) => work.track(async () => {
-      const batch = isBatchDocument(input) ? await parseBatchDocument(input) : input;
-      const control = await loadControlFile(git.root);
-      return (await validateBatch({ batch, git, control, describe: true })).result;
-    }),
+    validate: (input) =>
+      work.track(async () => {
+        const batch = isBatchDocument(input) ? await parseBatchDocument(input) : input;
+        const control = await loadControlFile(git.root);
+        return (await validateBatch({ batch, git, control, describe: true })).result;
+      }),
     parse: (document) => parseBatchDocument(document),
     status(batchId, { itemLimit = 100, itemOffset = 0 } = {}) {
       if (!isBatchId(batchId)) {
-        throw new BatchctlError({ code: 'BATCH_ID_INVALID', message: `"${batchId}" is not a batch id`, hint: 'ids look like b-20261122-101500-7k3m9q', data: { batch_id: batchId } });
+        throw new BatchctlError({
+          code: 'BATCH_ID_INVALID',
+          message: `"${batchId}" is not a batch id`,
+          hint: 'ids look like b-20261122-101500-7k3m9q',
+          data: { batch_id: batchId },
+        });
       }
       const row = store.batches.get(batchId);
-      if (!row) throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: `no batch ${batchId} in ${store.file}`, hint: 'list batches with `batchctl list`', data: { batch_id: batchId } });
+      if (!row)
+        throw new BatchctlError({
+          code: 'BATCH_NOT_FOUND',
+          message: `no batch ${batchId} in ${store.file}`,
+          hint: 'list batches with `batchctl list`',
+          data: { batch_id: batchId },
+        });
       return {
         batch: row,
         result: resultFromRow(row, store),

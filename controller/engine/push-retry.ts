@@ -71,7 +71,13 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
  * local uncommitted work sits on one of them (taking their version would destroy it).
  */
 export async function incomingPaths(
-  git: Git, { localHead, remoteHead, ours, consequence }: { localHead: string | null; remoteHead: string; ours: (path: string) => boolean; consequence: string },
+  git: Git,
+  {
+    localHead,
+    remoteHead,
+    ours,
+    consequence,
+  }: { localHead: string | null; remoteHead: string; ours: (path: string) => boolean; consequence: string },
 ): Promise<string[]> {
   const incoming = (await changedPaths(git.runner, localHead, remoteHead)).filter((path) => !ours(path));
   const dirty = [...(await git.pathStates(incoming)).keys()];

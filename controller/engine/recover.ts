@@ -38,7 +38,8 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
   const runHost = journal.hostname === hostname() ? null : journal.hostname;
   const locks = await removeRunGitLocks({ gitDir: git.gitDir, root: git.root, locks: journal.git_locks ?? [], runHost });
   if (locks.removed.length > 0) deps.logger.warn({ removed: locks.removed }, 'removed the git lock files the interrupted run left');
-  if (locks.kept.length > 0) deps.logger.warn({ kept: locks.kept }, 'left git lock files that may be in use; remove them once no git command runs here');
+  if (locks.kept.length > 0)
+    deps.logger.warn({ kept: locks.kept }, 'left git lock files that may be in use; remove them once no git command runs here');
   // batch-control.json too: its control state is written the same way, next to it
   await removeTempFiles(git.root, [...journal.touched.map((p) => p.path), CONTROL_FILE_NAME]);
   const plan = planRecovery(journal, await git.head());
@@ -62,7 +63,10 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
       if (journal.synced) await materializePaths(git, commit, journal.synced);
     });
     store.batches.update(journal.batch_id, {
-      status: BATCH_STATUS.completed, completed_at: now().toISOString(), commit_sha: plan.commit, tag: `${TAG_PREFIX}${journal.batch_id}`,
+      status: BATCH_STATUS.completed,
+      completed_at: now().toISOString(),
+      commit_sha: plan.commit,
+      tag: `${TAG_PREFIX}${journal.batch_id}`,
     });
     report = { batch_id: journal.batch_id, action: 'finished', paths: paths.length, commit: plan.commit };
   } else {
@@ -91,7 +95,10 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
  * Run `refresh` (which writes git's index): if git's index lock is in the way, it was left alone by
  * the lock sweep or appeared since, and may be a live git's. Stop with RECOVERY_BLOCKED naming it.
  */
-async function withIndex({ deps, journal, kept }: { deps: EngineDeps; journal: JournalRecord; kept: readonly KeptLock[] }, refresh: () => Promise<void>): Promise<void> {
+async function withIndex(
+  { deps, journal, kept }: { deps: EngineDeps; journal: JournalRecord; kept: readonly KeptLock[] },
+  refresh: () => Promise<void>,
+): Promise<void> {
   const lock = join(deps.git.gitDir, 'index.lock');
   const blocked = (): BatchctlError => {
     const why = kept.find((k) => k.file === lock);
@@ -123,7 +130,10 @@ export async function undoAfterLostRace(deps: EngineDeps): Promise<boolean> {
   const journal = await readJournal(deps.stateDir);
   const head = await deps.git.head();
   if (!journal || head === null) return false;
-  const entries = await deps.git.treeEntries(head, journal.touched.map((p) => p.path));
+  const entries = await deps.git.treeEntries(
+    head,
+    journal.touched.map((p) => p.path),
+  );
   const untouched = journal.touched.every(({ path, before }) => {
     const now = entries.get(path);
     return before === null ? now === undefined : now?.oid === before.oid && now.mode === before.mode;

@@ -1,8 +1,6 @@
 // batchctl reindex (docs/lifecycle.md#durability-and-concurrency): SQLite is an index; git is the record. Rebuild the rows of committed
 // batches (and rollbacks) from trailers and tags, and their items from what each commit changed.
-import {
-  BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, ROLLBACK_TAG_PREFIX, TAG_PREFIX, TRAILER,
-} from '../domain/index.js';
+import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, ROLLBACK_TAG_PREFIX, TAG_PREFIX, TRAILER } from '../domain/index.js';
 import { parseTrailers } from '../git/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -39,20 +37,53 @@ export async function reindex(deps: EngineDeps): Promise<ReindexReport> {
       const rolledBack = refs.has(`refs/tags/${ROLLBACK_TAG_PREFIX}${b.id}`) || reverted.has(b.id);
       const backup = `${BACKUP_REF_PREFIX}${b.id}`;
       const row: BatchRow = {
-        batch_id: b.id, status: rolledBack ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed, operation_type: 'mixed',
-        total_count: total, success_count: Math.max(0, total - failed), failure_count: failed, created_at: at, completed_at: at,
-        backup_id: refs.has(backup) ? backup : null, title: b.message.split('\n')[0] ?? '', ecosystem: b.trailers.get(TRAILER.ecosystem) ?? 'default',
-        requested_by: b.trailers.get(TRAILER.requestedBy) ?? 'unknown', agent: b.trailers.get(TRAILER.agent) ?? null, priority: 0,
-        commit_sha: b.oid, tag: refs.get(`refs/tags/${TAG_PREFIX}${b.id}`) === b.oid ? `${TAG_PREFIX}${b.id}` : null, plan_hash: null,
-        idempotency_key: null, reason_code: null, reason_message: null, duration_ms: null, options_json: null, source: 'reindex',
+        batch_id: b.id,
+        status: rolledBack ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed,
+        operation_type: 'mixed',
+        total_count: total,
+        success_count: Math.max(0, total - failed),
+        failure_count: failed,
+        created_at: at,
+        completed_at: at,
+        backup_id: refs.has(backup) ? backup : null,
+        title: b.message.split('\n')[0] ?? '',
+        ecosystem: b.trailers.get(TRAILER.ecosystem) ?? 'default',
+        requested_by: b.trailers.get(TRAILER.requestedBy) ?? 'unknown',
+        agent: b.trailers.get(TRAILER.agent) ?? null,
+        priority: 0,
+        commit_sha: b.oid,
+        tag: refs.get(`refs/tags/${TAG_PREFIX}${b.id}`) === b.oid ? `${TAG_PREFIX}${b.id}` : null,
+        plan_hash: null,
+        idempotency_key: null,
+        reason_code: null,
+        reason_message: null,
+        duration_ms: null,
+        options_json: null,
+        source: 'reindex',
       };
       store.batches.insert(row);
       const items: ItemRow[] = (changes.get(b.oid) ?? []).map((change, index) => ({
-        batch_id: b.id, item_index: index, operation: change.after ? 'write' : 'delete', source_path: null, target_path: change.path,
-        status: 'succeeded', error_code: null, error_message: null, attempts: 1, blob_id: change.after?.oid ?? null, processed_at: at, op_json: null,
+        batch_id: b.id,
+        item_index: index,
+        operation: change.after ? 'write' : 'delete',
+        source_path: null,
+        target_path: change.path,
+        status: 'succeeded',
+        error_code: null,
+        error_message: null,
+        attempts: 1,
+        blob_id: change.after?.oid ?? null,
+        processed_at: at,
+        op_json: null,
       }));
       store.items.insertMany(items);
     }
   });
-  return { commits_scanned: commits.length, batches_found: batches.length, inserted: missing.length, already_present: batches.length - missing.length, note: NOTE };
+  return {
+    commits_scanned: commits.length,
+    batches_found: batches.length,
+    inserted: missing.length,
+    already_present: batches.length - missing.length,
+    note: NOTE,
+  };
 }

@@ -21,7 +21,10 @@ function failureOf(path: string, error: unknown): RestoreFailure {
 }
 
 function restoreIncomplete(failed: readonly RestoreFailure[], total: number): BatchctlError {
-  const named = failed.slice(0, 5).map((f) => `${f.path} (${f.code})`).join(', ');
+  const named = failed
+    .slice(0, 5)
+    .map((f) => `${f.path} (${f.code})`)
+    .join(', ');
   const more = failed.length > 5 ? ` and ${failed.length - 5} more` : '';
   const causes = [...new Set(failed.map((f) => f.code))].join(', ');
   return new BatchctlError({

@@ -2,7 +2,14 @@
 // land (failed, skipped, reverted with it, or never run because the batch was refused), linked by a
 // `Retries-Batch` trailer. Retrying a batch again returns the first retry, unless `again`.
 import {
-  BATCH_STATUS, parseBatchValue, parseStoredOperation, restoredOperation, RETRY_REF_PREFIX, TRAILER, type BatchResult, type Operation,
+  BATCH_STATUS,
+  parseBatchValue,
+  parseStoredOperation,
+  restoredOperation,
+  RETRY_REF_PREFIX,
+  TRAILER,
+  type BatchResult,
+  type Operation,
   type StoredOperation,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
@@ -44,11 +51,16 @@ async function unlandedOperations(deps: EngineDeps, batchId: string): Promise<Op
   return stored.map((s) => restoredOperation(s, s.contentBlob ? blobs.get(s.contentBlob) : undefined));
 }
 
-export async function retryBatch(deps: EngineDeps, batchId: string, { requestedBy, again = false }: RetryOptions = {}): Promise<BatchResult> {
+export async function retryBatch(
+  deps: EngineDeps,
+  batchId: string,
+  { requestedBy, again = false }: RetryOptions = {},
+): Promise<BatchResult> {
   requireBatchId(batchId);
   const { store } = deps;
   const row = store.batches.get(batchId);
-  if (!row) throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: `no batch ${batchId} in ${store.file}`, data: { batch_id: batchId } });
+  if (!row)
+    throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: `no batch ${batchId} in ${store.file}`, data: { batch_id: batchId } });
   const key = again ? undefined : retryKey(batchId);
   // Answered before the content is read back: a repeated retry costs one lookup (runBatch checks again under the lock).
   const earlier = key ? store.batches.findByIdempotencyKey(key) : undefined;

@@ -11,11 +11,18 @@ export interface HistoryCommit {
 
 /** Commits reachable from HEAD whose message mentions a Batch-Id (callers parse the trailer exactly). */
 export async function batchCommits(git: GitRunner): Promise<HistoryCommit[]> {
-  const { stdout } = await git.exec(['log', '--format=%H%x1f%ct%x1f%B%x1e', '--fixed-strings', '--grep=Batch-Id: ', 'HEAD', '--'], { okExitCodes: [128] });
-  return stdout.toString('utf8').split('\x1e').map((r) => r.replace(/^\n/, '')).filter((r) => r.includes('\x1f')).map((record) => {
-    const [oid = '', time = '0', ...rest] = record.split('\x1f');
-    return { oid, time: Number(time), message: rest.join('\x1f') };
+  const { stdout } = await git.exec(['log', '--format=%H%x1f%ct%x1f%B%x1e', '--fixed-strings', '--grep=Batch-Id: ', 'HEAD', '--'], {
+    okExitCodes: [128],
   });
+  return stdout
+    .toString('utf8')
+    .split('\x1e')
+    .map((r) => r.replace(/^\n/, ''))
+    .filter((r) => r.includes('\x1f'))
+    .map((record) => {
+      const [oid = '', time = '0', ...rest] = record.split('\x1f');
+      return { oid, time: Number(time), message: rest.join('\x1f') };
+    });
 }
 
 /** refname → the commit it points at (tags peeled), for refs under the given prefixes. */

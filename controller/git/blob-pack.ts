@@ -73,7 +73,11 @@ export function openBlobPack(git: GitRunner, format: ObjectFormat): BlobPack {
         digests.copy(grown);
         digests = grown;
       }
-      createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest().copy(digests, (mark - 1) * width);
+      createHash(format)
+        .update(`blob ${bytes.length}\0`)
+        .update(bytes)
+        .digest()
+        .copy(digests, (mark - 1) * width);
       const header = Buffer.from(`blob\nmark :${mark}\ndata ${bytes.length}\n`);
       pending.push(header, bytes, NEWLINE);
       pendingBytes += header.length + bytes.length + 1;
@@ -93,7 +97,12 @@ export function openBlobPack(git: GitRunner, format: ObjectFormat): BlobPack {
       }
       flush();
       for (let at = 0; at < wanted.length; at += ASKS_PER_WRITE) {
-        child.write(wanted.slice(at, at + ASKS_PER_WRITE).map((mark) => `get-mark :${mark}\n`).join(''));
+        child.write(
+          wanted
+            .slice(at, at + ASKS_PER_WRITE)
+            .map((mark) => `get-mark :${mark}\n`)
+            .join(''),
+        );
       }
       const { stdout } = await child.end('done\n');
       // One id per line, compared where it lies: no list of 100,000 strings at the memory peak.
@@ -103,7 +112,9 @@ export function openBlobPack(git: GitRunner, format: ObjectFormat): BlobPack {
         const stored = end === -1 ? '(none)' : stdout.toString('latin1', start, end);
         // A tree that names a blob git did not store must never be committed.
         if (stored !== idOf(mark)) {
-          throw new Error(`fast-import stored blob ${stored} where ${idOf(mark)} was computed (mark ${mark}, ${i + 1} of ${wanted.length} checked)`);
+          throw new Error(
+            `fast-import stored blob ${stored} where ${idOf(mark)} was computed (mark ${mark}, ${i + 1} of ${wanted.length} checked)`,
+          );
         }
         start = end + 1;
       }

@@ -35,7 +35,10 @@ export async function commitChanges(git: GitRunner, commit: string): Promise<Pat
  * Commits reachable from `ref` whose trailer `key` is exactly `value`, newest first. `--grep` only
  * narrows the search; the trailer is then parsed and compared whole (never a prefix or substring).
  */
-export async function commitsWithTrailer(git: GitRunner, { key, value, ref = 'HEAD' }: { key: string; value: string; ref?: string }): Promise<string[]> {
+export async function commitsWithTrailer(
+  git: GitRunner,
+  { key, value, ref = 'HEAD' }: { key: string; value: string; ref?: string },
+): Promise<string[]> {
   const { stdout } = await git.exec(
     ['log', '--format=%H%x1f%B%x1e', '--fixed-strings', `--grep=${key}: ${value}`, '--end-of-options', ref, '--'],
     { okExitCodes: [128] }, // an unborn HEAD has no history

@@ -4,14 +4,31 @@ import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { openObjectReader } from './object-reader.js';
 import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
-import { commitTree, hashBlob, hashFiles, makeTag, PACK_FROM_FILES, readBlobs, updateIndex, type CommitInput, type TreeChange } from './plumbing.js';
+import {
+  commitTree,
+  hashBlob,
+  hashFiles,
+  makeTag,
+  PACK_FROM_FILES,
+  readBlobs,
+  updateIndex,
+  type CommitInput,
+  type TreeChange,
+} from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
-  ignoredPaths, indexEntryCount, listIndexEntries, listTrackedUnder, pathStates, treeEntries, type IndexEntry, type PathState,
+  ignoredPaths,
+  indexEntryCount,
+  listIndexEntries,
+  listTrackedUnder,
+  pathStates,
+  treeEntries,
+  type IndexEntry,
+  type PathState,
 } from './worktree-state.js';
 
 export { openBlobPack, type BlobPack } from './blob-pack.js';
@@ -84,7 +101,8 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
-    pathStates: (paths, isTracked) => pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
+    pathStates: (paths, isTracked) =>
+      pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
     hashBlob: (content) => hashBlob(runner, content),

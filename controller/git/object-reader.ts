@@ -82,14 +82,15 @@ export function openObjectReader(git: GitRunner): ObjectReader {
     for (const pending of queue.splice(0)) pending.reject(error ?? new Error('git cat-file exited before it answered'));
   };
 
-  const start = (): GitPipe => git.pipe(['cat-file', '--batch'], {
-    onData(chunk) {
-      chunks.push(chunk);
-      buffered += chunk.length;
-      if (buffered >= needed) drain(); // a large object's chunks are joined once, not once each
-    },
-    onExit: lost,
-  });
+  const start = (): GitPipe =>
+    git.pipe(['cat-file', '--batch'], {
+      onData(chunk) {
+        chunks.push(chunk);
+        buffered += chunk.length;
+        if (buffered >= needed) drain(); // a large object's chunks are joined once, not once each
+      },
+      onExit: lost,
+    });
 
   return {
     read(name) {

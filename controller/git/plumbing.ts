@@ -54,7 +54,8 @@ const INDEX_INFO_CHUNK = 4096;
 
 /** Apply changes to an index file (the real one when `indexFile` is undefined). */
 export async function updateIndex(
-  git: GitRunner, { changes, objectFormat, indexFile }: { changes: readonly TreeChange[]; objectFormat: ObjectFormat; indexFile?: string },
+  git: GitRunner,
+  { changes, objectFormat, indexFile }: { changes: readonly TreeChange[]; objectFormat: ObjectFormat; indexFile?: string },
 ): Promise<void> {
   if (changes.length === 0) return;
   // A removal still names an id, of the repository's length (a 40-digit one breaks SHA-256).

@@ -17,7 +17,8 @@ export type RefUpdate =
  * Every one carries git's stderr in `data`.
  */
 export async function updateRefs(
-  git: GitRunner, { updates, reason, objectFormat }: { updates: readonly RefUpdate[]; reason: string; objectFormat: ObjectFormat },
+  git: GitRunner,
+  { updates, reason, objectFormat }: { updates: readonly RefUpdate[]; reason: string; objectFormat: ObjectFormat },
 ): Promise<void> {
   const lines = updates.map((u) => {
     if (u.kind === 'create') return `create ${u.ref}\0${u.newOid}\0`;

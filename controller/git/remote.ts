@@ -28,12 +28,24 @@ export type PushOutcome = { ok: true } | { ok: false; rejected: boolean; detail:
  * the branch is still at `expected` (null: absent) — otherwise nothing changes on the remote.
  */
 export async function pushAtomic(
-  git: GitRunner, up: Upstream, { commit, expected, refs }: { commit: string; expected: string | null; refs: ReadonlyArray<readonly [string, string]> },
+  git: GitRunner,
+  up: Upstream,
+  { commit, expected, refs }: { commit: string; expected: string | null; refs: ReadonlyArray<readonly [string, string]> },
 ): Promise<PushOutcome> {
-  const { exitCode, stdout, stderr } = await git.exec([
-    'push', '--atomic', '--porcelain', '--no-verify', `--force-with-lease=${up.remoteRef}:${expected ?? ''}`,
-    '--', up.remote, `${commit}:${up.remoteRef}`, ...refs.map(([oid, ref]) => `${oid}:${ref}`),
-  ], { okExitCodes: [1, 128] });
+  const { exitCode, stdout, stderr } = await git.exec(
+    [
+      'push',
+      '--atomic',
+      '--porcelain',
+      '--no-verify',
+      `--force-with-lease=${up.remoteRef}:${expected ?? ''}`,
+      '--',
+      up.remote,
+      `${commit}:${up.remoteRef}`,
+      ...refs.map(([oid, ref]) => `${oid}:${ref}`),
+    ],
+    { okExitCodes: [1, 128] },
+  );
   if (exitCode === 0) return { ok: true };
   const detail = `${stdout.toString('utf8')}\n${stderr}`.trim();
   // porcelain: "!\t<src>:<dst>\t[rejected] (stale info)" or "(fetch first)", "(non-fast-forward)"
@@ -43,7 +55,9 @@ export async function pushAtomic(
 /** Fetch the upstream branch into its tracking ref; the remote's head, or null when it has none. */
 export async function fetchUpstream(git: GitRunner, up: Upstream): Promise<string | null> {
   await git.exec(['fetch', '--no-tags', '--quiet', '--', up.remote, `+${up.remoteRef}:${up.trackingRef}`]);
-  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', `${up.trackingRef}^{commit}`], { okExitCodes: [1, 128] });
+  const { stdout, exitCode } = await git.exec(['rev-parse', '-q', '--verify', '--end-of-options', `${up.trackingRef}^{commit}`], {
+    okExitCodes: [1, 128],
+  });
   return exitCode === 0 ? stdout.toString('utf8').trim() : null;
 }
 

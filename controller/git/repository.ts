@@ -12,7 +12,9 @@ export interface RepositoryPaths {
 
 export async function locateRepository(git: GitRunner): Promise<RepositoryPaths> {
   try {
-    const [root, gitDir, format] = (await git.text(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format'])).split('\n');
+    const [root, gitDir, format] = (await git.text(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--show-object-format'])).split(
+      '\n',
+    );
     if (!root || !gitDir) throw new Error('rev-parse printed no paths');
     if (format !== 'sha1' && format !== 'sha256') throw new Error(`unknown object format ${format}`);
     return { root, gitDir, objectFormat: format };

@@ -66,14 +66,22 @@ export interface GitRunner {
 }
 
 const HARDENING = [
-  '-c', 'core.hooksPath=/dev/null',
-  '-c', 'core.fsmonitor=false',
-  '-c', 'core.quotePath=false',
-  '-c', 'commit.gpgSign=false',
-  '-c', 'tag.gpgSign=false',
-  '-c', 'gc.auto=0',
-  '-c', 'maintenance.auto=false',
-  '-c', 'protocol.ext.allow=never',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'commit.gpgSign=false',
+  '-c',
+  'tag.gpgSign=false',
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'maintenance.auto=false',
+  '-c',
+  'protocol.ext.allow=never',
 ] as const;
 
 const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=134217728:glibc.malloc.top_pad=67108864';
@@ -135,11 +143,15 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
         child.stdin.write(chunk);
       },
       backlog: () => child.stdin.writableLength,
-      drained: () => new Promise<void>((resolve) => {
-        if (child.stdin.writableLength === 0 || child.exitCode !== null) return resolve();
-        child.stdin.once('drain', resolve);
-        result.then(() => resolve(), () => resolve()); // an exited git drains nothing more
-      }),
+      drained: () =>
+        new Promise<void>((resolve) => {
+          if (child.stdin.writableLength === 0 || child.exitCode !== null) return resolve();
+          child.stdin.once('drain', resolve);
+          result.then(
+            () => resolve(),
+            () => resolve(),
+          ); // an exited git drains nothing more
+        }),
       end: (chunk) => {
         child.stdin.end(chunk ?? '');
         return result;
@@ -161,7 +173,9 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
       });
       child.on('close', (code) => {
         const stderr = Buffer.concat(err).toString('utf8');
-        const error = failed ?? (code === 0 && ending ? null : new GitError({ args, exitCode: code, stderr: stderr || 'git exited before it was asked to' }));
+        const error =
+          failed ??
+          (code === 0 && ending ? null : new GitError({ args, exitCode: code, stderr: stderr || 'git exited before it was asked to' }));
         onExit(error);
         if (error) reject(error);
         else resolve({ stdout: Buffer.alloc(0), stderr, exitCode: 0 });

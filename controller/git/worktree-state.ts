@@ -44,7 +44,11 @@ export type PathState = 'dirty' | 'untracked' | 'ignored';
  * listing of everything, filtered here.
  */
 async function forEachListed(
-  git: GitRunner, args: readonly string[], paths: readonly string[], size: number, each: (fields: string[], path: string) => void,
+  git: GitRunner,
+  args: readonly string[],
+  paths: readonly string[],
+  size: number,
+  each: (fields: string[], path: string) => void,
 ): Promise<void> {
   const whole = wholeIndexIsCheaper(paths.length, size);
   const wanted = whole ? new Set(paths) : null;
@@ -83,11 +87,17 @@ export async function listTrackedUnder(git: GitRunner, prefixes: readonly string
  * `isTracked` (the caller's index lookup) lets many tracked paths be checked in one whole-index pass.
  */
 export async function pathStates(
-  git: GitRunner, paths: readonly string[], { indexSize = 0, isTracked }: { indexSize?: number; isTracked?: (path: string) => boolean } = {},
+  git: GitRunner,
+  paths: readonly string[],
+  { indexSize = 0, isTracked }: { indexSize?: number; isTracked?: (path: string) => boolean } = {},
 ): Promise<Map<string, PathState>> {
   if (!isTracked || !wholeIndexIsCheaper(paths.length, indexSize)) return statusOf(git, paths, 'all');
   const tracked = new Set(paths.filter((path) => isTracked(path)));
-  const states = await statusOf(git, paths.filter((path) => !tracked.has(path)), 'all');
+  const states = await statusOf(
+    git,
+    paths.filter((path) => !tracked.has(path)),
+    'all',
+  );
   // Tracked files only: no untracked walk, so the pass costs one lstat per index entry.
   for (const [path, state] of await statusOf(git, [], 'no')) if (tracked.has(path)) states.set(path, state);
   return states;
@@ -98,7 +108,14 @@ async function statusOf(git: GitRunner, paths: readonly string[], untracked: 'al
   const states = new Map<string, PathState>();
   for (const chunk of untracked === 'no' ? [[]] : chunkPaths(paths)) {
     const { stdout } = await git.exec([
-      'status', '--porcelain=v2', '-z', `--untracked-files=${untracked}`, ...(untracked === 'all' ? ['--ignored=matching'] : []), '--no-renames', '--', ...chunk,
+      'status',
+      '--porcelain=v2',
+      '-z',
+      `--untracked-files=${untracked}`,
+      ...(untracked === 'all' ? ['--ignored=matching'] : []),
+      '--no-renames',
+      '--',
+      ...chunk,
     ]);
     const records = splitNul(stdout);
     for (let i = 0; i < records.length; i++) {
@@ -147,7 +164,12 @@ function fieldsAfter(record: string, count: number): string {
  * about how many files the commit holds (the index's count serves): 10,000 paths in a 10,000-file
  * tree take one ~13 ms listing instead of three ~190 ms `ls-tree` runs with pathspecs.
  */
-export async function treeEntries(git: GitRunner, commit: string, paths: readonly string[], treeSize = 0): Promise<Map<string, IndexEntry>> {
+export async function treeEntries(
+  git: GitRunner,
+  commit: string,
+  paths: readonly string[],
+  treeSize = 0,
+): Promise<Map<string, IndexEntry>> {
   const entries = new Map<string, IndexEntry>();
   // "<mode> <type> <oid>\t<path>"
   await forEachListed(git, ['ls-tree', '-r', '-z', '--full-tree', commit], paths, treeSize, ([mode, , oid], path) => {

@@ -36,7 +36,12 @@ async function headTarget(gitDir: string): Promise<string | null> {
  * as of `now`. Updating HEAD through its branch locks both.
  * @example await writeJournal(stateDir, { ...journal, git_locks: await gitLocksFor({ gitDir, refs: ['HEAD'], index: true }) })
  */
-export async function gitLocksFor({ gitDir, refs, index = false, now = new Date() }: {
+export async function gitLocksFor({
+  gitDir,
+  refs,
+  index = false,
+  now = new Date(),
+}: {
   gitDir: string;
   refs: readonly string[];
   index?: boolean;
@@ -46,7 +51,10 @@ export async function gitLocksFor({ gitDir, refs, index = false, now = new Date(
   const names = new Set(refs);
   const branch = names.has('HEAD') ? await headTarget(gitDir) : null;
   if (branch) names.add(branch);
-  const files = [...(index ? [join(gitDir, 'index.lock')] : []), ...[...names].map((ref) => join(PER_WORKTREE.test(ref) ? gitDir : common, `${ref}.lock`))];
+  const files = [
+    ...(index ? [join(gitDir, 'index.lock')] : []),
+    ...[...names].map((ref) => join(PER_WORKTREE.test(ref) ? gitDir : common, `${ref}.lock`)),
+  ];
   const since = now.toISOString();
   return files.map((file) => ({ file: relative(gitDir, file), since }));
 }
@@ -67,7 +75,12 @@ export interface LockSweep {
  * Remove the lock files the journal names that the interrupted run left. Call only once no process
  * of that run is alive (runStillAlive). Files the journal does not name are never looked at.
  */
-export async function removeRunGitLocks({ gitDir, root, locks, runHost = null }: {
+export async function removeRunGitLocks({
+  gitDir,
+  root,
+  locks,
+  runHost = null,
+}: {
   gitDir: string;
   /** the work tree: a git process working there may hold any lock */
   root: string;
@@ -96,7 +109,7 @@ export async function removeRunGitLocks({ gitDir, root, locks, runHost = null }:
   if (candidates.length === 0) return sweep;
   const users = runHost === null ? findLockUsers({ files: candidates.map((c) => c.real), dirs: [root, gitDir, common] }) : null;
   for (const { file, real } of candidates) {
-    const user = users ? users.holding.get(real) ?? users.gitInRepository : null;
+    const user = users ? (users.holding.get(real) ?? users.gitInRepository) : null;
     if (runHost !== null) sweep.kept.push({ file, why: `the run was on ${runHost}, whose processes cannot be seen from here`, user: null });
     else if (!users) sweep.kept.push({ file, why: 'without /proc no process can be proven not to use it', user: null });
     else if (user) sweep.kept.push({ file, why: `${user.command} (pid ${user.pid}) ${user.how}`, user });

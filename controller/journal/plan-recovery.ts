@@ -2,10 +2,7 @@
 // git's sequencer rule: never undo when HEAD has moved to a commit the journal does not know.
 import type { JournalRecord } from '../domain/index.js';
 
-export type RecoveryPlan =
-  | { action: 'finish'; commit: string }
-  | { action: 'restore' }
-  | { action: 'blocked'; reason: string };
+export type RecoveryPlan = { action: 'finish'; commit: string } | { action: 'restore' } | { action: 'blocked'; reason: string };
 
 export function planRecovery(journal: JournalRecord, head: string | null): RecoveryPlan {
   if (journal.state === 'committing' && journal.commit !== null && head === journal.commit) {

@@ -7,8 +7,22 @@
 // loop between time slices, so signals and stops are still seen within one slice.
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readlinkSync, renameSync, rmdirSync,
-  rmSync, symlinkSync, writeFileSync, writeSync,
+  chmodSync,
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -91,7 +105,8 @@ function createExclusive(file: string, data: Buffer, bits: number, path: string)
     fd = openSync(file, 'wx', bits);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new OpFailure('TARGET_APPEARED', `${path} appeared while the batch ran (not by batchctl); it was left alone`);
+    if (code === 'EEXIST')
+      throw new OpFailure('TARGET_APPEARED', `${path} appeared while the batch ran (not by batchctl); it was left alone`);
     if (code !== 'ENOENT') throw error;
     mkdirSync(dirname(file), { recursive: true });
     fd = openSync(file, 'wx', bits);
@@ -119,7 +134,13 @@ export interface WriteHow {
  * Put `data` at `path` with a git mode: created exclusively when `fresh`, rewritten in place when
  * `inPlace` allows it, else atomically (temp file + rename).
  */
-export function atomicWrite(root: string, path: string, data: Buffer, mode: string, { inPlace = false, fresh = false }: WriteHow = {}): void {
+export function atomicWrite(
+  root: string,
+  path: string,
+  data: Buffer,
+  mode: string,
+  { inPlace = false, fresh = false }: WriteHow = {},
+): void {
   const file = join(root, path);
   const bits = mode === '100755' ? 0o755 : 0o644;
   if (mode !== '120000') {

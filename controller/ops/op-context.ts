@@ -26,7 +26,10 @@ export interface Effect {
 
 /** An operation that could not be done; `code` is an operation outcome of errors/codes.ts. */
 export class OpFailure extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

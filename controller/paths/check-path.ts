@@ -8,9 +8,7 @@ import type { PathRule, PathSubject } from './rules/path-rule.js';
 import { absolutePath, argvInjection, emptyPath, pathspecMagic } from './rules/prefix.js';
 import { traversal } from './rules/traversal.js';
 
-export type PathCheck =
-  | { ok: true; path: string }
-  | { ok: false; code: IssueCode; message: string; hint: string };
+export type PathCheck = { ok: true; path: string } | { ok: false; code: IssueCode; message: string; hint: string };
 
 /**
  * First refusal wins, so the order is the contract: whole-string rules before per-component ones

@@ -5,8 +5,7 @@
  * Default-ignorable code points plus the ones HFS+/APFS skip when comparing names (git's
  * `is_hfs_dotgit` list): `.g\u200Cit` opens `.git` on a Mac (CVE-2014-9390).
  */
-const IGNORABLE =
-  /[\p{Default_Ignorable_Code_Point}\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/gu;
+const IGNORABLE = /[\p{Default_Ignorable_Code_Point}\u00AD\u034F\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/gu;
 
 export function stripIgnorables(text: string): string {
   return isAscii(text) ? text : text.replace(IGNORABLE, '');

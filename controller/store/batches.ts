@@ -8,9 +8,28 @@ import type { BatchListOptions, BatchPatch, BatchRow, OutcomeRow, StoreBatches }
 
 /** Every column of BatchRow; also the allow-list for update (SQL is never built from values). */
 const COLUMNS = [
-  'batch_id', 'status', 'operation_type', 'total_count', 'success_count', 'failure_count', 'created_at',
-  'completed_at', 'backup_id', 'title', 'ecosystem', 'requested_by', 'agent', 'priority', 'commit_sha',
-  'tag', 'plan_hash', 'idempotency_key', 'reason_code', 'reason_message', 'duration_ms', 'options_json',
+  'batch_id',
+  'status',
+  'operation_type',
+  'total_count',
+  'success_count',
+  'failure_count',
+  'created_at',
+  'completed_at',
+  'backup_id',
+  'title',
+  'ecosystem',
+  'requested_by',
+  'agent',
+  'priority',
+  'commit_sha',
+  'tag',
+  'plan_hash',
+  'idempotency_key',
+  'reason_code',
+  'reason_message',
+  'duration_ms',
+  'options_json',
   'source',
 ] as const satisfies readonly (keyof BatchRow)[];
 type Column = (typeof COLUMNS)[number];
@@ -41,8 +60,10 @@ export function createBatches(db: Database.Database): StoreBatches {
   const updateCache = new Map<string, Database.Statement<Params>>();
 
   function listStatement(opts: BatchListOptions): Database.Statement<Params, BatchRow> {
-    const filters = [opts.status !== undefined ? 'status = @status' : '', opts.ecosystem !== undefined ? 'ecosystem = @ecosystem' : '']
-      .filter(Boolean);
+    const filters = [
+      opts.status !== undefined ? 'status = @status' : '',
+      opts.ecosystem !== undefined ? 'ecosystem = @ecosystem' : '',
+    ].filter(Boolean);
     const key = filters.join(' AND ');
     let statement = listCache.get(key);
     if (!statement) {

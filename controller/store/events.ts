@@ -21,17 +21,15 @@ function fromStored({ data_json, ...envelope }: StoredEvent): BatchEvent {
 }
 
 export function createEvents(db: Database.Database): StoreEvents {
-  const append = db.prepare<[number | null, string, string | null, string, string], number>(
-    'INSERT INTO batch_events (seq, type, batch_id, at, data_json) VALUES (?, ?, ?, ?, ?) RETURNING seq',
-  ).pluck();
+  const append = db
+    .prepare<[number | null, string, string | null, string, string], number>(
+      'INSERT INTO batch_events (seq, type, batch_id, at, data_json) VALUES (?, ?, ?, ?, ?) RETURNING seq',
+    )
+    .pluck();
   const listAll = db.prepare<[number, number], StoredEvent>(`${SELECT} WHERE seq > ? ORDER BY seq LIMIT ?`);
-  const listByBatch = db.prepare<[string, number, number], StoredEvent>(
-    `${SELECT} WHERE batch_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-  );
+  const listByBatch = db.prepare<[string, number, number], StoredEvent>(`${SELECT} WHERE batch_id = ? AND seq > ? ORDER BY seq LIMIT ?`);
   // sqlite_sequence keeps the highest seq ever handed out, so lastSeq survives a purge of the newest rows.
-  const lastSeq = db.prepare<[], number>(
-    "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'batch_events'), 0)",
-  ).pluck();
+  const lastSeq = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'batch_events'), 0)").pluck();
 
   return guard('events', {
     append(event: NewEvent, wantedSeq?: number): BatchEvent {

@@ -6,8 +6,18 @@ import { guard, toStoreError } from './store-error.js';
 import type { ItemListOptions, ItemRow, StoreItems } from './store.js';
 
 const COLUMNS = [
-  'batch_id', 'item_index', 'operation', 'source_path', 'target_path', 'status', 'error_code', 'error_message',
-  'attempts', 'blob_id', 'processed_at', 'op_json',
+  'batch_id',
+  'item_index',
+  'operation',
+  'source_path',
+  'target_path',
+  'status',
+  'error_code',
+  'error_message',
+  'attempts',
+  'blob_id',
+  'processed_at',
+  'op_json',
 ] as const satisfies readonly (keyof ItemRow)[];
 type Column = (typeof COLUMNS)[number];
 // Fails to compile when ItemRow gains a field that COLUMNS does not list.
@@ -16,9 +26,9 @@ void complete;
 
 const SELECT = `SELECT ${COLUMNS.join(', ')} FROM batch_items`;
 const INSERT = `INSERT INTO batch_items (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
-const UPSERT = `${INSERT} ON CONFLICT (batch_id, item_index) DO UPDATE SET ${
-  COLUMNS.filter((c) => c !== 'batch_id' && c !== 'item_index').map((c) => `${c} = excluded.${c}`).join(', ')
-}`;
+const UPSERT = `${INSERT} ON CONFLICT (batch_id, item_index) DO UPDATE SET ${COLUMNS.filter((c) => c !== 'batch_id' && c !== 'item_index')
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
 
 /** Rows fetched per page by iterate: small enough to bound memory, large enough to amortise the query. */
 const PAGE_SIZE = 1000;
@@ -32,21 +42,15 @@ function toPositional(row: ItemRow): Positional {
 export function createItems(db: Database.Database): StoreItems {
   const insert = db.prepare<Positional>(INSERT);
   const upsert = db.prepare<Positional>(UPSERT);
-  const list = db.prepare<[string, number, number], ItemRow>(
-    `${SELECT} WHERE batch_id = ? ORDER BY item_index LIMIT ? OFFSET ?`,
-  );
+  const list = db.prepare<[string, number, number], ItemRow>(`${SELECT} WHERE batch_id = ? ORDER BY item_index LIMIT ? OFFSET ?`);
   const listByStatus = db.prepare<[string, string, number, number], ItemRow>(
     `${SELECT} WHERE batch_id = ? AND status = ? ORDER BY item_index LIMIT ? OFFSET ?`,
   );
   const count = db.prepare<[string], number>('SELECT count(*) FROM batch_items WHERE batch_id = ?').pluck();
-  const countByStatus = db.prepare<[string, string], number>(
-    'SELECT count(*) FROM batch_items WHERE batch_id = ? AND status = ?',
-  ).pluck();
+  const countByStatus = db.prepare<[string, string], number>('SELECT count(*) FROM batch_items WHERE batch_id = ? AND status = ?').pluck();
   // Keyset paging rather than statement.iterate(): an open better-sqlite3 iterator keeps the
   // connection busy and would make every write during the walk throw.
-  const page = db.prepare<[string, number, number], ItemRow>(
-    `${SELECT} WHERE batch_id = ? AND item_index > ? ORDER BY item_index LIMIT ?`,
-  );
+  const page = db.prepare<[string, number, number], ItemRow>(`${SELECT} WHERE batch_id = ? AND item_index > ? ORDER BY item_index LIMIT ?`);
 
   // One transaction per call: one fsync for 100,000 rows instead of one per row (synchronous = FULL).
   const insertAll = db.transaction((rows: Iterable<ItemRow>) => {

@@ -38,8 +38,11 @@ function applyOne(db: Database.Database, migration: Migration, file: string): vo
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
     db.exec(migration.sql);
-    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
-      .run(migration.version, migration.name, new Date().toISOString());
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+      migration.version,
+      migration.name,
+      new Date().toISOString(),
+    );
     // user_version lives in the file header and is written inside this transaction: all or nothing.
     db.pragma(`user_version = ${migration.version}`);
   }).immediate();

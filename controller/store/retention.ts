@@ -19,9 +19,9 @@ function params(scope: RetentionScope, before: string): Params {
 export function createRetention(db: Database.Database): StoreRetention {
   const batchIds = db.prepare<Params, string>(`SELECT batch_id FROM batch_operations WHERE ${BATCHES} ORDER BY created_at, id`).pluck();
   const countBatches = db.prepare<Params, number>(`SELECT count(*) FROM batch_operations WHERE ${BATCHES}`).pluck();
-  const countItems = db.prepare<Params, number>(
-    `SELECT count(*) FROM batch_items WHERE batch_id IN (SELECT batch_id FROM batch_operations WHERE ${BATCHES})`,
-  ).pluck();
+  const countItems = db
+    .prepare<Params, number>(`SELECT count(*) FROM batch_items WHERE batch_id IN (SELECT batch_id FROM batch_operations WHERE ${BATCHES})`)
+    .pluck();
   // ON DELETE CASCADE takes the items with their batch (foreign_keys is on: open-store.ts).
   const deleteBatches = db.prepare<Params>(`DELETE FROM batch_operations WHERE ${BATCHES}`);
   const countEvents = db.prepare<[string], number>('SELECT count(*) FROM batch_events WHERE at < ?').pluck();

@@ -34,9 +34,10 @@ export function toStoreError(error: unknown, operation: string): unknown {
   return new BatchctlError({
     code: 'STORE_FAILED',
     message: `${operation}: ${error.message}`,
-    hint: error.code === 'SQLITE_BUSY'
-      ? 'another process held the database for more than 5 s; retry'
-      : 'check disk space and permissions of the database file',
+    hint:
+      error.code === 'SQLITE_BUSY'
+        ? 'another process held the database for more than 5 s; retry'
+        : 'check disk space and permissions of the database file',
     data: { sqlite_code: error.code, operation },
     cause: error,
   });

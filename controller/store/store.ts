@@ -103,7 +103,10 @@ export interface StoreBatches {
 }
 
 /** What SLIs need of a batch that ran. */
-export type OutcomeRow = Pick<BatchRow, 'ecosystem' | 'status' | 'success_count' | 'failure_count' | 'duration_ms' | 'source' | 'created_at'>;
+export type OutcomeRow = Pick<
+  BatchRow,
+  'ecosystem' | 'status' | 'success_count' | 'failure_count' | 'duration_ms' | 'source' | 'created_at'
+>;
 
 export interface StoreItems {
   /** All rows in one transaction; a duplicate (batch_id, item_index) rolls back the whole call. */

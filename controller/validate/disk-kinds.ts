@@ -58,7 +58,8 @@ export function diskKinds(root: string, touched: readonly string[]): (path: stri
     let kind = kinds.get(path);
     if (kind === undefined) {
       const entries = listed.get(parentOf(path));
-      kind = (entries ? entries.get(nameIn(path)) ?? (entries.has(nameIn(path)) ? null : 'missing') : null) ?? lstatKind(join(root, path));
+      kind =
+        (entries ? (entries.get(nameIn(path)) ?? (entries.has(nameIn(path)) ? null : 'missing')) : null) ?? lstatKind(join(root, path));
       kinds.set(path, kind);
     }
     return kind;

@@ -9,7 +9,11 @@ import type { StepContent } from './plan.js';
 import type { NormalisedOp } from './rules/path-safety.js';
 
 export async function resolveOperations({
-  batch, normalised, contents, git, issues,
+  batch,
+  normalised,
+  contents,
+  git,
+  issues,
 }: {
   batch: Batch;
   normalised: Map<number, NormalisedOp>;
@@ -26,7 +30,10 @@ export async function resolveOperations({
     if (norm.glob) {
       resolved.push({ kind: 'glob', op: { index, op, pattern: norm.target, match: norm.glob, baseMatches: tracked.filter(norm.glob) } });
     } else {
-      resolved.push({ kind: 'path', op: { index, op, target: norm.target, source: norm.source, content: contents.get(index) ?? null, fromGlob: false } });
+      resolved.push({
+        kind: 'path',
+        op: { index, op, target: norm.target, source: norm.source, content: contents.get(index) ?? null, fromGlob: false },
+      });
     }
   });
   return resolved;

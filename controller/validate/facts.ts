@@ -30,7 +30,10 @@ export async function gatherFacts(git: Git, root: string, touched: readonly stri
   const index = await git.indexEntries(touched);
   // A path neither in the index nor on disk has no state for `git status` to report: skip it
   // (a batch of new files then asks status nothing). Its ignore rules are checked below.
-  const states = await git.pathStates(touched.filter((path) => index.has(path) || disk(path) !== 'missing'), (path) => index.has(path));
+  const states = await git.pathStates(
+    touched.filter((path) => index.has(path) || disk(path) !== 'missing'),
+    (path) => index.has(path),
+  );
   // check-ignore only for paths not tracked: a tracked file is never "ignored". It dies on a path
   // beyond a symlink ("is beyond a symbolic link"); checkAncestors refuses those paths anyway.
   const untracked = touched.filter((path) => !index.has(path) && !ancestorsOf(path).some((dir) => disk(dir) === 'symlink'));

@@ -32,7 +32,12 @@ export interface ValidateArgs {
  * @example const { result, plan } = await validateBatch({ batch, git, control });
  * if (!result.valid) console.log(result.issues);
  */
-export async function validateBatch({ batch, git, control, describe = false }: ValidateArgs): Promise<{ result: ValidationResult; plan: Plan | null }> {
+export async function validateBatch({
+  batch,
+  git,
+  control,
+  describe = false,
+}: ValidateArgs): Promise<{ result: ValidationResult; plan: Plan | null }> {
   const issues = new IssueList();
   const advisory = batch.options.validation;
   const isProtected = createProtectedMatcher(control.policy.protected_paths);
@@ -43,8 +48,13 @@ export async function validateBatch({ batch, git, control, describe = false }: V
   const steps = simulate({ resolved, facts, issues, root: git.root, advisory, isProtected });
   const limit = control.policy.limits.max_operations_per_batch;
   if (steps.length > limit && batch.operations.length <= limit) {
-    issues.error(ISSUE.tooManyOperations, -1, undefined, `the batch's globs expand to ${steps.length} file operations; the limit is ${limit}`,
-      'narrow the globs or split the batch');
+    issues.error(
+      ISSUE.tooManyOperations,
+      -1,
+      undefined,
+      `the batch's globs expand to ${steps.length} file operations; the limit is ${limit}`,
+      'narrow the globs or split the batch',
+    );
   }
 
   // The journal and plan hash cover the paths steps really touch, with their pre-batch entries.

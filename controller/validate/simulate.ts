@@ -24,7 +24,8 @@ function expandGlob(g: GlobOp, tree: VirtualTree, args: SimulateArgs): ConcreteO
   const candidates = new Set(g.baseMatches);
   for (const path of tree.created()) if (g.match(path)) candidates.add(path);
   const matches = [...candidates].filter((path) => tree.get(path).exists).sort();
-  if (matches.length === 0 && args.advisory) args.issues.warn(ISSUE.globNoMatch, g.index, g.pattern, `no tracked file matches ${g.pattern}`);
+  if (matches.length === 0 && args.advisory)
+    args.issues.warn(ISSUE.globNoMatch, g.index, g.pattern, `no tracked file matches ${g.pattern}`);
   // A glob must not reach what an explicit path may not name: `.g*` matches a tracked .gitmodules.
   for (const path of matches) {
     const check = checkPath(path);
@@ -68,8 +69,12 @@ export function simulate(args: SimulateArgs): PlanStep[] {
         }
         const seen = spellings.get(key);
         if (seen && seen.path !== spelling) {
-          issues.error(ISSUE.pathCollision, c.index, path,
-            `${spelling} and ${seen.path} (operation ${seen.index}) are the same ${depth < parts.length ? 'directory' : 'file'} on case-insensitive or Unicode-normalising file systems`);
+          issues.error(
+            ISSUE.pathCollision,
+            c.index,
+            path,
+            `${spelling} and ${seen.path} (operation ${seen.index}) are the same ${depth < parts.length ? 'directory' : 'file'} on case-insensitive or Unicode-normalising file systems`,
+          );
           break;
         }
         if (!seen) spellings.set(key, { path: spelling, index: c.index });
@@ -107,7 +112,12 @@ export function simulate(args: SimulateArgs): PlanStep[] {
     else stepsOfOp.set(c.index, [id]);
     const op = c.op;
     steps.push({
-      id, index: c.index, type: op.type, target: c.target, source: c.source, content: c.content,
+      id,
+      index: c.index,
+      type: op.type,
+      target: c.target,
+      source: c.source,
+      content: c.content,
       mode: op.type === 'write' ? (op.mode ?? null) : null,
       find: op.type === 'replace' ? op.find : null,
       replaceWith: op.type === 'replace' ? op.replace : null,

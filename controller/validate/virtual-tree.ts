@@ -31,14 +31,26 @@ export class VirtualTree {
     const indexEntry = this.facts.index.get(path);
     if (indexEntry) {
       return {
-        exists: true, kind: indexEntry.mode === '120000' ? 'symlink' : 'file', tracked: true,
-        oid: indexEntry.oid, mode: indexEntry.mode, createdBy: null, deletedBy: null, origin: path,
+        exists: true,
+        kind: indexEntry.mode === '120000' ? 'symlink' : 'file',
+        tracked: true,
+        oid: indexEntry.oid,
+        mode: indexEntry.mode,
+        createdBy: null,
+        deletedBy: null,
+        origin: path,
       };
     }
     const onDisk = this.facts.states.has(path) || this.facts.disk(path) === 'file' || this.facts.disk(path) === 'symlink';
     return {
-      exists: onDisk, kind: this.facts.disk(path) === 'symlink' ? 'symlink' : 'file', tracked: false,
-      oid: null, mode: null, createdBy: null, deletedBy: null, origin: onDisk ? path : null,
+      exists: onDisk,
+      kind: this.facts.disk(path) === 'symlink' ? 'symlink' : 'file',
+      tracked: false,
+      oid: null,
+      mode: null,
+      createdBy: null,
+      deletedBy: null,
+      origin: onDisk ? path : null,
     };
   }
 

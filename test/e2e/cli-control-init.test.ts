@@ -23,7 +23,10 @@ describe('batchctl init', () => {
     expect(r.git('show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(FILES);
     expect(r.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)').trim()).toBe('init');
     expect(r.git('diff', '--cached', '--name-only')).toBe('a.txt\n');
-    const run = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ ecosystem: 'npm', operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }) });
+    const run = await runCli(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({ ecosystem: 'npm', operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }),
+    });
     expect(run.code, run.stderr).toBe(0);
   });
 

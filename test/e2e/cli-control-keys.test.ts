@@ -43,7 +43,10 @@ describe('an unknown top-level key', () => {
     const json = await runCli(['run', '--json', '-'], { cwd: r.dir, input: BATCH.replace('a.txt', 'b.txt') });
     expect(json.code, json.stderr).toBe(0);
     expect(json.stderr).toContain(WARNING);
-    expect(jsonLines(json.stdout).at(-1)).toMatchObject({ status: 'completed', control_warnings: [WARNING.slice('batchctl: warning: '.length, -1)] });
+    expect(jsonLines(json.stdout).at(-1)).toMatchObject({
+      status: 'completed',
+      control_warnings: [WARNING.slice('batchctl: warning: '.length, -1)],
+    });
 
     const control = await runCli(['control'], { cwd: r.dir });
     expect(control.code, control.stderr).toBe(0);

@@ -40,7 +40,10 @@ describe('batchctl refusals and errors', () => {
 
   it('prints a validation refusal on stderr too, and exits 2', async () => {
     const r = repo();
-    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: '../x', content: '' }] }) });
+    const out = await runCli(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: '../x', content: '' }] }),
+    });
     expect(out.code).toBe(2);
     expect(ERROR_LINE.exec(out.stderr)?.[1]).toBe('VALIDATION_FAILED');
   });
@@ -88,7 +91,10 @@ describe('batchctl refusals and errors', () => {
     const r = repo({ 'recipes/a.toml': 'old\n' });
     const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
     const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
-    cleanup.push(() => rmSync(remote, { recursive: true, force: true }), () => rmSync(other, { recursive: true, force: true }));
+    cleanup.push(
+      () => rmSync(remote, { recursive: true, force: true }),
+      () => rmSync(other, { recursive: true, force: true }),
+    );
     const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
     git(remote, 'init', '-q', '--bare', '-b', 'main');
     r.git('remote', 'add', 'origin', remote);

@@ -31,7 +31,11 @@ describe('writes to existing files', () => {
       ...Array.from({ length: 9 }, (_, i) => ({ type: 'write', target: `small/${i}.txt`, content: `new ${i}\n` })),
       { type: 'write', target: 'big.txt', content: 'x'.repeat(3 * 1024 * 1024) }, // over the 2 MiB limit: EFBIG after truncating
     ];
-    const out = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ title: 'torn', operations }), fileSizeLimitKiB: 2048 });
+    const out = await runCli(['run', '-', '--json'], {
+      cwd: r.dir,
+      input: JSON.stringify({ title: 'torn', operations }),
+      fileSizeLimitKiB: 2048,
+    });
     // The process survives SIGXFSZ and fails that write cleanly: big.txt is put back as it was, and
     // the other nine commit (1 of 10 failed is under the threshold). The failed write's content is
     // kept for `retry` in git (compressed), not in a database row the limit would refuse.
@@ -50,7 +54,10 @@ describe('writes to existing files', () => {
     const r = repo({ 'a.txt': 'shared\n' });
     const outside = join(r.dir, '.git', 'other-name.txt'); // a second name, outside the work tree
     linkSync(join(r.dir, 'a.txt'), outside);
-    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'a.txt', content: 'changed\n' }] }) });
+    const out = await runCli(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: 'a.txt', content: 'changed\n' }] }),
+    });
     expect(out.code, out.stderr).toBe(0);
     expect(r.read('a.txt')).toBe('changed\n');
     expect(readFileSync(outside, 'utf8')).toBe('shared\n');
@@ -58,7 +65,10 @@ describe('writes to existing files', () => {
 
   it('sets the mode git records, whatever the file had', async () => {
     const r = repo({ 'run.sh': 'echo old\n' });
-    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'run.sh', content: 'echo new\n', mode: '100755' }] }) });
+    const out = await runCli(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: 'run.sh', content: 'echo new\n', mode: '100755' }] }),
+    });
     expect(out.code, out.stderr).toBe(0);
     expect(statSync(join(r.dir, 'run.sh')).mode & 0o777).toBe(0o755);
     expect(r.git('ls-files', '-s', 'run.sh')).toMatch(/^100755 /);
@@ -77,7 +87,9 @@ describe('new files', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(statSync(join(r.dir, 'bin/tool.sh')).mode & 0o777).toBe(0o755);
     expect(statSync(join(r.dir, 'notes/a.txt')).mode & 0o777).toBe(0o600); // as git checkout would leave it
-    expect(r.git('ls-files', '-s', 'bin/tool.sh', 'notes/a.txt', 'copies/keep.txt')).toMatch(/^100755 \S+ 0\tbin\/tool\.sh\n100644 \S+ 0\tcopies\/keep\.txt\n100644 \S+ 0\tnotes\/a\.txt\n$/);
+    expect(r.git('ls-files', '-s', 'bin/tool.sh', 'notes/a.txt', 'copies/keep.txt')).toMatch(
+      /^100755 \S+ 0\tbin\/tool\.sh\n100644 \S+ 0\tcopies\/keep\.txt\n100644 \S+ 0\tnotes\/a\.txt\n$/,
+    );
     expect(r.git('status', '--porcelain')).toBe('');
   });
 });

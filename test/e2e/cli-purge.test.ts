@@ -19,7 +19,10 @@ describe('batchctl purge', () => {
   it('lists with --dry-run, then deletes, the backup and retry refs past their windows', async () => {
     const repo = gitRepo({ 'a.txt': 'a' });
     repos.push(repo);
-    const run = await runCli(['run', '-', '--json'], { cwd: repo.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }) });
+    const run = await runCli(['run', '-', '--json'], {
+      cwd: repo.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }),
+    });
     expect(run.code, run.stderr).toBe(0);
     const current = `refs/batchctl/backups/${jsonLines(run.stdout).at(-1)?.batch_id as string}`;
     // Left by batches of 2020 whose records are gone (another machine, a rebuilt database).
@@ -31,7 +34,13 @@ describe('batchctl purge', () => {
 
     const dry = await runCli(['purge', '--dry-run', '--json'], { cwd: repo.dir });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(jsonLines(dry.stdout).at(-1)).toMatchObject({ dry_run: true, batches: 0, backup_refs: [oldBackup], retry_refs: [oldRetry], kept_refs: [] });
+    expect(jsonLines(dry.stdout).at(-1)).toMatchObject({
+      dry_run: true,
+      batches: 0,
+      backup_refs: [oldBackup],
+      retry_refs: [oldRetry],
+      kept_refs: [],
+    });
     expect(repo.git('for-each-ref')).toBe(before);
 
     const done = await runCli(['purge'], { cwd: repo.dir });
@@ -42,7 +51,9 @@ describe('batchctl purge', () => {
     const db = new Database(join(repo.dir, '.git', 'batchctl', 'state.db'), { readonly: true });
     try {
       const purged = db.prepare<[], string>("SELECT data_json FROM batch_events WHERE type = 'purged'").pluck().all();
-      expect(purged.map((json) => JSON.parse(json) as Record<string, unknown>)).toEqual([expect.objectContaining({ auto: false, backup_refs: [oldBackup] })]);
+      expect(purged.map((json) => JSON.parse(json) as Record<string, unknown>)).toEqual([
+        expect.objectContaining({ auto: false, backup_refs: [oldBackup] }),
+      ]);
     } finally {
       db.close();
     }

@@ -15,7 +15,10 @@ describe('batchctl reindex', () => {
   it('moves a damaged database aside and rebuilds the committed batches from git', async () => {
     const repo = gitRepo({ 'a.txt': 'a' });
     repos.push(repo);
-    const run = await runCli(['run', '-', '--json'], { cwd: repo.dir, input: JSON.stringify({ operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }) });
+    const run = await runCli(['run', '-', '--json'], {
+      cwd: repo.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: 'b.txt', content: 'b' }] }),
+    });
     const id = jsonLines(run.stdout).at(-1)?.batch_id as string;
     const stateDir = join(repo.dir, '.git', 'batchctl');
     writeFileSync(join(stateDir, 'state.db'), 'this is not a database, it was damaged');

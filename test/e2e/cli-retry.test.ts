@@ -13,8 +13,14 @@ describe('batchctl retry', () => {
   it('returns the first retry when asked twice, and runs a new batch with --again', async () => {
     const repo = gitRepo({ 'k.txt': 'keep\n' });
     repos.push(repo);
-    const operations = [{ type: 'write', target: 'a.bin', content_base64: Buffer.from([0, 255, 1, 254]).toString('base64') }, { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' }];
-    const failed = await runCli(['run', '-', '--json'], { cwd: repo.dir, input: JSON.stringify({ options: { atomic: true }, operations }) });
+    const operations = [
+      { type: 'write', target: 'a.bin', content_base64: Buffer.from([0, 255, 1, 254]).toString('base64') },
+      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+    ];
+    const failed = await runCli(['run', '-', '--json'], {
+      cwd: repo.dir,
+      input: JSON.stringify({ options: { atomic: true }, operations }),
+    });
     expect(failed.code).toBe(1);
     const id = jsonLines(failed.stdout).at(-1)?.batch_id as string;
     repo.write('k.txt', 'keep later\n');

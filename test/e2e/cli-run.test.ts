@@ -18,7 +18,9 @@ afterEach(() => {
 });
 
 const BATCH = JSON.stringify({
-  title: 'Add recipes', ecosystem: 'npm', requested_by: 'ci',
+  title: 'Add recipes',
+  ecosystem: 'npm',
+  requested_by: 'ci',
   operations: [
     { type: 'write', target: 'recipes/a.toml', content: 'a' },
     { type: 'write', target: 'recipes/b.toml', content: 'b' },
@@ -32,7 +34,19 @@ describe('batchctl run', () => {
     expect(out.code).toBe(0);
     const lines = jsonLines(out.stdout);
     const result = lines.at(-1) as Record<string, unknown>;
-    expect(Object.keys(result).sort()).toEqual(expect.arrayContaining(['batch_id', 'status', 'success_count', 'failure_count', 'commit', 'tag', 'rollback_available', 'backup_id', 'errors']));
+    expect(Object.keys(result).sort()).toEqual(
+      expect.arrayContaining([
+        'batch_id',
+        'status',
+        'success_count',
+        'failure_count',
+        'commit',
+        'tag',
+        'rollback_available',
+        'backup_id',
+        'errors',
+      ]),
+    );
     expect(result).toMatchObject({ status: 'completed', success_count: 2, failure_count: 0, rollback_available: true });
     const events = lines.slice(0, -1);
     expect(events.map((e) => e.type)).toEqual(['batch_started', 'batch_progress', 'batch_progress', 'batch_complete']);
@@ -74,9 +88,16 @@ describe('batchctl run', () => {
 
   it('exits 2 with the rule code when validation refuses, and 3 when the control plane refuses', async () => {
     const r = repo();
-    const bad = await runCli(['run', '-', '--json'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'write', target: '../x', content: '' }] }) });
+    const bad = await runCli(['run', '-', '--json'], {
+      cwd: r.dir,
+      input: JSON.stringify({ operations: [{ type: 'write', target: '../x', content: '' }] }),
+    });
     expect(bad.code).toBe(2);
-    expect(jsonLines(bad.stdout).at(-1)).toMatchObject({ status: 'refused', reason: { code: 'VALIDATION_FAILED' }, errors: [{ code: 'PATH_TRAVERSAL', index: 0, path: '../x' }] });
+    expect(jsonLines(bad.stdout).at(-1)).toMatchObject({
+      status: 'refused',
+      reason: { code: 'VALIDATION_FAILED' },
+      errors: [{ code: 'PATH_TRAVERSAL', index: 0, path: '../x' }],
+    });
 
     writeFileSync(join(r.dir, 'batch-control.json'), JSON.stringify({ enabled: false, reason: 'incident 42' }));
     r.commitAll('stop');
@@ -88,7 +109,10 @@ describe('batchctl run', () => {
 
   it('exits 1 when the batch fails and is rolled back', async () => {
     const r = repo({ 'a.txt': 'x' });
-    const out = await runCli(['run', '-'], { cwd: r.dir, input: JSON.stringify({ operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: '' }] }) });
+    const out = await runCli(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({ operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: '' }] }),
+    });
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('FAILURE_THRESHOLD');
   });
@@ -104,7 +128,11 @@ describe('batchctl run', () => {
 
   it('serialises two concurrent runs on one repository: both commit, history stays linear', async () => {
     const r = repo();
-    const batchOf = (name: string): string => JSON.stringify({ title: name, operations: Array.from({ length: 200 }, (_, i) => ({ type: 'write', target: `${name}/${i}.txt`, content: name })) });
+    const batchOf = (name: string): string =>
+      JSON.stringify({
+        title: name,
+        operations: Array.from({ length: 200 }, (_, i) => ({ type: 'write', target: `${name}/${i}.txt`, content: name })),
+      });
     const [one, two] = await Promise.all([
       runCli(['run', '-'], { cwd: r.dir, input: batchOf('one') }),
       runCli(['run', '-'], { cwd: r.dir, input: batchOf('two') }),
@@ -138,7 +166,9 @@ describe('batchctl run', () => {
     const file = join(r.dir, '.git', 'tty.json');
     writeFileSync(file, BATCH);
     // script(1) gives the CLI a real pseudo-terminal.
-    const screen = execFileSync('script', ['-qec', `${process.execPath} ${CLI} run ${file} --repo ${r.dir}`, '/dev/null'], { encoding: 'utf8' });
+    const screen = execFileSync('script', ['-qec', `${process.execPath} ${CLI} run ${file} --repo ${r.dir}`, '/dev/null'], {
+      encoding: 'utf8',
+    });
     expect(screen).toMatch(/2\/2 done, 0 failed \| \d+ ops\/s \| ETA/);
     expect(screen).toContain('completed');
   });

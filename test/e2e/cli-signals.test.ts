@@ -29,7 +29,9 @@ describe('signals during a run', () => {
         child.kill(signal);
       }
     }
-    const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+    const code = await new Promise<number | null>((resolve) =>
+      child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve),
+    );
     expect(signalled).toBe(true);
     expect(code).toBe(1);
     const result = JSON.parse(lines.at(-1) ?? '{}') as { status: string; reason: { code: string } };

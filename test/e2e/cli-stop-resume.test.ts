@@ -15,7 +15,9 @@ describe('batchctl stop / resume', () => {
     const r = gitRepo();
     repos.push(r);
     r.commitAll('seed');
-    const stop = await runCli(['stop', '--reason', 'incident 7', '--by', 'alice', '--incident-url', 'https://status.example/7', '--json'], { cwd: r.dir });
+    const stop = await runCli(['stop', '--reason', 'incident 7', '--by', 'alice', '--incident-url', 'https://status.example/7', '--json'], {
+      cwd: r.dir,
+    });
     expect(stop.code, stop.stderr).toBe(0);
     expect(jsonLines(stop.stdout).at(-1)).toMatchObject({ changed: true, control: { enabled: false, reason: 'incident 7' } });
     expect(r.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)').trim()).toBe('stop');
@@ -57,17 +59,36 @@ describe('batchctl control / sli', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/npm +OK +batches 100\.0% of 1/);
 
-    const failing = JSON.stringify({ ecosystem: 'pypi', options: { atomic: true }, operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }] });
+    const failing = JSON.stringify({
+      ecosystem: 'pypi',
+      options: { atomic: true },
+      operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }],
+    });
     expect((await runCli(['run', '-'], { cwd: r.dir, input: failing })).code).toBe(1);
     const critical = await runCli(['sli', '--json'], { cwd: r.dir });
     expect(critical.code).toBe(1);
-    expect(jsonLines(critical.stdout).at(-1)).toMatchObject({ ecosystems: [{ ecosystem: 'npm', severity: 'ok' }, { ecosystem: 'pypi', severity: 'critical' }] });
+    expect(jsonLines(critical.stdout).at(-1)).toMatchObject({
+      ecosystems: [
+        { ecosystem: 'npm', severity: 'ok' },
+        { ecosystem: 'pypi', severity: 'critical' },
+      ],
+    });
 
     const control = await runCli(['control', '--json'], { cwd: r.dir });
     expect(control.code, control.stderr).toBe(0);
     expect(jsonLines(control.stdout).at(-1)).toMatchObject({
-      stop: { enabled: true }, breakers: [{ ecosystem: 'npm', state: 'closed' }, { ecosystem: 'pypi', state: 'closed', failures: 1 }],
-      budget: { mode: 'normal', units: [{ unit: 'operations', used: 2 }, { unit: 'ci_minutes', used: 0 }] },
+      stop: { enabled: true },
+      breakers: [
+        { ecosystem: 'npm', state: 'closed' },
+        { ecosystem: 'pypi', state: 'closed', failures: 1 },
+      ],
+      budget: {
+        mode: 'normal',
+        units: [
+          { unit: 'operations', used: 2 },
+          { unit: 'ci_minutes', used: 0 },
+        ],
+      },
     });
     const text = await runCli(['control'], { cwd: r.dir });
     expect(text.stdout).toContain('batches: running');

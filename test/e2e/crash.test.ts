@@ -32,15 +32,18 @@ for (let i = 0; i < 150; i++) files[`src/${i}.txt`] = `file ${i}\nversion = "1.0
 const template = gitRepo(files);
 const work = mkdtempSync(join(tmpdir(), 'batchctl-crash-'));
 const batchFile = join(work, 'batch.json');
-writeFileSync(batchFile, JSON.stringify({
-  title: 'crash test batch',
-  operations: [
-    ...Array.from({ length: 300 }, (_, i) => ({ type: 'write', target: `gen/${i}.txt`, content: `generated ${i}\n`.repeat(20) })),
-    { type: 'replace', target: 'src/*.txt', find: '1.0.0', replace: '1.0.1' },
-    ...Array.from({ length: 20 }, (_, i) => ({ type: 'move', source: `src/${i + 100}.txt`, target: `moved/${i}.txt` })),
-    ...Array.from({ length: 20 }, (_, i) => ({ type: 'delete', target: `src/${i + 120}.txt` })),
-  ],
-}));
+writeFileSync(
+  batchFile,
+  JSON.stringify({
+    title: 'crash test batch',
+    operations: [
+      ...Array.from({ length: 300 }, (_, i) => ({ type: 'write', target: `gen/${i}.txt`, content: `generated ${i}\n`.repeat(20) })),
+      { type: 'replace', target: 'src/*.txt', find: '1.0.0', replace: '1.0.1' },
+      ...Array.from({ length: 20 }, (_, i) => ({ type: 'move', source: `src/${i + 100}.txt`, target: `moved/${i}.txt` })),
+      ...Array.from({ length: 20 }, (_, i) => ({ type: 'delete', target: `src/${i + 120}.txt` })),
+    ],
+  }),
+);
 afterAll(() => {
   removeRepo(template);
   rmSync(work, { recursive: true, force: true });
@@ -115,45 +118,50 @@ describe('crash recovery under SIGKILL', () => {
     expect(postTree).not.toBe(preTree);
   });
 
-  it(`recovers to exactly the pre- or post-batch state at ${POINTS} seeded kill points (seed ${SEED})`, async () => {
-    const random = rng(SEED);
-    const outcomes = { before: 0, after: 0 };
-    for (let point = 0; point < POINTS; point++) {
-      const dir = join(work, `p${point}`);
-      cpSync(template.dir, dir, { recursive: true });
-      // Stratified over 110 % of the clean run: the first points land in start-up, the last after
-      // the exit (the batch completes), the rest anywhere in between.
-      const at = ((point + random()) / POINTS) * clean.exitMs * 1.1;
-      const anchor = clean.lines.filter((ms) => ms <= at).length;
-      const delay = Math.round(at - (anchor === 0 ? 0 : clean.lines[anchor - 1] ?? 0));
-      await crashAt(dir, anchor, delay);
-      const recovered = await runCli(['recover', '--json'], { cwd: dir });
-      const where = `point ${point} (seed ${SEED}, kill ${delay} ms after line ${anchor}): ${recovered.stderr}`;
-      expect(recovered.code, where).toBe(0);
-      expect(git(dir, 'status', '--porcelain', '--untracked-files=all'), where).toBe('');
-      execFileSync('git', ['fsck', '--strict', '--no-progress'], { cwd: dir, env: GIT_ENV, stdio: 'ignore' });
-      const tree = git(dir, 'rev-parse', 'HEAD^{tree}');
-      expect([preTree, postTree], where).toContain(tree);
-      const db = new Database(join(dir, '.git', 'batchctl', 'state.db'), { readonly: true, fileMustExist: false });
-      try {
-        expect(db.pragma('integrity_check', { simple: true }), where).toBe('ok');
-        if (tree === postTree) {
-          outcomes.after++;
-          const id = git(dir, 'log', '-1', '--format=%(trailers:key=Batch-Id,valueonly)');
-          expect(git(dir, 'rev-parse', `batch/${id}^{commit}`), where).toBe(git(dir, 'rev-parse', 'HEAD'));
-          const row = db.prepare('SELECT status, commit_sha FROM batch_operations WHERE batch_id = ?').get(id) as { status: string; commit_sha: string } | undefined;
-          expect(row, where).toMatchObject({ status: 'completed', commit_sha: git(dir, 'rev-parse', 'HEAD') });
-        } else {
-          outcomes.before++;
-          expect(git(dir, 'tag', '--list', 'batch/*'), where).toBe('');
+  it(
+    `recovers to exactly the pre- or post-batch state at ${POINTS} seeded kill points (seed ${SEED})`,
+    async () => {
+      const random = rng(SEED);
+      const outcomes = { before: 0, after: 0 };
+      for (let point = 0; point < POINTS; point++) {
+        const dir = join(work, `p${point}`);
+        cpSync(template.dir, dir, { recursive: true });
+        // Stratified over 110 % of the clean run: the first points land in start-up, the last after
+        // the exit (the batch completes), the rest anywhere in between.
+        const at = ((point + random()) / POINTS) * clean.exitMs * 1.1;
+        const anchor = clean.lines.filter((ms) => ms <= at).length;
+        const delay = Math.round(at - (anchor === 0 ? 0 : (clean.lines[anchor - 1] ?? 0)));
+        await crashAt(dir, anchor, delay);
+        const recovered = await runCli(['recover', '--json'], { cwd: dir });
+        const where = `point ${point} (seed ${SEED}, kill ${delay} ms after line ${anchor}): ${recovered.stderr}`;
+        expect(recovered.code, where).toBe(0);
+        expect(git(dir, 'status', '--porcelain', '--untracked-files=all'), where).toBe('');
+        execFileSync('git', ['fsck', '--strict', '--no-progress'], { cwd: dir, env: GIT_ENV, stdio: 'ignore' });
+        const tree = git(dir, 'rev-parse', 'HEAD^{tree}');
+        expect([preTree, postTree], where).toContain(tree);
+        const db = new Database(join(dir, '.git', 'batchctl', 'state.db'), { readonly: true, fileMustExist: false });
+        try {
+          expect(db.pragma('integrity_check', { simple: true }), where).toBe('ok');
+          if (tree === postTree) {
+            outcomes.after++;
+            const id = git(dir, 'log', '-1', '--format=%(trailers:key=Batch-Id,valueonly)');
+            expect(git(dir, 'rev-parse', `batch/${id}^{commit}`), where).toBe(git(dir, 'rev-parse', 'HEAD'));
+            const row = db.prepare('SELECT status, commit_sha FROM batch_operations WHERE batch_id = ?').get(id) as
+              { status: string; commit_sha: string } | undefined;
+            expect(row, where).toMatchObject({ status: 'completed', commit_sha: git(dir, 'rev-parse', 'HEAD') });
+          } else {
+            outcomes.before++;
+            expect(git(dir, 'tag', '--list', 'batch/*'), where).toBe('');
+          }
+        } finally {
+          db.close();
         }
-      } finally {
-        db.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-      rmSync(dir, { recursive: true, force: true });
-    }
-    // The sweep is only meaningful if it landed kills on both sides of the commit.
-    expect(outcomes.before, JSON.stringify(outcomes)).toBeGreaterThan(0);
-    expect(outcomes.after, JSON.stringify(outcomes)).toBeGreaterThan(0);
-  }, 30_000 + POINTS * 5_000);
+      // The sweep is only meaningful if it landed kills on both sides of the commit.
+      expect(outcomes.before, JSON.stringify(outcomes)).toBeGreaterThan(0);
+      expect(outcomes.after, JSON.stringify(outcomes)).toBeGreaterThan(0);
+    },
+    30_000 + POINTS * 5_000,
+  );
 });

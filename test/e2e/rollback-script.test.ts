@@ -12,7 +12,8 @@ import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo
 const SCRIPT = fileURLToPath(new URL('../../scripts/rollback-batch.sh', import.meta.url));
 // A PATH with git and bash only: the incident script must not need Node.
 const bin = mkdtempSync(join(tmpdir(), 'batchctl-nonode-'));
-for (const tool of ['git', 'bash']) symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
+for (const tool of ['git', 'bash'])
+  symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
 const repos: TestRepo[] = [];
@@ -26,11 +27,14 @@ function script(repo: TestRepo, ...args: string[]): { code: number | null; stdou
 }
 
 const FILES = { 'f.txt': 'line1\nline2\nline3\n', 'k.txt': 'keep\n' };
-const OPS = batch({ ecosystem: 'npm', operations: [
-  { type: 'replace', target: 'f.txt', find: 'line1', replace: 'LINE1' },
-  { type: 'write', target: 'n.txt', content: 'new\n' },
-  { type: 'delete', target: 'k.txt' },
-] });
+const OPS = batch({
+  ecosystem: 'npm',
+  operations: [
+    { type: 'replace', target: 'f.txt', find: 'line1', replace: 'LINE1' },
+    { type: 'write', target: 'n.txt', content: 'new\n' },
+    { type: 'delete', target: 'k.txt' },
+  ],
+});
 
 async function batchedRepo(): Promise<{ repo: TestRepo; id: string }> {
   const repo = gitRepo(FILES);
@@ -68,7 +72,14 @@ describe('scripts/rollback-batch.sh (bash and git only)', () => {
     }
     expect(repo.git('rev-parse', 'HEAD^{tree}')).toBe(twin.git('rev-parse', 'HEAD^{tree}'));
     const trailers = repo.git('log', '-1', '--format=%(trailers:only,unfold)');
-    for (const key of ['Batch-Id: b-', 'Batch-Ecosystem: npm', 'Batch-Operations: 3', 'Batch-Failed: 0', 'Batch-Requested-By:', `Reverts-Batch: ${id}`]) {
+    for (const key of [
+      'Batch-Id: b-',
+      'Batch-Ecosystem: npm',
+      'Batch-Operations: 3',
+      'Batch-Failed: 0',
+      'Batch-Requested-By:',
+      `Reverts-Batch: ${id}`,
+    ]) {
       expect(trailers).toContain(key);
     }
     expect(repo.git('rev-parse', `rollback/${id}^{commit}`)).toBe(repo.git('rev-parse', 'HEAD'));

@@ -68,7 +68,11 @@ export function contradictions(house: House): string[] {
   return found;
 }
 
-interface Edge { from: string; to: string; where: string }
+interface Edge {
+  from: string;
+  to: string;
+  where: string;
+}
 
 function checkImport(rules: Map<string, FolderRule>, file: string, fact: ImportFact, edges: Edge[]): Violation[] {
   const where = `${file}:${fact.line}`;
@@ -91,7 +95,8 @@ function checkImport(rules: Map<string, FolderRule>, file: string, fact: ImportF
   if (theirs === undefined) return [{ rule: 'folder', where, what: `${what}: ${to || 'the root'} has no row in the house` }];
   const found: Violation[] = [];
   if (theirs.layer > own.layer) found.push({ rule: 'layer', where, what: `${what}: L${own.layer} ${from} → L${theirs.layer} ${to}` });
-  if (own.reaches !== undefined && !own.reaches.includes(to)) found.push({ rule: 'reach', where, what: `${what}: ${from} reaches ${own.reaches.join(', ')} only` });
+  if (own.reaches !== undefined && !own.reaches.includes(to))
+    found.push({ rule: 'reach', where, what: `${what}: ${from} reaches ${own.reaches.join(', ')} only` });
   if (own.never?.includes(to)) found.push({ rule: 'reach', where, what: `${what}: ${from} never imports ${to}` });
   if (target !== `${to}/index.js`) found.push({ rule: 'side-door', where, what: `${what}: the door is ${to}/index.js` });
   if (theirs.layer === own.layer) edges.push({ from, to, where });

@@ -23,7 +23,10 @@ export function batch(input: Partial<BatchInput> & Pick<BatchInput, 'operations'
  * Per-test repositories with an engine each, closed and removed after every test.
  * @example const setup = useEngineRepos(); const { repo, engine } = await setup({ 'a.txt': 'x' });
  */
-export function useEngineRepos(): (files?: Record<string, string>, options?: { control?: boolean }) => Promise<{ repo: TestRepo; engine: Engine }> {
+export function useEngineRepos(): (
+  files?: Record<string, string>,
+  options?: { control?: boolean },
+) => Promise<{ repo: TestRepo; engine: Engine }> {
   const opened: Array<{ repo: TestRepo; engine: Engine }> = [];
   afterEach(async () => {
     for (const { repo, engine } of opened.splice(0)) {

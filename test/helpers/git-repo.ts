@@ -45,11 +45,15 @@ export interface GitRepoOptions {
   linkedWorktree?: boolean;
 }
 
-export function gitRepo(files: Record<string, string> = {}, { control = true, objectFormat = 'sha1', linkedWorktree = false }: GitRepoOptions = {}): TestRepo {
+export function gitRepo(
+  files: Record<string, string> = {},
+  { control = true, objectFormat = 'sha1', linkedWorktree = false }: GitRepoOptions = {},
+): TestRepo {
   const home = mkdtempSync(join(tmpdir(), 'batchctl-test-'));
   const main = linkedWorktree ? join(home, 'main') : home;
   let dir = main;
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const write = (path: string, content: string): void => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
@@ -85,13 +89,20 @@ export function gitRepo(files: Record<string, string> = {}, { control = true, ob
           const stat = lstatSync(join(dir, path));
           if (stat.isSymbolicLink()) lines.push(`${path} -> ${readlinkSync(join(dir, path))}`);
           else if (stat.isDirectory()) walk(path);
-          else lines.push(`${path} ${stat.mode.toString(8)} ${createHash('sha1').update(readFileSync(join(dir, path))).digest('hex')}`);
+          else
+            lines.push(
+              `${path} ${stat.mode.toString(8)} ${createHash('sha1')
+                .update(readFileSync(join(dir, path)))
+                .digest('hex')}`,
+            );
         }
       };
       walk('');
       // refs/batchctl/retry/ is batchctl's bookkeeping (a failed batch's content for `retry`, as its
       // database is), not a change to the repository.
-      const refs = git('for-each-ref', '--format=%(refname) %(objectname)').split('\n').filter((line) => !line.startsWith('refs/batchctl/retry/'));
+      const refs = git('for-each-ref', '--format=%(refname) %(objectname)')
+        .split('\n')
+        .filter((line) => !line.startsWith('refs/batchctl/retry/'));
       lines.push(`refs:\n${refs.join('\n')}`);
       lines.push(`index:\n${git('ls-files', '-s')}`);
       lines.push(`status:\n${git('status', '--porcelain', '--untracked-files=all', '--ignored')}`);

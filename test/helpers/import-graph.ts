@@ -4,10 +4,23 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 import {
-  isCallExpression, isElementAccessExpression, isExportDeclaration, isExternalModuleReference, isIdentifier,
-  isImportDeclaration, isImportEqualsDeclaration, isImportTypeNode, isLiteralTypeNode,
-  isNoSubstitutionTemplateLiteral, isObjectBindingPattern, isPropertyAccessExpression, isStringLiteral,
-  isVariableDeclaration, SyntaxKind, type Node, type SourceFile,
+  isCallExpression,
+  isElementAccessExpression,
+  isExportDeclaration,
+  isExternalModuleReference,
+  isIdentifier,
+  isImportDeclaration,
+  isImportEqualsDeclaration,
+  isImportTypeNode,
+  isLiteralTypeNode,
+  isNoSubstitutionTemplateLiteral,
+  isObjectBindingPattern,
+  isPropertyAccessExpression,
+  isStringLiteral,
+  isVariableDeclaration,
+  SyntaxKind,
+  type Node,
+  type SourceFile,
 } from 'typescript/unstable/ast';
 import { API } from 'typescript/unstable/sync';
 
@@ -62,8 +75,13 @@ function literalOrName(node: Node): string | null {
 function isProcess(node: Node): boolean {
   if (isIdentifier(node)) return node.text === 'process';
   // globalThis.process.env
-  return isPropertyAccessExpression(node) && isIdentifier(node.expression) && node.expression.text === 'globalThis'
-    && isIdentifier(node.name) && node.name.text === 'process';
+  return (
+    isPropertyAccessExpression(node) &&
+    isIdentifier(node.expression) &&
+    node.expression.text === 'globalThis' &&
+    isIdentifier(node.name) &&
+    node.name.text === 'process'
+  );
 }
 
 /** process.env, process['env'], const { env } = process, import { env } from 'node:process'. */
@@ -75,8 +93,11 @@ function touchesEnv(node: Node): boolean {
   }
   if (isImportDeclaration(node) && ['node:process', 'process'].includes(literalText(node.moduleSpecifier) ?? '')) {
     const bindings = node.importClause?.namedBindings;
-    return bindings !== undefined && 'elements' in bindings
-      && bindings.elements.some((e) => [e.propertyName, e.name].some((n) => n !== undefined && literalOrName(n) === 'env'));
+    return (
+      bindings !== undefined &&
+      'elements' in bindings &&
+      bindings.elements.some((e) => [e.propertyName, e.name].some((n) => n !== undefined && literalOrName(n) === 'env'))
+    );
   }
   return false;
 }

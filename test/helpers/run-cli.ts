@@ -16,17 +16,27 @@ export interface CliResult {
  */
 export function runCli(
   args: readonly string[],
-  { cwd, input, env = {}, fileSizeLimitKiB, umask }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number; umask?: string },
+  {
+    cwd,
+    input,
+    env = {},
+    fileSizeLimitKiB,
+    umask,
+  }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number; umask?: string },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const setup = [
       ...(fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${fileSizeLimitKiB}`]),
       ...(umask === undefined ? [] : [`umask ${umask}`]),
     ];
-    const argv = setup.length === 0
-      ? [process.execPath, CLI, ...args]
-      : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, process.execPath, CLI, ...args];
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env } });
+    const argv =
+      setup.length === 0
+        ? [process.execPath, CLI, ...args]
+        : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, process.execPath, CLI, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd,
+      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -39,5 +49,8 @@ export function runCli(
 
 /** NDJSON stdout as values. */
 export function jsonLines(stdout: string): Array<Record<string, unknown>> {
-  return stdout.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

@@ -47,7 +47,13 @@ const HOUSE: House = {
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
-    { folder: 'cli', layer: 5, owns: ['commander', 'cli-progress'], uses: ['zod', 'node:fs', 'node:path'], never: ['git', 'store', 'control'] },
+    {
+      folder: 'cli',
+      layer: 5,
+      owns: ['commander', 'cli-progress'],
+      uses: ['zod', 'node:fs', 'node:path'],
+      never: ['git', 'store', 'control'],
+    },
     { folder: 'app', layer: 5, owns: [], uses: ['zod', 'node:fs', 'node:os', 'node:path'] },
   ],
   envReader: 'app',
@@ -103,7 +109,11 @@ const FIXTURE_VIOLATIONS = [
 ];
 
 // One compiler process parses all five folders.
-const [controller = [], fixtures = [], ...tooling] = readImportGraphs([CONTROLLER, FIXTURES, ...['test', 'bench', 'scripts'].map((dir) => resolve(ROOT, dir))]);
+const [controller = [], fixtures = [], ...tooling] = readImportGraphs([
+  CONTROLLER,
+  FIXTURES,
+  ...['test', 'bench', 'scripts'].map((dir) => resolve(ROOT, dir)),
+]);
 
 describe('architecture', () => {
   it('controller/ keeps every rule of the house', () => {
@@ -135,7 +145,10 @@ describe('dependencies', () => {
     devDependencies: Record<string, string>;
     scripts: Record<string, string>;
   };
-  const packagesOf = (graph: readonly FileFacts[]): Set<string> => new Set(graph.flatMap((f) => f.imports.flatMap((i) => (i.specifier === null || i.specifier.startsWith('.') ? [] : [packageOf(i.specifier)]))));
+  const packagesOf = (graph: readonly FileFacts[]): Set<string> =>
+    new Set(
+      graph.flatMap((f) => f.imports.flatMap((i) => (i.specifier === null || i.specifier.startsWith('.') ? [] : [packageOf(i.specifier)]))),
+    );
   const runtime = packagesOf(controller);
 
   it('declares every package controller/ imports as a dependency', () => {
@@ -148,7 +161,8 @@ describe('dependencies', () => {
 
   it('uses every devDependency: a test, bench or build script imports it, an npm script runs it, or it types a dependency', () => {
     const used = packagesOf(tooling.flat());
-    const types = (p: string): boolean => p.startsWith('@types/') && (p === '@types/node' || pkg.dependencies[p.slice('@types/'.length)] !== undefined);
+    const types = (p: string): boolean =>
+      p.startsWith('@types/') && (p === '@types/node' || pkg.dependencies[p.slice('@types/'.length)] !== undefined);
     // A tool whose command an npm script runs by its package name (prettier in `npm run format`).
     const commands = new Set(Object.values(pkg.scripts).flatMap((script) => script.split(/[\s;&|]+/)));
     expect(Object.keys(pkg.devDependencies).filter((p) => !used.has(p) && !types(p) && !commands.has(p))).toEqual([]);

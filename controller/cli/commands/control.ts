@@ -16,8 +16,11 @@ const ms = (x: number | null): string => (x === null ? '-' : `${x} ms`);
 function sliLines(status: ControlStatus): string[] {
   const rows = status.slis.ecosystems;
   if (rows.length === 0) return [`  no batches ran since ${status.slis.since}`];
-  return rows.map((s) => `  ${s.ecosystem.padEnd(12)} ${s.severity.toUpperCase().padEnd(8)} batches ${pct(s.batch_success_rate)} of ${s.batches} (SLO ${pct(s.slo)}), `
-    + `ops ${pct(s.operation_success_rate)} of ${s.operations}, p50 ${ms(s.p50_ms)}, p95 ${ms(s.p95_ms)}, rollbacks ${s.rollbacks}`);
+  return rows.map(
+    (s) =>
+      `  ${s.ecosystem.padEnd(12)} ${s.severity.toUpperCase().padEnd(8)} batches ${pct(s.batch_success_rate)} of ${s.batches} (SLO ${pct(s.slo)}), ` +
+      `ops ${pct(s.operation_success_rate)} of ${s.operations}, p50 ${ms(s.p50_ms)}, p95 ${ms(s.p95_ms)}, rollbacks ${s.rollbacks}`,
+  );
 }
 
 function render(status: ControlStatus): string {
@@ -28,8 +31,15 @@ function render(status: ControlStatus): string {
     ...(stop.expected_resume ? [`  expected resume: ${stop.expected_resume}`] : []),
     `stopped ecosystems: ${stop.disabled_ecosystems.length > 0 ? stop.disabled_ecosystems.join(', ') : 'none'}`,
     'circuit breakers:',
-    ...(status.breakers.length === 0 ? ['  none recorded (all closed)'] : status.breakers.map((b) => `  ${b.ecosystem.padEnd(12)} ${b.effective_state.padEnd(9)} failures ${b.failures}`
-      + (b.half_open_in_seconds !== null && b.effective_state === 'open' ? `, half-open in ${Math.ceil(b.half_open_in_seconds / 60)} min (${b.opens_at})` : ''))),
+    ...(status.breakers.length === 0
+      ? ['  none recorded (all closed)']
+      : status.breakers.map(
+          (b) =>
+            `  ${b.ecosystem.padEnd(12)} ${b.effective_state.padEnd(9)} failures ${b.failures}` +
+            (b.half_open_in_seconds !== null && b.effective_state === 'open'
+              ? `, half-open in ${Math.ceil(b.half_open_in_seconds / 60)} min (${b.opens_at})`
+              : ''),
+        )),
     `budget (week of ${budget.week_start.slice(0, 10)}, resets ${budget.resets_at}): ${budget.mode}`,
     ...budget.units.map((u) => `  ${u.unit.padEnd(12)} ${u.used} of ${u.limit} (${pct(u.fraction)})`),
     `SLIs since ${status.slis.since}:`,

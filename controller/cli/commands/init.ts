@@ -15,10 +15,13 @@ function render(result: InitResult, root: string): string {
   if (!result.created) return `${result.file} exists and is valid; left as it is (--force rewrites it)\n`;
   const files = [result.file, result.schema_file].map((f) => relative(root, f));
   const wrote = `wrote ${result.file} and ${result.schema_file}`;
-  if (result.commit) return `${wrote}; committed them as ${result.commit.slice(0, 12)} (Control-Change: init): push it to put batchctl under operator control\n`;
+  if (result.commit)
+    return `${wrote}; committed them as ${result.commit.slice(0, 12)} (Control-Change: init): push it to put batchctl under operator control\n`;
   if (!result.not_committed) return `${wrote}; HEAD already holds them\n`;
-  return `${wrote}, but did NOT commit them: ${result.not_committed}.\n`
-    + `They must be committed before batchctl is under operator control: git add -- ${files.join(' ')} && git commit -m "batchctl init" -- ${files.join(' ')}\n`;
+  return (
+    `${wrote}, but did NOT commit them: ${result.not_committed}.\n` +
+    `They must be committed before batchctl is under operator control: git add -- ${files.join(' ')} && git commit -m "batchctl init" -- ${files.join(' ')}\n`
+  );
 }
 
 export async function initCommand(raw: unknown): Promise<number> {

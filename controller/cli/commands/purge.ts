@@ -28,7 +28,10 @@ export function renderPurge(report: PurgeReport): string {
     ...listed('batches', report.batch_ids),
     ...listed('backup refs', report.backup_refs),
     ...listed('retry refs', report.retry_refs),
-    ...listed('kept although past the window', report.kept_refs.map((k) => `${k.ref} (${k.why})`)),
+    ...listed(
+      'kept although past the window',
+      report.kept_refs.map((k) => `${k.ref} (${k.why})`),
+    ),
   ].join('\n');
 }
 

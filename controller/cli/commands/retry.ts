@@ -16,7 +16,10 @@ export async function retryCommand(id: string, raw: unknown): Promise<number> {
   try {
     const result = await engine.retry(id, { again: options.again });
     if (options.json) printJsonLine(result);
-    else process.stdout.write(`${renderResult(result)}${result.idempotent_replay ? '\n  (retried before: this is that retry; --again runs a new one)' : ''}\n`);
+    else
+      process.stdout.write(
+        `${renderResult(result)}${result.idempotent_replay ? '\n  (retried before: this is that retry; --again runs a new one)' : ''}\n`,
+      );
     return reportOutcome(result);
   } finally {
     await engine.close();

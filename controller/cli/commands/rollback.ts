@@ -18,7 +18,10 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
   const engine = await openEngine({ ...options });
   try {
     const result = await engine.rollback(id, {
-      dryRun: options.dryRun, restore: options.restore, force: options.force, ...(options.paths ? { paths: options.paths } : {}),
+      dryRun: options.dryRun,
+      restore: options.restore,
+      force: options.force,
+      ...(options.paths ? { paths: options.paths } : {}),
     });
     if (options.json) {
       printJsonLine(result);
@@ -28,7 +31,9 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
         ...result.restored.map((p) => `  restore ${p}`),
         ...result.deleted.map((p) => `  delete  ${p}`),
         ...result.conflicts.map((c) => `  CONFLICT ${c.path}: ${c.why}`),
-        ...(result.commit ? [`  commit ${result.commit} (batch ${result.rollback_batch_id})`, ...(result.tag ? [`  tag    ${result.tag}`] : [])] : []),
+        ...(result.commit
+          ? [`  commit ${result.commit} (batch ${result.rollback_batch_id})`, ...(result.tag ? [`  tag    ${result.tag}`] : [])]
+          : []),
         ...(result.reason ? [`  ${result.reason.code}: ${result.reason.message}`] : []),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

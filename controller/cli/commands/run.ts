@@ -14,7 +14,10 @@ const runOptionsSchema = globalOptionsSchema.extend({
   dryRun: z.boolean().default(false),
   /** commander's --no-push sets push: false */
   push: z.boolean().default(true),
-  planHash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'a plan hash from `batchctl validate`').optional(),
+  planHash: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'a plan hash from `batchctl validate`')
+    .optional(),
 });
 
 export async function runCommand(file: string, raw: unknown): Promise<number> {

@@ -24,7 +24,9 @@ export async function statusCommand(id: string | undefined, raw: unknown): Promi
       printJsonLine(details);
     } else {
       const b = details.batch;
-      process.stdout.write(`${renderResult(details.result)}\n  title: ${b.title}\n  ecosystem: ${b.ecosystem}, requested by ${b.requested_by}\n  created ${b.created_at}, finished ${b.completed_at ?? '-'}\n  items: ${details.items_total}\n`);
+      process.stdout.write(
+        `${renderResult(details.result)}\n  title: ${b.title}\n  ecosystem: ${b.ecosystem}, requested by ${b.requested_by}\n  created ${b.created_at}, finished ${b.completed_at ?? '-'}\n  items: ${details.items_total}\n`,
+      );
     }
     return EXIT.ok;
   } finally {

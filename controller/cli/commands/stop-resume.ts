@@ -7,7 +7,12 @@ import { EXIT } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
-const ecosystem = z.string().min(1).max(100).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').optional();
+const ecosystem = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
+  .optional();
 const by = z.string().min(1).max(200).optional();
 
 const stopOptionsSchema = globalOptionsSchema.extend({
@@ -21,12 +26,16 @@ const resumeOptionsSchema = globalOptionsSchema.extend({ ecosystem, by });
 
 function report(result: ControlChangeResult, json: boolean, what: string): number {
   if (json) {
-    printJsonLine({ ...result, control: { enabled: result.control.enabled, disabled_ecosystems: result.control.disabled_ecosystems, reason: result.control.reason } });
+    printJsonLine({
+      ...result,
+      control: { enabled: result.control.enabled, disabled_ecosystems: result.control.disabled_ecosystems, reason: result.control.reason },
+    });
     return EXIT.ok;
   }
   const committed = result.commit ? `committed ${result.commit.slice(0, 12)}` : 'already so; nothing to commit';
   const state = result.control.enabled ? 'batches run' : 'every batch is refused';
-  const paused = result.control.disabled_ecosystems.length > 0 ? `; stopped ecosystems: ${result.control.disabled_ecosystems.join(', ')}` : '';
+  const paused =
+    result.control.disabled_ecosystems.length > 0 ? `; stopped ecosystems: ${result.control.disabled_ecosystems.join(', ')}` : '';
   process.stdout.write(`${what}: ${committed}\n  now: ${state}${paused}\n`);
   return EXIT.ok;
 }
@@ -36,7 +45,8 @@ export async function stopCommand(raw: unknown): Promise<number> {
   const engine = await openEngine({ ...options });
   try {
     const result = await engine.stop({
-      reason: options.reason, ...(options.by ? { by: options.by } : {}),
+      reason: options.reason,
+      ...(options.by ? { by: options.by } : {}),
       ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}),
       ...(options.incidentUrl ? { incidentUrl: options.incidentUrl } : {}),
       ...(options.expectedResume ? { expectedResume: options.expectedResume } : {}),
@@ -51,7 +61,10 @@ export async function resumeCommand(raw: unknown): Promise<number> {
   const options = resumeOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options });
   try {
-    const result = await engine.resume({ ...(options.by ? { by: options.by } : {}), ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}) });
+    const result = await engine.resume({
+      ...(options.by ? { by: options.by } : {}),
+      ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}),
+    });
     return report(result, options.json, options.ecosystem ? `resumed ecosystem ${options.ecosystem}` : 'emergency stop lifted');
   } finally {
     await engine.close();

@@ -9,7 +9,8 @@ function escapeData(text: string): string {
 
 export function reportToGitHub(result: BatchResult, summaryFile: string | undefined, annotate: boolean): void {
   if (annotate) {
-    if (result.reason && result.status !== 'completed') process.stdout.write(`::error title=batch ${result.status}::${escapeData(`${result.reason.code}: ${result.reason.message}`)}\n`);
+    if (result.reason && result.status !== 'completed')
+      process.stdout.write(`::error title=batch ${result.status}::${escapeData(`${result.reason.code}: ${result.reason.message}`)}\n`);
     for (const error of result.errors.slice(0, 50)) {
       process.stdout.write(`::error file=${error.path},title=${error.code}::${escapeData(error.message)}\n`);
     }

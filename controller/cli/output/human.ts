@@ -30,7 +30,8 @@ export function renderResult(result: BatchResult): string {
   if (result.reason) lines.push(`  ${result.reason.code}: ${result.reason.message}`);
   if (result.commit) lines.push(`  commit ${result.commit}`, `  tag    ${result.tag}`);
   if (result.backup_id) lines.push(`  backup ${result.backup_id}`);
-  for (const error of result.errors.slice(0, 20)) lines.push(`  op ${error.index} ${error.type} ${error.path}: ${error.code} ${error.message}`);
+  for (const error of result.errors.slice(0, 20))
+    lines.push(`  op ${error.index} ${error.type} ${error.path}: ${error.code} ${error.message}`);
   if (result.errors.length > 20) lines.push(`  … and ${result.errors.length - 20} more errors`);
   return lines.join('\n');
 }
@@ -38,7 +39,17 @@ export function renderResult(result: BatchResult): string {
 export function renderRows(rows: readonly BatchRow[]): string {
   if (rows.length === 0) return 'no batches yet';
   const header = ['BATCH', 'STATUS', 'ECOSYSTEM', 'OK', 'FAILED', 'CREATED', 'TITLE'];
-  const body = rows.map((r) => [r.batch_id, r.status, r.ecosystem, String(r.success_count), String(r.failure_count), r.created_at, r.title]);
+  const body = rows.map((r) => [
+    r.batch_id,
+    r.status,
+    r.ecosystem,
+    String(r.success_count),
+    String(r.failure_count),
+    r.created_at,
+    r.title,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
-  return [header, ...body].map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+  return [header, ...body]
+    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '))
+    .join('\n');
 }

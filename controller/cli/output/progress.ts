@@ -25,7 +25,12 @@ export function createProgressBar(): ProgressBar {
     onEvent(event) {
       if (event.type !== 'batch_progress') return;
       const p = event.data as unknown as ProgressData;
-      const payload = { failed: p.failed, rate: p.ops_per_second, eta_text: p.eta_seconds === null ? '-' : `${p.eta_seconds}s`, path: p.current?.path ?? '' };
+      const payload = {
+        failed: p.failed,
+        rate: p.ops_per_second,
+        eta_text: p.eta_seconds === null ? '-' : `${p.eta_seconds}s`,
+        path: p.current?.path ?? '',
+      };
       if (!started) {
         bar.start(p.total, 0, payload);
         started = true;

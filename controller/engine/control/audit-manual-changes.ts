@@ -33,7 +33,15 @@ export async function auditManualBreakerChanges(deps: EngineDeps): Promise<void>
     const from = before?.circuit_breaker[ecosystem]?.state ?? 'closed';
     const to = after.circuit_breaker[ecosystem]?.state ?? 'closed';
     if (from !== to) {
-      deps.bus.emit(EVENT.breakerChanged, null, { ecosystem, from, to, manual: true, why: 'changed by hand in batch-control.json', author, commit });
+      deps.bus.emit(EVENT.breakerChanged, null, {
+        ecosystem,
+        from,
+        to,
+        manual: true,
+        why: 'changed by hand in batch-control.json',
+        author,
+        commit,
+      });
       deps.logger.warn({ ecosystem, from, to, author, commit }, 'circuit breaker changed by hand');
     }
   }

@@ -31,7 +31,8 @@ export interface ControlCommitRequest {
  * holds exactly that. `reapply` is the same edit, for a replay on a remote head that moved.
  */
 export async function commitControlFile(
-  deps: EngineDeps, request: ControlCommitRequest & { reapply: (raw: RawControl, current: ControlFile) => void },
+  deps: EngineDeps,
+  request: ControlCommitRequest & { reapply: (raw: RawControl, current: ControlFile) => void },
 ): Promise<string | null> {
   const { git } = deps;
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
@@ -50,14 +51,20 @@ export async function commitControlFile(
     const build = async (base: string | null, content: string): Promise<ControlBuild> => {
       const blob = await git.hashBlob(content);
       const tree = await git.writeTree({ parent: base, changes: [{ path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: blob } }] });
-      return { commit: await git.commitTree({ tree, parent: base, message, author: git.identity, committer: git.identity, time }), text: content };
+      return {
+        commit: await git.commitTree({ tree, parent: base, message, author: git.identity, committer: git.identity, time }),
+        text: content,
+      };
     };
     const published = await publishControl(deps, head, await build(head, text), async (base, theirs) => {
       const edit = await computeControlEdit(git.root, request.reapply, { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` });
       return build(base, edit.text);
     });
     try {
-      await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], `batchctl: ${request.kinds.join(', ')}`);
+      await git.updateRefs(
+        [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],
+        `batchctl: ${request.kinds.join(', ')}`,
+      );
     } catch (error) {
       if (!(error instanceof BatchctlError) || error.code !== 'HEAD_MOVED') throw error; // a held lock, a full disk: as they are
       throw new BatchctlError({

@@ -37,13 +37,17 @@ export async function prepareControlState(
 ): Promise<PendingControl | null> {
   const now = deps.now();
   const transitions: PendingControl['transitions'] = [];
-  const edit = await computeControlEdit(deps.git.root, (raw, control) => {
-    charge(objectAt(raw, 'budget'), control, costOf(batch), now);
-    const breakers = objectAt(raw, 'circuit_breaker');
-    const next = recordOutcome(control.circuit_breaker[batch.ecosystem], control.policy.circuit_breaker, outcome, now);
-    breakers[batch.ecosystem] = { ...(breakers[batch.ecosystem] as object | undefined), ...next.breaker };
-    if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
-  }, from);
+  const edit = await computeControlEdit(
+    deps.git.root,
+    (raw, control) => {
+      charge(objectAt(raw, 'budget'), control, costOf(batch), now);
+      const breakers = objectAt(raw, 'circuit_breaker');
+      const next = recordOutcome(control.circuit_breaker[batch.ecosystem], control.policy.circuit_breaker, outcome, now);
+      breakers[batch.ecosystem] = { ...(breakers[batch.ecosystem] as object | undefined), ...next.breaker };
+      if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
+    },
+    from,
+  );
   if (!edit.changed) return null;
   const [oid, originalOid] = await Promise.all([
     deps.git.hashBlob(edit.text),
@@ -53,7 +57,15 @@ export async function prepareControlState(
   const subject = `batchctl: control state after ${batchId} (${outcome})`;
   const body = transitions.map((t) => `Breaker ${t.ecosystem}: ${t.from} → ${t.to} (${t.why}).`);
   const message = `${subject}\n\n${body.length > 0 ? `${body.join('\n')}\n\n` : ''}${formatTrailers(kinds.map((k) => [TRAILER.controlChange, k] as const))}\n`;
-  return { original: edit.original, originalOid, text: edit.text, oid, change: { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid } }, message, transitions };
+  return {
+    original: edit.original,
+    originalOid,
+    text: edit.text,
+    oid,
+    change: { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid } },
+    message,
+    transitions,
+  };
 }
 
 /** The control-state commit on `parent` (its tree: parent's, with the new control file). */
@@ -67,7 +79,10 @@ export async function controlCommit(deps: EngineDeps, pending: PendingControl, p
  * Once HEAD holds the new state: the work tree and index follow, unless someone edited the file
  * meanwhile (then their edit stays, as an uncommitted change to review).
  */
-export async function landControlState(deps: EngineDeps, pending: { original: string | null; text: string | Buffer; change: TreeChange }): Promise<void> {
+export async function landControlState(
+  deps: EngineDeps,
+  pending: { original: string | null; text: string | Buffer; change: TreeChange },
+): Promise<void> {
   if (await landControlFile(deps, pending)) await deps.git.updateIndex([pending.change]);
 }
 
@@ -121,13 +136,26 @@ export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId
     const head = await deps.git.head();
     const time = Math.floor(deps.now().getTime() / 1000);
     let landed = pending;
-    const published = await publishControl(deps, head, { commit: await controlCommit(deps, pending, head, time), text: pending.text }, async (base, theirs) => {
-      const again = await prepareControlState(deps, { batch, batchId, outcome: 'failure', from: { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` } });
-      if (!again) throw new Error('the failure changed nothing in the remote control file');
-      landed = again;
-      return { commit: await controlCommit(deps, again, base, time), text: again.text };
-    });
-    await deps.git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], `batchctl: control state after ${batchId}`);
+    const published = await publishControl(
+      deps,
+      head,
+      { commit: await controlCommit(deps, pending, head, time), text: pending.text },
+      async (base, theirs) => {
+        const again = await prepareControlState(deps, {
+          batch,
+          batchId,
+          outcome: 'failure',
+          from: { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` },
+        });
+        if (!again) throw new Error('the failure changed nothing in the remote control file');
+        landed = again;
+        return { commit: await controlCommit(deps, again, base, time), text: again.text };
+      },
+    );
+    await deps.git.updateRefs(
+      [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],
+      `batchctl: control state after ${batchId}`,
+    );
     await landControlState(deps, { original: pending.original, text: landed.text, change: landed.change });
     if (published.sync.length > 0) await materializePaths(deps.git, published.commit, published.sync);
     announceTransitions(deps, landed, batchId);

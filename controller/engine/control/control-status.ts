@@ -5,8 +5,24 @@ import type { EngineDeps } from '../engine-deps.js';
 
 export interface ControlStatus {
   at: string;
-  stop: { enabled: boolean; disabled_ecosystems: string[]; reason: string; disabled_by: string; disabled_at: string; incident_url: string; expected_resume: string };
-  breakers: Array<{ ecosystem: string; state: string; effective_state: string; failures: number; last_failure: string; opens_at: string; half_open_in_seconds: number | null }>;
+  stop: {
+    enabled: boolean;
+    disabled_ecosystems: string[];
+    reason: string;
+    disabled_by: string;
+    disabled_at: string;
+    incident_url: string;
+    expected_resume: string;
+  };
+  breakers: Array<{
+    ecosystem: string;
+    state: string;
+    effective_state: string;
+    failures: number;
+    last_failure: string;
+    opens_at: string;
+    half_open_in_seconds: number | null;
+  }>;
   budget: {
     week_start: string;
     resets_at: string;
@@ -31,23 +47,41 @@ export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays
   return {
     at: now.toISOString(),
     stop: {
-      enabled: control.enabled, disabled_ecosystems: control.disabled_ecosystems, reason: control.reason, disabled_by: control.disabled_by,
-      disabled_at: control.disabled_at, incident_url: control.incident_url, expected_resume: control.expected_resume,
+      enabled: control.enabled,
+      disabled_ecosystems: control.disabled_ecosystems,
+      reason: control.reason,
+      disabled_by: control.disabled_by,
+      disabled_at: control.disabled_at,
+      incident_url: control.incident_url,
+      expected_resume: control.expected_resume,
     },
     breakers: Object.entries(control.circuit_breaker).map(([ecosystem, b]) => {
       const gate = breakerGate(b, now);
-      const opensIn = b.state === 'open' && b.opens_at ? Math.max(0, Math.ceil((new Date(b.opens_at).getTime() - now.getTime()) / 1000)) : null;
+      const opensIn =
+        b.state === 'open' && b.opens_at ? Math.max(0, Math.ceil((new Date(b.opens_at).getTime() - now.getTime()) / 1000)) : null;
       return {
-        ecosystem, state: b.state, effective_state: b.state === 'open' && gate.admit ? 'half-open' : b.state, failures: b.failures,
-        last_failure: b.last_failure, opens_at: b.opens_at, half_open_in_seconds: opensIn,
+        ecosystem,
+        state: b.state,
+        effective_state: b.state === 'open' && gate.admit ? 'half-open' : b.state,
+        failures: b.failures,
+        last_failure: b.last_failure,
+        opens_at: b.opens_at,
+        half_open_in_seconds: opensIn,
       };
     }),
     budget: {
       week_start: weekStart.toISOString(),
       resets_at: resetsAt.toISOString(),
       mode: worst >= policy.pause_above ? 'paused' : worst >= policy.sample_above ? 'sampling' : 'normal',
-      units: Object.entries(policy.limits).map(([unit, limit]) => ({ unit, used: used[unit] ?? 0, limit, fraction: limit > 0 ? (used[unit] ?? 0) / limit : 0 })),
-      sample_above: policy.sample_above, sample_rate: policy.sample_rate, pause_above: policy.pause_above,
+      units: Object.entries(policy.limits).map(([unit, limit]) => ({
+        unit,
+        used: used[unit] ?? 0,
+        limit,
+        fraction: limit > 0 ? (used[unit] ?? 0) / limit : 0,
+      })),
+      sample_above: policy.sample_above,
+      sample_rate: policy.sample_rate,
+      pause_above: policy.pause_above,
     },
     slis: { since, ecosystems: computeSlis(deps.store.batches.outcomesSince(since), control.policy) },
     warnings,

@@ -25,12 +25,20 @@ export interface InitResult {
   not_committed: string | null;
 }
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Git operations under way whose state files a commit of ours would cut across. */
 const IN_PROGRESS: ReadonlyArray<readonly [string, string]> = [
-  ['MERGE_HEAD', 'a merge'], ['rebase-merge', 'a rebase'], ['rebase-apply', 'a rebase or `git am`'],
-  ['CHERRY_PICK_HEAD', 'a cherry-pick'], ['REVERT_HEAD', 'a revert'], ['sequencer', 'a cherry-pick or revert sequence'],
+  ['MERGE_HEAD', 'a merge'],
+  ['rebase-merge', 'a rebase'],
+  ['rebase-apply', 'a rebase or `git am`'],
+  ['CHERRY_PICK_HEAD', 'a cherry-pick'],
+  ['REVERT_HEAD', 'a revert'],
+  ['sequencer', 'a cherry-pick or revert sequence'],
 ];
 
 /** Why batchctl should not commit here, or null. */
@@ -48,10 +56,18 @@ async function commitInit(deps: EngineDeps, changes: readonly TreeChange[]): Pro
   const { git } = deps;
   const head = await git.head();
   const tree = await git.writeTree({ parent: head, changes });
-  const message = `batchctl init: put the repository under operator control\n\n`
-    + `${CONTROL_FILE_NAME} holds the default policy; ${CONTROL_SCHEMA_FILE_NAME} is the JSON Schema its $schema names.\n\n`
-    + `${formatTrailers([[TRAILER.controlChange, 'init']])}\n`;
-  const commit = await git.commitTree({ tree, parent: head, message, author: git.identity, committer: git.identity, time: Math.floor(deps.now().getTime() / 1000) });
+  const message =
+    `batchctl init: put the repository under operator control\n\n` +
+    `${CONTROL_FILE_NAME} holds the default policy; ${CONTROL_SCHEMA_FILE_NAME} is the JSON Schema its $schema names.\n\n` +
+    `${formatTrailers([[TRAILER.controlChange, 'init']])}\n`;
+  const commit = await git.commitTree({
+    tree,
+    parent: head,
+    message,
+    author: git.identity,
+    committer: git.identity,
+    time: Math.floor(deps.now().getTime() / 1000),
+  });
   try {
     await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head }], 'batchctl: init');
   } catch (error) {
@@ -79,15 +95,25 @@ export async function initControl(deps: EngineDeps, { force }: { force: boolean 
     // it: a path into the package (node_modules/batchctl/…) resolves only where batchctl is a
     // dependency of this repository, which a registry repository usually is not; a copy in the
     // repository resolves for every clone and editor. `init --force` refreshes it after an upgrade.
-    const texts = [[CONTROL_FILE_NAME, renderControlFile(defaultControlFile())], [CONTROL_SCHEMA_FILE_NAME, controlFileJsonSchema()]] as const;
+    const texts = [
+      [CONTROL_FILE_NAME, renderControlFile(defaultControlFile())],
+      [CONTROL_SCHEMA_FILE_NAME, controlFileJsonSchema()],
+    ] as const;
     for (const [name, text] of texts) await writeFileDurably(join(git.root, name), text);
     deps.bus.emit(EVENT.controlChanged, null, { change: 'init', scope: 'all batches', force });
     const result = { file, schema_file: schemaFile, created: true };
     const why = await whyNotCommit(deps);
     if (why) return { ...result, commit: null, not_committed: why };
     const head = await git.head();
-    const inHead = head ? await git.treeEntries(head, texts.map(([name]) => name)) : null;
-    const entries: TreeChange[] = await Promise.all(texts.map(async ([name, text]) => ({ path: name, entry: { mode: '100644', oid: await git.hashBlob(text) } })));
+    const inHead = head
+      ? await git.treeEntries(
+          head,
+          texts.map(([name]) => name),
+        )
+      : null;
+    const entries: TreeChange[] = await Promise.all(
+      texts.map(async ([name, text]) => ({ path: name, entry: { mode: '100644', oid: await git.hashBlob(text) } })),
+    );
     const changes = entries.filter(({ path, entry }) => inHead?.get(path)?.oid !== entry?.oid || inHead?.get(path)?.mode !== entry?.mode);
     const commit = changes.length === 0 ? null : await commitInit(deps, changes); // none: HEAD holds them already
     if (changes.length > 0 && !commit) return { ...result, commit: null, not_committed: 'HEAD moved while the files were being committed' };

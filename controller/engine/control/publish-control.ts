@@ -22,7 +22,10 @@ export interface PublishedControl extends ControlBuild {
  * commit again on another base from that base's control file text.
  */
 export async function publishControl(
-  deps: EngineDeps, head: string | null, first: ControlBuild, rebuild: (base: string, text: string | null) => Promise<ControlBuild>,
+  deps: EngineDeps,
+  head: string | null,
+  first: ControlBuild,
+  rebuild: (base: string, text: string | null) => Promise<ControlBuild>,
 ): Promise<PublishedControl> {
   const { git } = deps;
   const up = await upstreamOf(git.runner);
@@ -33,7 +36,14 @@ export async function publishControl(
   let expected = head; // what the commit is built on: the push can only fast-forward
   let sync: string[] = [];
   for (;;) {
-    const remoteHead = await pushOrFindNewHead(git, up, { commit: built.commit, refs: [], expected, localHead: head, attempts, consequence });
+    const remoteHead = await pushOrFindNewHead(git, up, {
+      commit: built.commit,
+      refs: [],
+      expected,
+      localHead: head,
+      attempts,
+      consequence,
+    });
     if (remoteHead === null) return { ...built, sync };
     sync = await incomingPaths(git, { localHead: head, remoteHead, ours: (path) => path === CONTROL_FILE_NAME, consequence });
     built = await rebuild(remoteHead, await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME));

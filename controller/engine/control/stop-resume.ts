@@ -18,7 +18,13 @@ export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, '
   const stop = (raw: RawControl): void => applyStop(raw, { ...request, now });
   const edit = await editControlFile(deps.git.root, stop);
   const scope = request.ecosystem === undefined ? 'all batches' : `ecosystem ${request.ecosystem}`;
-  deps.bus.emit(EVENT.controlChanged, null, { change: 'stop', scope, reason: request.reason, by: request.by, ecosystem: request.ecosystem ?? null });
+  deps.bus.emit(EVENT.controlChanged, null, {
+    change: 'stop',
+    scope,
+    reason: request.reason,
+    by: request.by,
+    ecosystem: request.ecosystem ?? null,
+  });
   const commit = await commitControlFile(deps, {
     kinds: ['stop'],
     reapply: stop,

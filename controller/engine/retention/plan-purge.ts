@@ -1,9 +1,7 @@
 // What a purge takes, from the control file's retention windows: finished batches' rows (with their
 // items and retry content) and events older than metrics_retention_days, backup refs older than
 // backup_retention_days. Never anything of a batch that is not finished, never the newest backup.
-import {
-  BACKUP_REF_PREFIX, BATCH_STATUS, RETRY_REF_PREFIX, type BatchStatus, type LimitsPolicy,
-} from '../../domain/index.js';
+import { BACKUP_REF_PREFIX, BATCH_STATUS, RETRY_REF_PREFIX, type BatchStatus, type LimitsPolicy } from '../../domain/index.js';
 import { readJournal } from '../../journal/index.js';
 import type { RetentionPreview, RetentionScope } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -12,8 +10,12 @@ const DAY_MS = 86_400_000;
 
 /** Statuses a batch never leaves: only batches in these may go. */
 export const FINISHED: readonly BatchStatus[] = [
-  BATCH_STATUS.completed, BATCH_STATUS.failed, BATCH_STATUS.refused, BATCH_STATUS.cancelled,
-  BATCH_STATUS.rolled_back, BATCH_STATUS.planned,
+  BATCH_STATUS.completed,
+  BATCH_STATUS.failed,
+  BATCH_STATUS.refused,
+  BATCH_STATUS.cancelled,
+  BATCH_STATUS.rolled_back,
+  BATCH_STATUS.planned,
 ];
 
 /** Why a ref past its window stays. */

@@ -61,14 +61,24 @@ async function deleteRefs(git: Git, refs: readonly RefToDelete[]): Promise<{ del
  * The purge itself, for a caller that holds the repository lock (a run's retention pass).
  * `auto`: a pass after a run, recorded as an event only when it deleted something.
  */
-export async function purgeUnlocked(deps: EngineDeps, { dryRun = false, now = deps.now(), auto = false }: PurgeOptions & { auto?: boolean } = {}): Promise<PurgeReport> {
+export async function purgeUnlocked(
+  deps: EngineDeps,
+  { dryRun = false, now = deps.now(), auto = false }: PurgeOptions & { auto?: boolean } = {},
+): Promise<PurgeReport> {
   const { git, store, bus } = deps;
   const control = await loadControlFile(git.root);
   const plan = await planPurge(deps, { limits: control.policy.limits, now });
   const report: PurgeReport = {
-    dry_run: dryRun, metrics_before: plan.metricsBefore, backups_before: plan.backupsBefore,
-    batches: plan.rows.batches, items: plan.rows.items, events: plan.rows.events, batch_ids: plan.rows.batch_ids,
-    backup_refs: plan.backupRefs.map((r) => r.ref), retry_refs: plan.retryRefs.map((r) => r.ref), kept_refs: plan.kept,
+    dry_run: dryRun,
+    metrics_before: plan.metricsBefore,
+    backups_before: plan.backupsBefore,
+    batches: plan.rows.batches,
+    items: plan.rows.items,
+    events: plan.rows.events,
+    batch_ids: plan.rows.batch_ids,
+    backup_refs: plan.backupRefs.map((r) => r.ref),
+    retry_refs: plan.retryRefs.map((r) => r.ref),
+    kept_refs: plan.kept,
   };
   if (dryRun) return report;
 
@@ -84,7 +94,9 @@ export async function purgeUnlocked(deps: EngineDeps, { dryRun = false, now = de
     store.retention.markPass(now.toISOString());
   });
   const done: PurgeReport = {
-    ...report, ...counts, batch_ids: report.batch_ids,
+    ...report,
+    ...counts,
+    batch_ids: report.batch_ids,
     backup_refs: report.backup_refs.filter((ref) => deleted.has(ref)),
     retry_refs: report.retry_refs.filter((ref) => deleted.has(ref)),
     kept_refs: [...plan.kept, ...moved.map((ref) => ({ ref, why: KEPT_BECAUSE.moved }))],

@@ -34,7 +34,11 @@ async function merge(git: Git, dir: string, change: PathChange, ours: IndexEntry
  * commit's entry (`--restore`, which overrides later changes instead of merging with them).
  */
 export async function planRevert({
-  git, changes, head, scratchDir, restoreFrom,
+  git,
+  changes,
+  head,
+  scratchDir,
+  restoreFrom,
 }: {
   git: Git;
   changes: readonly PathChange[];
@@ -42,7 +46,10 @@ export async function planRevert({
   scratchDir: string;
   restoreFrom: Map<string, IndexEntry> | null;
 }): Promise<RevertAction[]> {
-  const current = await git.treeEntries(head, changes.map((c) => c.path));
+  const current = await git.treeEntries(
+    head,
+    changes.map((c) => c.path),
+  );
   const dir = await mkdtemp(join(scratchDir, 'revert-'));
   try {
     const actions: RevertAction[] = [];
@@ -59,7 +66,9 @@ export async function planRevert({
         const bytes = await merge(git, dir, change, ours, n++);
         // a mode change made after the batch wins; otherwise the pre-batch mode comes back
         const mode = ours.mode === change.after.mode ? change.before.mode : ours.mode;
-        actions.push(bytes ? { path, kind: 'merge', bytes, mode, ours } : { path, kind: 'conflict', why: 'a later commit changed the same lines' });
+        actions.push(
+          bytes ? { path, kind: 'merge', bytes, mode, ours } : { path, kind: 'conflict', why: 'a later commit changed the same lines' },
+        );
       } else {
         actions.push({ path, kind: 'conflict', why: ours ? 'a later commit changed it' : 'a later commit deleted it' });
       }

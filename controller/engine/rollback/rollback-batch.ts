@@ -2,7 +2,15 @@
 // `Reverts-Batch`, its own Batch-Id and tag, plus `rollback/<id>` — through the same lock, journal and
 // compare-and-swap as any batch. Conflicts abort before anything is touched.
 import {
-  BATCH_STATUS, EVENT, ROLLBACK_TAG_PREFIX, TRAILER, BACKUP_REF_PREFIX, parseBatchValue, type BatchStatus, type Operation, type Reason,
+  BATCH_STATUS,
+  EVENT,
+  ROLLBACK_TAG_PREFIX,
+  TRAILER,
+  BACKUP_REF_PREFIX,
+  parseBatchValue,
+  type BatchStatus,
+  type Operation,
+  type Reason,
 } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import type { IndexEntry, PathChange } from '../../git/index.js';
@@ -45,7 +53,11 @@ function pathFilter(globs: readonly string[]): (path: string) => boolean {
     const checked = checkPath(glob);
     const compiled = checked.ok ? compileGlob(checked.path) : null;
     if (!checked.ok || !compiled?.ok) {
-      throw new BatchctlError({ code: 'USAGE', message: `--paths ${glob}: ${checked.ok ? 'not a valid glob' : checked.message}`, data: { glob } });
+      throw new BatchctlError({
+        code: 'USAGE',
+        message: `--paths ${glob}: ${checked.ok ? 'not a valid glob' : checked.message}`,
+        data: { glob },
+      });
     }
     return compiled.match;
   });
@@ -65,7 +77,10 @@ function combine(perCommit: PathChange[][]): PathChange[] {
 }
 
 /** The rollback batch's operations, and for each restored path the blob its bytes are (see RunOptions.knownBlobs). */
-async function toOperations(deps: EngineDeps, actions: readonly RevertAction[]): Promise<{ operations: Operation[]; knownBlobs: Map<string, string> }> {
+async function toOperations(
+  deps: EngineDeps,
+  actions: readonly RevertAction[],
+): Promise<{ operations: Operation[]; knownBlobs: Map<string, string> }> {
   const blobs = await deps.git.readBlobs(actions.flatMap((a) => (a.kind === 'restore' ? [a.entry.oid] : [])));
   const knownBlobs = new Map<string, string>();
   const operations = actions.flatMap((a): Operation[] => {
@@ -74,10 +89,26 @@ async function toOperations(deps: EngineDeps, actions: readonly RevertAction[]):
     if (a.kind === 'restore') {
       const bytes = blobs.get(a.entry.oid);
       if (bytes) knownBlobs.set(a.path, a.entry.oid);
-      return [{ type: 'write', target: a.path, content_base64: (bytes ?? Buffer.alloc(0)).toString('base64'), mode: a.entry.mode as '100644', expected_blob: expected(a.ours) }];
+      return [
+        {
+          type: 'write',
+          target: a.path,
+          content_base64: (bytes ?? Buffer.alloc(0)).toString('base64'),
+          mode: a.entry.mode as '100644',
+          expected_blob: expected(a.ours),
+        },
+      ];
     }
     if (a.kind === 'merge') {
-      return [{ type: 'write', target: a.path, content_base64: a.bytes.toString('base64'), mode: a.mode as '100644', expected_blob: expected(a.ours) }];
+      return [
+        {
+          type: 'write',
+          target: a.path,
+          content_base64: a.bytes.toString('base64'),
+          mode: a.mode as '100644',
+          expected_blob: expected(a.ours),
+        },
+      ];
     }
     return [];
   });
@@ -96,7 +127,9 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       data: { batch_id: batchId },
     });
   }
-  const verified = await Promise.all(commits.map((commit) => verifyBatchCommit({ git, commit, batchId, tagged, signingKey: deps.signingKey })));
+  const verified = await Promise.all(
+    commits.map((commit) => verifyBatchCommit({ git, commit, batchId, tagged, signingKey: deps.signingKey })),
+  );
   const problems = verified.flatMap((v) => v.problems.map((p) => `${v.commit.slice(0, 12)}: ${p}`));
   if (problems.length > 0 && !options.force) {
     throw new BatchctlError({
@@ -114,15 +147,32 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   let restoreFrom: Map<string, IndexEntry> | null = null;
   if (options.restore) {
     const backup = await git.resolveCommit(`${BACKUP_REF_PREFIX}${batchId}`);
-    if (!backup) throw new BatchctlError({ code: 'BACKUP_NOT_FOUND', message: `no backup ref ${BACKUP_REF_PREFIX}${batchId}`, hint: 'run without --restore to revert instead' });
-    restoreFrom = await git.treeEntries(backup, changes.map((c) => c.path));
+    if (!backup)
+      throw new BatchctlError({
+        code: 'BACKUP_NOT_FOUND',
+        message: `no backup ref ${BACKUP_REF_PREFIX}${batchId}`,
+        hint: 'run without --restore to revert instead',
+      });
+    restoreFrom = await git.treeEntries(
+      backup,
+      changes.map((c) => c.path),
+    );
   }
   const actions = await planRevert({ git, changes, head, scratchDir: deps.stateDir, restoreFrom });
   const pick = (kind: RevertAction['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.path);
   const conflicts = actions.flatMap((a) => (a.kind === 'conflict' || a.kind === 'unsupported' ? [{ path: a.path, why: a.why }] : []));
   const result: RollbackResult = {
-    success: conflicts.length === 0, status: options.dryRun ? BATCH_STATUS.planned : BATCH_STATUS.completed, batch_id: batchId, dry_run: options.dryRun === true, rollback_batch_id: null, commit: null, tag: null,
-    restored: [...pick('restore'), ...pick('merge')], deleted: pick('delete'), unchanged: pick('unchanged'), conflicts,
+    success: conflicts.length === 0,
+    status: options.dryRun ? BATCH_STATUS.planned : BATCH_STATUS.completed,
+    batch_id: batchId,
+    dry_run: options.dryRun === true,
+    rollback_batch_id: null,
+    commit: null,
+    tag: null,
+    restored: [...pick('restore'), ...pick('merge')],
+    deleted: pick('delete'),
+    unchanged: pick('unchanged'),
+    conflicts,
   };
   if (options.dryRun) return result;
   if (conflicts.length > 0) {
@@ -137,7 +187,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   const original = verified[0]?.trailers;
   const { operations, knownBlobs } = await toOperations(deps, actions);
   // Nothing to revert is an answer, not a rollback: no rollback_started without its rollback_complete.
-  if (operations.length === 0) return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
+  if (operations.length === 0)
+    return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
   bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
@@ -150,7 +201,10 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     // Always 'rollback', whichever facade asked: SLIs leave rollbacks out (docs/outcomes.md).
     source: 'rollback',
     bypassAdmission: true,
-    extraTrailers: [[TRAILER.revertsBatch, batchId], ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : [])],
+    extraTrailers: [
+      [TRAILER.revertsBatch, batchId],
+      ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),
+    ],
     extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
     // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
     knownBlobs,
@@ -161,7 +215,12 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   }
   bus.emit(EVENT.rollbackComplete, batchId, { rollback_batch_id: run.batch_id, status: run.status, commit: run.commit });
   return {
-    ...result, success: done, status: run.status, rollback_batch_id: run.batch_id, commit: run.commit, tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
+    ...result,
+    success: done,
+    status: run.status,
+    rollback_batch_id: run.batch_id,
+    commit: run.commit,
+    tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
     ...(run.reason ? { reason: run.reason } : {}),
   };
 }

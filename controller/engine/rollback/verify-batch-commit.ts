@@ -11,9 +11,19 @@ export interface VerifiedCommit {
   problems: string[];
 }
 
-export async function verifyBatchCommit(
-  { git, commit, batchId, tagged, signingKey }: { git: Git; commit: string; batchId: string; tagged: string | null; signingKey?: string | undefined },
-): Promise<VerifiedCommit> {
+export async function verifyBatchCommit({
+  git,
+  commit,
+  batchId,
+  tagged,
+  signingKey,
+}: {
+  git: Git;
+  commit: string;
+  batchId: string;
+  tagged: string | null;
+  signingKey?: string | undefined;
+}): Promise<VerifiedCommit> {
   const info = await git.readCommit(commit);
   const trailers = parseTrailers(info.message);
   const problems: string[] = [];

@@ -54,7 +54,11 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
   const dependents: number[][] = steps.map(() => []);
   for (const step of steps) for (const dep of step.after) dependents[dep]?.push(step.id);
   const ready: number[] = steps.filter((s) => s.after.length === 0).map((s) => s.id);
-  const ctx = { root, stateOf: (path: string) => runtime.get(path) ?? beforeState(plan.touched.get(path)), changedInRun: (path: string) => runtime.has(path) };
+  const ctx = {
+    root,
+    stateOf: (path: string) => runtime.get(path) ?? beforeState(plan.touched.get(path)),
+    changedInRun: (path: string) => runtime.has(path),
+  };
   let running = 0;
   let finished = 0;
   let readyAt = 0;

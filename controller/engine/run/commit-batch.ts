@@ -36,9 +36,10 @@ export interface CommitArgs {
    * batch again on `base` (a control-state commit on the remote's new head); `sync` are the paths
    * that head brings, which the work tree takes once HEAD has moved.
    */
-  publish?: (built: { commit: string; tags: readonly RefUpdate[] }) => Promise<
-    { kind: 'published' } | { kind: 'rebuild'; base: string; after: string; sync: readonly string[] }
-  >;
+  publish?: (built: {
+    commit: string;
+    tags: readonly RefUpdate[];
+  }) => Promise<{ kind: 'published' } | { kind: 'rebuild'; base: string; after: string; sync: readonly string[] }>;
 }
 
 export interface Committed {
@@ -52,7 +53,11 @@ export interface Committed {
  * The tree entries of every path the batch changed. Bytes the apply step streamed into the blob pack
  * have their ids already (the pack is sealed separately, before refs move); the rest are hashed now.
  */
-export async function batchTreeChanges(git: Git, runtime: ReadonlyMap<string, RuntimeState>, pack: BlobPack | undefined): Promise<TreeChange[]> {
+export async function batchTreeChanges(
+  git: Git,
+  runtime: ReadonlyMap<string, RuntimeState>,
+  pack: BlobPack | undefined,
+): Promise<TreeChange[]> {
   // One pass, and the ids filled in where they belong: at 100,000 paths, every intermediate list
   // or map here is megabytes at the step where peak memory is measured.
   const changes: Array<{ path: string; entry: { mode: string; oid: string } | null }> = [];
@@ -117,7 +122,11 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   // The lock files the ref transaction and the index refresh below may leave if killed, named first.
   const locks = await gitLocksFor({ gitDir: git.gitDir, refs: updates.map((u) => u.ref), index: true });
   await writeJournal(stateDir, {
-    ...journal, state: 'committing', commit, ...control, ...(sync.length > 0 ? { synced: [...sync] } : {}),
+    ...journal,
+    state: 'committing',
+    commit,
+    ...control,
+    ...(sync.length > 0 ? { synced: [...sync] } : {}),
     git_locks: [...(journal.git_locks ?? []), ...locks],
   });
   args.beforeRefs(commit, changes);

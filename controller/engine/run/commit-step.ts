@@ -23,24 +23,34 @@ export const commitStep: RunStep = async (ctx) => {
     else failed++;
   });
   const { signingKey } = ctx.deps;
-  const extra = [
-    ...(ctx.options.agent ? [[TRAILER.agent, ctx.options.agent] as const] : []),
-    ...(ctx.options.extraTrailers ?? []),
-  ];
+  const extra = [...(ctx.options.agent ? [[TRAILER.agent, ctx.options.agent] as const] : []), ...(ctx.options.extraTrailers ?? [])];
   const messageFor = (tree: string, parent: string | null): string => {
     const signature = signingKey ? [[TRAILER.signature, signBatch({ key: signingKey, batchId: ctx.batchId, tree, parent })] as const] : [];
-    return batchCommitMessage({ batch: ctx.batch, batchId: ctx.batchId, done, total: plan.steps.length, failed, extra: [...extra, ...signature] });
+    return batchCommitMessage({
+      batch: ctx.batch,
+      batchId: ctx.batchId,
+      done,
+      total: plan.steps.length,
+      failed,
+      extra: [...extra, ...signature],
+    });
   };
   const time = Math.floor(now().getTime() / 1000);
   // The blob pack ends (fast-import writes its index) while the control state and the trees are built.
   const pack = ctx.blobPack;
-  const objectsStored = pack?.seal([...ctx.runtime.values()].flatMap((s) => (s.exists && s.oid === null && s.mark !== undefined ? [s.mark] : [])));
+  const objectsStored = pack?.seal(
+    [...ctx.runtime.values()].flatMap((s) => (s.exists && s.oid === null && s.mark !== undefined ? [s.mark] : [])),
+  );
   objectsStored?.catch(() => undefined); // a failure is reported where it is awaited (commitBatch)
   const changesReady = batchTreeChanges(git, ctx.runtime, pack);
   changesReady.catch(() => undefined); // a failure is reported where it is awaited, below
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
-  const pending = ctx.options.bypassAdmission ? null : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
-  const control = pending ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid } : undefined;
+  const pending = ctx.options.bypassAdmission
+    ? null
+    : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
+  const control = pending
+    ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid }
+    : undefined;
   // GitOps: with an upstream, nothing lands here before it landed there (docs/lifecycle.md#gitops-push). The lease
   // is the commit the batch is built on: the push can only ever fast-forward the remote.
   const upstream = await runUpstream(ctx);

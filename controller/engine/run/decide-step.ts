@@ -15,7 +15,11 @@ function verdict(ctx: RunContext): (Reason & { status: 'failed' | 'cancelled' })
     return { status: 'cancelled', code: 'CANCELLED', message: 'the batch was cancelled; its changes were rolled back' };
   }
   if (ctx.stoppedBy !== null) {
-    return { status: 'cancelled', code: 'EMERGENCY_STOP', message: `stopped by batch-control.json while running (${ctx.stoppedBy}); its changes were rolled back` };
+    return {
+      status: 'cancelled',
+      code: 'EMERGENCY_STOP',
+      message: `stopped by batch-control.json while running (${ctx.stoppedBy}); its changes were rolled back`,
+    };
   }
   if (failed === 0) return null;
   if (ctx.batch.options.atomic) {
@@ -56,19 +60,30 @@ export const decideStep: RunStep = async (ctx) => {
   const touched = ctx.journal?.touched ?? [];
   let outcome = verdict(ctx);
   if (!outcome) {
-    const left = failed.size === 0 ? null : await restore(ctx, touched.filter((p) => failed.has(p.path) && !ctx.runtime.has(p.path)));
+    const left =
+      failed.size === 0
+        ? null
+        : await restore(
+            ctx,
+            touched.filter((p) => failed.has(p.path) && !ctx.runtime.has(p.path)),
+          );
     if (!left) return 'continue';
     // A half-written path that cannot be put back must not sit beside a commit: undo it all.
     outcome = { status: 'failed', code: left.code, message: left.message };
   }
-  const left = await restore(ctx, touched.filter((p) => ctx.runtime.has(p.path) || failed.has(p.path)));
+  const left = await restore(
+    ctx,
+    touched.filter((p) => ctx.runtime.has(p.path) || failed.has(p.path)),
+  );
   ctx.results = ctx.results.map((r) => (r.status === ITEM_STATUS.succeeded ? { ...r, status: ITEM_STATUS.reverted } : r));
   ctx.runtime.clear();
   // Paths left as the batch made them: the journal stays on disk, so `batchctl recover` (or the
   // next command) finishes the restore once the cause is fixed.
   if (!left) await clearJournal(ctx.deps.stateDir);
   ctx.journal = null;
-  const reason = left ? { code: left.code, message: left.message, data: { ...left.data, rolling_back: outcome.code } } : { code: outcome.code, message: outcome.message };
+  const reason = left
+    ? { code: left.code, message: left.message, data: { ...left.data, rolling_back: outcome.code } }
+    : { code: outcome.code, message: outcome.message };
   transition(ctx, outcome.status === 'cancelled' ? BATCH_STATUS.cancelled : BATCH_STATUS.failed, reason);
   return 'stop';
 };

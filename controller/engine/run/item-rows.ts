@@ -10,7 +10,12 @@ export function concreteOperation(step: PlanStep): Operation {
   const source = step.source ?? '';
   switch (step.type) {
     case 'write':
-      return { type: 'write', target: step.target, content_base64: stepBytes(step.content).toString('base64'), ...(step.mode ? { mode: step.mode as '100644' } : {}) };
+      return {
+        type: 'write',
+        target: step.target,
+        content_base64: stepBytes(step.content).toString('base64'),
+        ...(step.mode ? { mode: step.mode as '100644' } : {}),
+      };
     case 'copy':
     case 'move':
       return { type: step.type, source, target: step.target, ...(step.overwrite ? { overwrite: true } : {}) };
@@ -19,7 +24,13 @@ export function concreteOperation(step: PlanStep): Operation {
     case 'delete':
       return { type: 'delete', target: step.target };
     case 'replace':
-      return { type: 'replace', target: step.target, find: step.find ?? '', replace: step.replaceWith ?? '', ...(step.regex ? { regex: true } : {}) };
+      return {
+        type: 'replace',
+        target: step.target,
+        find: step.find ?? '',
+        replace: step.replaceWith ?? '',
+        ...(step.regex ? { regex: true } : {}),
+      };
   }
 }
 

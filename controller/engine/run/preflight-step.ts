@@ -31,7 +31,11 @@ export const preflightStep: RunStep = async (ctx) => {
   } catch (error) {
     ctx.deps.logger.warn({ err: error }, 'could not audit hand-made changes to the control file');
   }
-  const decision = preflight(ctx.control, { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority }, ctx.deps.now());
+  const decision = preflight(
+    ctx.control,
+    { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority },
+    ctx.deps.now(),
+  );
   if (!decision.admit) {
     transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: decision.message, hint: decision.hint });
     return 'stop';

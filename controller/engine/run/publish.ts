@@ -19,7 +19,12 @@ export interface Publisher {
   pending(): PendingControl | null;
 }
 
-export function publisher(ctx: RunContext, up: Upstream, first: { expected: string | null; pending: PendingControl | null }, time: number): Publisher {
+export function publisher(
+  ctx: RunContext,
+  up: Upstream,
+  first: { expected: string | null; pending: PendingControl | null },
+  time: number,
+): Publisher {
   const { git } = ctx.deps;
   const batchPaths = new Set(ctx.runtime.keys());
   const localHead = ctx.journal?.head ?? null;
@@ -54,9 +59,19 @@ export function publisher(ctx: RunContext, up: Upstream, first: { expected: stri
           data: { paths: clash },
         });
       }
-      const sync = await incomingPaths(git, { localHead, remoteHead, ours: (path) => path === CONTROL_FILE_NAME || batchPaths.has(path), consequence: CONSEQUENCE });
+      const sync = await incomingPaths(git, {
+        localHead,
+        remoteHead,
+        ours: (path) => path === CONTROL_FILE_NAME || batchPaths.has(path),
+        consequence: CONSEQUENCE,
+      });
       // Rebuilt on their head: the control state is recomputed from their control file.
-      pending = await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success', from: { text: controlText, name: `${where}: ${CONTROL_FILE_NAME}` } });
+      pending = await prepareControlState(ctx.deps, {
+        batch: ctx.batch,
+        batchId: ctx.batchId,
+        outcome: 'success',
+        from: { text: controlText, name: `${where}: ${CONTROL_FILE_NAME}` },
+      });
       expected = remoteHead;
       const base = pending ? await controlCommit(ctx.deps, pending, remoteHead, time) : remoteHead;
       return { kind: 'rebuild', base, after: pending?.oid ?? '', sync };

@@ -31,7 +31,10 @@ function entryOf(ctx: RunContext, index: number): ContentEntry {
   }
   const op = ctx.batch.operations[index];
   if (op?.type !== 'write') throw new Error(`item ${index} of ${ctx.batchId} is not a write`);
-  return { name, bytes: op.content_base64 !== undefined ? Buffer.from(op.content_base64, 'base64') : Buffer.from(op.content ?? '', 'utf8') };
+  return {
+    name,
+    bytes: op.content_base64 !== undefined ? Buffer.from(op.content_base64, 'base64') : Buffer.from(op.content ?? '', 'utf8'),
+  };
 }
 
 /**
@@ -58,6 +61,9 @@ export async function keepRetryContent(ctx: RunContext): Promise<void> {
     );
     ctx.retryContent = { tree, oids: new Map(indexes.map((index, i) => [index, oids[i] as string])) };
   } catch (error) {
-    logger.warn({ err: error, batch_id: ctx.batchId }, 'could not keep the content of the writes that did not land in git; their item rows hold it');
+    logger.warn(
+      { err: error, batch_id: ctx.batchId },
+      'could not keep the content of the writes that did not land in git; their item rows hold it',
+    );
   }
 }

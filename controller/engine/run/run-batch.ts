@@ -1,8 +1,17 @@
 // One batch, start to finish: the lifecycle as an ordered list of steps (docs/lifecycle.md#the-steps-of-a-run), with the
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
-  BATCH_STATUS, EVENT, isBatchDocument, ITEM_STATUS, newBatchId, parseBatchDocument, TAG_PREFIX, type Batch, type BatchDocument,
-  type BatchResult, type EventType,
+  BATCH_STATUS,
+  EVENT,
+  isBatchDocument,
+  ITEM_STATUS,
+  newBatchId,
+  parseBatchDocument,
+  TAG_PREFIX,
+  type Batch,
+  type BatchDocument,
+  type BatchResult,
+  type EventType,
 } from '../../domain/index.js';
 import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
@@ -39,13 +48,29 @@ const FINAL_EVENT: Partial<Record<string, EventType>> = {
 function newRow(ctx: RunContext): BatchRow {
   const types = new Set(ctx.batch.operations.map((op) => op.type));
   return {
-    batch_id: ctx.batchId, status: BATCH_STATUS.queued, operation_type: types.size === 1 ? [...types][0] ?? 'mixed' : 'mixed',
-    total_count: ctx.batch.operations.length, success_count: 0, failure_count: 0,
-    created_at: new Date(ctx.startedAt).toISOString(), completed_at: null, backup_id: null,
-    title: ctx.batch.title, ecosystem: ctx.batch.ecosystem, requested_by: ctx.batch.requested_by,
-    agent: ctx.options.agent ?? null, priority: ctx.batch.options.priority, commit_sha: null, tag: null,
-    plan_hash: null, idempotency_key: ctx.batch.options.idempotency_key ?? null, reason_code: null,
-    reason_message: null, duration_ms: null, options_json: JSON.stringify(ctx.batch.options), source: ctx.options.source ?? 'cli',
+    batch_id: ctx.batchId,
+    status: BATCH_STATUS.queued,
+    operation_type: types.size === 1 ? ([...types][0] ?? 'mixed') : 'mixed',
+    total_count: ctx.batch.operations.length,
+    success_count: 0,
+    failure_count: 0,
+    created_at: new Date(ctx.startedAt).toISOString(),
+    completed_at: null,
+    backup_id: null,
+    title: ctx.batch.title,
+    ecosystem: ctx.batch.ecosystem,
+    requested_by: ctx.batch.requested_by,
+    agent: ctx.options.agent ?? null,
+    priority: ctx.batch.options.priority,
+    commit_sha: null,
+    tag: null,
+    plan_hash: null,
+    idempotency_key: ctx.batch.options.idempotency_key ?? null,
+    reason_code: null,
+    reason_message: null,
+    duration_ms: null,
+    options_json: JSON.stringify(ctx.batch.options),
+    source: ctx.options.source ?? 'cli',
   };
 }
 
@@ -106,7 +131,8 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     const stopped = failure.code === 'EMERGENCY_STOP' && ctx.status !== BATCH_STATUS.preflight;
     ctx.status = ctx.status === BATCH_STATUS.preflight ? BATCH_STATUS.refused : stopped ? BATCH_STATUS.cancelled : BATCH_STATUS.failed;
     ctx.reason = {
-      code: failure.code, message: failure.detail,
+      code: failure.code,
+      message: failure.detail,
       ...(failure.hint ? { hint: failure.hint } : {}),
       ...(Object.keys(failure.data).length > 0 ? { data: failure.data } : {}),
     };
@@ -179,9 +205,28 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
   const parsed = isBatchDocument(input) ? await parseBatchDocument(input) : input;
   const { batch, options } = withCallerDefaults(deps, parsed, given);
   const ctx: RunContext = {
-    deps, batch, options, batchId: newBatchId(deps.now()), startedAt: deps.now().getTime(), startedMono: performance.now(),
-    status: BATCH_STATUS.queued, reason: null, control: null, controlWarnings: [], validation: null, plan: null, journal: null,
-    results: [], runtime: new Map(), commit: null, tag: null, backupRef: null, errors: [], stoppedBy: null, replay: false, recorded: false,
+    deps,
+    batch,
+    options,
+    batchId: newBatchId(deps.now()),
+    startedAt: deps.now().getTime(),
+    startedMono: performance.now(),
+    status: BATCH_STATUS.queued,
+    reason: null,
+    control: null,
+    controlWarnings: [],
+    validation: null,
+    plan: null,
+    journal: null,
+    results: [],
+    runtime: new Map(),
+    commit: null,
+    tag: null,
+    backupRef: null,
+    errors: [],
+    stoppedBy: null,
+    replay: false,
+    recorded: false,
   };
   let release: (() => Promise<void>) | null = null;
   let failure: BatchctlError | null = null;
@@ -201,12 +246,25 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
       runUpstream(ctx).catch(() => undefined); // a failure is reported where it is awaited
     }
     for (const step of STEPS) {
-      if (step === applyStep) deps.bus.emit(EVENT.batchStarted, ctx.batchId, { title: batch.title, ecosystem: batch.ecosystem, total: ctx.plan?.steps.length ?? 0 });
+      if (step === applyStep)
+        deps.bus.emit(EVENT.batchStarted, ctx.batchId, {
+          title: batch.title,
+          ecosystem: batch.ecosystem,
+          total: ctx.plan?.steps.length ?? 0,
+        });
       const began = performance.now();
       const next = await step(ctx);
       if (batch.operations.length >= LARGE_BATCH_STEPS || (ctx.plan?.steps.length ?? 0) >= LARGE_BATCH_STEPS) collectGarbage();
       // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
-      deps.logger.debug({ batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began), rss_mb: Math.round(process.memoryUsage.rss() / 1e6) }, 'step done');
+      deps.logger.debug(
+        {
+          batch_id: ctx.batchId,
+          step: step.name,
+          ms: Math.round(performance.now() - began),
+          rss_mb: Math.round(process.memoryUsage.rss() / 1e6),
+        },
+        'step done',
+      );
       if (next === 'stop') break;
     }
   } catch (error) {
@@ -220,4 +278,3 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
   }
   return toResult(ctx);
 }
-

@@ -1,7 +1,14 @@
 // The state one batch run carries from step to step, and its one way of changing status.
 import {
-  BATCH_STATUS, canTransition, type Batch, type BatchStatus, type ControlFile, type JournalRecord,
-  type OperationError, type Reason, type ValidationResult,
+  BATCH_STATUS,
+  canTransition,
+  type Batch,
+  type BatchStatus,
+  type ControlFile,
+  type JournalRecord,
+  type OperationError,
+  type Reason,
+  type ValidationResult,
 } from '../../domain/index.js';
 import { upstreamOf, type BlobPack, type Upstream } from '../../git/index.js';
 import type { RuntimeState } from '../../ops/index.js';
@@ -92,5 +99,9 @@ export function transition(ctx: RunContext, to: BatchStatus, reason?: Reason): v
 }
 
 export const TERMINAL: ReadonlySet<BatchStatus> = new Set([
-  BATCH_STATUS.completed, BATCH_STATUS.failed, BATCH_STATUS.cancelled, BATCH_STATUS.refused, BATCH_STATUS.planned,
+  BATCH_STATUS.completed,
+  BATCH_STATUS.failed,
+  BATCH_STATUS.cancelled,
+  BATCH_STATUS.refused,
+  BATCH_STATUS.planned,
 ]);

@@ -9,7 +9,10 @@ import { recoverPending, undoAfterLostRace, type RecoveryReport } from '../recov
 /** Recovery errors that leave the journal for a later `recover`, and become the batch's reason. */
 const KEEPS_JOURNAL: ReadonlySet<string> = new Set(['RESTORE_INCOMPLETE', 'RECOVERY_BLOCKED']);
 
-export async function settleJournal(deps: EngineDeps, failure: BatchctlError): Promise<{ report: RecoveryReport | null; failure: BatchctlError }> {
+export async function settleJournal(
+  deps: EngineDeps,
+  failure: BatchctlError,
+): Promise<{ report: RecoveryReport | null; failure: BatchctlError }> {
   try {
     const report = failure.code === 'HEAD_MOVED' && (await undoAfterLostRace(deps)) ? null : await recoverPending(deps);
     return { report, failure };

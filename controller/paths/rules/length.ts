@@ -29,9 +29,7 @@ export const componentTooLong: PathRule = ({ components }) => {
     if (bytes <= HARD_LIMITS.maxComponentBytes) continue;
     return {
       code: ISSUE.pathTooLong,
-      message:
-        `path component ${quote(component)} is ${bytes} bytes long; ` +
-        `the limit is ${HARD_LIMITS.maxComponentBytes}`,
+      message: `path component ${quote(component)} is ${bytes} bytes long; ` + `the limit is ${HARD_LIMITS.maxComponentBytes}`,
       hint: 'shorten the file or directory name',
     };
   }

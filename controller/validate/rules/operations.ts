@@ -32,8 +32,12 @@ function requireExisting(path: string, { index }: ConcreteOp, { tree, issues }: 
     return null;
   }
   if (!entry.exists || (!entry.tracked && entry.createdBy === null)) {
-    issues.error(ISSUE.sourceMissing, index, path,
-      entry.exists ? `${path} is not tracked by git; ${what} only tracked files` : `${path} does not exist (nothing to ${what})`);
+    issues.error(
+      ISSUE.sourceMissing,
+      index,
+      path,
+      entry.exists ? `${path} is not tracked by git; ${what} only tracked files` : `${path} does not exist (nothing to ${what})`,
+    );
     return null;
   }
   return entry;
@@ -48,8 +52,13 @@ function checkTarget(path: string, op: ConcreteOp, ctx: RuleContext, overwrite: 
     return null;
   }
   if (entry.createdBy !== null) {
-    issues.error(ISSUE.duplicateTarget, op.index, path, `${path} is already created by operation ${entry.createdBy}`,
-      'one operation per created path; use replace to edit a file the batch wrote');
+    issues.error(
+      ISSUE.duplicateTarget,
+      op.index,
+      path,
+      `${path} is already created by operation ${entry.createdBy}`,
+      'one operation per created path; use replace to edit a file the batch wrote',
+    );
     return null;
   }
   if (tree.isDirectory(path)) {
@@ -74,9 +83,13 @@ function write(op: ConcreteOp, ctx: RuleContext): void {
   if (w?.expected_blob !== undefined) {
     const actual = current.exists ? current.oid : null;
     if (actual !== w.expected_blob || (current.exists && current.oid === null)) {
-      ctx.issues.error(ISSUE.expectedBlobMismatch, op.index, op.target,
+      ctx.issues.error(
+        ISSUE.expectedBlobMismatch,
+        op.index,
+        op.target,
         `expected ${w.expected_blob ?? 'no file'} at ${op.target}, found ${current.exists ? (current.oid ?? 'a file changed by this batch') : 'no file'}`,
-        'someone changed the file since you read it: read it again and rebuild the batch');
+        'someone changed the file since you read it: read it again and rebuild the batch',
+      );
       return;
     }
   }
@@ -89,8 +102,13 @@ function copyOrMove(op: ConcreteOp, ctx: RuleContext): void {
   const source = op.source ?? '';
   const o = op.op;
   if (o.type === 'rename' && posix.dirname(source) !== posix.dirname(op.target)) {
-    ctx.issues.error(ISSUE.renameChangesDirectory, op.index, op.target,
-      `rename keeps a file in its directory (${posix.dirname(source)}); ${op.target} is elsewhere`, 'use move to change directory');
+    ctx.issues.error(
+      ISSUE.renameChangesDirectory,
+      op.index,
+      op.target,
+      `rename keeps a file in its directory (${posix.dirname(source)}); ${op.target} is elsewhere`,
+      'use move to change directory',
+    );
     return;
   }
   if (source === op.target) {
@@ -102,7 +120,12 @@ function copyOrMove(op: ConcreteOp, ctx: RuleContext): void {
   if (from.kind === 'symlink') {
     const link = ctx.facts.linkTarget(from.origin ?? source);
     if (linkEscapes(source, link) || linkEscapes(op.target, link)) {
-      ctx.issues.error(ISSUE.symlinkEscape, op.index, source, `${source} is a symlink to ${link}, which would point outside the repository`);
+      ctx.issues.error(
+        ISSUE.symlinkEscape,
+        op.index,
+        source,
+        `${source} is a symlink to ${link}, which would point outside the repository`,
+      );
       return;
     }
   }
@@ -132,18 +155,23 @@ function replace(op: ConcreteOp, ctx: RuleContext): void {
     const text = readFileSync(join(ctx.root, current.origin), 'utf8');
     const compiled = compilePattern(r.find, r.regex === true);
     const found = !compiled.ok || compiled.pattern.test(text);
-    if (!found) ctx.issues.warn(ISSUE.replaceNoMatch, op.index, op.target, `"${r.find}" does not occur in ${op.target}; the operation will fail`);
+    if (!found)
+      ctx.issues.warn(ISSUE.replaceNoMatch, op.index, op.target, `"${r.find}" does not occur in ${op.target}; the operation will fail`);
   }
   ctx.tree.set(op.target, { ...current, oid: null });
 }
 
 export function applyRules(op: ConcreteOp, ctx: RuleContext): void {
   switch (op.op.type) {
-    case 'write': return write(op, ctx);
+    case 'write':
+      return write(op, ctx);
     case 'copy':
     case 'move':
-    case 'rename': return copyOrMove(op, ctx);
-    case 'delete': return remove(op, ctx);
-    case 'replace': return replace(op, ctx);
+    case 'rename':
+      return copyOrMove(op, ctx);
+    case 'delete':
+      return remove(op, ctx);
+    case 'replace':
+      return replace(op, ctx);
   }
 }

@@ -31,11 +31,21 @@ export function checkAncestors(path: string, index: number, tree: VirtualTree, f
     if (entry.kind === 'symlink') {
       const link = linkTargetOf(facts, entry.origin, dir);
       if (linkEscapes(dir, link)) {
-        issues.error(ISSUE.symlinkEscape, index, path, `${dir} is a symlink to ${link}, outside the repository`,
-          'batches never follow symlinks out of the repository');
+        issues.error(
+          ISSUE.symlinkEscape,
+          index,
+          path,
+          `${dir} is a symlink to ${link}, outside the repository`,
+          'batches never follow symlinks out of the repository',
+        );
       } else {
-        issues.error(ISSUE.pathThroughSymlink, index, path, `${dir} is a symlink; git does not track files beyond a symlink`,
-          'use the path the symlink points to');
+        issues.error(
+          ISSUE.pathThroughSymlink,
+          index,
+          path,
+          `${dir} is a symlink; git does not track files beyond a symlink`,
+          'use the path the symlink points to',
+        );
       }
       return false;
     }
@@ -46,23 +56,30 @@ export function checkAncestors(path: string, index: number, tree: VirtualTree, f
 }
 
 /** The pre-batch git state of a path must not hold user work the batch could destroy. */
-export function checkGitState(
-  path: string, role: 'source' | 'target', index: number, facts: Facts, issues: IssueList,
-): boolean {
+export function checkGitState(path: string, role: 'source' | 'target', index: number, facts: Facts, issues: IssueList): boolean {
   const state = facts.states.get(path);
   if (state === 'dirty') {
-    issues.error(ISSUE.pathDirty, index, path, `${path} has uncommitted changes`,
-      'commit or stash them first: batchctl never touches work it cannot give back');
+    issues.error(
+      ISSUE.pathDirty,
+      index,
+      path,
+      `${path} has uncommitted changes`,
+      'commit or stash them first: batchctl never touches work it cannot give back',
+    );
     return false;
   }
   if (state === 'ignored' || facts.ignored.has(path)) {
-    issues.error(ISSUE.pathIgnored, index, path, `${path} is ignored by .gitignore`,
-      'a batch only changes files git can track and revert');
+    issues.error(ISSUE.pathIgnored, index, path, `${path} is ignored by .gitignore`, 'a batch only changes files git can track and revert');
     return false;
   }
   if (state === 'untracked' && role === 'target') {
-    issues.error(ISSUE.untrackedOverwrite, index, path, `${path} exists but is not tracked; the batch would overwrite it`,
-      'commit it, move it away, or delete it first');
+    issues.error(
+      ISSUE.untrackedOverwrite,
+      index,
+      path,
+      `${path} exists but is not tracked; the batch would overwrite it`,
+      'commit it, move it away, or delete it first',
+    );
     return false;
   }
   return true;

@@ -13,11 +13,7 @@ export interface NormalisedOp {
 
 const HINT_PROTECTED = 'protected paths are listed in policy.protected_paths of batch-control.json';
 
-export function checkPathSafety(
-  batch: Batch,
-  isProtected: (path: string) => boolean,
-  issues: IssueList,
-): Map<number, NormalisedOp> {
+export function checkPathSafety(batch: Batch, isProtected: (path: string) => boolean, issues: IssueList): Map<number, NormalisedOp> {
   const normalised = new Map<number, NormalisedOp>();
   batch.operations.forEach((op, index) => {
     const one = (raw: string): string | null => {

@@ -18,7 +18,8 @@ afterEach(() => {
 });
 
 /** A repository whose control policy is edited by `policy`, and an engine on a movable clock. */
-async function setup(policy: (p: Record<string, any>) => void) { // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture JSON
+async function setup(policy: (p: Record<string, any>) => void) {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture JSON
   const repo = gitRepo({ 'r/a.txt': 'v1\n' });
   const file = join(repo.dir, 'batch-control.json');
   const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
@@ -35,8 +36,17 @@ async function setup(policy: (p: Record<string, any>) => void) { // eslint-disab
   return { repo, engine, control: control$, later };
 }
 
-const failing = (ecosystem = 'npm') => batch({ ecosystem, options: { atomic: true }, operations: [{ type: 'write', target: 'ok.txt', content: 'x' }, { type: 'replace', target: 'r/a.txt', find: 'absent', replace: 'y' }] });
-const passing = (name: string, ecosystem = 'npm', extra: Record<string, unknown> = {}) => batch({ ecosystem, ...extra, operations: [{ type: 'write', target: `out/${name}.txt`, content: name }] });
+const failing = (ecosystem = 'npm') =>
+  batch({
+    ecosystem,
+    options: { atomic: true },
+    operations: [
+      { type: 'write', target: 'ok.txt', content: 'x' },
+      { type: 'replace', target: 'r/a.txt', find: 'absent', replace: 'y' },
+    ],
+  });
+const passing = (name: string, ecosystem = 'npm', extra: Record<string, unknown> = {}) =>
+  batch({ ecosystem, ...extra, operations: [{ type: 'write', target: `out/${name}.txt`, content: name }] });
 
 describe('circuit breaker', () => {
   it('opens after consecutive failures, refuses until opens_at, re-opens on a failed probe, closes on a good one', async () => {
@@ -65,7 +75,10 @@ describe('circuit breaker', () => {
     expect((await engine.run(passing('probe'))).status).toBe('completed');
     expect(control().circuit_breaker.npm).toMatchObject({ state: 'closed', failures: 0, opens_at: '' });
 
-    const transitions = engine.events({ limit: 100 }).filter((e) => e.type === 'breaker_changed').map((e) => `${e.data.from}→${e.data.to}`);
+    const transitions = engine
+      .events({ limit: 100 })
+      .filter((e) => e.type === 'breaker_changed')
+      .map((e) => `${e.data.from}→${e.data.to}`);
     expect(transitions).toEqual(['closed→open', 'half-open→open', 'half-open→closed']);
   });
 });
@@ -86,7 +99,15 @@ describe('a breaker changed by hand', () => {
     expect((await engine.run(passing('again'))).status).toBe('completed');
     const manual = engine.events({ limit: 100 }).filter((e) => e.type === 'breaker_changed' && e.data.manual === true);
     expect(manual.map((e) => e.data)).toEqual([
-      { ecosystem: 'npm', from: 'open', to: 'closed', manual: true, why: 'changed by hand in batch-control.json', author: 'Test User <test@example.com>', commit },
+      {
+        ecosystem: 'npm',
+        from: 'open',
+        to: 'closed',
+        manual: true,
+        why: 'changed by hand in batch-control.json',
+        author: 'Test User <test@example.com>',
+        commit,
+      },
     ]);
   });
 });
@@ -105,7 +126,10 @@ describe('weekly budget', () => {
     expect(sampledOut.reason?.message).toContain('operations 6 of 10');
     expect(sampledOut.reason?.message).toContain('resets at 2026-11-30T00:00:00.000Z');
 
-    const urgent = batch({ options: { priority: 8, cost: { operations: 3 } }, operations: [{ type: 'write', target: 'urgent.txt', content: 'u' }] });
+    const urgent = batch({
+      options: { priority: 8, cost: { operations: 3 } },
+      operations: [{ type: 'write', target: 'urgent.txt', content: 'u' }],
+    });
     expect((await engine.run(urgent)).status).toBe('completed');
     expect(control().budget.operations_used).toBe(9);
     const paused = await engine.run(passing('even-urgent', 'npm', { options: { priority: 9 } }));
@@ -132,12 +156,25 @@ describe('control status and SLIs', () => {
 
     const status = await engine.controlStatus();
     expect(status.stop).toMatchObject({ enabled: true, disabled_ecosystems: ['npm'], reason: 'look at npm', disabled_by: 'alice' });
-    expect(status.breakers.find((b) => b.ecosystem === 'npm')).toMatchObject({ state: 'open', effective_state: 'open', half_open_in_seconds: 20 * 60 });
+    expect(status.breakers.find((b) => b.ecosystem === 'npm')).toMatchObject({
+      state: 'open',
+      effective_state: 'open',
+      half_open_in_seconds: 20 * 60,
+    });
     expect(status.budget).toMatchObject({ mode: 'normal', week_start: '2026-11-23T00:00:00.000Z', resets_at: '2026-11-30T00:00:00.000Z' });
     expect(status.budget.units.find((u) => u.unit === 'operations')).toMatchObject({ used: 3 + 2 + 2 });
     // the atomic failure's good operation was reverted: it does not count as a success
     expect(status.slis.ecosystems).toMatchObject([
-      { ecosystem: 'npm', batches: 4, batch_success_rate: 0.75, operations: 3 + 1, operation_success_rate: 0.75, rollbacks: 0, slo: 0.98, severity: 'warning' },
+      {
+        ecosystem: 'npm',
+        batches: 4,
+        batch_success_rate: 0.75,
+        operations: 3 + 1,
+        operation_success_rate: 0.75,
+        rollbacks: 0,
+        slo: 0.98,
+        severity: 'warning',
+      },
       { ecosystem: 'pypi', batches: 1, batch_success_rate: 0, slo: 0.5, severity: 'critical' },
     ]);
     expect(status.slis.ecosystems[0]?.p95_ms).toBeGreaterThanOrEqual(status.slis.ecosystems[0]?.p50_ms ?? 0);

@@ -32,7 +32,12 @@ describe('batchctl init', () => {
     // The user's work: exactly as before (the control files, committed, no longer show up).
     expect(repo.git('status', '--porcelain')).toBe(status);
     expect(repo.git('diff', '--cached', '--name-status')).toBe('M\ta.txt\nA\tc.txt\n');
-    expect(engine.events({ limit: 10 }).filter((e) => e.type === 'control_changed').map((e) => e.data.change)).toEqual(['init']);
+    expect(
+      engine
+        .events({ limit: 10 })
+        .filter((e) => e.type === 'control_changed')
+        .map((e) => e.data.change),
+    ).toEqual(['init']);
   });
 
   it('writes a $schema that resolves, from the repository root, to the committed schema', async () => {

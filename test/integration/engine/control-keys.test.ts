@@ -12,7 +12,8 @@ import type { TestRepo } from '../../helpers/git-repo.js';
 const setup = useEngineRepos();
 
 /** The default control file with `edit` applied, committed as an operator would. */
-function commitControl(repo: TestRepo, edit: (control: Record<string, any>) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture JSON
+function commitControl(repo: TestRepo, edit: (control: Record<string, any>) => void): void {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture JSON
   const file = join(repo.dir, 'batch-control.json');
   const control = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- fixture JSON
   edit(control);
@@ -36,7 +37,8 @@ describe('a misspelt key in batch-control.json', () => {
     expect(result).toMatchObject({ status: 'refused', reason: { code: 'CONTROL_FILE_INVALID' } });
     expect(result.reason?.message).toContain('disabled_ecosytems');
     await expect(engine.validate(write('a.txt'))).rejects.toMatchObject({
-      code: 'CONTROL_FILE_INVALID', data: { field: 'disabled_ecosytems', nearest: 'disabled_ecosystems' },
+      code: 'CONTROL_FILE_INVALID',
+      data: { field: 'disabled_ecosytems', nearest: 'disabled_ecosystems' },
     });
     expect(repo.head()).toBe(head);
     expect(repo.git('status', '--porcelain')).toBe('');
@@ -51,7 +53,8 @@ describe('a misspelt key in batch-control.json', () => {
     expect(result).toMatchObject({ status: 'refused', reason: { code: 'CONTROL_FILE_INVALID' } });
     expect(result.reason?.message).toContain('policy.limits.max_operatons_per_batch');
     await expect(engine.controlStatus()).rejects.toMatchObject({
-      code: 'CONTROL_FILE_INVALID', data: { field: 'policy.limits.max_operatons_per_batch', nearest: 'max_operations_per_batch' },
+      code: 'CONTROL_FILE_INVALID',
+      data: { field: 'policy.limits.max_operatons_per_batch', nearest: 'max_operations_per_batch' },
     });
   });
 
@@ -62,7 +65,9 @@ describe('a misspelt key in batch-control.json', () => {
     });
     const result = await engine.run(write('a.txt'));
     expect(result.status).toBe('completed');
-    expect(result.control_warnings).toEqual([expect.stringMatching(/^batch-control\.json: policy\.circuit_breaker\.half_open_probes: deprecated, ignored/)]);
+    expect(result.control_warnings).toEqual([
+      expect.stringMatching(/^batch-control\.json: policy\.circuit_breaker\.half_open_probes: deprecated, ignored/),
+    ]);
   });
 });
 
@@ -86,7 +91,9 @@ describe("another tool's top-level key", () => {
     expect(good.status).toBe('completed');
     kept();
     const beforeFailure = repo.head();
-    const failed = await engine.run(batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y' }] }));
+    const failed = await engine.run(
+      batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y' }] }),
+    );
     expect(failed.status).toBe('failed'); // feeds the breaker: a control-state commit of its own
     expect(repo.git('rev-list', `${beforeFailure}..HEAD`).trim().split('\n')).toHaveLength(1);
     expect(repo.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)').trim()).toBe('budget');

@@ -21,6 +21,8 @@ describe('policy read from batch-control.json', () => {
     const validation = await engine.validate(batch({ operations: [{ type: 'write', target: 'locked/a.txt', content: 'b\n' }] }));
     expect(validation.issues.map((i) => i.code)).toEqual(['PATH_PROTECTED']);
     // .github/** is a default, dropped from this file's list: no longer protected.
-    expect((await engine.run(batch({ operations: [{ type: 'write', target: '.github/notes.txt', content: 'n\n' }] }))).status).toBe('completed');
+    expect((await engine.run(batch({ operations: [{ type: 'write', target: '.github/notes.txt', content: 'n\n' }] }))).status).toBe(
+      'completed',
+    );
   });
 });

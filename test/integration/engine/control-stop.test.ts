@@ -8,25 +8,44 @@ import { describe, expect, it } from 'vitest';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
 
 const setup = useEngineRepos();
-const controlOf = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
-const trailers = (repo: { git(...a: string[]): string }, key: string): string => repo.git('log', '-1', `--format=%(trailers:key=${key},valueonly)`).trim();
+const controlOf = (dir: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(dir, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
+const trailers = (repo: { git(...a: string[]): string }, key: string): string =>
+  repo.git('log', '-1', `--format=%(trailers:key=${key},valueonly)`).trim();
 
 describe('batchctl stop and resume', () => {
   it('stops every batch, commits the file with Control-Change: stop, and keeps unknown fields', async () => {
     const { repo, engine } = await setup({ 'a.txt': 'a\n' });
     const control = controlOf(repo.dir);
-    writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify({ ...control, x_team_note: { owner: 'registry' }, budget: { ...(control.budget as object), x_future: 1 } }, null, 2));
+    writeFileSync(
+      join(repo.dir, 'batch-control.json'),
+      JSON.stringify({ ...control, x_team_note: { owner: 'registry' }, budget: { ...(control.budget as object), x_future: 1 } }, null, 2),
+    );
     repo.commitAll('operators add their own fields');
 
-    const stopped = await engine.stop({ reason: 'bad recipes from generator', by: 'alice', incidentUrl: 'https://status.example/42', expectedResume: '2026-11-24T09:00:00Z' });
-    expect(stopped).toMatchObject({ changed: true, control: { enabled: false, reason: 'bad recipes from generator', disabled_by: 'alice' } });
+    const stopped = await engine.stop({
+      reason: 'bad recipes from generator',
+      by: 'alice',
+      incidentUrl: 'https://status.example/42',
+      expectedResume: '2026-11-24T09:00:00Z',
+    });
+    expect(stopped).toMatchObject({
+      changed: true,
+      control: { enabled: false, reason: 'bad recipes from generator', disabled_by: 'alice' },
+    });
     expect(repo.head()).toBe(stopped.commit);
     expect(trailers(repo, 'Control-Change')).toBe('stop');
     expect(repo.git('log', '-1', '--format=%B')).toContain('Stopped by alice');
     expect(repo.git('show', '--name-only', '--format=', 'HEAD').trim()).toBe('batch-control.json');
     expect(repo.git('status', '--porcelain')).toBe('');
     const written = controlOf(repo.dir);
-    expect(written).toMatchObject({ enabled: false, incident_url: 'https://status.example/42', expected_resume: '2026-11-24T09:00:00Z', x_team_note: { owner: 'registry' }, budget: { x_future: 1 } });
+    expect(written).toMatchObject({
+      enabled: false,
+      incident_url: 'https://status.example/42',
+      expected_resume: '2026-11-24T09:00:00Z',
+      x_team_note: { owner: 'registry' },
+      budget: { x_future: 1 },
+    });
 
     const refused = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'b\n' }] }));
     expect(refused).toMatchObject({ status: 'refused', reason: { code: 'EMERGENCY_STOP' } });
@@ -37,10 +56,18 @@ describe('batchctl stop and resume', () => {
     expect(resumed.control).toMatchObject({ enabled: true, reason: '', disabled_by: '', incident_url: '' });
     expect(trailers(repo, 'Control-Change')).toBe('resume');
     expect(controlOf(repo.dir)).toMatchObject({ x_team_note: { owner: 'registry' } });
-    expect(await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'b\n' }] }))).toMatchObject({ status: 'completed' });
+    expect(await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'b\n' }] }))).toMatchObject({
+      status: 'completed',
+    });
 
-    const audit = engine.events({ limit: 10 }).filter((e) => e.type === 'control_changed').map((e) => [e.data.change, e.data.by]);
-    expect(audit).toEqual([['stop', 'alice'], ['resume', 'bob']]);
+    const audit = engine
+      .events({ limit: 10 })
+      .filter((e) => e.type === 'control_changed')
+      .map((e) => [e.data.change, e.data.by]);
+    expect(audit).toEqual([
+      ['stop', 'alice'],
+      ['resume', 'bob'],
+    ]);
   });
 
   it('stops and resumes one ecosystem while the others run', async () => {
@@ -52,13 +79,17 @@ describe('batchctl stop and resume', () => {
     expect(pypi.status).toBe('completed');
     const resumed = await engine.resume({ ecosystem: 'npm', by: 'alice' });
     expect(resumed.control.disabled_ecosystems).toEqual([]);
-    expect((await engine.run(batch({ ecosystem: 'npm', operations: [{ type: 'write', target: 'n.txt', content: 'n' }] }))).status).toBe('completed');
+    expect((await engine.run(batch({ ecosystem: 'npm', operations: [{ type: 'write', target: 'n.txt', content: 'n' }] }))).status).toBe(
+      'completed',
+    );
   });
 
   it('writes nothing when the result would be invalid, or when the file is broken', async () => {
     const { repo, engine } = await setup();
     const before = repo.snapshot();
-    await expect(engine.stop({ reason: 'x', by: 'a', expectedResume: 'tomorrow morning' })).rejects.toMatchObject({ code: 'CONTROL_EDIT_INVALID' });
+    await expect(engine.stop({ reason: 'x', by: 'a', expectedResume: 'tomorrow morning' })).rejects.toMatchObject({
+      code: 'CONTROL_EDIT_INVALID',
+    });
     expect(repo.snapshot()).toBe(before);
     writeFileSync(join(repo.dir, 'batch-control.json'), '{ "enabled": tru');
     repo.commitAll('broken by hand');
@@ -107,7 +138,9 @@ describe('a stop written while a batch runs', () => {
         seenAfterStop++;
       }
     });
-    const result = await engine.run(batch({ options: { concurrency: 1 }, operations: Object.keys(files).map((target) => ({ type: 'write', target, content: 'v2\n' })) }));
+    const result = await engine.run(
+      batch({ options: { concurrency: 1 }, operations: Object.keys(files).map((target) => ({ type: 'write', target, content: 'v2\n' })) }),
+    );
     expect(result).toMatchObject({ status: 'cancelled', commit: null, reason: { code: 'EMERGENCY_STOP' } });
     expect(result.reason?.message).toContain('halt: checksum drift');
     expect(seenAfterStop).toBe(0); // not one more operation

@@ -14,7 +14,8 @@ const setup = useEngineRepos();
 
 const FILES = { 'recipes/a.toml': 'version = "1.0.0"\n', 'templates/x.toml': 'name = "x"\n' };
 const doc = (extra: Record<string, unknown> = {}) => ({
-  title: 'bump', ecosystem: 'npm',
+  title: 'bump',
+  ecosystem: 'npm',
   operations: [
     { type: 'replace' as const, target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
     { type: 'copy' as const, source: 'templates/x.toml', target: 'recipes/x.toml' },
@@ -23,7 +24,7 @@ const doc = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('the engine owns batch semantics', () => {
-  it('honours the document\'s own options.dry_run: nothing is applied or committed', async () => {
+  it("honours the document's own options.dry_run: nothing is applied or committed", async () => {
     const { repo, engine } = await setup(FILES);
     repo.commitAll('seed');
     const before = repo.snapshot();
@@ -62,12 +63,22 @@ describe('the engine owns batch semantics', () => {
     expect(engine.list({ limit: 10 })).toEqual([]);
   });
 
-  it('fills requested_by from the caller\'s identity, then the process actor, never over the document\'s own', async () => {
+  it("fills requested_by from the caller's identity, then the process actor, never over the document's own", async () => {
     const repo = gitRepo(FILES);
     repo.commitAll('seed');
-    const engine = await openEngine({ repo: repo.dir, env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'b@localhost', GITHUB_ACTOR: 'octocat' } });
+    const engine = await openEngine({
+      repo: repo.dir,
+      env: {
+        BATCHCTL_LOG_LEVEL: 'silent',
+        BATCHCTL_AUTHOR_NAME: 'batchctl',
+        BATCHCTL_AUTHOR_EMAIL: 'b@localhost',
+        GITHUB_ACTOR: 'octocat',
+      },
+    });
     try {
-      const write = (name: string, extra: Record<string, unknown> = {}) => ({ document: { operations: [{ type: 'write', target: `out/${name}`, content: name }], ...extra } });
+      const write = (name: string, extra: Record<string, unknown> = {}) => ({
+        document: { operations: [{ type: 'write', target: `out/${name}`, content: name }], ...extra },
+      });
       const byActor = await engine.run(write('a'));
       const byIdentity = await engine.run(write('b'), { identity: 'token:deploy-bot' });
       const byDocument = await engine.run(write('c', { requested_by: 'generator' }), { identity: 'token:deploy-bot' });
@@ -85,7 +96,9 @@ describe('the engine owns batch semantics', () => {
     const { repo, engine } = await setup(FILES);
     repo.commitAll('seed');
     const validated = await engine.validate(batch(doc()));
-    const dry = await engine.run({ document: doc({ requested_by: 'someone-else', options: { dry_run: true, idempotency_key: 'k1', priority: 7 } }) });
+    const dry = await engine.run({
+      document: doc({ requested_by: 'someone-else', options: { dry_run: true, idempotency_key: 'k1', priority: 7 } }),
+    });
     expect(dry.validation?.plan_hash).toBe(validated.plan_hash);
     const run = await engine.run(batch(doc()), { planHash: dry.validation?.plan_hash ?? '', identity: 'another-caller' });
     expect(run.status).toBe('completed');
@@ -124,14 +137,23 @@ describe('close()', () => {
   it('stops a running batch after its current operation, records it cancelled, and clears the journal', async () => {
     const repo = gitRepo(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f/${i}.txt`, `v${i}\n`])));
     repo.commitAll('seed');
-    const engine = await openEngine({ repo: repo.dir, db: join(repo.dir, '.git', 'close-test.db'), env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'b@localhost' } });
+    const engine = await openEngine({
+      repo: repo.dir,
+      db: join(repo.dir, '.git', 'close-test.db'),
+      env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'b@localhost' },
+    });
     try {
       const before = repo.snapshot();
       let closing: Promise<void> | null = null;
       engine.on((event) => {
         if (event.type === 'batch_progress' && closing === null) closing = engine.close();
       });
-      const result = await engine.run(batch({ options: { concurrency: 1 }, operations: Array.from({ length: 40 }, (_, i) => ({ type: 'write' as const, target: `f/${i}.txt`, content: `new ${i}\n` })) }));
+      const result = await engine.run(
+        batch({
+          options: { concurrency: 1 },
+          operations: Array.from({ length: 40 }, (_, i) => ({ type: 'write' as const, target: `f/${i}.txt`, content: `new ${i}\n` })),
+        }),
+      );
       await closing;
       expect(result).toMatchObject({ status: 'cancelled', reason: { code: 'CANCELLED' }, commit: null });
       expect(repo.snapshot()).toBe(before);
@@ -140,7 +162,11 @@ describe('close()', () => {
     } finally {
       await engine.close();
     }
-    const reopened = await openEngine({ repo: repo.dir, db: join(repo.dir, '.git', 'close-test.db'), env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'b@localhost' } });
+    const reopened = await openEngine({
+      repo: repo.dir,
+      db: join(repo.dir, '.git', 'close-test.db'),
+      env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'b@localhost' },
+    });
     try {
       expect(reopened.list({ limit: 5 }).map((row) => row.status)).toEqual(['cancelled']);
     } finally {
@@ -164,7 +190,7 @@ describe('refusals and rollbacks are not service failures', () => {
     expect(JSON.parse(repo.read('batch-control.json')).circuit_breaker?.npm ?? { failures: 0 }).toMatchObject({ failures: 0 });
   });
 
-  it('frees a refused batch\'s idempotency key: the same batch runs once the stop is lifted', async () => {
+  it("frees a refused batch's idempotency key: the same batch runs once the stop is lifted", async () => {
     const { repo, engine } = await setup(FILES);
     repo.commitAll('seed');
     await engine.stop({ reason: 'incident' });

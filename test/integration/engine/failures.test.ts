@@ -86,14 +86,16 @@ describe('failures while applying', () => {
 
   it('skips operations that wait on a failed one', async () => {
     const { repo, engine } = await setup(FILES);
-    const result = await engine.run(batch({
-      operations: [
-        ...mixed(10, 0),
-        { type: 'replace', target: 'r/1.txt', find: 'absent', replace: 'x' },
-        { type: 'copy', source: 'r/1.txt', target: 'copy.txt' },
-      ],
-      options: { failure_threshold: 0.5 },
-    }));
+    const result = await engine.run(
+      batch({
+        operations: [
+          ...mixed(10, 0),
+          { type: 'replace', target: 'r/1.txt', find: 'absent', replace: 'x' },
+          { type: 'copy', source: 'r/1.txt', target: 'copy.txt' },
+        ],
+        options: { failure_threshold: 0.5 },
+      }),
+    );
     expect(result.status).toBe('completed');
     expect(result.errors.map((e) => e.code)).toEqual(['REPLACE_NO_MATCH', 'DEPENDENCY_FAILED']);
     expect(repo.git('ls-files', 'copy.txt')).toBe('');

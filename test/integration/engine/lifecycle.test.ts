@@ -13,7 +13,9 @@ describe('idempotency, dry runs and plan hashes', () => {
     const doc = batch({ operations: [{ type: 'write', target: 'a.txt', content: '1' }], options: { idempotency_key: 'gen-run-8812' } });
     const first = await engine.run(doc);
     const head = repo.head();
-    const second = await engine.run(batch({ operations: [{ type: 'write', target: 'b.txt', content: '2' }], options: { idempotency_key: 'gen-run-8812' } }));
+    const second = await engine.run(
+      batch({ operations: [{ type: 'write', target: 'b.txt', content: '2' }], options: { idempotency_key: 'gen-run-8812' } }),
+    );
     expect(second).toMatchObject({ batch_id: first.batch_id, commit: first.commit, status: 'completed', idempotent_replay: true });
     expect(repo.head()).toBe(head);
     expect(engine.list({ limit: 10 })).toHaveLength(1);
@@ -52,8 +54,16 @@ describe('the control file', () => {
     ['unreadable (a directory)', 'DIR', 'EISDIR'],
     ['not JSON', '{"enabled": tru', 'not valid JSON'],
     ['of a wrong type', '{"enabled": "yes"}', 'field "enabled"'],
-    ['with a negative limit', '{"enabled": true, "policy": {"limits": {"max_operations_per_batch": -1}}}', 'field "policy.limits.max_operations_per_batch"'],
-    ['with an unknown breaker state', '{"enabled": true, "circuit_breaker": {"npm": {"state": "ajar"}}}', 'field "circuit_breaker.npm.state"'],
+    [
+      'with a negative limit',
+      '{"enabled": true, "policy": {"limits": {"max_operations_per_batch": -1}}}',
+      'field "policy.limits.max_operations_per_batch"',
+    ],
+    [
+      'with an unknown breaker state',
+      '{"enabled": true, "circuit_breaker": {"npm": {"state": "ajar"}}}',
+      'field "circuit_breaker.npm.state"',
+    ],
     ['with a date that does not parse', '{"enabled": true, "expected_resume": "next tuesday"}', 'field "expected_resume"'],
     ['emergency stop on', '{"enabled": false, "reason": "bad recipes", "disabled_by": "ops"}', 'bad recipes'],
   ])('refuses every batch when the control file is %s, naming the file and the problem', async (_name, content, problem) => {
@@ -76,18 +86,29 @@ describe('the control file', () => {
     const { repo, engine } = await setup();
     writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify({ enabled: true, disabled_ecosystems: ['npm'] }));
     repo.commitAll('pause npm');
-    expect((await engine.run(batch({ ecosystem: 'npm', operations: [{ type: 'write', target: 'a', content: '' }] }))).reason?.code).toBe('ECOSYSTEM_DISABLED');
-    expect((await engine.run(batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'a', content: '' }] }))).status).toBe('completed');
+    expect((await engine.run(batch({ ecosystem: 'npm', operations: [{ type: 'write', target: 'a', content: '' }] }))).reason?.code).toBe(
+      'ECOSYSTEM_DISABLED',
+    );
+    expect((await engine.run(batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'a', content: '' }] }))).status).toBe(
+      'completed',
+    );
   });
 
   it('reads its concurrency cap and failure threshold from policy.limits', async () => {
     const { repo, engine } = await setup({ 'r.txt': 'x' });
-    writeFileSync(join(repo.dir, 'batch-control.json'), JSON.stringify({ enabled: true, policy: { limits: { auto_rollback_failure_rate: 0.5 } } }));
+    writeFileSync(
+      join(repo.dir, 'batch-control.json'),
+      JSON.stringify({ enabled: true, policy: { limits: { auto_rollback_failure_rate: 0.5 } } }),
+    );
     repo.commitAll('lenient policy');
-    const result = await engine.run(batch({ operations: [
-      { type: 'write', target: 'a', content: '' },
-      { type: 'replace', target: 'r.txt', find: 'absent', replace: '' },
-    ] }));
+    const result = await engine.run(
+      batch({
+        operations: [
+          { type: 'write', target: 'a', content: '' },
+          { type: 'replace', target: 'r.txt', find: 'absent', replace: '' },
+        ],
+      }),
+    );
     expect(result).toMatchObject({ status: 'completed', failure_count: 1 });
   });
 

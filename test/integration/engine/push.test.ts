@@ -20,7 +20,10 @@ afterEach(() => {
 const run = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
 
 /** A (batchctl's clone, tracking origin/main), the bare remote, and B (another writer's clone). */
-async function setup(files: Record<string, string>, now?: () => Date): Promise<{ a: TestRepo; engine: Engine; remote: string; b: string; other: (path: string, content: string, message: string) => string }> {
+async function setup(
+  files: Record<string, string>,
+  now?: () => Date,
+): Promise<{ a: TestRepo; engine: Engine; remote: string; b: string; other: (path: string, content: string, message: string) => string }> {
   const a = gitRepo(files);
   const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
   run(remote, 'init', '-q', '--bare', '-b', 'main');
@@ -80,7 +83,11 @@ describe('GitOps push', () => {
   it('lets a stop pushed meanwhile win: nothing published, the batch rolled back and cancelled', async () => {
     const { a, engine, remote, b, other } = await setup({ 'a.txt': 'v1\n' });
     const control = JSON.parse(readFileSync(join(b, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
-    const stop = other('batch-control.json', JSON.stringify({ ...control, enabled: false, reason: 'stopped from elsewhere' }, null, 2), 'emergency stop');
+    const stop = other(
+      'batch-control.json',
+      JSON.stringify({ ...control, enabled: false, reason: 'stopped from elsewhere' }, null, 2),
+      'emergency stop',
+    );
     const before = a.snapshot();
     const result = await engine.run(write('a.txt', 'v2\n'));
     expect(result).toMatchObject({ status: 'cancelled', commit: null, reason: { code: 'EMERGENCY_STOP' } });
@@ -130,7 +137,9 @@ describe('GitOps push', () => {
 
   it("pushes a failed batch's control state (the breaker counts it everywhere)", async () => {
     const { a, engine, remote } = await setup({ 'a.txt': 'v1\n' });
-    const failed = await engine.run(batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }] }));
+    const failed = await engine.run(
+      batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }] }),
+    );
     expect(failed.status).toBe('failed');
     expect(run(remote, 'rev-parse', 'main')).toBe(a.head());
     expect(JSON.parse(run(remote, 'show', 'main:batch-control.json')).circuit_breaker.npm).toMatchObject({ failures: 1 });
@@ -179,13 +188,19 @@ describe('GitOps push', () => {
       const done = (event.data as { completed: number }).completed;
       if (done === 5 && stopPushed === '') {
         const control = JSON.parse(readFileSync(join(b, 'batch-control.json'), 'utf8')) as Record<string, unknown>;
-        stopPushed = other('batch-control.json', JSON.stringify({ ...control, enabled: false, reason: 'pushed from a laptop' }, null, 2), 'stop');
+        stopPushed = other(
+          'batch-control.json',
+          JSON.stringify({ ...control, enabled: false, reason: 'pushed from a laptop' }, null, 2),
+          'stop',
+        );
         clock.now = new Date(clock.now.getTime() + 31_000); // the default poll interval (30 s) has passed
       } else if (done > 5) {
         afterStop++;
       }
     });
-    const result = await engine.run(batch({ options: { concurrency: 1 }, operations: Object.keys(files).map((target) => ({ type: 'write', target, content: 'v2\n' })) }));
+    const result = await engine.run(
+      batch({ options: { concurrency: 1 }, operations: Object.keys(files).map((target) => ({ type: 'write', target, content: 'v2\n' })) }),
+    );
     expect(result).toMatchObject({ status: 'cancelled', commit: null, reason: { code: 'EMERGENCY_STOP' } });
     expect(result.reason?.message).toContain('pushed from a laptop');
     expect(afterStop).toBe(0);

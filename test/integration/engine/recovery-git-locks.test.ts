@@ -35,21 +35,44 @@ const earlier = (): string => new Date(Date.now() - 60_000).toISOString();
 
 function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
   return {
-    version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: repo.head(), commit: null, branch: null,
-    pid: 999_999, pgid: null, hostname: hostname(), started_at: earlier(), plan_hash: 'sha256:x', touched: [], ...over,
+    version: 1,
+    batch_id: 'b-20261122-101500-7k3m9q',
+    state: 'applying',
+    head: repo.head(),
+    commit: null,
+    branch: null,
+    pid: 999_999,
+    pgid: null,
+    hostname: hostname(),
+    started_at: earlier(),
+    plan_hash: 'sha256:x',
+    touched: [],
+    ...over,
   };
 }
 
 /** A committed batch whose run "crashed" after HEAD moved, before the index learnt the batch's path. */
-async function committedButIndexBehind(repo: TestRepo, engine: Engine, stateDir: string, over: Partial<JournalRecord> = {}): Promise<string> {
+async function committedButIndexBehind(
+  repo: TestRepo,
+  engine: Engine,
+  stateDir: string,
+  over: Partial<JournalRecord> = {},
+): Promise<string> {
   const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'v2' }] }));
   const commit = result.commit ?? '';
   const oldBlob = repo.git('rev-parse', 'HEAD^:a.txt').trim();
   repo.git('update-index', '--cacheinfo', `100644,${oldBlob},a.txt`);
-  await writeJournal(stateDir, journal(repo, {
-    batch_id: result.batch_id, state: 'committing', head: repo.git('rev-parse', 'HEAD^').trim(), commit,
-    touched: [{ path: 'a.txt', before: { oid: oldBlob, mode: '100644' } }], ...over,
-  }));
+  await writeJournal(
+    stateDir,
+    journal(repo, {
+      batch_id: result.batch_id,
+      state: 'committing',
+      head: repo.git('rev-parse', 'HEAD^').trim(),
+      commit,
+      touched: [{ path: 'a.txt', before: { oid: oldBlob, mode: '100644' } }],
+      ...over,
+    }),
+  );
   return result.batch_id;
 }
 
@@ -64,7 +87,11 @@ async function holdIndexLock(repo: TestRepo): Promise<{ release: () => Promise<n
   const editor = join(repo.dir, '.git', 'editor.sh');
   writeFileSync(editor, '#!/bin/sh\necho editor-open\nread line < "$RELEASE"\n: > "$1"\n');
   chmodSync(editor, 0o755);
-  const child = spawn('git', ['commit', '-a'], { cwd: repo.dir, env: { ...GIT_ENV, GIT_EDITOR: editor, RELEASE: fifo }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('git', ['commit', '-a'], {
+    cwd: repo.dir,
+    env: { ...GIT_ENV, GIT_EDITOR: editor, RELEASE: fifo },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   await new Promise<void>((resolve, reject) => {
@@ -101,7 +128,7 @@ async function killedHoldingIndexLock(repo: TestRepo, gitDir: string): Promise<v
 }
 
 describe('git lock files at crash recovery', () => {
-  it('leaves a live git commit\'s index.lock alone and refuses, naming the lock, until that commit is done', async () => {
+  it("leaves a live git commit's index.lock alone and refuses, naming the lock, until that commit is done", async () => {
     const { repo, engine, stateDir, gitDir } = await setup({ 'a.txt': 'v1', 'notes.txt': 'n1' });
     // The run recorded index.lock among the locks it may take: the record alone is no proof.
     const batchId = await committedButIndexBehind(repo, engine, stateDir, { git_locks: [{ file: 'index.lock', since: earlier() }] });
@@ -121,7 +148,7 @@ describe('git lock files at crash recovery', () => {
     expect(await readJournal(stateDir)).toBeNull();
   });
 
-  it('a batch whose index refresh meets a live git commit leaves that commit\'s lock alone and says so', async () => {
+  it("a batch whose index refresh meets a live git commit leaves that commit's lock alone and says so", async () => {
     const { repo, engine, stateDir, gitDir } = await setup({ 'a.txt': 'v1', 'notes.txt': 'n1' });
     repo.write('notes.txt', 'the user is committing this');
     const held = await holdIndexLock(repo);
@@ -156,7 +183,10 @@ describe('git lock files at crash recovery', () => {
     const { repo, engine, stateDir, gitDir } = await setup({ 'a.txt': 'v1' });
     writeFileSync(join(gitDir, 'refs/heads/main.lock'), '');
     const later = new Date(Date.now() + 5_000).toISOString();
-    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'n.txt', before: null }], git_locks: [{ file: 'refs/heads/main.lock', since: later }] }));
+    await writeJournal(
+      stateDir,
+      journal(repo, { touched: [{ path: 'n.txt', before: null }], git_locks: [{ file: 'refs/heads/main.lock', since: later }] }),
+    );
     expect(await engine.recover()).toMatchObject({ action: 'restored' });
     expect(existsSync(join(gitDir, 'refs/heads/main.lock'))).toBe(true);
   });
@@ -179,7 +209,10 @@ describe('git lock files at crash recovery', () => {
 
   it('keeps the locks of a run on another host (a shared repository): its processes cannot be seen from here', async () => {
     const { repo, engine, stateDir, gitDir } = await setup({ 'a.txt': 'v1' });
-    await writeJournal(stateDir, journal(repo, { hostname: 'another-host', touched: [], git_locks: [{ file: 'refs/heads/main.lock', since: earlier() }] }));
+    await writeJournal(
+      stateDir,
+      journal(repo, { hostname: 'another-host', touched: [], git_locks: [{ file: 'refs/heads/main.lock', since: earlier() }] }),
+    );
     writeFileSync(join(gitDir, 'refs/heads/main.lock'), '');
     expect(await engine.recover()).toMatchObject({ action: 'restored' });
     expect(existsSync(join(gitDir, 'refs/heads/main.lock'))).toBe(true);
@@ -207,7 +240,12 @@ describe('lock files in a linked worktree', () => {
     try {
       const locks = await gitLocksFor({ gitDir, refs: ['HEAD', 'refs/tags/batch/x'], index: true, now: new Date(Date.now() - 60_000) });
       const files = locks.map((l) => resolve(gitDir, l.file)).sort();
-      const expected = [join(gitDir, 'index.lock'), join(gitDir, 'HEAD.lock'), join(common, 'refs/heads/side.lock'), join(common, 'refs/tags/batch/x.lock')].sort();
+      const expected = [
+        join(gitDir, 'index.lock'),
+        join(gitDir, 'HEAD.lock'),
+        join(common, 'refs/heads/side.lock'),
+        join(common, 'refs/tags/batch/x.lock'),
+      ].sort();
       expect(files).toEqual(expected);
       mkdirSync(join(common, 'refs/tags/batch'), { recursive: true });
       for (const file of files) writeFileSync(file, '');

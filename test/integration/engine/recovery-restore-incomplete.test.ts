@@ -28,11 +28,24 @@ async function crashedMidBatch(): Promise<{ repo: TestRepo; engine: Engine; stat
   engines.push(engine);
   const stateDir = join(repo.dir, '.git', 'batchctl');
   const before = repo.snapshot();
-  const touched: JournalPath[] = NAMES.map((path) => ({ path, before: { oid: repo.git('rev-parse', `HEAD:${path}`).trim(), mode: '100644' } }));
+  const touched: JournalPath[] = NAMES.map((path) => ({
+    path,
+    before: { oid: repo.git('rev-parse', `HEAD:${path}`).trim(), mode: '100644' },
+  }));
   touched.push({ path: 'new/made.txt', before: null });
   const journal: JournalRecord = {
-    version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: repo.head(), commit: null, branch: null,
-    pid: 999_999, pgid: null, hostname: hostname(), started_at: new Date().toISOString(), plan_hash: 'sha256:x', touched,
+    version: 1,
+    batch_id: 'b-20261122-101500-7k3m9q',
+    state: 'applying',
+    head: repo.head(),
+    commit: null,
+    branch: null,
+    pid: 999_999,
+    pgid: null,
+    hostname: hostname(),
+    started_at: new Date().toISOString(),
+    plan_hash: 'sha256:x',
+    touched,
   };
   await writeJournal(stateDir, journal);
   // What the killed run left: every file rewritten, one created.
@@ -49,7 +62,10 @@ describe('a crash-recovery restore that meets an error', () => {
     mkdirSync(join(repo.dir, 'e.txt'));
     writeFileSync(join(repo.dir, 'e.txt', 'someone.txt'), 'in the way');
 
-    const error = await engine.recover().then(() => null, (e: unknown) => e);
+    const error = await engine.recover().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'RESTORE_INCOMPLETE', data: { paths: ['e.txt'] } });
     expect((error as { hint?: string }).hint).toContain('batchctl recover');
     for (const name of NAMES.filter((n) => n !== 'e.txt')) expect(repo.read(name), name).toBe(`original ${name}\n`);
@@ -81,20 +97,22 @@ describe('a crash-recovery restore that meets an error', () => {
 
 describe('a rollback whose batch turned a file into a directory', () => {
   it('removes what the batch created before putting the file back', async () => {
-    const repo = gitRepo({ 'a.txt': 'v1', 'conf': 'a file\n' });
+    const repo = gitRepo({ 'a.txt': 'v1', conf: 'a file\n' });
     const engine = await engineFor(repo);
     repos.push(repo);
     engines.push(engine);
     const before = repo.snapshot();
     const head = repo.head();
-    const result = await engine.run(batch({
-      options: { atomic: true },
-      operations: [
-        { type: 'delete', target: 'conf' },
-        { type: 'write', target: 'conf/settings.toml', content: 'now a directory\n' },
-        { type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }, // fails: the atomic batch rolls back
-      ],
-    }));
+    const result = await engine.run(
+      batch({
+        options: { atomic: true },
+        operations: [
+          { type: 'delete', target: 'conf' },
+          { type: 'write', target: 'conf/settings.toml', content: 'now a directory\n' },
+          { type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }, // fails: the atomic batch rolls back
+        ],
+      }),
+    );
     expect(result).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' } });
     expect(repo.read('conf')).toBe('a file\n');
     undoControlState(repo, head); // the failure's own record in batch-control.json

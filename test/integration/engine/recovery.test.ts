@@ -26,8 +26,19 @@ afterEach(() => {
 
 function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
   return {
-    version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: repo.head(), commit: null, branch: null,
-    pid: 999_999, pgid: null, hostname: hostname(), started_at: new Date().toISOString(), plan_hash: 'sha256:x', touched: [], ...over,
+    version: 1,
+    batch_id: 'b-20261122-101500-7k3m9q',
+    state: 'applying',
+    head: repo.head(),
+    commit: null,
+    branch: null,
+    pid: 999_999,
+    pgid: null,
+    hostname: hostname(),
+    started_at: new Date().toISOString(),
+    plan_hash: 'sha256:x',
+    touched: [],
+    ...over,
   };
 }
 
@@ -36,13 +47,16 @@ describe('crash recovery from the journal', () => {
     const { repo, engine, stateDir } = await setup({ 'a.txt': 'original', 'gone.txt': 'keep me' });
     const before = repo.snapshot();
     const blob = (path: string): string => repo.git('rev-parse', `HEAD:${path}`).trim();
-    await writeJournal(stateDir, journal(repo, {
-      touched: [
-        { path: 'a.txt', before: { oid: blob('a.txt'), mode: '100644' } },
-        { path: 'gone.txt', before: { oid: blob('gone.txt'), mode: '100644' } },
-        { path: 'new/file.txt', before: null },
-      ],
-    }));
+    await writeJournal(
+      stateDir,
+      journal(repo, {
+        touched: [
+          { path: 'a.txt', before: { oid: blob('a.txt'), mode: '100644' } },
+          { path: 'gone.txt', before: { oid: blob('gone.txt'), mode: '100644' } },
+          { path: 'new/file.txt', before: null },
+        ],
+      }),
+    );
     // The half-applied work tree a SIGKILL could leave.
     repo.write('a.txt', 'half written');
     repo.git('rm', '-q', '--cached', 'gone.txt');
@@ -64,10 +78,16 @@ describe('crash recovery from the journal', () => {
     const oldBlob = repo.git('rev-parse', 'HEAD^:a.txt').trim();
     // Crash after the refs moved but before the index refresh and the final record.
     repo.git('update-index', '--cacheinfo', `100644,${oldBlob},a.txt`);
-    await writeJournal(stateDir, journal(repo, {
-      batch_id: result.batch_id, state: 'committing', head: parent, commit: result.commit,
-      touched: [{ path: 'a.txt', before: { oid: oldBlob, mode: '100644' } }],
-    }));
+    await writeJournal(
+      stateDir,
+      journal(repo, {
+        batch_id: result.batch_id,
+        state: 'committing',
+        head: parent,
+        commit: result.commit,
+        touched: [{ path: 'a.txt', before: { oid: oldBlob, mode: '100644' } }],
+      }),
+    );
     expect(repo.git('status', '--porcelain')).not.toBe('');
 
     expect(await engine.recover()).toMatchObject({ action: 'finished', batch_id: result.batch_id });
@@ -87,10 +107,17 @@ describe('crash recovery from the journal', () => {
     writeFileSync(join(repo.dir, 'batch-control.json'), repo.git('show', `${pre}:batch-control.json`));
     repo.git('update-index', '--cacheinfo', `100644,${before},batch-control.json`);
     writeFileSync(join(repo.dir, '.batchctl-0123456789ab.tmp'), 'half a control file');
-    await writeJournal(stateDir, journal(repo, {
-      batch_id: result.batch_id, state: 'committing', head: pre, commit: result.commit,
-      touched: [{ path: 'a.txt', before: { oid: repo.git('rev-parse', `${pre}:a.txt`).trim(), mode: '100644' } }], control: { before, after },
-    }));
+    await writeJournal(
+      stateDir,
+      journal(repo, {
+        batch_id: result.batch_id,
+        state: 'committing',
+        head: pre,
+        commit: result.commit,
+        touched: [{ path: 'a.txt', before: { oid: repo.git('rev-parse', `${pre}:a.txt`).trim(), mode: '100644' } }],
+        control: { before, after },
+      }),
+    );
     expect(await engine.recover()).toMatchObject({ action: 'finished' });
     expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(repo.git('hash-object', 'batch-control.json').trim()).toBe(after);
@@ -131,7 +158,10 @@ describe('stale git locks', () => {
     const { repo, engine, stateDir } = await setup({ 'a.txt': 'v1' });
     const locks = ['index.lock', 'refs/heads/main.lock'];
     const since = new Date(Date.now() - 60_000).toISOString();
-    await writeJournal(stateDir, journal(repo, { touched: [{ path: 'n.txt', before: null }], git_locks: locks.map((file) => ({ file, since })) }));
+    await writeJournal(
+      stateDir,
+      journal(repo, { touched: [{ path: 'n.txt', before: null }], git_locks: locks.map((file) => ({ file, since })) }),
+    );
     repo.write('n.txt', 'half');
     for (const lock of locks) writeFileSync(join(repo.dir, '.git', lock), '');
     expect(await engine.recover()).toMatchObject({ action: 'restored' });

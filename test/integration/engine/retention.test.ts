@@ -37,7 +37,10 @@ const write = (name: string) => batch({ title: name, operations: [{ type: 'write
 const failing = batch({
   title: 'fails',
   options: { atomic: true },
-  operations: [{ type: 'write', target: 'f.txt', content: 'f' }, { type: 'replace', target: 'k.txt', find: 'absent', replace: 'x' }],
+  operations: [
+    { type: 'write', target: 'f.txt', content: 'f' },
+    { type: 'replace', target: 'k.txt', find: 'absent', replace: 'x' },
+  ],
 });
 const refs = (repo: TestRepo, prefix: string): string[] =>
   repo.git('for-each-ref', '--format=%(refname)', prefix).split('\n').filter(Boolean);
@@ -61,7 +64,9 @@ describe('batchctl purge', () => {
     const eventsBefore = engine.events({ limit: 1000 });
     const planned = await engine.purge({ dryRun: true, now: later });
     expect(planned).toMatchObject({
-      dry_run: true, batches: 2, batch_ids: [old.batch_id, failed.batch_id],
+      dry_run: true,
+      batches: 2,
+      batch_ids: [old.batch_id, failed.batch_id],
       backup_refs: [backup(old.batch_id), backup(recent.batch_id)],
       retry_refs: [`refs/batchctl/retry/${failed.batch_id}`],
       kept_refs: [{ ref: backup(newest.batch_id), why: 'newest_backup' }],
@@ -74,8 +79,16 @@ describe('batchctl purge', () => {
     expect(engine.status(old.batch_id).items_total).toBeGreaterThan(0);
 
     const done = await engine.purge({ now: later });
-    expect(done).toMatchObject({ dry_run: false, batches: 2, items: planned.items, events: planned.events, backup_refs: planned.backup_refs, retry_refs: planned.retry_refs });
-    for (const id of [old.batch_id, failed.batch_id]) expect(() => engine.status(id)).toThrow(expect.objectContaining({ code: 'BATCH_NOT_FOUND' }));
+    expect(done).toMatchObject({
+      dry_run: false,
+      batches: 2,
+      items: planned.items,
+      events: planned.events,
+      backup_refs: planned.backup_refs,
+      retry_refs: planned.retry_refs,
+    });
+    for (const id of [old.batch_id, failed.batch_id])
+      expect(() => engine.status(id)).toThrow(expect.objectContaining({ code: 'BATCH_NOT_FOUND' }));
     expect(refs(repo, 'refs/batchctl/')).toEqual([backup(newest.batch_id)]);
     expect(engine.status(recent.batch_id)).toMatchObject({ batch: { status: 'completed', backup_id: null }, items_total: 1 });
     expect(engine.status(newest.batch_id).batch.backup_id).toBe(backup(newest.batch_id));
@@ -104,9 +117,18 @@ describe('batchctl purge', () => {
     await engine.run(write('later'));
     // A crash after the refs moved, before the record was finished: recovery still needs the backup.
     await writeJournal(join(repo.dir, '.git', 'batchctl'), {
-      version: 1, batch_id: interrupted.batch_id, state: 'committing', head: repo.git('rev-parse', `${interrupted.commit}^`).trim(),
-      commit: interrupted.commit, branch: null, pid: 999_999, pgid: null, hostname: 'elsewhere', started_at: new Date(T0).toISOString(),
-      plan_hash: 'sha256:x', touched: [],
+      version: 1,
+      batch_id: interrupted.batch_id,
+      state: 'committing',
+      head: repo.git('rev-parse', `${interrupted.commit}^`).trim(),
+      commit: interrupted.commit,
+      branch: null,
+      pid: 999_999,
+      pgid: null,
+      hostname: 'elsewhere',
+      started_at: new Date(T0).toISOString(),
+      plan_hash: 'sha256:x',
+      touched: [],
     });
     const report = await engine.purge({ now: new Date(T0 + 60 * DAY) });
     expect(report.batch_ids).not.toContain(interrupted.batch_id);
@@ -125,9 +147,12 @@ describe('the retention pass after a run', () => {
     // 40 days on: the first batch's records and backup are past their windows; the newest backup stays.
     expect(() => engine.status(first.batch_id)).toThrow(expect.objectContaining({ code: 'BATCH_NOT_FOUND' }));
     expect(refs(repo, 'refs/batchctl/backups/')).toEqual([`refs/batchctl/backups/${second.batch_id}`]);
-    expect(engine.events({ limit: 1000 }).filter((e) => e.type === 'purged').map((e) => e.data)).toEqual([
-      expect.objectContaining({ auto: true, batches: 1, backup_refs: [`refs/batchctl/backups/${first.batch_id}`] }),
-    ]);
+    expect(
+      engine
+        .events({ limit: 1000 })
+        .filter((e) => e.type === 'purged')
+        .map((e) => e.data),
+    ).toEqual([expect.objectContaining({ auto: true, batches: 1, backup_refs: [`refs/batchctl/backups/${first.batch_id}`] })]);
 
     // A backup left from long ago: the next pass takes it, but not before a day has passed.
     const stale = 'refs/batchctl/backups/b-20250101-000000-aaaaaa';

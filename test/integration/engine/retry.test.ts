@@ -28,20 +28,23 @@ function databaseBytes(repo: TestRepo): number {
     db.close();
   }
 }
-const retryRef = (repo: TestRepo, id: string): string => repo.git('for-each-ref', '--format=%(objecttype)', `refs/batchctl/retry/${id}`).trim();
+const retryRef = (repo: TestRepo, id: string): string =>
+  repo.git('for-each-ref', '--format=%(objecttype)', `refs/batchctl/retry/${id}`).trim();
 
 describe('a failed batch and retry', () => {
   it('keeps the content of 300 × 10 KB rolled-back writes out of SQLite, and retry lands exactly those bytes', async () => {
     const { repo, engine } = await setup({ 'k.txt': 'keep\n' });
     const contents = Array.from({ length: 300 }, () => randomBytes(10_240));
     const sizeBefore = databaseBytes(repo);
-    const failed = await engine.run(batch({
-      options: { atomic: true },
-      operations: [
-        ...contents.map((bytes, i) => ({ type: 'write' as const, target: `bin/${i}.bin`, content_base64: bytes.toString('base64') })),
-        { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-      ],
-    }));
+    const failed = await engine.run(
+      batch({
+        options: { atomic: true },
+        operations: [
+          ...contents.map((bytes, i) => ({ type: 'write' as const, target: `bin/${i}.bin`, content_base64: bytes.toString('base64') })),
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
     expect(failed).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' } });
     // 3 MB of content, and the rows hold about a hundred bytes per operation.
     expect(storedBytes(engine, failed.batch_id)).toBeLessThan(301 * 200);
@@ -59,11 +62,15 @@ describe('a failed batch and retry', () => {
   it('keeps the content of a write that did not land in a committed batch in git, and retry lands its bytes', async () => {
     const { repo, engine } = await setup({ 'k.txt': 'keep\n' });
     const bytes = randomBytes(4096);
-    const partial = await engine.run(batch({ operations: [
-      ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}.txt`, content: `${i}` })),
-      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-      { type: 'write', target: 'after.bin', content_base64: bytes.toString('base64'), depends_on: [9] },
-    ] }));
+    const partial = await engine.run(
+      batch({
+        operations: [
+          ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}.txt`, content: `${i}` })),
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+          { type: 'write', target: 'after.bin', content_base64: bytes.toString('base64'), depends_on: [9] },
+        ],
+      }),
+    );
     expect(partial).toMatchObject({ status: 'completed', success_count: 9 });
     const skipped = engine.status(partial.batch_id, { itemLimit: 20 }).items.find((i) => i.target_path === 'after.bin');
     expect(skipped).toMatchObject({ status: 'skipped' });
@@ -77,13 +84,21 @@ describe('a failed batch and retry', () => {
 
   it('names the missing content when it was purged or deleted', async () => {
     const { repo, engine } = await setup({ 'k.txt': 'keep\n' });
-    const failed = await engine.run(batch({ options: { atomic: true }, operations: [
-      { type: 'write', target: 'a.txt', content: 'a' },
-      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-    ] }));
+    const failed = await engine.run(
+      batch({
+        options: { atomic: true },
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'a' },
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
     repo.git('update-ref', '-d', `refs/batchctl/retry/${failed.batch_id}`);
     const head = repo.head();
-    await expect(engine.retry(failed.batch_id)).rejects.toMatchObject({ code: 'RETRY_CONTENT_MISSING', data: { batch_id: failed.batch_id } });
+    await expect(engine.retry(failed.batch_id)).rejects.toMatchObject({
+      code: 'RETRY_CONTENT_MISSING',
+      data: { batch_id: failed.batch_id },
+    });
     expect(repo.head()).toBe(head);
   });
 });
@@ -102,7 +117,11 @@ describe('retrying a refused batch', () => {
     const refused = await engine.run(batch({ operations }));
     expect(refused).toMatchObject({ status: 'refused', reason: { code: 'EMERGENCY_STOP' } });
     const items = engine.status(refused.batch_id).items;
-    expect(items.map((i) => [i.item_index, i.status])).toEqual([[0, 'pending'], [1, 'pending'], [2, 'pending']]);
+    expect(items.map((i) => [i.item_index, i.status])).toEqual([
+      [0, 'pending'],
+      [1, 'pending'],
+      [2, 'pending'],
+    ]);
     expect(items.map((i) => i.op_json ?? '').join('')).not.toContain(binary.toString('base64'));
     await engine.resume({ by: 'ops' });
 
@@ -117,7 +136,10 @@ describe('retrying a refused batch', () => {
     const { repo, engine } = await setup();
     const refused = await engine.run(batch({ operations }));
     expect(refused.reason?.code).toBe('VALIDATION_FAILED');
-    expect(engine.status(refused.batch_id).items.find((i) => i.item_index === 2)).toMatchObject({ status: 'failed', error_code: expect.any(String) });
+    expect(engine.status(refused.batch_id).items.find((i) => i.item_index === 2)).toMatchObject({
+      status: 'failed',
+      error_code: expect.any(String),
+    });
     repo.write('src.txt', 'source\n');
     repo.commitAll('the source arrives');
     expect(await engine.retry(refused.batch_id)).toMatchObject({ status: 'completed', success_count: 3 });
@@ -136,10 +158,15 @@ describe('retrying a refused batch', () => {
 describe('retrying one batch twice', () => {
   it('returns the first retry the second time, and runs a new one with again', async () => {
     const { repo, engine } = await setup({ 'k.txt': 'keep\n' });
-    const failed = await engine.run(batch({ options: { atomic: true }, operations: [
-      { type: 'write', target: 'a.txt', content: 'a' },
-      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-    ] }));
+    const failed = await engine.run(
+      batch({
+        options: { atomic: true },
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'a' },
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
     repo.write('k.txt', 'keep later\n');
     repo.commitAll('fix');
     const first = await engine.retry(failed.batch_id);

@@ -23,7 +23,13 @@ describe('rollback', () => {
     const original = await engine.run(OPS);
     const result = await engine.rollback(original.batch_id);
 
-    expect(result).toMatchObject({ success: true, restored: ['f.txt', 'k.txt'], deleted: ['n.txt'], conflicts: [], tag: `rollback/${original.batch_id}` });
+    expect(result).toMatchObject({
+      success: true,
+      restored: ['f.txt', 'k.txt'],
+      deleted: ['n.txt'],
+      conflicts: [],
+      tag: `rollback/${original.batch_id}`,
+    });
     // every path as before the batch; batch-control.json keeps the budget the batch used
     expect(repo.git('diff', '--name-only', preBatchTree, 'HEAD').trim()).toBe('batch-control.json');
     expect(repo.git('rev-list', '--count', `${original.commit}..HEAD`).trim()).toBe('1');
@@ -53,7 +59,9 @@ describe('rollback', () => {
     repo.commitAll('later edit of the same line');
     const before = repo.snapshot();
     await expect(engine.rollback(original.batch_id)).rejects.toMatchObject({
-      code: 'ROLLBACK_CONFLICT', exitCode: 4, data: { conflicts: [{ path: 'f.txt' }] },
+      code: 'ROLLBACK_CONFLICT',
+      exitCode: 4,
+      data: { conflicts: [{ path: 'f.txt' }] },
     });
     expect(repo.snapshot()).toBe(before);
   });
@@ -83,7 +91,11 @@ describe('rollback', () => {
     const { repo, engine } = await setup(FILES);
     const original = await engine.run(OPS);
     const before = repo.snapshot();
-    expect(await engine.rollback(original.batch_id, { dryRun: true })).toMatchObject({ dry_run: true, restored: ['f.txt', 'k.txt'], commit: null });
+    expect(await engine.rollback(original.batch_id, { dryRun: true })).toMatchObject({
+      dry_run: true,
+      restored: ['f.txt', 'k.txt'],
+      commit: null,
+    });
     expect(repo.snapshot()).toBe(before);
   });
 
@@ -107,7 +119,9 @@ describe('rollback', () => {
     const { repo, engine } = await setup(FILES);
     const forged = 'b-20261122-101500-f0rg3d';
     repo.write('f.txt', 'forged\n');
-    repo.commitAll(`looks like a batch\n\nBatch-Id: ${forged}\nBatch-Ecosystem: npm\nBatch-Operations: 1\nBatch-Failed: 0\nBatch-Requested-By: mallory`);
+    repo.commitAll(
+      `looks like a batch\n\nBatch-Id: ${forged}\nBatch-Ecosystem: npm\nBatch-Operations: 1\nBatch-Failed: 0\nBatch-Requested-By: mallory`,
+    );
     const before = repo.snapshot();
     await expect(engine.rollback(forged)).rejects.toMatchObject({ code: 'BATCH_NOT_VERIFIED' });
     expect(repo.snapshot()).toBe(before);
@@ -117,10 +131,14 @@ describe('rollback', () => {
 
   it('keeps the original batch failed operations on record after its rollback', async () => {
     const { engine } = await setup(FILES);
-    const original = await engine.run(batch({ operations: [
-      ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}`, content: 'x' })),
-      { type: 'replace', target: 'k.txt', find: 'absent', replace: '' },
-    ] }));
+    const original = await engine.run(
+      batch({
+        operations: [
+          ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}`, content: 'x' })),
+          { type: 'replace', target: 'k.txt', find: 'absent', replace: '' },
+        ],
+      }),
+    );
     expect(original.failure_count).toBe(1);
     await engine.rollback(original.batch_id);
     expect(engine.status(original.batch_id).items.filter((i) => i.status === 'failed')).toHaveLength(1);
@@ -130,10 +148,14 @@ describe('rollback', () => {
 describe('retry', () => {
   it('runs again exactly the operations that failed, linked by Retries-Batch', async () => {
     const { repo, engine } = await setup(FILES);
-    const original = await engine.run(batch({ operations: [
-      ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}`, content: 'x' })),
-      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-    ] }));
+    const original = await engine.run(
+      batch({
+        operations: [
+          ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}`, content: 'x' })),
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
     expect(original.failure_count).toBe(1);
     repo.write('k.txt', 'keep later\n');
     repo.commitAll('the missing text arrives');
@@ -146,10 +168,14 @@ describe('retry', () => {
 
   it('re-runs every operation of a batch that was rolled back for failures', async () => {
     const { repo, engine } = await setup(FILES);
-    const original = await engine.run(batch({ operations: [
-      { type: 'write', target: 'a.txt', content: 'a' },
-      { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
-    ] }));
+    const original = await engine.run(
+      batch({
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'a' },
+          { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
     expect(original.status).toBe('failed');
     repo.write('k.txt', 'keep later\n');
     repo.commitAll('fix');
@@ -187,7 +213,9 @@ describe('reindex', () => {
   it('rebuilds committed batches and rollbacks from git into an empty database', async () => {
     const { repo, engine } = await setup(FILES);
     const a = await engine.run(OPS);
-    const b = await engine.run(batch({ ecosystem: 'pypi', requested_by: 'bot', operations: [{ type: 'write', target: 'x/y.txt', content: 'y' }] }));
+    const b = await engine.run(
+      batch({ ecosystem: 'pypi', requested_by: 'bot', operations: [{ type: 'write', target: 'x/y.txt', content: 'y' }] }),
+    );
     const failed = await engine.run(batch({ operations: [{ type: 'replace', target: 'other.txt', find: 'absent', replace: '' }] }));
     const rb = await engine.rollback(a.batch_id);
     engine.close();
@@ -200,8 +228,18 @@ describe('reindex', () => {
       const report = await rebuilt.reindex();
       expect(report).toMatchObject({ batches_found: 3, inserted: 3, already_present: 0 });
       expect(report.note).toContain('never committed');
-      expect(rebuilt.status(a.batch_id).batch).toMatchObject({ status: 'rolled_back', commit_sha: a.commit, tag: `batch/${a.batch_id}`, source: 'reindex' });
-      expect(rebuilt.status(b.batch_id).batch).toMatchObject({ status: 'completed', ecosystem: 'pypi', requested_by: 'bot', total_count: 1 });
+      expect(rebuilt.status(a.batch_id).batch).toMatchObject({
+        status: 'rolled_back',
+        commit_sha: a.commit,
+        tag: `batch/${a.batch_id}`,
+        source: 'reindex',
+      });
+      expect(rebuilt.status(b.batch_id).batch).toMatchObject({
+        status: 'completed',
+        ecosystem: 'pypi',
+        requested_by: 'bot',
+        total_count: 1,
+      });
       expect(rebuilt.status(b.batch_id).items).toMatchObject([{ target_path: 'x/y.txt', status: 'succeeded' }]);
       expect(rebuilt.status(rb.rollback_batch_id ?? '').batch.status).toBe('completed');
       expect(() => rebuilt.status(failed.batch_id)).toThrow(expect.objectContaining({ code: 'BATCH_NOT_FOUND' }));

@@ -10,21 +10,25 @@ describe('running a batch', () => {
       'templates/x.toml': 'name = "x"\nversion = "1.0.0"\n',
       'old/b.toml': 'name = "b"\nversion = "1.0.0"\n',
       'recipes/c.toml': 'name = "c"\nversion = "1.0.0"\n',
-      'tmp/a.log': 'a', 'tmp/b.log': 'b', 'tmp/keep.txt': 'keep',
+      'tmp/a.log': 'a',
+      'tmp/b.log': 'b',
+      'tmp/keep.txt': 'keep',
     });
     const before = repo.head();
-    const result = await engine.run(batch({
-      title: 'Add 3 npm recipes',
-      requested_by: 'github-actions[bot]',
-      operations: [
-        { type: 'write', target: '/recipes/a.toml', content: 'name = "a"\nversion = "1.0.0"\n' },
-        { type: 'copy', source: 'templates/x.toml', target: 'recipes/x.toml' },
-        { type: 'move', source: 'old/b.toml', target: 'recipes/b.toml' },
-        { type: 'rename', source: 'recipes/c.toml', target: 'recipes/c2.toml' },
-        { type: 'delete', target: 'tmp/*.log' },
-        { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
-      ],
-    }));
+    const result = await engine.run(
+      batch({
+        title: 'Add 3 npm recipes',
+        requested_by: 'github-actions[bot]',
+        operations: [
+          { type: 'write', target: '/recipes/a.toml', content: 'name = "a"\nversion = "1.0.0"\n' },
+          { type: 'copy', source: 'templates/x.toml', target: 'recipes/x.toml' },
+          { type: 'move', source: 'old/b.toml', target: 'recipes/b.toml' },
+          { type: 'rename', source: 'recipes/c.toml', target: 'recipes/c2.toml' },
+          { type: 'delete', target: 'tmp/*.log' },
+          { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
+        ],
+      }),
+    );
 
     expect(result).toMatchObject({ status: 'completed', failure_count: 0, rollback_available: true });
     expect(result.commit).toBe(repo.head());
@@ -38,14 +42,23 @@ describe('running a batch', () => {
     expect(message).toContain('Add 3 npm recipes');
     const trailers = repo.git('log', '-1', '--format=%(trailers:only,unfold)').trim().split('\n');
     expect(trailers).toEqual([
-      `Batch-Id: ${result.batch_id}`, 'Batch-Ecosystem: npm', `Batch-Operations: ${result.success_count}`,
-      'Batch-Failed: 0', 'Batch-Requested-By: github-actions[bot]',
+      `Batch-Id: ${result.batch_id}`,
+      'Batch-Ecosystem: npm',
+      `Batch-Operations: ${result.success_count}`,
+      'Batch-Failed: 0',
+      'Batch-Requested-By: github-actions[bot]',
     ]);
     expect(repo.git('cat-file', '-t', `batch/${result.batch_id}`).trim()).toBe('tag');
     expect(repo.git('rev-parse', `batch/${result.batch_id}^{commit}`).trim()).toBe(result.commit);
     expect(repo.git('rev-parse', `refs/batchctl/backups/${result.batch_id}`).trim()).toBe(before);
     expect(repo.git('ls-files').trim().split('\n').sort()).toEqual([
-      'batch-control.json', 'recipes/a.toml', 'recipes/b.toml', 'recipes/c2.toml', 'recipes/x.toml', 'templates/x.toml', 'tmp/keep.txt',
+      'batch-control.json',
+      'recipes/a.toml',
+      'recipes/b.toml',
+      'recipes/c2.toml',
+      'recipes/x.toml',
+      'templates/x.toml',
+      'tmp/keep.txt',
     ]);
     expect(repo.read('recipes/a.toml')).toContain('1.0.1');
     expect(repo.read('recipes/x.toml')).toContain('1.0.1');
@@ -89,14 +102,16 @@ describe('running a batch', () => {
 
   it('runs operations on one path in order (write, then replace, then copy)', async () => {
     const { repo, engine } = await setup({});
-    const result = await engine.run(batch({
-      operations: [
-        { type: 'write', target: 'a.txt', content: 'hello world' },
-        { type: 'replace', target: 'a.txt', find: 'world', replace: 'batch' },
-        { type: 'copy', source: 'a.txt', target: 'b.txt' },
-        { type: 'replace', target: 'b.txt', find: '(h\\w+)', replace: '$1!', regex: true },
-      ],
-    }));
+    const result = await engine.run(
+      batch({
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'hello world' },
+          { type: 'replace', target: 'a.txt', find: 'world', replace: 'batch' },
+          { type: 'copy', source: 'a.txt', target: 'b.txt' },
+          { type: 'replace', target: 'b.txt', find: '(h\\w+)', replace: '$1!', regex: true },
+        ],
+      }),
+    );
     expect(result.status).toBe('completed');
     expect(repo.read('a.txt')).toBe('hello batch');
     expect(repo.read('b.txt')).toBe('hello! batch');
@@ -110,10 +125,14 @@ describe('running a batch', () => {
 
   it('keeps the executable bit of copied and written files', async () => {
     const { repo, engine } = await setup({});
-    await engine.run(batch({ operations: [
-      { type: 'write', target: 'run.sh', content: '#!/bin/sh\n', mode: '100755' },
-      { type: 'copy', source: 'run.sh', target: 'run2.sh' },
-    ] }));
+    await engine.run(
+      batch({
+        operations: [
+          { type: 'write', target: 'run.sh', content: '#!/bin/sh\n', mode: '100755' },
+          { type: 'copy', source: 'run.sh', target: 'run2.sh' },
+        ],
+      }),
+    );
     expect(repo.git('ls-files', '-s', 'run.sh', 'run2.sh')).toMatch(/^100755 \S+ 0\trun\.sh\n100755 \S+ 0\trun2\.sh\n$/);
   });
 
@@ -137,9 +156,13 @@ describe('running a batch', () => {
 
   it('runs regexes in linear time: a catastrophic pattern cannot hang the controller', async () => {
     const { engine } = await setup({ 'a.txt': `${'a'.repeat(5000)}!` });
-    const result = await engine.run(batch({ operations: [{ type: 'replace', target: 'a.txt', find: '(a+)+$', replace: 'x', regex: true }] }));
+    const result = await engine.run(
+      batch({ operations: [{ type: 'replace', target: 'a.txt', find: '(a+)+$', replace: 'x', regex: true }] }),
+    );
     expect(result).toMatchObject({ status: 'failed', errors: [{ code: 'REPLACE_NO_MATCH' }] });
-    const lookahead = await engine.validate(batch({ operations: [{ type: 'replace', target: 'a.txt', find: 'a(?=!)', replace: 'x', regex: true }] }));
+    const lookahead = await engine.validate(
+      batch({ operations: [{ type: 'replace', target: 'a.txt', find: 'a(?=!)', replace: 'x', regex: true }] }),
+    );
     expect(lookahead.issues).toMatchObject([{ code: 'REGEX_INVALID', index: 0, path: 'a.txt' }]);
   });
 

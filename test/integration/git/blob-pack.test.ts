@@ -64,7 +64,11 @@ describe('blob pack', () => {
     await wait;
     expect(pack.backlog()).toBeNull();
     await pack.seal(marks);
-    expect(git(['cat-file', '-s', pack.idOf(marks[11] as number)]).toString('utf8').trim()).toBe(String(1 << 20));
+    expect(
+      git(['cat-file', '-s', pack.idOf(marks[11] as number)])
+        .toString('utf8')
+        .trim(),
+    ).toBe(String(1 << 20));
   });
 
   it('refuses to seal when git stored other ids than the ones computed', async () => {

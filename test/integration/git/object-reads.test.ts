@@ -12,7 +12,9 @@ import { openGit, type Git } from '../../../controller/git/index.js';
 import { GIT_ENV, gitChildren, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 const identity = { name: 'batchctl', email: 'batchctl@localhost' };
-const LAYOUTS = (['sha1', 'sha256'] as const).flatMap((objectFormat) => [false, true].map((linkedWorktree) => ({ objectFormat, linkedWorktree })));
+const LAYOUTS = (['sha1', 'sha256'] as const).flatMap((objectFormat) =>
+  [false, true].map((linkedWorktree) => ({ objectFormat, linkedWorktree })),
+);
 
 const repos: TestRepo[] = [];
 const handles: Git[] = [];

@@ -33,7 +33,13 @@ const refs = (repo: TestRepo): string => repo.git('for-each-ref', '--format=%(re
 describe('ref updates', () => {
   it('moves HEAD and creates a tag together', async () => {
     const { repo, git, head, next } = await setup();
-    await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: next, oldOid: head }, { kind: 'create', ref: 'refs/tags/t', newOid: next }], 'test');
+    await git.updateRefs(
+      [
+        { kind: 'update', ref: 'HEAD', newOid: next, oldOid: head },
+        { kind: 'create', ref: 'refs/tags/t', newOid: next },
+      ],
+      'test',
+    );
     expect(repo.head()).toBe(next);
     expect(repo.git('rev-parse', 'refs/tags/t').trim()).toBe(next);
   });
@@ -42,13 +48,21 @@ describe('ref updates', () => {
     const { repo, git, head, next } = await setup();
     const before = refs(repo);
     await expect(git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: head, oldOid: next }], 'test')).rejects.toMatchObject({
-      code: 'HEAD_MOVED', data: { moved: [{ ref: 'HEAD', expected: next, actual: head }], stderr: expect.stringContaining('HEAD') },
+      code: 'HEAD_MOVED',
+      data: { moved: [{ ref: 'HEAD', expected: next, actual: head }], stderr: expect.stringContaining('HEAD') },
     });
     expect(refs(repo)).toBe(before);
     repo.git('tag', 'taken', head);
     const tagged = refs(repo);
-    await expect(git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: next, oldOid: head }, { kind: 'create', ref: 'refs/tags/taken', newOid: next }], 'test'))
-      .rejects.toMatchObject({ code: 'HEAD_MOVED', data: { moved: [{ ref: 'refs/tags/taken', expected: null, actual: head }] } });
+    await expect(
+      git.updateRefs(
+        [
+          { kind: 'update', ref: 'HEAD', newOid: next, oldOid: head },
+          { kind: 'create', ref: 'refs/tags/taken', newOid: next },
+        ],
+        'test',
+      ),
+    ).rejects.toMatchObject({ code: 'HEAD_MOVED', data: { moved: [{ ref: 'refs/tags/taken', expected: null, actual: head }] } });
     expect(refs(repo)).toBe(tagged);
     expect(repo.head()).toBe(head);
   });
@@ -58,22 +72,35 @@ describe('ref updates', () => {
     ['HEAD.lock', false],
     ['refs/heads/work.lock', true],
     ['HEAD.lock', true],
-  ] as const)('is REF_LOCKED, not HEAD_MOVED, while another process holds %s (linked worktree: %s), and moves nothing', async (lock, linkedWorktree) => {
-    const { repo, git, head, next } = await setup({ linkedWorktree });
-    // HEAD.lock is the worktree's own; a branch's lock is in the common directory
-    const dir = repo.git('rev-parse', '--path-format=absolute', lock === 'HEAD.lock' ? '--git-dir' : '--git-common-dir').trim();
-    writeFileSync(join(dir, lock), '');
-    const before = refs(repo);
-    const failure = git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: next, oldOid: head }, { kind: 'create', ref: 'refs/tags/t', newOid: next }], 'test');
-    await expect(failure).rejects.toMatchObject({ code: 'REF_LOCKED', data: { lock: expect.stringMatching(new RegExp(`${lock.replace('.', '\\.')}$`)), stderr: expect.stringContaining('File exists') } });
-    expect(refs(repo)).toBe(before);
-  });
+  ] as const)(
+    'is REF_LOCKED, not HEAD_MOVED, while another process holds %s (linked worktree: %s), and moves nothing',
+    async (lock, linkedWorktree) => {
+      const { repo, git, head, next } = await setup({ linkedWorktree });
+      // HEAD.lock is the worktree's own; a branch's lock is in the common directory
+      const dir = repo.git('rev-parse', '--path-format=absolute', lock === 'HEAD.lock' ? '--git-dir' : '--git-common-dir').trim();
+      writeFileSync(join(dir, lock), '');
+      const before = refs(repo);
+      const failure = git.updateRefs(
+        [
+          { kind: 'update', ref: 'HEAD', newOid: next, oldOid: head },
+          { kind: 'create', ref: 'refs/tags/t', newOid: next },
+        ],
+        'test',
+      );
+      await expect(failure).rejects.toMatchObject({
+        code: 'REF_LOCKED',
+        data: { lock: expect.stringMatching(new RegExp(`${lock.replace('.', '\\.')}$`)), stderr: expect.stringContaining('File exists') },
+      });
+      expect(refs(repo)).toBe(before);
+    },
+  );
 
   it('is GIT_FAILED with git stderr when the new object does not exist', async () => {
     const { repo, git, head } = await setup();
     const before = refs(repo);
     await expect(git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: '1'.repeat(40), oldOid: head }], 'test')).rejects.toMatchObject({
-      code: 'GIT_FAILED', data: { stderr: expect.stringContaining('nonexistent object') },
+      code: 'GIT_FAILED',
+      data: { stderr: expect.stringContaining('nonexistent object') },
     });
     expect(refs(repo)).toBe(before);
   });

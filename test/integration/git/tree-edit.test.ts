@@ -64,11 +64,14 @@ const files = (entries: Array<[string, number, string]>): Files =>
   new Map(entries.map(([path, blob, mode]) => [path, { mode, oid: blobs[blob] as string }]));
 
 const arbitraryFiles = fc
-  .array(fc.tuple(
-    fc.array(fc.constantFrom('a', 'b', 'c', 'é', 'x y'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')),
-    fc.nat(3),
-    fc.constantFrom('100644', '100755', '120000'),
-  ), { maxLength: 24 })
+  .array(
+    fc.tuple(
+      fc.array(fc.constantFrom('a', 'b', 'c', 'é', 'x y'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/')),
+      fc.nat(3),
+      fc.constantFrom('100644', '100755', '120000'),
+    ),
+    { maxLength: 24 },
+  )
   .map((entries) => {
     const paths = consistent(entries.map(([path]) => path));
     return files(entries.filter(([path], i) => paths.includes(path) && entries.findIndex(([p]) => p === path) === i));
@@ -76,14 +79,20 @@ const arbitraryFiles = fc
 
 describe('editTree', () => {
   it('gives the tree git builds from scratch, for any change between two sets of files', async () => {
-    await fc.assert(fc.asyncProperty(arbitraryFiles, arbitraryFiles, async (from, to) => {
-      const base = from.size === 0 ? null : commitOf(from);
-      expect(await editTree(runner, base, diff(from, to))).toBe(treeOf(to));
-    }), { numRuns: 60 });
+    await fc.assert(
+      fc.asyncProperty(arbitraryFiles, arbitraryFiles, async (from, to) => {
+        const base = from.size === 0 ? null : commitOf(from);
+        expect(await editTree(runner, base, diff(from, to))).toBe(treeOf(to));
+      }),
+      { numRuns: 60 },
+    );
   }, 60_000);
 
   it('removes directories a change leaves empty, up to the root', async () => {
-    const from = files([['a/b/c/only.txt', 0, '100644'], ['keep.txt', 1, '100644']]);
+    const from = files([
+      ['a/b/c/only.txt', 0, '100644'],
+      ['keep.txt', 1, '100644'],
+    ]);
     const tree = await editTree(runner, commitOf(from), [{ path: 'a/b/c/only.txt', entry: null }]);
     expect(git(['ls-tree', '-r', '-t', '--name-only', tree])).toBe('keep.txt');
   });
@@ -98,7 +107,9 @@ describe('editTree', () => {
     const latin1Name = Buffer.from([0x63, 0x61, 0x66, 0xe9]); // "café" in Latin-1
     const sub = git(['commit-tree', git(['mktree'], ''), '-m', 'sub']);
     const input = Buffer.concat([
-      Buffer.from(`100644 blob ${blobs[0]}\t`), latin1Name, Buffer.from('\0'),
+      Buffer.from(`100644 blob ${blobs[0]}\t`),
+      latin1Name,
+      Buffer.from('\0'),
       Buffer.from(`160000 commit ${sub}\tmodule\0`),
       Buffer.from(`100644 blob ${blobs[1]}\tchanged.txt\0`),
     ]);
@@ -112,16 +123,20 @@ describe('editTree', () => {
   });
 
   it('builds on an unborn branch (no base)', async () => {
-    const to = files([['x/y.txt', 0, '100644'], ['z.txt', 1, '100755']]);
+    const to = files([
+      ['x/y.txt', 0, '100644'],
+      ['z.txt', 1, '100755'],
+    ]);
     expect(await editTree(runner, null, diff(new Map(), to))).toBe(treeOf(to));
   });
 
   it('gives the same tree for a level of thousands of entries gaining and losing files', async () => {
     // 60 directories of 80 files, each directory gaining and losing files: 4,800 entries at one depth.
-    const entries = (round: number): Array<[string, number, string]> => Array.from({ length: 60 * 80 }, (_, i) => {
-      const name = round === 0 || i % 3 !== 0 ? `f${i}` : `g${i}`;
-      return [`d${Math.floor(i / 80)}/${name}.txt`, (i + round) % 3, i % 7 === 0 ? '100755' : '100644'];
-    });
+    const entries = (round: number): Array<[string, number, string]> =>
+      Array.from({ length: 60 * 80 }, (_, i) => {
+        const name = round === 0 || i % 3 !== 0 ? `f${i}` : `g${i}`;
+        return [`d${Math.floor(i / 80)}/${name}.txt`, (i + round) % 3, i % 7 === 0 ? '100755' : '100644'];
+      });
     const from = files(entries(0));
     const to = files([...entries(1), ['top.txt', 3, '100644']]);
     expect(await editTree(runner, commitOf(from), diff(from, to))).toBe(treeOf(to));

@@ -14,7 +14,15 @@ describe('treeEntries', () => {
     try {
       const commit = repo.commitAll('files');
       const runner = createRunner({ cwd: repo.dir, identity: { name: 't', email: 't@example.com' } });
-      const asked = ['top.txt', 'a b/é.txt', 'd3/f3.txt', 'd3/f10.txt', 'missing.txt', 'd1', ...Array.from({ length: 200 }, (_, i) => `d${i % 7}/f${i}.txt`)];
+      const asked = [
+        'top.txt',
+        'a b/é.txt',
+        'd3/f3.txt',
+        'd3/f10.txt',
+        'missing.txt',
+        'd1',
+        ...Array.from({ length: 200 }, (_, i) => `d${i % 7}/f${i}.txt`),
+      ];
       const byPathspec = await treeEntries(runner, commit, asked, 0);
       const byListing = await treeEntries(runner, commit, asked, 1_000_000); // paths × size over the limit
       // Callers look up the paths they asked for (a pathspec naming a directory also lists what is below it).

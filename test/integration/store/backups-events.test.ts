@@ -23,7 +23,7 @@ describe('store.backups', () => {
   });
   afterEach(() => store.close());
 
-  it('lists a batch\'s backups with restored as a boolean', () => {
+  it("lists a batch's backups with restored as a boolean", () => {
     store.backups.insert(backup({ backup_id: 'bk-1' }));
     store.backups.insert(backup({ backup_id: 'bk-2', batch_id: 'b-2' }));
     expect(store.backups.listByBatch('b-1')).toEqual([backup({ backup_id: 'bk-1' })]);
@@ -60,8 +60,19 @@ describe('store.events', () => {
   });
 
   it('returns the full envelope and lists it back with its data parsed', () => {
-    const event = store.events.append({ type: 'batch_started', batch_id: 'b-1', at: '2025-01-01T00:00:00.000Z', data: { total: 3, ops: ['write'] } });
-    expect(event).toEqual({ seq: 1, type: 'batch_started', batch_id: 'b-1', at: '2025-01-01T00:00:00.000Z', data: { total: 3, ops: ['write'] } });
+    const event = store.events.append({
+      type: 'batch_started',
+      batch_id: 'b-1',
+      at: '2025-01-01T00:00:00.000Z',
+      data: { total: 3, ops: ['write'] },
+    });
+    expect(event).toEqual({
+      seq: 1,
+      type: 'batch_started',
+      batch_id: 'b-1',
+      at: '2025-01-01T00:00:00.000Z',
+      data: { total: 3, ops: ['write'] },
+    });
     expect(store.events.list({ limit: 10 })).toEqual([event]);
   });
 

@@ -54,12 +54,20 @@ describe('store.batches', () => {
   it('updates only the columns in the patch', () => {
     store.batches.insert(batchRow());
     const changed = store.batches.update('b-20250101-000000-aaaa', {
-      status: 'completed', success_count: 3, completed_at: '2025-01-01T00:00:05.000Z', commit_sha: 'abc123',
+      status: 'completed',
+      success_count: 3,
+      completed_at: '2025-01-01T00:00:05.000Z',
+      commit_sha: 'abc123',
     });
     expect(changed).toBe(true);
-    expect(store.batches.get('b-20250101-000000-aaaa')).toEqual(batchRow({
-      status: 'completed', success_count: 3, completed_at: '2025-01-01T00:00:05.000Z', commit_sha: 'abc123',
-    }));
+    expect(store.batches.get('b-20250101-000000-aaaa')).toEqual(
+      batchRow({
+        status: 'completed',
+        success_count: 3,
+        completed_at: '2025-01-01T00:00:05.000Z',
+        commit_sha: 'abc123',
+      }),
+    );
   });
 
   it('sets a column to null when the patch says null, and ignores undefined', () => {
@@ -105,8 +113,18 @@ describe('store.batches', () => {
     store.batches.insert(batchRow({ batch_id: 'b-1', status: 'completed', ecosystem: 'npm' }));
     store.batches.insert(batchRow({ batch_id: 'b-2', status: 'failed', ecosystem: 'npm' }));
     store.batches.insert(batchRow({ batch_id: 'b-3', status: 'completed', ecosystem: 'pypi' }));
-    expect(store.batches.list({ limit: 10, status: 'completed' }).map((b) => b.batch_id).sort()).toEqual(['b-1', 'b-3']);
-    expect(store.batches.list({ limit: 10, ecosystem: 'npm' }).map((b) => b.batch_id).sort()).toEqual(['b-1', 'b-2']);
+    expect(
+      store.batches
+        .list({ limit: 10, status: 'completed' })
+        .map((b) => b.batch_id)
+        .sort(),
+    ).toEqual(['b-1', 'b-3']);
+    expect(
+      store.batches
+        .list({ limit: 10, ecosystem: 'npm' })
+        .map((b) => b.batch_id)
+        .sort(),
+    ).toEqual(['b-1', 'b-2']);
     expect(store.batches.list({ limit: 10, status: 'completed', ecosystem: 'pypi' }).map((b) => b.batch_id)).toEqual(['b-3']);
     expect(store.batches.count({ status: 'completed' })).toBe(2);
     expect(store.batches.count({ status: 'running' })).toBe(0);
@@ -114,14 +132,18 @@ describe('store.batches', () => {
   });
 
   it('rolls back every write of a transaction that throws', () => {
-    expect(() => store.transaction(() => {
-      store.batches.insert(batchRow({ batch_id: 'b-1' }));
-      store.batches.insert(batchRow({ batch_id: 'b-1' }));
-    })).toThrow();
+    expect(() =>
+      store.transaction(() => {
+        store.batches.insert(batchRow({ batch_id: 'b-1' }));
+        store.batches.insert(batchRow({ batch_id: 'b-1' }));
+      }),
+    ).toThrow();
     expect(store.batches.count()).toBe(0);
-    expect(store.transaction(() => {
-      store.batches.insert(batchRow({ batch_id: 'b-2' }));
-      return store.batches.count();
-    })).toBe(1);
+    expect(
+      store.transaction(() => {
+        store.batches.insert(batchRow({ batch_id: 'b-2' }));
+        return store.batches.count();
+      }),
+    ).toBe(1);
   });
 });

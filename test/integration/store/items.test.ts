@@ -27,7 +27,7 @@ describe('store.items', () => {
     expect(store.items.list(BATCH, { limit: 1, offset: 99_999 })[0]?.item_index).toBe(99_999);
   });
 
-  it('keeps a batch\'s items when it is re-opened', () => {
+  it("keeps a batch's items when it is re-opened", () => {
     const rows = items(3, { status: 'succeeded', attempts: 1, blob_id: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391' });
     store.items.insertMany(rows);
     store.close();
@@ -65,7 +65,14 @@ describe('store.items', () => {
 
   it('overwrites existing items and adds new ones on upsert', () => {
     store.items.insertMany(items(2));
-    const failed = itemRow({ batch_id: BATCH, item_index: 1, status: 'failed', error_code: 'EEXIST', error_message: 'exists', attempts: 2 });
+    const failed = itemRow({
+      batch_id: BATCH,
+      item_index: 1,
+      status: 'failed',
+      error_code: 'EEXIST',
+      error_message: 'exists',
+      attempts: 2,
+    });
     const added = itemRow({ batch_id: BATCH, item_index: 2, status: 'succeeded' });
     store.items.upsertMany([failed, added]);
     expect(store.items.list(BATCH, { limit: 10 })).toEqual([items(1)[0], failed, added]);

@@ -38,19 +38,37 @@ describe('openStore', () => {
     const file = tempDbFile();
     for (let i = 0; i < 3; i += 1) openStore({ file }).close();
     const migrations = inspect(file, (db) => db.prepare('SELECT version, name FROM schema_migrations').all());
-    expect(migrations).toEqual([{ version: 1, name: 'initial' }, { version: 2, name: 'item-operations' }, { version: 3, name: 'control-audit' }, { version: 4, name: 'retention' }]);
+    expect(migrations).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'item-operations' },
+      { version: 3, name: 'control-audit' },
+      { version: 4, name: 'retention' },
+    ]);
     expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(4);
   });
 
   it('creates the seed tables and indexes', () => {
     const file = tempDbFile();
     openStore({ file }).close();
-    const names = inspect(file, (db) => db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").pluck().all());
-    expect(names).toEqual(expect.arrayContaining([
-      'batch_operations', 'batch_items', 'batch_backups', 'batch_events', 'schema_migrations',
-      'idx_batch_id', 'idx_batch_status', 'idx_batch_date', 'idx_items_batch', 'idx_items_status',
-      'idx_backups_batch', 'idx_backups_expires',
-    ]));
+    const names = inspect(file, (db) =>
+      db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')").pluck().all(),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'batch_operations',
+        'batch_items',
+        'batch_backups',
+        'batch_events',
+        'schema_migrations',
+        'idx_batch_id',
+        'idx_batch_status',
+        'idx_batch_date',
+        'idx_items_batch',
+        'idx_items_status',
+        'idx_backups_batch',
+        'idx_backups_expires',
+      ]),
+    );
   });
 
   it('refuses a database written by a newer batchctl, and leaves it as it was', () => {

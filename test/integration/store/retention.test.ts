@@ -8,7 +8,11 @@ const OLD = '2026-01-01T00:00:00.000Z';
 const RECENT = '2026-03-01T00:00:00.000Z';
 const CUTOFF = '2026-02-01T00:00:00.000Z';
 const scope = (over: Partial<RetentionScope> = {}): RetentionScope => ({
-  batchesBefore: CUTOFF, statuses: ['completed', 'failed'], keep: [], eventsBefore: CUTOFF, ...over,
+  batchesBefore: CUTOFF,
+  statuses: ['completed', 'failed'],
+  keep: [],
+  eventsBefore: CUTOFF,
+  ...over,
 });
 
 describe('store.retention', () => {
@@ -59,7 +63,14 @@ describe('store.retention', () => {
   });
 
   it('forgets a backup whose ref was purged', () => {
-    const backup = { backup_id: 'refs/batchctl/backups/b-old-done', batch_id: 'b-old-done', backup_path: 'refs/batchctl/backups/b-old-done', created_at: OLD, expires_at: OLD, restored: false };
+    const backup = {
+      backup_id: 'refs/batchctl/backups/b-old-done',
+      batch_id: 'b-old-done',
+      backup_path: 'refs/batchctl/backups/b-old-done',
+      created_at: OLD,
+      expires_at: OLD,
+      restored: false,
+    };
     store.backups.insert(backup);
     expect(store.backups.remove(backup.backup_id)).toBe(true);
     expect(store.backups.remove(backup.backup_id)).toBe(false);

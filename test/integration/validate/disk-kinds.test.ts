@@ -33,7 +33,11 @@ describe('diskKinds', () => {
 
   const inMany = [
     ...Array.from({ length: 14 }, (_, i) => `many/f${i}.txt`), // 10 exist, 4 do not
-    'many/link', 'many/dangling', 'many/dirlink', 'many/sub', 'many/café.txt',
+    'many/link',
+    'many/dangling',
+    'many/dirlink',
+    'many/sub',
+    'many/café.txt',
   ];
   const elsewhere = ['few/a.txt', 'few/b.txt', 'plain', 'plain/below', 'gone/x', 'alias', 'many'];
   const throughAlias = Array.from({ length: 16 }, (_, i) => `alias/f${i}.txt`);

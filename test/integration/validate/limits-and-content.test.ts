@@ -26,22 +26,31 @@ describe('size limits', () => {
 
   it('refuses content over 10 MiB, and accepts exactly 10 MiB', async () => {
     const env = await setup({});
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'big.bin', content: 'x'.repeat(10 * MIB + 1) }] }),
-      { code: 'CONTENT_TOO_LARGE', index: 0, path: 'big.bin' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'big.bin', content: 'x'.repeat(10 * MIB + 1) }] }), {
+      code: 'CONTENT_TOO_LARGE',
+      index: 0,
+      path: 'big.bin',
+    });
     await expectValid(env.engine, batch({ operations: [{ type: 'write', target: 'big.bin', content: 'x'.repeat(10 * MIB) }] }));
   });
 
   it('counts bytes, not characters: 4 MiB of a 3-byte character is over the limit', async () => {
     const env = await setup({});
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'wide.txt', content: '\u20ac'.repeat(4 * MIB) }] }),
-      { code: 'CONTENT_TOO_LARGE', index: 0, path: 'wide.txt' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'wide.txt', content: '\u20ac'.repeat(4 * MIB) }] }), {
+      code: 'CONTENT_TOO_LARGE',
+      index: 0,
+      path: 'wide.txt',
+    });
   });
 
   it('refuses decoded base64 content over 10 MiB', async () => {
     const env = await setup({});
     const encoded = Buffer.alloc(10 * MIB + 3, 7).toString('base64');
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'big.bin', content_base64: encoded }] }),
-      { code: 'CONTENT_TOO_LARGE', index: 0, path: 'big.bin' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'big.bin', content_base64: encoded }] }), {
+      code: 'CONTENT_TOO_LARGE',
+      index: 0,
+      path: 'big.bin',
+    });
   });
 });
 
@@ -53,8 +62,11 @@ describe('content and regexes', () => {
     ['URL-safe characters', 'a-b_'],
   ])('refuses content_base64 with %s', async (_what, content_base64) => {
     const env = await setup({});
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.bin', content_base64 }] }),
-      { code: 'CONTENT_INVALID', index: 0, path: 'a.bin' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.bin', content_base64 }] }), {
+      code: 'CONTENT_INVALID',
+      index: 0,
+      path: 'a.bin',
+    });
   });
 
   it('writes the exact bytes of valid base64 content (line breaks allowed)', async () => {
@@ -69,10 +81,16 @@ describe('content and regexes', () => {
 
   it('refuses an invalid regular expression, naming the op and its target', async () => {
     const env = await setup({ 'a.txt': 'a' });
-    await expectRefused(env, batch({ operations: [
-      { type: 'replace', target: 'a.txt', find: 'fine', replace: 'x', regex: true },
-      { type: 'replace', target: 'a.txt', find: '(unclosed', replace: 'x', regex: true },
-    ] }), { code: 'REGEX_INVALID', index: 1, path: 'a.txt' });
+    await expectRefused(
+      env,
+      batch({
+        operations: [
+          { type: 'replace', target: 'a.txt', find: 'fine', replace: 'x', regex: true },
+          { type: 'replace', target: 'a.txt', find: '(unclosed', replace: 'x', regex: true },
+        ],
+      }),
+      { code: 'REGEX_INVALID', index: 1, path: 'a.txt' },
+    );
   });
 
   it('treats the same text as a literal when regex is off', async () => {
@@ -88,19 +106,30 @@ describe('depends_on', () => {
     ['an operation past the end', [9]],
   ])('refuses depends_on pointing at %s', async (_what, depends_on) => {
     const env = await setup({});
-    await expectRefused(env, batch({ operations: [
-      { type: 'write', target: 'a.txt', content: 'a' },
-      { type: 'write', target: 'b.txt', content: 'b', depends_on },
-      { type: 'write', target: 'c.txt', content: 'c' },
-    ] }), { code: 'DEPENDS_ON_INVALID', index: 1, path: 'b.txt' });
+    await expectRefused(
+      env,
+      batch({
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'a' },
+          { type: 'write', target: 'b.txt', content: 'b', depends_on },
+          { type: 'write', target: 'c.txt', content: 'c' },
+        ],
+      }),
+      { code: 'DEPENDS_ON_INVALID', index: 1, path: 'b.txt' },
+    );
   });
 
   it('accepts depends_on pointing back', async () => {
     const { engine } = await setup({});
-    await expectValid(engine, batch({ operations: [
-      { type: 'write', target: 'a.txt', content: 'a' },
-      { type: 'write', target: 'b.txt', content: 'b', depends_on: [0] },
-    ] }));
+    await expectValid(
+      engine,
+      batch({
+        operations: [
+          { type: 'write', target: 'a.txt', content: 'a' },
+          { type: 'write', target: 'b.txt', content: 'b', depends_on: [0] },
+        ],
+      }),
+    );
   });
 });
 
@@ -109,8 +138,11 @@ describe('expected_blob (optimistic concurrency)', () => {
     // the blob the client read before someone else committed a change
     const env = await setup({ 'a.txt': 'what the client read\n' }, (repo) => repo.write('a.txt', 'current\n'));
     const stale = env.repo.git('rev-parse', 'HEAD~1:a.txt').trim();
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.txt', content: 'new\n', expected_blob: stale }] }),
-      { code: 'EXPECTED_BLOB_MISMATCH', index: 0, path: 'a.txt' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.txt', content: 'new\n', expected_blob: stale }] }), {
+      code: 'EXPECTED_BLOB_MISMATCH',
+      index: 0,
+      path: 'a.txt',
+    });
     expect(env.repo.read('a.txt')).toBe('current\n');
   });
 
@@ -125,24 +157,36 @@ describe('expected_blob (optimistic concurrency)', () => {
 
   it('refuses expected_blob: null (must not exist) on an existing file', async () => {
     const env = await setup({ 'a.txt': 'current\n' });
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.txt', content: 'new\n', expected_blob: null }] }),
-      { code: 'EXPECTED_BLOB_MISMATCH', index: 0, path: 'a.txt' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'a.txt', content: 'new\n', expected_blob: null }] }), {
+      code: 'EXPECTED_BLOB_MISMATCH',
+      index: 0,
+      path: 'a.txt',
+    });
   });
 
   it('accepts expected_blob: null for a new file, and refuses a blob id for a file that does not exist', async () => {
     const env = await setup({ 'a.txt': 'current\n' });
     await expectValid(env.engine, batch({ operations: [{ type: 'write', target: 'new.txt', content: 'n', expected_blob: null }] }));
     const blob = env.repo.git('hash-object', 'a.txt').trim();
-    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'new.txt', content: 'n', expected_blob: blob }] }),
-      { code: 'EXPECTED_BLOB_MISMATCH', index: 0, path: 'new.txt' });
+    await expectRefused(env, batch({ operations: [{ type: 'write', target: 'new.txt', content: 'n', expected_blob: blob }] }), {
+      code: 'EXPECTED_BLOB_MISMATCH',
+      index: 0,
+      path: 'new.txt',
+    });
   });
 
   it('refuses an expected_blob check on a file an earlier op of the batch already changed', async () => {
     const env = await setup({ 'a.txt': 'current\n' });
     const blob = env.repo.git('hash-object', 'a.txt').trim();
-    await expectRefused(env, batch({ operations: [
-      { type: 'replace', target: 'a.txt', find: 'current', replace: 'edited' },
-      { type: 'write', target: 'a.txt', content: 'new\n', expected_blob: blob },
-    ] }), { code: 'EXPECTED_BLOB_MISMATCH', index: 1, path: 'a.txt' });
+    await expectRefused(
+      env,
+      batch({
+        operations: [
+          { type: 'replace', target: 'a.txt', find: 'current', replace: 'edited' },
+          { type: 'write', target: 'a.txt', content: 'new\n', expected_blob: blob },
+        ],
+      }),
+      { code: 'EXPECTED_BLOB_MISMATCH', index: 1, path: 'a.txt' },
+    );
   });
 });

@@ -85,14 +85,21 @@ describe('malicious paths', () => {
   // A benign op first: the refusal must name operation 1, and the whole batch must still be refused.
   it.each(MALICIOUS)('refuses %s (%j) as a write target and touches nothing', async (_what, path, code) => {
     const env = await setup(FILES);
-    const operations: Op[] = [{ type: 'write', target: 'fine.txt', content: 'ok' }, { type: 'write', target: path, content: 'x' }];
+    const operations: Op[] = [
+      { type: 'write', target: 'fine.txt', content: 'ok' },
+      { type: 'write', target: path, content: 'x' },
+    ];
     await expectRefused(env, batch({ operations }), { code, index: 1, path });
   });
 
   it.each(ROLES)('refuses every one of them as a %s, each at its own index', async (_role, opFor) => {
     const env = await setup(FILES);
     const operations = MALICIOUS.map(([, path]) => opFor(path));
-    await expectRefused(env, batch({ operations }), MALICIOUS.map(([, path, code], index) => ({ code, index, path })));
+    await expectRefused(
+      env,
+      batch({ operations }),
+      MALICIOUS.map(([, path, code], index) => ({ code, index, path })),
+    );
   });
 
   it.each([
@@ -108,44 +115,61 @@ describe('malicious paths', () => {
   });
 
   it.each<[string, Op, string, string]>([
-    ['a replace .g* that matches .gitmodules', { type: 'replace', target: '.g*', find: 'https', replace: 'ext' }, '.gitmodules', 'PATH_GITMODULES'],
+    [
+      'a replace .g* that matches .gitmodules',
+      { type: 'replace', target: '.g*', find: 'https', replace: 'ext' },
+      '.gitmodules',
+      'PATH_GITMODULES',
+    ],
     ['a delete .git* that matches .gitmodules', { type: 'delete', target: '.git*' }, '.gitmodules', 'PATH_GITMODULES'],
     ['a delete that matches a tracked name with a backslash', { type: 'delete', target: 'weird/*' }, 'weird/a\\b.txt', 'PATH_BACKSLASH'],
   ])('refuses %s: a glob never reaches a file an explicit path may not name', async (_what, op, path, code) => {
-    const env = await setup({ ...FILES, '.gitmodules': '[submodule "x"]\n\turl = https://example.com/x\n', '.gitattributes': '* text\n', 'weird/a\\b.txt': 'x' });
+    const env = await setup({
+      ...FILES,
+      '.gitmodules': '[submodule "x"]\n\turl = https://example.com/x\n',
+      '.gitattributes': '* text\n',
+      'weird/a\\b.txt': 'x',
+    });
     await expectRefused(env, batch({ operations: [op] }), { code, index: 0, path });
   });
 
   it('reports every bad path of one batch, each at its own index', async () => {
     const env = await setup(FILES);
-    await expectRefused(env, batch({
-      operations: [
-        { type: 'write', target: '../x', content: 'x' },
-        { type: 'write', target: 'ok.txt', content: 'x' },
-        { type: 'copy', source: '.git/config', target: 'C:/x' },
+    await expectRefused(
+      env,
+      batch({
+        operations: [
+          { type: 'write', target: '../x', content: 'x' },
+          { type: 'write', target: 'ok.txt', content: 'x' },
+          { type: 'copy', source: '.git/config', target: 'C:/x' },
+        ],
+      }),
+      [
+        { code: 'PATH_TRAVERSAL', index: 0, path: '../x' },
+        { code: 'PATH_GIT_DIR', index: 2, path: '.git/config' },
+        { code: 'PATH_ABSOLUTE', index: 2, path: 'C:/x' },
       ],
-    }), [
-      { code: 'PATH_TRAVERSAL', index: 0, path: '../x' },
-      { code: 'PATH_GIT_DIR', index: 2, path: '.git/config' },
-      { code: 'PATH_ABSOLUTE', index: 2, path: 'C:/x' },
-    ]);
+    );
   });
 
   it('accepts names that only look suspicious: a leading / means the root, ... and .github-like names are files', async () => {
     const { engine } = await setup(FILES);
-    await expectValid(engine, batch({
-      operations: [
-        { type: 'write', target: '/rooted.txt', content: 'x' },
-        { type: 'write', target: 'dots/.../x', content: 'x' },
-        { type: 'write', target: 'a/..b/c..', content: 'x' },
-        { type: 'write', target: '.gitignore-notes/x', content: 'x' },
-        { type: 'write', target: 'docs/git~2.md', content: 'x' },
-        { type: 'write', target: 'x/-n', content: 'x' },
-        { type: 'write', target: 'x/:y', content: 'x' },
-        { type: 'write', target: '100%.txt', content: 'x' },
-        { type: 'write', target: `dir/${'n'.repeat(255)}`, content: 'x' },
-      ],
-    }));
+    await expectValid(
+      engine,
+      batch({
+        operations: [
+          { type: 'write', target: '/rooted.txt', content: 'x' },
+          { type: 'write', target: 'dots/.../x', content: 'x' },
+          { type: 'write', target: 'a/..b/c..', content: 'x' },
+          { type: 'write', target: '.gitignore-notes/x', content: 'x' },
+          { type: 'write', target: 'docs/git~2.md', content: 'x' },
+          { type: 'write', target: 'x/-n', content: 'x' },
+          { type: 'write', target: 'x/:y', content: 'x' },
+          { type: 'write', target: '100%.txt', content: 'x' },
+          { type: 'write', target: `dir/${'n'.repeat(255)}`, content: 'x' },
+        ],
+      }),
+    );
   });
 });
 
@@ -154,11 +178,23 @@ describe('protected paths', () => {
 
   it.each<[string, Op, string]>([
     ['a workflow write', { type: 'write', target: '.github/workflows/x.yml', content: 'on: push' }, '.github/workflows/x.yml'],
-    ['a workflow write in another case', { type: 'write', target: '.GitHub/workflows/x.yml', content: 'on: push' }, '.GitHub/workflows/x.yml'],
+    [
+      'a workflow write in another case',
+      { type: 'write', target: '.GitHub/workflows/x.yml', content: 'on: push' },
+      '.GitHub/workflows/x.yml',
+    ],
     ['a write of the control file', { type: 'write', target: CONTROL, content: '{}' }, CONTROL],
     ['a write of the control file in capitals', { type: 'write', target: 'BATCH-CONTROL.JSON', content: '{}' }, 'BATCH-CONTROL.JSON'],
-    ['a write of the control file with a trailing dot', { type: 'write', target: 'batch-control.json.', content: '{}' }, 'batch-control.json.'],
-    ['a write of the control file spelled with a zero-width joiner', { type: 'write', target: 'batch-control\u200D.json', content: '{}' }, 'batch-control\u200D.json'],
+    [
+      'a write of the control file with a trailing dot',
+      { type: 'write', target: 'batch-control.json.', content: '{}' },
+      'batch-control.json.',
+    ],
+    [
+      'a write of the control file spelled with a zero-width joiner',
+      { type: 'write', target: 'batch-control\u200D.json', content: '{}' },
+      'batch-control\u200D.json',
+    ],
     ['a write of the schema', { type: 'write', target: '/batch-control.schema.json', content: '{}' }, 'batch-control.schema.json'],
     ['a delete of the control file', { type: 'delete', target: CONTROL }, CONTROL],
     ['a move of the control file away', { type: 'move', source: CONTROL, target: 'old-control.json' }, CONTROL],
@@ -173,14 +209,20 @@ describe('protected paths', () => {
 
   it('refuses a delete glob that matches the control file, naming the file', async () => {
     const env = await setup({ 'a.json': '{}', 'b.json': '{}' });
-    await expectRefused(env, batch({ operations: [{ type: 'delete', target: '*.json' }] }),
-      { code: 'PATH_PROTECTED', index: 0, path: CONTROL });
+    await expectRefused(env, batch({ operations: [{ type: 'delete', target: '*.json' }] }), {
+      code: 'PATH_PROTECTED',
+      index: 0,
+      path: CONTROL,
+    });
   });
 
   it('refuses a replace glob that reaches into .github', async () => {
     const env = await setup({ '.github/workflows/ci.yml': 'runs-on: ubuntu-22.04\n' });
-    await expectRefused(env, batch({ operations: [{ type: 'replace', target: '.github/*/*.yml', find: '22.04', replace: '24.04' }] }),
-      { code: 'PATH_PROTECTED', index: 0, path: '.github/workflows/ci.yml' });
+    await expectRefused(env, batch({ operations: [{ type: 'replace', target: '.github/*/*.yml', find: '22.04', replace: '24.04' }] }), {
+      code: 'PATH_PROTECTED',
+      index: 0,
+      path: '.github/workflows/ci.yml',
+    });
   });
 
   it('lets a batch read the control file as a copy source', async () => {

@@ -13,10 +13,13 @@ const FILES = {
   'unrelated/readme.md': 'hello\n',
 };
 
-const bump = () => batch({ operations: [
-  { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
-  { type: 'copy', source: 'templates/x.toml', target: 'recipes/x.toml' },
-] });
+const bump = () =>
+  batch({
+    operations: [
+      { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
+      { type: 'copy', source: 'templates/x.toml', target: 'recipes/x.toml' },
+    ],
+  });
 
 describe('plan_hash', () => {
   it('is the same for the same batch on the same repository, twice', async () => {

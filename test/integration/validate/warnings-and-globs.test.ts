@@ -20,50 +20,69 @@ describe('warnings', () => {
 
   it('warns about a glob that matches nothing, naming the pattern', async () => {
     const { engine } = await setup({ 'tmp/keep.txt': 'k' });
-    await expectValid(engine, batch({ operations: [
-      { type: 'delete', target: 'tmp/*.log' },
-      { type: 'replace', target: 'nowhere/**/*.toml', find: 'a', replace: 'b' },
-    ] }), [
-      { code: 'GLOB_NO_MATCH', index: 0, path: 'tmp/*.log' },
-      { code: 'GLOB_NO_MATCH', index: 1, path: 'nowhere/**/*.toml' },
-    ]);
+    await expectValid(
+      engine,
+      batch({
+        operations: [
+          { type: 'delete', target: 'tmp/*.log' },
+          { type: 'replace', target: 'nowhere/**/*.toml', find: 'a', replace: 'b' },
+        ],
+      }),
+      [
+        { code: 'GLOB_NO_MATCH', index: 0, path: 'tmp/*.log' },
+        { code: 'GLOB_NO_MATCH', index: 1, path: 'nowhere/**/*.toml' },
+      ],
+    );
   });
 
   it('does not let a glob match dotfiles it does not name, so it warns instead', async () => {
     const { engine } = await setup({ 'conf/.env': 'SECRET=1' });
-    await expectValid(engine, batch({ operations: [{ type: 'delete', target: 'conf/*' }] }),
-      [{ code: 'GLOB_NO_MATCH', index: 0, path: 'conf/*' }]);
+    await expectValid(engine, batch({ operations: [{ type: 'delete', target: 'conf/*' }] }), [
+      { code: 'GLOB_NO_MATCH', index: 0, path: 'conf/*' },
+    ]);
   });
 
   it('warns about a replace whose find text is absent, literal or regex', async () => {
     const { engine } = await setup({ 'a.txt': 'version = "1.0.0"\n', 'b.txt': 'version = "1.0.0"\n' });
-    await expectValid(engine, batch({ operations: [
-      { type: 'replace', target: 'a.txt', find: '2.0.0', replace: '2.0.1' },
-      { type: 'replace', target: 'b.txt', find: '^name', replace: 'title', regex: true },
-    ] }), [
-      { code: 'REPLACE_NO_MATCH', index: 0, path: 'a.txt' },
-      { code: 'REPLACE_NO_MATCH', index: 1, path: 'b.txt' },
-    ]);
+    await expectValid(
+      engine,
+      batch({
+        operations: [
+          { type: 'replace', target: 'a.txt', find: '2.0.0', replace: '2.0.1' },
+          { type: 'replace', target: 'b.txt', find: '^name', replace: 'title', regex: true },
+        ],
+      }),
+      [
+        { code: 'REPLACE_NO_MATCH', index: 0, path: 'a.txt' },
+        { code: 'REPLACE_NO_MATCH', index: 1, path: 'b.txt' },
+      ],
+    );
   });
 
   it('does not warn about a replace whose find text is present', async () => {
     const { engine } = await setup({ 'a.txt': 'version = "1.0.0"\n' });
-    await expectValid(engine, batch({ operations: [{ type: 'replace', target: 'a.txt', find: '\\d+\\.\\d+', replace: 'x', regex: true }] }));
+    await expectValid(
+      engine,
+      batch({ operations: [{ type: 'replace', target: 'a.txt', find: '\\d+\\.\\d+', replace: 'x', regex: true }] }),
+    );
   });
 });
 
 describe('validation: false', () => {
   it('skips every warning', async () => {
     const { engine } = await setup({ 'a.txt': 'version 1\n', 'b.txt': 'b', 'c.txt': 'c' });
-    await expectValid(engine, batch({
-      options: noAdvice,
-      operations: [
-        { type: 'write', target: 'b.txt', content: 'over' },
-        { type: 'delete', target: 'tmp/*.log' },
-        { type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' },
-        { type: 'copy', source: 'b.txt', target: 'c.txt', overwrite: true },
-      ],
-    }));
+    await expectValid(
+      engine,
+      batch({
+        options: noAdvice,
+        operations: [
+          { type: 'write', target: 'b.txt', content: 'over' },
+          { type: 'delete', target: 'tmp/*.log' },
+          { type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' },
+          { type: 'copy', source: 'b.txt', target: 'c.txt', overwrite: true },
+        ],
+      }),
+    );
   });
 
   it.each([
@@ -73,28 +92,35 @@ describe('validation: false', () => {
     ['an absolute path', 'C:/x', 'PATH_ABSOLUTE'],
   ])('never skips path safety: %s is still refused', async (_what, target, code) => {
     const env = await setup({});
-    await expectRefused(env, batch({ options: noAdvice, operations: [{ type: 'write', target, content: 'x' }] }),
-      { code, index: 0, path: target });
+    await expectRefused(env, batch({ options: noAdvice, operations: [{ type: 'write', target, content: 'x' }] }), {
+      code,
+      index: 0,
+      path: target,
+    });
   });
 
   it('never skips the protection of user work, symlinks or existing files', async () => {
     const env = await setup({ 'dirty.txt': 'd', 'a.txt': 'a', 'b.txt': 'b' });
     env.repo.write('dirty.txt', 'mine');
     env.repo.write('untracked.txt', 'mine');
-    await expectRefused(env, batch({
-      options: noAdvice,
-      operations: [
-        { type: 'write', target: 'dirty.txt', content: 'x' },
-        { type: 'write', target: 'untracked.txt', content: 'x' },
-        { type: 'copy', source: 'a.txt', target: 'b.txt' },
-        { type: 'move', source: 'ghost.txt', target: 'c.txt' },
+    await expectRefused(
+      env,
+      batch({
+        options: noAdvice,
+        operations: [
+          { type: 'write', target: 'dirty.txt', content: 'x' },
+          { type: 'write', target: 'untracked.txt', content: 'x' },
+          { type: 'copy', source: 'a.txt', target: 'b.txt' },
+          { type: 'move', source: 'ghost.txt', target: 'c.txt' },
+        ],
+      }),
+      [
+        { code: 'PATH_DIRTY', index: 0, path: 'dirty.txt' },
+        { code: 'UNTRACKED_OVERWRITE', index: 1, path: 'untracked.txt' },
+        { code: 'TARGET_EXISTS', index: 2, path: 'b.txt' },
+        { code: 'SOURCE_MISSING', index: 3, path: 'ghost.txt' },
       ],
-    }), [
-      { code: 'PATH_DIRTY', index: 0, path: 'dirty.txt' },
-      { code: 'UNTRACKED_OVERWRITE', index: 1, path: 'untracked.txt' },
-      { code: 'TARGET_EXISTS', index: 2, path: 'b.txt' },
-      { code: 'SOURCE_MISSING', index: 3, path: 'ghost.txt' },
-    ]);
+    );
     expect(env.repo.read('dirty.txt')).toBe('mine');
   });
 });
@@ -102,10 +128,14 @@ describe('validation: false', () => {
 describe('globs see the earlier operations of their batch', () => {
   it('edits a file written earlier in the batch: write recipes/new.toml, then replace recipes/*.toml', async () => {
     const { repo, engine } = await setup({ 'recipes/old.toml': 'version = "1.0.0"\n', 'other/x.toml': 'version = "1.0.0"\n' });
-    const result = await engine.run(batch({ operations: [
-      { type: 'write', target: 'recipes/new.toml', content: 'version = "1.0.0"\n' },
-      { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
-    ] }));
+    const result = await engine.run(
+      batch({
+        operations: [
+          { type: 'write', target: 'recipes/new.toml', content: 'version = "1.0.0"\n' },
+          { type: 'replace', target: 'recipes/*.toml', find: '1.0.0', replace: '1.0.1' },
+        ],
+      }),
+    );
     expect(result.status).toBe('completed');
     expect(repo.read('recipes/new.toml')).toBe('version = "1.0.1"\n');
     expect(repo.read('recipes/old.toml')).toBe('version = "1.0.1"\n');
@@ -114,18 +144,25 @@ describe('globs see the earlier operations of their batch', () => {
 
   it('does not warn GLOB_NO_MATCH when only an earlier op of the batch creates the match', async () => {
     const { engine } = await setup({});
-    await expectValid(engine, batch({ operations: [
-      { type: 'write', target: 'recipes/new.toml', content: 'v = 1\n' },
-      { type: 'replace', target: 'recipes/*.toml', find: '1', replace: '2' },
-    ] }));
+    await expectValid(
+      engine,
+      batch({
+        operations: [
+          { type: 'write', target: 'recipes/new.toml', content: 'v = 1\n' },
+          { type: 'replace', target: 'recipes/*.toml', find: '1', replace: '2' },
+        ],
+      }),
+    );
   });
 
   it('does not touch a file moved away: move tmp/a.log -> keep/a.log, then delete tmp/*.log', async () => {
     const { repo, engine } = await setup({ 'tmp/a.log': 'keep me\n', 'tmp/b.log': 'b\n', 'tmp/notes.txt': 'n\n' });
-    const moveThenDelete = batch({ operations: [
-      { type: 'move', source: 'tmp/a.log', target: 'keep/a.log' },
-      { type: 'delete', target: 'tmp/*.log' },
-    ] });
+    const moveThenDelete = batch({
+      operations: [
+        { type: 'move', source: 'tmp/a.log', target: 'keep/a.log' },
+        { type: 'delete', target: 'tmp/*.log' },
+      ],
+    });
     await expectValid(engine, moveThenDelete);
     expect((await engine.run(moveThenDelete)).status).toBe('completed');
     expect(repo.read('keep/a.log')).toBe('keep me\n');
@@ -135,10 +172,14 @@ describe('globs see the earlier operations of their batch', () => {
 
   it('skips a file deleted earlier in the batch instead of reporting DELETED_EARLIER', async () => {
     const { repo, engine } = await setup({ 'recipes/a.toml': 'v = 1\n', 'recipes/b.toml': 'v = 1\n' });
-    const result = await engine.run(batch({ operations: [
-      { type: 'delete', target: 'recipes/a.toml' },
-      { type: 'replace', target: 'recipes/*.toml', find: '1', replace: '2' },
-    ] }));
+    const result = await engine.run(
+      batch({
+        operations: [
+          { type: 'delete', target: 'recipes/a.toml' },
+          { type: 'replace', target: 'recipes/*.toml', find: '1', replace: '2' },
+        ],
+      }),
+    );
     expect(result.status).toBe('completed');
     expect(repo.git('ls-files', 'recipes').trim()).toBe('recipes/b.toml');
     expect(repo.read('recipes/b.toml')).toBe('v = 2\n');
@@ -146,9 +187,15 @@ describe('globs see the earlier operations of their batch', () => {
 
   it('still refuses a glob delete over files the batch created when it also matches the control file', async () => {
     const env = await setup({ 'a.json': '{}' });
-    await expectRefused(env, batch({ operations: [
-      { type: 'copy', source: 'a.json', target: 'b.json' },
-      { type: 'delete', target: '*.json' },
-    ] }), { code: 'PATH_PROTECTED', index: 1, path: 'batch-control.json' });
+    await expectRefused(
+      env,
+      batch({
+        operations: [
+          { type: 'copy', source: 'a.json', target: 'b.json' },
+          { type: 'delete', target: '*.json' },
+        ],
+      }),
+      { code: 'PATH_PROTECTED', index: 1, path: 'batch-control.json' },
+    );
   });
 });

@@ -41,8 +41,14 @@ describe('circuit breaker', () => {
   it('half-open: a probe success closes it, a probe failure re-opens it with a fresh opens_at', () => {
     const open = run('FFF', undefined, t0).breaker;
     const later = at('2026-11-23T11:05:00Z');
-    expect(run('S', open, later)).toMatchObject({ breaker: { state: 'closed', failures: 0, opens_at: '' }, transitions: ['half-open→closed'] });
-    expect(run('F', open, later)).toMatchObject({ breaker: { state: 'open', opens_at: '2026-11-23T12:05:00.000Z' }, transitions: ['half-open→open'] });
+    expect(run('S', open, later)).toMatchObject({
+      breaker: { state: 'closed', failures: 0, opens_at: '' },
+      transitions: ['half-open→closed'],
+    });
+    expect(run('F', open, later)).toMatchObject({
+      breaker: { state: 'open', opens_at: '2026-11-23T12:05:00.000Z' },
+      transitions: ['half-open→open'],
+    });
     expect(run('S', { ...open, state: 'half-open' }, later).transitions).toEqual(['half-open→closed']);
   });
 
@@ -56,7 +62,11 @@ describe('circuit breaker', () => {
 
 describe('weekly budget', () => {
   const control = (budget: Record<string, unknown>, limits = { operations: 100 }): ControlFile =>
-    controlFileSchema.parse({ ...defaultControlFile(), budget, policy: { ...defaultControlFile().policy, budget: { limits, sample_above: 0.8, sample_rate: 0.25, pause_above: 0.95 } } });
+    controlFileSchema.parse({
+      ...defaultControlFile(),
+      budget,
+      policy: { ...defaultControlFile().policy, budget: { limits, sample_above: 0.8, sample_rate: 0.25, pause_above: 0.95 } },
+    });
 
   it('weeks start on Monday 00:00 UTC', () => {
     expect(weekStart(at('2026-11-23T00:00:00Z')).toISOString()).toBe('2026-11-23T00:00:00.000Z'); // a Monday
@@ -92,6 +102,9 @@ describe('weekly budget', () => {
     expect(paused).toMatchObject({ admit: false });
     expect(!paused.admit && paused.message).toContain('resets at 2026-11-30T00:00:00.000Z');
     // the same counters from last week: rolled over, admitted
-    expect(budgetGate(control({ week_start: '2026-11-16T00:00:00Z', operations_used: 96 }), { id: left, priority: 0 }, now)).toEqual({ admit: true, sampling: false });
+    expect(budgetGate(control({ week_start: '2026-11-16T00:00:00Z', operations_used: 96 }), { id: left, priority: 0 }, now)).toEqual({
+      admit: true,
+      sampling: false,
+    });
   });
 });

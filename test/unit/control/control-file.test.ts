@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { controlFileJsonSchema, defaultControlFile, parseControlFile, preflight, renderControlFile } from '../../../controller/control/index.js';
+import {
+  controlFileJsonSchema,
+  defaultControlFile,
+  parseControlFile,
+  preflight,
+  renderControlFile,
+} from '../../../controller/control/index.js';
 
 const root = new URL('../../../', import.meta.url);
 
@@ -18,13 +24,24 @@ describe('the control file', () => {
   });
 
   it("loads the registry design's initial form with empty-string dates", () => {
-    const control = parseControlFile(JSON.stringify({
-      enabled: true, disabled_ecosystems: [], reason: '', incident_url: '', disabled_by: '', disabled_at: '', expected_resume: '',
-      circuit_breaker: { npm: { state: 'closed', failures: 0, last_failure: '', opens_at: '' } },
-      budget: { week_start: '', sampling_active: false, macos_minutes_used: 0, linux_minutes_used: 0 },
-    }), 'batch-control.json');
+    const control = parseControlFile(
+      JSON.stringify({
+        enabled: true,
+        disabled_ecosystems: [],
+        reason: '',
+        incident_url: '',
+        disabled_by: '',
+        disabled_at: '',
+        expected_resume: '',
+        circuit_breaker: { npm: { state: 'closed', failures: 0, last_failure: '', opens_at: '' } },
+        budget: { week_start: '', sampling_active: false, macos_minutes_used: 0, linux_minutes_used: 0 },
+      }),
+      'batch-control.json',
+    );
     expect(control.budget).toMatchObject({ macos_minutes_used: 0 });
-    expect(preflight(control, { id: 'b-20261123-120000-aaaaaa', ecosystem: 'npm', priority: 0 }, new Date('2026-11-23T12:00:00Z'))).toEqual({ admit: true });
+    expect(preflight(control, { id: 'b-20261123-120000-aaaaaa', ecosystem: 'npm', priority: 0 }, new Date('2026-11-23T12:00:00Z'))).toEqual(
+      { admit: true },
+    );
   });
 
   it.each([
@@ -33,6 +50,8 @@ describe('the control file', () => {
     ['{"enabled": true, "circuit_breaker": {"npm": {"state": "ajar"}}}', 'circuit_breaker.npm.state'],
     ['{"enabled": true, "policy": {"limits": {"max_operations_per_batch": -1}}}', 'policy.limits.max_operations_per_batch'],
   ])('refuses %s naming the field %s', (text, field) => {
-    expect(() => parseControlFile(text, 'batch-control.json')).toThrow(expect.objectContaining({ code: 'CONTROL_FILE_INVALID', data: expect.objectContaining({ field }) }));
+    expect(() => parseControlFile(text, 'batch-control.json')).toThrow(
+      expect.objectContaining({ code: 'CONTROL_FILE_INVALID', data: expect.objectContaining({ field }) }),
+    );
   });
 });

@@ -10,7 +10,12 @@ describe('topLevelTexts', () => {
   it('gives each top-level value its exact text, the last of a key given twice', () => {
     const text = `{\n  "a" : ${NOTE} ,"b":[1, {"c": "]}"}],\n"n":-0.10e+2,"t":true, "z": null, "a\\"q": "x", "b": "again"\n}\n`;
     expect(Object.fromEntries(topLevelTexts(text))).toEqual({
-      a: NOTE, b: '"again"', n: '-0.10e+2', t: 'true', z: 'null', 'a"q': '"x"',
+      a: NOTE,
+      b: '"again"',
+      n: '-0.10e+2',
+      t: 'true',
+      z: 'null',
+      'a"q': '"x"',
     });
   });
 

@@ -14,7 +14,13 @@ describe('batch ids', () => {
   });
 
   it.each(['b-20261122-101500-7k3m9q'])('accepts %s', (id) => expect(isBatchId(id)).toBe(true));
-  it.each(['b-20261122-101500-7k3m9', 'b-20261122-101500-7k3m9qq', 'xb-20261122-101500-7k3m9q', 'b-20261122-101500-7K3M9Q', 'b-20261122-101500-7k3m9q\n', ' b-20261122-101500-7k3m9q', 'b-2026112-101500-7k3m9q'])(
-    'refuses the near miss %j (exact match, never a prefix)', (id) => expect(isBatchId(id)).toBe(false),
-  );
+  it.each([
+    'b-20261122-101500-7k3m9',
+    'b-20261122-101500-7k3m9qq',
+    'xb-20261122-101500-7k3m9q',
+    'b-20261122-101500-7K3M9Q',
+    'b-20261122-101500-7k3m9q\n',
+    ' b-20261122-101500-7k3m9q',
+    'b-2026112-101500-7k3m9q',
+  ])('refuses the near miss %j (exact match, never a prefix)', (id) => expect(isBatchId(id)).toBe(false));
 });

@@ -9,23 +9,34 @@ async function* lines(...values: string[]): AsyncIterable<string> {
 describe('parsing batch documents', () => {
   it('fills the defaults of docs/batch-format.md#the-batch-document', () => {
     const batch = parseBatchJson('{"operations":[{"type":"delete","target":"a"}]}');
-    expect(batch).toMatchObject({ title: 'batch', ecosystem: 'default', options: { atomic: false, dry_run: false, validation: true, createBackup: true, priority: 0 } });
+    expect(batch).toMatchObject({
+      title: 'batch',
+      ecosystem: 'default',
+      options: { atomic: false, dry_run: false, validation: true, createBackup: true, priority: 0 },
+    });
   });
 
   it('names the field of the first problem', () => {
-    expect(() => parseBatchJson('{"operations":[{"type":"write","target":"a"}]}')).toThrow(/operations\.0\.content: a write needs exactly one of content or content_base64/);
-    expect(() => parseBatchJson('{"operations":[{"type":"move","source":"a","target":"b"}],"options":{"priority":12}}')).toThrow(/options\.priority/);
+    expect(() => parseBatchJson('{"operations":[{"type":"write","target":"a"}]}')).toThrow(
+      /operations\.0\.content: a write needs exactly one of content or content_base64/,
+    );
+    expect(() => parseBatchJson('{"operations":[{"type":"move","source":"a","target":"b"}],"options":{"priority":12}}')).toThrow(
+      /options\.priority/,
+    );
   });
 
   it('reads NDJSON: header, then operations, blank lines ignored', async () => {
-    const batch = await parseBatchNdjson(lines('{"title":"t","ecosystem":"npm"}', '', '{"type":"delete","target":"a"}', '{"type":"delete","target":"b"}'));
+    const batch = await parseBatchNdjson(
+      lines('{"title":"t","ecosystem":"npm"}', '', '{"type":"delete","target":"a"}', '{"type":"delete","target":"b"}'),
+    );
     expect(batch.title).toBe('t');
     expect(batch.operations).toHaveLength(2);
   });
 
   it('names the NDJSON line that is wrong', async () => {
     await expect(parseBatchNdjson(lines('{"title":"t"}', '{"type":"delete","target":"a"}', '{"type":"nope"}'))).rejects.toMatchObject({
-      code: 'INPUT_INVALID', data: { line: 3 },
+      code: 'INPUT_INVALID',
+      data: { line: 3 },
     });
     await expect(parseBatchNdjson(lines('{"title":"t"}'))).rejects.toMatchObject({ code: 'INPUT_INVALID' });
   });

@@ -7,8 +7,18 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 const C = 'c'.repeat(40);
 const base: JournalRecord = {
-  version: 1, batch_id: 'b-20261122-101500-7k3m9q', state: 'applying', head: A, commit: null, branch: null,
-  pid: 1, pgid: null, hostname: 'h', started_at: '', plan_hash: '', touched: [],
+  version: 1,
+  batch_id: 'b-20261122-101500-7k3m9q',
+  state: 'applying',
+  head: A,
+  commit: null,
+  branch: null,
+  pid: 1,
+  pgid: null,
+  hostname: 'h',
+  started_at: '',
+  plan_hash: '',
+  touched: [],
 };
 
 describe('the recovery decision', () => {

@@ -16,7 +16,11 @@ const IGNORABLES = [
 const IGNORABLE_RE = new RegExp(`[${IGNORABLES.join('')}]`, 'gu');
 
 function looksLikeGitDir(component: string): boolean {
-  const key = component.replace(IGNORABLE_RE, '').normalize('NFKC').toLowerCase().replace(/[. ]+$/, '');
+  const key = component
+    .replace(IGNORABLE_RE, '')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[. ]+$/, '');
   return key === '.git' || key === 'git~1';
 }
 
@@ -114,13 +118,21 @@ describe('checkPath properties', () => {
   it('judges plain ASCII names (the fast path) as the .git oracle does, colon streams included', () => {
     const letter = fc.constantFrom('.', 'g', 'G', 'i', 'I', 't', 'T', 'x', ' ', ':', '~', '1', '$');
     const component = fc.string({ unit: letter, minLength: 1, maxLength: 7 });
-    const asciiKey = (name: string): string => name.toLowerCase().split(':')[0]!.replace(/[. ]+$/, '');
+    const asciiKey = (name: string): string =>
+      name
+        .toLowerCase()
+        .split(':')[0]!
+        .replace(/[. ]+$/, '');
     fc.assert(
       fc.property(fc.array(component, { minLength: 1, maxLength: 3 }), (components) => {
         const raw = ['d', ...components].join('/');
         const result = checkPath(raw);
         const gitDir = components.some((c) => c !== '.' && c !== '..' && ['.git', 'git~1'].includes(asciiKey(c)));
-        if (gitDir) expect(result).toMatchObject({ ok: false, code: expect.stringMatching(new RegExp(`^(${ISSUE.pathGitDir}|${ISSUE.pathTraversal}|${ISSUE.pathDotComponent})$`)) });
+        if (gitDir)
+          expect(result).toMatchObject({
+            ok: false,
+            code: expect.stringMatching(new RegExp(`^(${ISSUE.pathGitDir}|${ISSUE.pathTraversal}|${ISSUE.pathDotComponent})$`)),
+          });
         else expect(result.ok ? null : result.code).not.toBe(ISSUE.pathGitDir);
       }),
       { numRuns: 2000 },

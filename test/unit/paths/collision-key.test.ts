@@ -30,10 +30,13 @@ describe('collisionKey', () => {
   it('gives a plain ASCII path (the shortcut) the key the full folding gives it', () => {
     // An invisible code point sends the path down the full folding, which removes it again.
     const ascii = fc.string({ unit: fc.constantFrom(...'aZ09._- /.'.split(''), 'Q', 'x'), maxLength: 24 });
-    fc.assert(fc.property(ascii, fc.nat(24), (path, at) => {
-      const cut = Math.min(at, path.length);
-      expect(collisionKey(path)).toBe(collisionKey(`${path.slice(0, cut)}\u200B${path.slice(cut)}`));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(ascii, fc.nat(24), (path, at) => {
+        const cut = Math.min(at, path.length);
+        expect(collisionKey(path)).toBe(collisionKey(`${path.slice(0, cut)}\u200B${path.slice(cut)}`));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -7,15 +7,12 @@ const DEFAULTS = ['.git/**', '.github/**', 'batch-control.json', 'batch-control.
 describe('createProtectedMatcher', () => {
   const isProtected = createProtectedMatcher(DEFAULTS);
 
-  it.each([
-    'batch-control.json',
-    'batch-control.schema.json',
-    '.github/workflows/ci.yml',
-    '.github/CODEOWNERS',
-    '.git/config',
-  ])('protects %j', (path) => {
-    expect(isProtected(path)).toBe(true);
-  });
+  it.each(['batch-control.json', 'batch-control.schema.json', '.github/workflows/ci.yml', '.github/CODEOWNERS', '.git/config'])(
+    'protects %j',
+    (path) => {
+      expect(isProtected(path)).toBe(true);
+    },
+  );
 
   it.each([
     ['a different case, as on macOS and Windows', '.GitHub/workflows/x.yml'],
@@ -39,12 +36,9 @@ describe('createProtectedMatcher', () => {
     expect(matches('CAFÉ/menu.txt')).toBe(true);
   });
 
-  it.each(['recipes/a.toml', '.githubx/y', 'docs/batch-control.json', 'github/x', '.gitignore'])(
-    'leaves %j unprotected',
-    (path) => {
-      expect(isProtected(path)).toBe(false);
-    },
-  );
+  it.each(['recipes/a.toml', '.githubx/y', 'docs/batch-control.json', 'github/x', '.gitignore'])('leaves %j unprotected', (path) => {
+    expect(isProtected(path)).toBe(false);
+  });
 
   it('protects nothing when the policy lists no patterns', () => {
     expect(createProtectedMatcher([])('batch-control.json')).toBe(false);
