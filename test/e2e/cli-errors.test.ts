@@ -36,6 +36,7 @@ describe('batchctl refusals and errors', () => {
     expect(line?.[1]).toBe('EMERGENCY_STOP');
     expect(line?.[2]).toContain('incident 42');
     expect(line?.[3]).toBeTruthy();
+    expect(out.stderr).not.toMatch(/"stack"|\n\s+at /); // an expected refusal, not a crash
   });
 
   it('prints a validation refusal on stderr too, and exits 2', async () => {
