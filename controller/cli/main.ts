@@ -55,7 +55,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('run <file>', 'apply a batch (file, or - for stdin) and commit it')
     .option('--dry-run', 'validate and print the plan; change nothing', false)
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
-    .option('--no-push', 'commit locally only, even when the branch has an upstream')
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async ([file]: [string], opts) => (await import('./commands/run.js')).runCommand(file, opts)));
   command('validate <file>', 'validate a batch without changing anything').action(
     act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)),
@@ -68,15 +68,18 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .action(act(run, async (_: [], opts) => (await import('./commands/list.js')).listCommand(opts)));
   command('init', 'write the default batch-control.json into the repository')
     .option('--force', 'overwrite an existing control file', false)
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/init.js')).initCommand(opts)));
   command('rollback <id>', 'revert a committed batch as one new commit (git revert semantics)')
     .option('--dry-run', 'show what would change', false)
     .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/retry.js')).retryCommand(id, opts)));
   command('reindex', 'rebuild the SQLite records of committed batches from git history').action(
     act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)),
@@ -87,10 +90,12 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--incident-url <url>', 'link to the incident')
     .option('--expected-resume <time>', 'ISO-8601 time you expect to resume')
     .option('--by <name>', 'who is stopping (default: $GITHUB_ACTOR or your login name)')
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).stopCommand(opts)));
   command('resume', "lift the emergency stop, or one ecosystem's (commits batch-control.json)")
     .option('--ecosystem <name>', 'resume only this ecosystem')
     .option('--by <name>', 'who is resuming (default: $GITHUB_ACTOR or your login name)')
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/stop-resume.js')).resumeCommand(opts)));
   command('control', 'the control plane at a glance: stop, breakers, budget, SLIs')
     .option('--days <n>', 'SLI window in days', '7')

@@ -49,6 +49,22 @@ export interface StopOptions {
   expectedResume?: string;
   /** who stops; default: the engine's actor ($GITHUB_ACTOR, else the login name) */
   by?: string;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
+}
+
+export interface ResumeOptions {
+  ecosystem?: string;
+  by?: string;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
+}
+
+export interface InitOptions {
+  /** rewrite an existing control file (and its schema) with the defaults */
+  force?: boolean;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
 }
 
 export interface BatchDetails {
@@ -58,6 +74,11 @@ export interface BatchDetails {
   items_total: number;
 }
 
+/**
+ * Every method that commits (run, rollback, retry, stop, resume, init) follows one rule
+ * (docs/lifecycle.md#gitops-push): publish to the branch's upstream when it has one, unless its
+ * option `push` is false; earlier unpublished batch commits travel with their tags.
+ */
 export interface Engine {
   readonly root: string;
   /**
@@ -89,11 +110,11 @@ export interface Engine {
    * write the default control file and its JSON Schema, and commit both (Control-Change: init), or
    * say why they must be committed by hand; leaves a valid file alone unless `force`
    */
-  init(opts?: { force?: boolean }): Promise<InitResult>;
+  init(opts?: InitOptions): Promise<InitResult>;
   /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
   stop(options: StopOptions): Promise<ControlChangeResult>;
   /** lift the global stop, or one ecosystem's */
-  resume(options: { ecosystem?: string; by?: string }): Promise<ControlChangeResult>;
+  resume(options: ResumeOptions): Promise<ControlChangeResult>;
   /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
   controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
   /** the audit log: stored events after `afterSeq`, oldest first */
@@ -171,7 +192,7 @@ export function createEngine(deps: EngineDeps): Engine {
         await release();
       }
     },
-    init: ({ force = false } = {}) => work.track(() => initControl(deps, { force })),
+    init: ({ force = false, push = true } = {}) => work.track(() => initControl(deps, { force, push })),
     stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),

@@ -1,12 +1,15 @@
 // The part of GitOps publishing that batches and control changes share (docs/lifecycle.md#gitops-push): push with a
 // lease, retry a transport error, and when the remote moved, fetch it and tell a head to rebuild on
 // apart from one that is only behind us (push the same commit again) or that diverged (refuse).
+import { ROLLBACK_TAG_PREFIX, TAG_PREFIX } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
-import { changedPaths, fetchUpstream, isAncestor, pushAtomic, type Upstream } from '../git/index.js';
+import { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, type Upstream } from '../git/index.js';
 import type { Git } from '../git/index.js';
 
 const ATTEMPTS = 5;
 const BASE_DELAY_MS = 50;
+/** the tags that make a commit a batch (and a rollback) in git: they travel with their commits */
+const BATCH_TAGS = [`refs/tags/${TAG_PREFIX}`, `refs/tags/${ROLLBACK_TAG_PREFIX}`];
 
 export interface PushRound {
   commit: string;
@@ -25,8 +28,10 @@ export interface PushRound {
 /** Null once published; otherwise the remote's new head, a descendant of localHead, to rebuild on. */
 export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound): Promise<string | null> {
   let expected = round.expected;
+  let carried: ReadonlyArray<readonly [string, string]> = [];
   for (;;) {
-    const pushed = await pushAtomic(git.runner, up, { commit: round.commit, expected, refs: round.refs });
+    const refs = [...round.refs, ...carried];
+    const pushed = await pushAtomic(git.runner, up, { commit: round.commit, expected, refs });
     if (pushed.ok) return null;
     round.attempts.count++;
     if (round.attempts.count >= ATTEMPTS) {
@@ -52,6 +57,11 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
     // Behind us (our branch had unpushed commits): the same commit still fast-forwards it.
     if (local !== null && (await isAncestor(git.runner, remoteHead, local))) {
       expected = remoteHead;
+      // Those commits may be batches committed with --no-push. A batch is its commit AND its tag
+      // (rollback, reindex and the script find it by tag): they are published together, in this
+      // same atomic push, rather than refused — pushing now is what was asked, and a user who
+      // wanted them kept back would not have asked to publish on top of them (docs/lifecycle.md#gitops-push).
+      carried = await tagsBetween(git.runner, { from: remoteHead, to: local, prefixes: BATCH_TAGS });
       continue;
     }
     if (local !== null && !(await isAncestor(git.runner, local, remoteHead))) {

@@ -22,6 +22,8 @@ export interface RetryOptions {
   requestedBy?: string;
   /** run a new retry even if this batch was retried before (otherwise that first retry is returned) */
   again?: boolean;
+  /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
+  push?: boolean;
 }
 
 /** The idempotency key of the first retry of a batch: a second `retry` finds it and returns that batch. */
@@ -54,7 +56,7 @@ async function unlandedOperations(deps: EngineDeps, batchId: string): Promise<Op
 export async function retryBatch(
   deps: EngineDeps,
   batchId: string,
-  { requestedBy, again = false }: RetryOptions = {},
+  { requestedBy, again = false, push = true }: RetryOptions = {},
 ): Promise<BatchResult> {
   requireBatchId(batchId);
   const { store } = deps;
@@ -81,7 +83,7 @@ export async function retryBatch(
     operations,
     options: { ...options, dry_run: false, ...(key ? { idempotency_key: key } : {}) },
   });
-  const result = await runBatch(deps, batch, { source: 'retry', extraTrailers: [[TRAILER.retriesBatch, batchId]] });
+  const result = await runBatch(deps, batch, { source: 'retry', push, extraTrailers: [[TRAILER.retriesBatch, batchId]] });
   deps.logger.info({ batch_id: batchId, retry: result.batch_id, status: result.status === BATCH_STATUS.completed }, 'retry finished');
   return result;
 }

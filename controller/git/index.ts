@@ -38,7 +38,17 @@ export { GitError } from './git-error.js';
 export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
+export {
+  changedPaths,
+  fetchUpstream,
+  fileAt,
+  isAncestor,
+  pushAtomic,
+  tagsBetween,
+  upstreamOf,
+  type PushOutcome,
+  type Upstream,
+} from './remote.js';
 export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {

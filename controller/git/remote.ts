@@ -52,6 +52,31 @@ export async function pushAtomic(
   return { ok: false, rejected: /\[rejected\]|stale info|fetch first|non-fast-forward/.test(detail), detail };
 }
 
+/**
+ * The tags under `prefixes` (refs/tags/batch/, …) on commits reachable from `to` but not from
+ * `from`, as [object, ref] pairs: the tags of commits that a push of `to` over `from` publishes.
+ */
+export async function tagsBetween(
+  git: GitRunner,
+  { from, to, prefixes }: { from: string; to: string; prefixes: readonly string[] },
+): Promise<Array<readonly [string, string]>> {
+  const { stdout } = await git.exec([
+    'for-each-ref',
+    '--format=%(objectname) %(refname)',
+    `--merged=${to}`,
+    `--no-merged=${from}`,
+    '--',
+    ...prefixes,
+  ]);
+  return stdout
+    .toString('utf8')
+    .split('\n')
+    .flatMap((line) => {
+      const [oid, ref] = line.split(' ');
+      return oid && ref ? [[oid, ref] as const] : [];
+    });
+}
+
 /** Fetch the upstream branch into its tracking ref; the remote's head, or null when it has none. */
 export async function fetchUpstream(git: GitRunner, up: Upstream): Promise<string | null> {
   await git.exec(['fetch', '--no-tags', '--quiet', '--', up.remote, `+${up.remoteRef}:${up.trackingRef}`]);

@@ -9,12 +9,18 @@ import { EXIT } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
-const initOptionsSchema = globalOptionsSchema.extend({ force: z.boolean().default(false) });
+const initOptionsSchema = globalOptionsSchema.extend({
+  force: z.boolean().default(false),
+  /** commander's --no-push sets push: false */
+  push: z.boolean().default(true),
+});
 
 function render(result: InitResult, root: string): string {
   if (!result.created) return `${result.file} exists and is valid; left as it is (--force rewrites it)\n`;
   const files = [result.file, result.schema_file].map((f) => relative(root, f));
   const wrote = `wrote ${result.file} and ${result.schema_file}`;
+  if (result.commit && result.pushed)
+    return `${wrote}; committed them as ${result.commit.slice(0, 12)} (Control-Change: init) and pushed it\n`;
   if (result.commit)
     return `${wrote}; committed them as ${result.commit.slice(0, 12)} (Control-Change: init): push it to put batchctl under operator control\n`;
   if (!result.not_committed) return `${wrote}; HEAD already holds them\n`;
@@ -28,7 +34,7 @@ export async function initCommand(raw: unknown): Promise<number> {
   const options = initOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options });
   try {
-    const result = await engine.init({ force: options.force });
+    const result = await engine.init({ force: options.force, push: options.push });
     if (options.json) printJsonLine(result);
     else process.stdout.write(render(result, engine.root));
     return EXIT.ok;

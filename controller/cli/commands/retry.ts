@@ -8,13 +8,17 @@ import { renderResult } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
-const retryOptionsSchema = globalOptionsSchema.extend({ again: z.boolean().default(false) });
+const retryOptionsSchema = globalOptionsSchema.extend({
+  again: z.boolean().default(false),
+  /** commander's --no-push sets push: false */
+  push: z.boolean().default(true),
+});
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = retryOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options });
   try {
-    const result = await engine.retry(id, { again: options.again });
+    const result = await engine.retry(id, { again: options.again, push: options.push });
     if (options.json) printJsonLine(result);
     else
       process.stdout.write(

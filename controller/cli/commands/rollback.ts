@@ -11,6 +11,8 @@ const rollbackOptionsSchema = globalOptionsSchema.extend({
   restore: z.boolean().default(false),
   force: z.boolean().default(false),
   paths: z.array(z.string().min(1)).optional(),
+  /** commander's --no-push sets push: false */
+  push: z.boolean().default(true),
 });
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
@@ -21,6 +23,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       dryRun: options.dryRun,
       restore: options.restore,
       force: options.force,
+      push: options.push,
       ...(options.paths ? { paths: options.paths } : {}),
     });
     if (options.json) {

@@ -14,6 +14,8 @@ const ecosystem = z
   .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
   .optional();
 const by = z.string().min(1).max(200).optional();
+/** commander's --no-push sets push: false */
+const push = z.boolean().default(true);
 
 const stopOptionsSchema = globalOptionsSchema.extend({
   reason: z.string().trim().min(1, 'say why (it is shown to everyone whose batch is refused)').max(500),
@@ -21,8 +23,9 @@ const stopOptionsSchema = globalOptionsSchema.extend({
   incidentUrl: z.url().optional(),
   expectedResume: z.iso.datetime({ offset: true }).optional(),
   by,
+  push,
 });
-const resumeOptionsSchema = globalOptionsSchema.extend({ ecosystem, by });
+const resumeOptionsSchema = globalOptionsSchema.extend({ ecosystem, by, push });
 
 function report(result: ControlChangeResult, json: boolean, what: string): number {
   if (json) {
@@ -46,6 +49,7 @@ export async function stopCommand(raw: unknown): Promise<number> {
   try {
     const result = await engine.stop({
       reason: options.reason,
+      push: options.push,
       ...(options.by ? { by: options.by } : {}),
       ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}),
       ...(options.incidentUrl ? { incidentUrl: options.incidentUrl } : {}),
@@ -62,6 +66,7 @@ export async function resumeCommand(raw: unknown): Promise<number> {
   const engine = await openEngine({ ...options });
   try {
     const result = await engine.resume({
+      push: options.push,
       ...(options.by ? { by: options.by } : {}),
       ...(options.ecosystem ? { ecosystem: options.ecosystem } : {}),
     });

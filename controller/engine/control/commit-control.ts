@@ -24,10 +24,12 @@ export interface ControlCommitRequest {
   subject: string;
   /** who asked and why, one line each */
   body: readonly string[];
+  /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
+  push?: boolean;
 }
 
 /**
- * Commit the control file as it is on disk (and push it, with an upstream); null when HEAD already
+ * Commit the control file as it is on disk (and push it, with an upstream, unless `push: false`); null when HEAD already
  * holds exactly that. `reapply` is the same edit, for a replay on a remote head that moved.
  */
 export async function commitControlFile(
@@ -56,10 +58,19 @@ export async function commitControlFile(
         text: content,
       };
     };
-    const published = await publishControl(deps, head, await build(head, text), async (base, theirs) => {
-      const edit = await computeControlEdit(git.root, request.reapply, { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` });
-      return build(base, edit.text);
-    });
+    const published = await publishControl(
+      deps,
+      head,
+      await build(head, text),
+      async (base, theirs) => {
+        const edit = await computeControlEdit(git.root, request.reapply, {
+          text: theirs,
+          name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}`,
+        });
+        return build(base, edit.text);
+      },
+      { push: request.push !== false },
+    );
     try {
       await git.updateRefs(
         [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],

@@ -122,8 +122,14 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
 /**
  * A failed batch's state (a breaker failure, the budget it used) as a commit of its own, made while
  * the run still holds the lock. It never changes the batch's outcome: a problem here is logged.
+ * `push: false` (the run's `--no-push`): the record is committed here only, never published.
  */
-export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId: string): Promise<void> {
+export async function commitFailureState(
+  deps: EngineDeps,
+  batch: Batch,
+  batchId: string,
+  { push = true }: { push?: boolean } = {},
+): Promise<void> {
   try {
     // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
     // recovery finishes or undoes only on the HEAD the journal names.
@@ -151,6 +157,7 @@ export async function commitFailureState(deps: EngineDeps, batch: Batch, batchId
         landed = again;
         return { commit: await controlCommit(deps, again, base, time), text: again.text };
       },
+      { push },
     );
     await deps.git.updateRefs(
       [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],

@@ -8,10 +8,13 @@ import { join } from 'node:path';
 
 import { controlFileJsonSchema, defaultControlFile, loadControlFile, renderControlFile } from '../../control/index.js';
 import { CONTROL_FILE_NAME, CONTROL_SCHEMA_FILE_NAME, EVENT, TRAILER } from '../../domain/index.js';
+import { BatchctlError } from '../../errors/index.js';
 import { formatTrailers, GitError, type TreeChange } from '../../git/index.js';
 import { acquireRepoLock, writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending } from '../recover.js';
+import { materializePaths } from '../restore-paths.js';
+import { publishControl, type ControlBuild } from './publish-control.js';
 
 export interface InitResult {
   file: string;
@@ -21,6 +24,8 @@ export interface InitResult {
   created: boolean;
   /** the init commit; null when none was made */
   commit: string | null;
+  /** the init commit was published to the branch's upstream (docs/lifecycle.md#gitops-push) */
+  pushed: boolean;
   /** the files were written but not committed, and why: the user must commit them */
   not_committed: string | null;
 }
@@ -51,42 +56,63 @@ async function whyNotCommit(deps: EngineDeps): Promise<string | null> {
   return null;
 }
 
-/** HEAD's commit with `changes`; null when HEAD moved meanwhile (the ref is compare-and-swapped). */
-async function commitInit(deps: EngineDeps, changes: readonly TreeChange[]): Promise<string | null> {
+/**
+ * HEAD's commit with `changes`, published first like every control commit (with an upstream, unless
+ * `push: false`); null when HEAD moved meanwhile (the ref is compare-and-swapped).
+ */
+async function commitInit(
+  deps: EngineDeps,
+  { changes, force, push }: { changes: readonly TreeChange[]; force: boolean; push: boolean },
+): Promise<{ commit: string; pushed: boolean } | null> {
   const { git } = deps;
   const head = await git.head();
-  const tree = await git.writeTree({ parent: head, changes });
   const message =
     `batchctl init: put the repository under operator control\n\n` +
     `${CONTROL_FILE_NAME} holds the default policy; ${CONTROL_SCHEMA_FILE_NAME} is the JSON Schema its $schema names.\n\n` +
     `${formatTrailers([[TRAILER.controlChange, 'init']])}\n`;
-  const commit = await git.commitTree({
-    tree,
-    parent: head,
-    message,
-    author: git.identity,
-    committer: git.identity,
-    time: Math.floor(deps.now().getTime() / 1000),
-  });
+  const time = Math.floor(deps.now().getTime() / 1000);
+  const build = async (base: string | null): Promise<ControlBuild> => {
+    const tree = await git.writeTree({ parent: base, changes });
+    return { commit: await git.commitTree({ tree, parent: base, message, author: git.identity, committer: git.identity, time }), text: '' };
+  };
+  const published = await publishControl(
+    deps,
+    head,
+    await build(head),
+    async (base, theirs) => {
+      // Someone published a control file meanwhile: init would replace it with the defaults.
+      if (theirs !== null && !force) {
+        throw new BatchctlError({
+          code: 'PUSH_CONFLICT',
+          message: `the upstream's newer head ${base.slice(0, 12)} has a ${CONTROL_FILE_NAME} already; init committed and pushed nothing`,
+          hint: 'pull it (`git pull`) instead of running init; `init --force` replaces it with the defaults',
+          data: { head: base },
+        });
+      }
+      return build(base);
+    },
+    { push, ours: [CONTROL_SCHEMA_FILE_NAME] },
+  );
   try {
-    await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: commit, oldOid: head }], 'batchctl: init');
+    await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], 'batchctl: init');
   } catch (error) {
     if (error instanceof GitError) return null;
     throw error;
   }
-  return commit;
+  if (published.sync.length > 0) await materializePaths(git, published.commit, published.sync);
+  return { commit: published.commit, pushed: published.published };
 }
 
 /**
  * @example const { commit, not_committed } = await initControl(deps, { force: false });
  */
-export async function initControl(deps: EngineDeps, { force }: { force: boolean }): Promise<InitResult> {
+export async function initControl(deps: EngineDeps, { force, push = true }: { force: boolean; push?: boolean }): Promise<InitResult> {
   const { git } = deps;
   const file = join(git.root, CONTROL_FILE_NAME);
   const schemaFile = join(git.root, CONTROL_SCHEMA_FILE_NAME);
   if (!force && (await exists(file))) {
     await loadControlFile(git.root); // an existing but broken file is an error worth hearing about
-    return { file, schema_file: schemaFile, created: false, commit: null, not_committed: null };
+    return { file, schema_file: schemaFile, created: false, commit: null, pushed: false, not_committed: null };
   }
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
   try {
@@ -101,7 +127,7 @@ export async function initControl(deps: EngineDeps, { force }: { force: boolean 
     ] as const;
     for (const [name, text] of texts) await writeFileDurably(join(git.root, name), text);
     deps.bus.emit(EVENT.controlChanged, null, { change: 'init', scope: 'all batches', force });
-    const result = { file, schema_file: schemaFile, created: true };
+    const result = { file, schema_file: schemaFile, created: true, pushed: false };
     const why = await whyNotCommit(deps);
     if (why) return { ...result, commit: null, not_committed: why };
     const head = await git.head();
@@ -115,10 +141,10 @@ export async function initControl(deps: EngineDeps, { force }: { force: boolean 
       texts.map(async ([name, text]) => ({ path: name, entry: { mode: '100644', oid: await git.hashBlob(text) } })),
     );
     const changes = entries.filter(({ path, entry }) => inHead?.get(path)?.oid !== entry?.oid || inHead?.get(path)?.mode !== entry?.mode);
-    const commit = changes.length === 0 ? null : await commitInit(deps, changes); // none: HEAD holds them already
-    if (changes.length > 0 && !commit) return { ...result, commit: null, not_committed: 'HEAD moved while the files were being committed' };
+    const made = changes.length === 0 ? null : await commitInit(deps, { changes, force, push }); // none: HEAD holds them already
+    if (changes.length > 0 && !made) return { ...result, commit: null, not_committed: 'HEAD moved while the files were being committed' };
     await git.updateIndex(entries); // these two paths only: the user's other staged work stays staged
-    return { ...result, commit, not_committed: null };
+    return { ...result, commit: made?.commit ?? null, pushed: made?.pushed ?? false, not_committed: null };
   } finally {
     await release();
   }

@@ -15,21 +15,32 @@ export interface ControlBuild {
 export interface PublishedControl extends ControlBuild {
   /** paths the remote's newer head brings (besides the control file): the work tree takes them */
   sync: string[];
+  /** the commit is on the upstream (false: no upstream, or `push: false`) */
+  published: boolean;
+}
+
+export interface PublishControlOptions {
+  /** false: commit locally only (`--no-push`); the one rule: docs/lifecycle.md#gitops-push */
+  push?: boolean;
+  /** more paths the commit writes besides the control file (init's schema): the remote's are not taken */
+  ours?: readonly string[];
 }
 
 /**
- * Publish `first` (built on `head`) to the branch's upstream, if there is one; `rebuild` makes the
- * commit again on another base from that base's control file text.
+ * Publish `first` (built on `head`) to the branch's upstream, if there is one and `push` is not
+ * false; `rebuild` makes the commit again on another base from that base's control file text.
  */
 export async function publishControl(
   deps: EngineDeps,
   head: string | null,
   first: ControlBuild,
   rebuild: (base: string, text: string | null) => Promise<ControlBuild>,
+  { push = true, ours = [] }: PublishControlOptions = {},
 ): Promise<PublishedControl> {
   const { git } = deps;
-  const up = await upstreamOf(git.runner);
-  if (!up) return { ...first, sync: [] };
+  const up = push ? await upstreamOf(git.runner) : null;
+  if (!up) return { ...first, sync: [], published: false };
+  const mine = new Set([CONTROL_FILE_NAME, ...ours]);
   const consequence = `${CONTROL_FILE_NAME} is written here but neither committed nor pushed`;
   const attempts = { count: 0 };
   let built = first;
@@ -44,8 +55,8 @@ export async function publishControl(
       attempts,
       consequence,
     });
-    if (remoteHead === null) return { ...built, sync };
-    sync = await incomingPaths(git, { localHead: head, remoteHead, ours: (path) => path === CONTROL_FILE_NAME, consequence });
+    if (remoteHead === null) return { ...built, sync, published: true };
+    sync = await incomingPaths(git, { localHead: head, remoteHead, ours: (path) => mine.has(path), consequence });
     built = await rebuild(remoteHead, await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME));
     expected = remoteHead;
   }

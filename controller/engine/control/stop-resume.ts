@@ -13,7 +13,10 @@ export interface ControlChangeResult {
   commit: string | null;
 }
 
-export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, 'now'>): Promise<ControlChangeResult> {
+/** false: commit locally only (`--no-push`); the rule: docs/lifecycle.md#gitops-push */
+type Push = { push?: boolean };
+
+export async function stopBatches(deps: EngineDeps, { push, ...request }: Omit<StopRequest, 'now'> & Push): Promise<ControlChangeResult> {
   const now = deps.now();
   const stop = (raw: RawControl): void => applyStop(raw, { ...request, now });
   const edit = await editControlFile(deps.git.root, stop);
@@ -28,6 +31,7 @@ export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, '
   const commit = await commitControlFile(deps, {
     kinds: ['stop'],
     reapply: stop,
+    push: push !== false,
     subject: `batchctl stop (${scope}): ${request.reason}`,
     body: [
       `Stopped by ${request.by} at ${now.toISOString()}.`,
@@ -38,7 +42,10 @@ export async function stopBatches(deps: EngineDeps, request: Omit<StopRequest, '
   return { control: edit.after, changed: edit.changed, commit };
 }
 
-export async function resumeBatches(deps: EngineDeps, request: { ecosystem?: string; by: string }): Promise<ControlChangeResult> {
+export async function resumeBatches(
+  deps: EngineDeps,
+  { push, ...request }: { ecosystem?: string; by: string } & Push,
+): Promise<ControlChangeResult> {
   const resume = (raw: RawControl): void => applyResume(raw, request.ecosystem === undefined ? {} : { ecosystem: request.ecosystem });
   const edit = await editControlFile(deps.git.root, resume);
   const scope = request.ecosystem === undefined ? 'all batches' : `ecosystem ${request.ecosystem}`;
@@ -46,6 +53,7 @@ export async function resumeBatches(deps: EngineDeps, request: { ecosystem?: str
   const commit = await commitControlFile(deps, {
     kinds: ['resume'],
     reapply: resume,
+    push: push !== false,
     subject: `batchctl resume (${scope})`,
     body: [`Resumed by ${request.by} at ${deps.now().toISOString()}.`],
   });

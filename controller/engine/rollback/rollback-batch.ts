@@ -30,6 +30,8 @@ export interface RollbackOptions {
   /** revert only the paths matching these globs */
   paths?: readonly string[];
   requestedBy?: string;
+  /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
+  push?: boolean;
 }
 
 export interface RollbackResult {
@@ -201,6 +203,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     // Always 'rollback', whichever facade asked: SLIs leave rollbacks out (docs/outcomes.md).
     source: 'rollback',
     bypassAdmission: true,
+    push: options.push !== false,
     extraTrailers: [
       [TRAILER.revertsBatch, batchId],
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),

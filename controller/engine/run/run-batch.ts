@@ -165,7 +165,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       ...(ctx.status === BATCH_STATUS.refused ? { idempotency_key: null } : {}),
     });
   });
-  if (countsAsBreakerFailure(ctx)) await commitFailureState(ctx.deps, ctx.batch, ctx.batchId);
+  if (countsAsBreakerFailure(ctx)) await commitFailureState(ctx.deps, ctx.batch, ctx.batchId, { push: ctx.options.push !== false });
   const type = FINAL_EVENT[ctx.status];
   if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
 }
