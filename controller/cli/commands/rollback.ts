@@ -11,6 +11,8 @@ const rollbackOptionsSchema = globalOptionsSchema.extend({
   restore: z.boolean().default(false),
   force: z.boolean().default(false),
   paths: z.array(z.string().min(1)).optional(),
+  fetch: z.boolean().default(false),
+  by: z.string().min(1).optional(),
 });
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
@@ -21,6 +23,8 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       dryRun: options.dryRun,
       restore: options.restore,
       force: options.force,
+      fetch: options.fetch,
+      ...(options.by ? { requestedBy: options.by } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
     });
     if (options.json) {
