@@ -44,7 +44,8 @@ export async function withHistory<T>({
     if (boundary.size === 0) throw new Error(`withHistory: no answer for ${need} with complete history`);
     const remote = fetch ? await git.historyRemote() : null;
     if (!fetch || !remote) throw shallowCloneError({ need, fetch, remote });
-    await git.deepenHistory({ remote, by: deepen === 'all' ? 'all' : by });
+    // past 65536 commits, all of it: the loop must end even if git kept a boundary
+    await git.deepenHistory({ remote, by: deepen === 'all' || by > 65536 ? 'all' : by });
     by *= 2;
   }
 }
