@@ -115,6 +115,19 @@ describe('scripts/rollback-batch.sh and a revert wider than its batch', () => {
   });
 });
 
+describe('scripts/rollback-batch.sh and a revert outside its batch', () => {
+  it('exits 5 when git revert would stage a path the batch did not change (it follows a later rename)', async () => {
+    const { origin, id } = await batchedOrigin();
+    origin.git('mv', 'recipes/a.toml', 'recipes/renamed.toml');
+    origin.commitAll('rename a.toml');
+    const before = origin.snapshot();
+    const out = script(origin, [id]);
+    expect(out.code).toBe(5);
+    expect(out.stderr).toContain('recipes/renamed.toml');
+    expect(origin.snapshot()).toBe(before);
+  });
+});
+
 describe('scripts/rollback-batch.sh records who ran it, and commits as batchctl does', () => {
   it.each<{ args: string[]; env: Record<string, string>; by: string }>([
     { args: ['--by', 'alice'], env: { GITHUB_ACTOR: 'octocat' }, by: 'alice' },
