@@ -7,7 +7,7 @@ usage() {
   # printf, not cat: the script needs nothing but bash and git
   local line
   while IFS= read -r line; do printf '%s\n' "$line"; done <<'HELP'
-Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--remote NAME] [--branch NAME]
+Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--fetch] [--by NAME] [--remote NAME] [--branch NAME]
 
 Reverts every commit of batch <batch-id> (newest first) into ONE commit carrying the trailers
   Reverts-Batch: <batch-id>
@@ -22,12 +22,22 @@ Finding the batch (exact id only, never a prefix):
 Options:
   --dry-run       show the commits and files that would be reverted; change nothing
   --push          push the branch and both tags atomically to the remote
-  --remote NAME   remote for --push (default: origin)
+  --fetch         in a shallow clone, fetch the missing history from the remote (git fetch --deepen)
+                  instead of refusing
+  --by NAME       who is rolling back, for Batch-Requested-By (default: $GITHUB_ACTOR, else
+                  git config user.name)
+  --remote NAME   remote for --push and --fetch (default: origin)
   --branch NAME   branch for --push (default: the current branch)
   -h, --help      this text
 
 Exit codes: 0 done (or nothing to do), 1 batch not found, 2 conflict (revert aborted, tree clean),
-            3 usage error, invalid id, dirty work tree or already rolled back.
+            3 usage error, invalid id, dirty work tree or already rolled back,
+            4 shallow clone: the batch's commit or its parent is not in the history (nothing changed;
+              fix: git fetch --unshallow, fetch-depth: 0 in actions/checkout, or --fetch),
+            5 unsafe revert: it would change paths the batch did not, or more than its
+              Batch-Operations allow (nothing changed).
+The commit is made as $BATCHCTL_AUTHOR_NAME <$BATCHCTL_AUTHOR_EMAIL> (default batchctl <batchctl@localhost>),
+as batchctl does.
 Needs only bash and git (no Node).
 HELP
 }
@@ -35,12 +45,14 @@ HELP
 die() { printf 'rollback-batch: %s\n' "$2" >&2; exit "$1"; }
 g() { git -c core.hooksPath=/dev/null -c commit.gpgSign=false -c tag.gpgSign=false "$@"; }
 
-id="" dry_run=0 push=0 remote=origin branch=""
+id="" dry_run=0 push=0 fetch=0 by="" remote=origin branch=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --dry-run) dry_run=1 ;;
     --push) push=1 ;;
+    --fetch) fetch=1 ;;
+    --by) [ $# -ge 2 ] || die 3 "--by needs a name"; by=$2; [ -n "$by" ] || die 3 "--by needs a name"; shift ;;
     --remote) [ $# -ge 2 ] || die 3 "--remote needs a name"; remote=$2; shift ;;
     --branch) [ $# -ge 2 ] || die 3 "--branch needs a name"; branch=$2; shift ;;
     -*) die 3 "unknown option $1 (see --help)" ;;
@@ -54,10 +66,13 @@ g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die 3 "not inside a git wor
 [ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die 3 "HEAD is detached: pass --branch"
 
 # --- find the batch's commits, newest first ---------------------------------------------------
-commits=()
-if tagged=$(g rev-parse --quiet --verify "refs/tags/batch/$id^{commit}" 2>/dev/null); then
-  commits=("$tagged")
-else
+find_commits() {
+  commits=()
+  local tagged key c
+  if tagged=$(g rev-parse --quiet --verify "refs/tags/batch/$id^{commit}" 2>/dev/null); then
+    commits=("$tagged")
+    return
+  fi
   for key in "Batch-Id" "batch_id"; do
     while IFS= read -r c; do
       # --grep narrows; the exact whole line decides (never a prefix or substring)
@@ -67,7 +82,38 @@ else
     done < <(g log --format=%H --fixed-strings --grep="$key: $id" HEAD --)
     [ ${#commits[@]} -eq 0 ] || break
   done
-fi
+}
+
+# A shallow clone's boundary commits show no parent, so reverting one would delete every file it has.
+on_boundary() {
+  local file line
+  file=$(g rev-parse --git-path shallow)
+  [ -f "$file" ] || return 1
+  while IFS= read -r line; do [ "$line" = "$1" ] && return 0; done <"$file"
+  return 1
+}
+
+depth=1
+while :; do
+  find_commits
+  [ "$(g rev-parse --is-shallow-repository)" = true ] || break
+  missing=""
+  if [ ${#commits[@]} -eq 0 ]; then
+    missing="batch $id's commit (it may be older than the clone's first commit)"
+  else
+    for c in "${commits[@]}"; do on_boundary "$c" && missing="the parent of batch $id's commit ${c:0:12}"; done
+  fi
+  [ -n "$missing" ] || break
+  if [ "$fetch" = 0 ]; then
+    die 4 "this is a shallow clone and $missing is not in its history; nothing was changed. Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0 for actions/checkout), or run again with --fetch"
+  fi
+  g remote get-url "$remote" >/dev/null 2>&1 || die 4 "this is a shallow clone and $missing is not in its history; --fetch needs the remote \"$remote\" (see --remote)"
+  # 1, 2, 4 … commits more: at most twice the history needed; past 65536, all of it (the loop ends)
+  deepen=--deepen=$depth
+  [ "$depth" -le 65536 ] || deepen=--unshallow
+  g fetch --quiet "$deepen" "$remote" || die 4 "git fetch $deepen $remote failed; nothing was changed"
+  depth=$((depth * 2))
+done
 [ ${#commits[@]} -gt 0 ] || die 1 "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
 if g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
   die 3 "batch $id was rolled back already (tag rollback/$id)"
@@ -75,6 +121,24 @@ fi
 
 echo "batch $id: ${#commits[@]} commit(s)"
 for c in "${commits[@]}"; do g --no-pager log -1 --format='  %h %s' "$c"; done
+
+# --- belt and braces: a revert changes only what the batch changed -------------------------------
+unsafe() {
+  printf 'rollback-batch: refused: rolling back %s would change far more than the batch did: %s; nothing was changed\n' "$id" "$1" >&2
+  printf '  (a commit without its parent looks like it added every file: fetch the history, git fetch --unshallow, and check git show --stat)\n' >&2
+  exit 5
+}
+declare -A own=()
+for c in "${commits[@]}"; do
+  count=0
+  while IFS= read -r -d '' path; do own[$path]=1; count=$((count + 1)); done < <(g diff-tree -r -z --name-only --no-commit-id --no-renames --root "$c")
+  ops=""
+  read -r ops < <(g log -1 --format='%(trailers:key=Batch-Operations,valueonly)' "$c") || true
+  # a step changes at most two paths (a move: its source and its target)
+  if [[ $ops =~ ^[0-9]+$ ]] && [ "$count" -gt $((2 * ops)) ]; then
+    unsafe "commit ${c:0:12} changed $count paths but records Batch-Operations: $ops"
+  fi
+done
 if [ "$dry_run" = 1 ]; then
   for c in "${commits[@]}"; do g --no-pager show --stat --format='' "$c"; done
   echo "dry run: nothing changed"
@@ -90,8 +154,14 @@ if ! g revert --no-commit "${commits[@]}" >/dev/null 2>&1; then
   [ ${#conflicts[@]} -eq 0 ] || printf '  %s\n' "${conflicts[@]}" >&2
   exit 2
 fi
-mapfile -t files < <(g diff --cached --name-only)
+mapfile -t files < <(g diff --cached --name-only --no-renames)
 changed=${#files[@]}
+outside=()
+for path in "${files[@]}"; do [ -n "${own[$path]:-}" ] || outside+=("$path"); done
+if [ ${#outside[@]} -gt 0 ]; then
+  g revert --abort >/dev/null 2>&1 || g reset --quiet --merge
+  unsafe "${#outside[@]} paths the batch did not change (${outside[*]:0:5})"
+fi
 if [ "$changed" = 0 ]; then
   g revert --quit >/dev/null 2>&1 || true
   echo "nothing to revert: the batch's changes are already undone"
@@ -105,10 +175,14 @@ new_id="b-$(TZ=UTC printf '%(%Y%m%d-%H%M%S)T' -1)-$suffix"
 ecosystem=""
 read -r ecosystem < <(g log -1 --format='%(trailers:key=Batch-Ecosystem,valueonly)' "${commits[0]}") || true
 [ -n "$ecosystem" ] || ecosystem=default
-by=${BATCHCTL_REQUESTED_BY:-${USER:-rollback-batch.sh}}
-ident=()
-[ -n "$(g config user.name || true)" ] || ident+=(-c user.name=rollback-batch.sh)
-[ -n "$(g config user.email || true)" ] || ident+=(-c user.email=rollback-batch@localhost)
+# Who asked: --by, GitHub's actor, else the git identity of whoever runs it (as batchctl rollback --by).
+[ -n "$by" ] || by=${GITHUB_ACTOR:-}
+[ -n "$by" ] || by=$(g config user.name || true)
+[ -n "$by" ] || by=unknown
+# The commit and tags are made as batchctl makes them (BATCHCTL_AUTHOR_NAME/EMAIL), whoever runs it.
+export GIT_AUTHOR_NAME=${BATCHCTL_AUTHOR_NAME:-batchctl} GIT_AUTHOR_EMAIL=${BATCHCTL_AUTHOR_EMAIL:-batchctl@localhost}
+export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+ident=(-c "user.name=$GIT_AUTHOR_NAME" -c "user.email=$GIT_AUTHOR_EMAIL")
 
 g "${ident[@]}" commit --quiet --no-verify -F - <<MSG
 Revert batch $id

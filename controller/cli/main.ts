@@ -76,14 +76,16 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
+    .option('--fetch', 'in a shallow clone, fetch the missing history from the remote instead of refusing', false)
+    .option('--by <name>', 'who is rolling back (default: $GITHUB_ACTOR or your login name)')
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/retry.js')).retryCommand(id, opts)));
-  command('reindex', 'rebuild the SQLite records of committed batches from git history').action(
-    act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)),
-  );
+  command('reindex', 'rebuild the SQLite records of committed batches from git history')
+    .option('--fetch', 'in a shallow clone, fetch all of the history from the remote instead of refusing', false)
+    .action(act(run, async (_: [], opts) => (await import('./commands/reindex.js')).reindexCommand(opts)));
   command('stop', 'emergency stop: refuse new batches and halt running ones (commits batch-control.json)')
     .requiredOption('--reason <text>', 'why (shown to everyone whose batch is refused)')
     .option('--ecosystem <name>', 'stop only this ecosystem')

@@ -104,8 +104,8 @@ export interface Engine {
    * @example const report = await engine.purge({ dryRun: true });
    */
   purge(options?: PurgeOptions): Promise<PurgeReport>;
-  /** rebuild the rows of committed batches from git history into this database */
-  reindex(): Promise<ReindexReport>;
+  /** rebuild the rows of committed batches from git history into this database; `fetch`: unshallow a shallow clone first */
+  reindex(options?: { fetch?: boolean }): Promise<ReindexReport>;
   /**
    * write the default control file and its JSON Schema, and commit both (Control-Change: init), or
    * say why they must be committed by hand; leaves a valid file alone unless `force`
@@ -176,10 +176,10 @@ export function createEngine(deps: EngineDeps): Engine {
     rollback: (batchId, options) => work.track(() => rollbackBatch(deps, batchId, options)),
     retry: (batchId, options) => work.track(() => retryBatch(deps, batchId, options)),
     purge: (options) => work.track(() => purge(deps, options)),
-    async reindex() {
+    async reindex(options) {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {
-        return await reindex(deps);
+        return await reindex(deps, options);
       } finally {
         await release();
       }

@@ -4,6 +4,7 @@ import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, ROLLBACK_TAG_PREFIX, TAG_PR
 import { parseTrailers } from '../git/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import type { EngineDeps } from './engine-deps.js';
+import { withHistory } from './rollback/with-history.js';
 
 export interface ReindexReport {
   commits_scanned: number;
@@ -15,8 +16,17 @@ export interface ReindexReport {
 
 const NOTE = 'failed, refused and cancelled batches were never committed: git cannot give back their records or metrics';
 
-export async function reindex(deps: EngineDeps): Promise<ReindexReport> {
+export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boolean } = {}): Promise<ReindexReport> {
   const { git, store } = deps;
+  // A shallow clone would lose the batches behind its boundary, and record the boundary commit as
+  // having added every file: all of history, or nothing.
+  await withHistory({
+    git,
+    fetch,
+    deepen: 'all',
+    need: 'the history of HEAD beyond its boundary (reindex reads every batch commit)',
+    attempt: async (boundary) => (boundary.size === 0 ? true : null),
+  });
   const commits = await git.batchCommits();
   const refs = await git.refsUnder(['refs/tags/batch/', 'refs/tags/rollback/', 'refs/batchctl/backups/']);
   const batches = commits.flatMap((commit) => {

@@ -48,14 +48,21 @@ export const ERROR_CODES = {
   BATCH_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
   /** the commit carries batch trailers but batchctl did not make it (incomplete block, no tag, bad Batch-Sig) */
   BATCH_NOT_VERIFIED: { kind: 'terminal', exit: EXIT.usage, http: 409 },
-  /** rollback/<id> exists: the batch was rolled back already */
-  ALREADY_ROLLED_BACK: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** rollback/<id> exists: the batch was rolled back already (exit 3, as scripts/rollback-batch.sh) */
+  ALREADY_ROLLED_BACK: { kind: 'terminal', exit: EXIT.refused, http: 409 },
   /** a later commit changed the same lines: the revert was aborted, nothing changed */
   ROLLBACK_CONFLICT: { kind: 'terminal', exit: EXIT.rollbackConflict, http: 409 },
   /** --restore, but refs/batchctl/backups/<id> does not exist (createBackup was off, or it was purged) */
   BACKUP_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
   /** the revert needs something batches cannot express (a symlink or submodule entry) */
   ROLLBACK_UNSUPPORTED: { kind: 'terminal', exit: EXIT.usage, http: 422 },
+  /**
+   * a shallow clone lacks the history the command needs (a batch commit's parent, or the commits to
+   * search or rebuild): nothing changed; `git fetch --unshallow`, `fetch-depth: 0` in actions/checkout, or `--fetch`
+   */
+  SHALLOW_CLONE: { kind: 'terminal', exit: EXIT.usage, http: 409 },
+  /** the revert would change paths the batch did not change, or far more than its Batch-Operations: refused, nothing changed */
+  ROLLBACK_UNSAFE: { kind: 'terminal', exit: EXIT.usage, http: 409 },
   /** retry of a batch whose every operation landed */
   NOTHING_TO_RETRY: { kind: 'terminal', exit: EXIT.usage, http: 409 },
   /** retry of a batch whose writes' content (refs/batchctl/retry/<id>) was purged or deleted */

@@ -16,6 +16,7 @@ import {
   type TreeChange,
 } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
+import { deepenHistory, fetchTag, historyRemote, shallowBoundary } from './shallow.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
 import { editTree } from './tree-edit.js';
@@ -86,6 +87,12 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
+  /** commits whose parents this (shallow) clone lacks; empty for a complete clone (shallow.ts) */
+  shallowBoundary(): Promise<Set<string>>;
+  /** where missing history can be fetched from (the upstream's remote, else origin), or null */
+  historyRemote(): Promise<string | null>;
+  deepenHistory(args: { remote: string; by: number | 'all' }): Promise<void>;
+  fetchTag(args: { remote: string; tag: string }): Promise<boolean>;
   /** ends the object reader's git process (object-reader.ts); a single-object read after this fails */
   close(): Promise<void>;
 }
@@ -129,6 +136,10 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
+    shallowBoundary: () => shallowBoundary(runner),
+    historyRemote: () => historyRemote(runner),
+    deepenHistory: (args) => deepenHistory(runner, args),
+    fetchTag: (args) => fetchTag(runner, args),
     close: () => reader.close(),
   };
 }

@@ -1,14 +1,18 @@
 // batchctl reindex — rebuild SQLite's records of committed batches from git history.
+import { z } from 'zod';
+
 import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
+const reindexOptionsSchema = globalOptionsSchema.extend({ fetch: z.boolean().default(false) });
+
 export async function reindexCommand(raw: unknown): Promise<number> {
-  const options = globalOptionsSchema.parse(raw);
+  const options = reindexOptionsSchema.parse(raw);
   const engine = await openEngine({ ...options, repairStore: true });
   try {
-    const report = await engine.reindex();
+    const report = await engine.reindex({ fetch: options.fetch });
     if (options.json) printJsonLine(report);
     else {
       process.stdout.write(

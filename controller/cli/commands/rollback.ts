@@ -13,6 +13,8 @@ const rollbackOptionsSchema = globalOptionsSchema.extend({
   paths: z.array(z.string().min(1)).optional(),
   /** commander's --no-push sets push: false */
   push: z.boolean().default(true),
+  fetch: z.boolean().default(false),
+  by: z.string().min(1).optional(),
 });
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
@@ -24,6 +26,8 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       restore: options.restore,
       force: options.force,
       push: options.push,
+      fetch: options.fetch,
+      ...(options.by ? { requestedBy: options.by } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
     });
     if (options.json) {

@@ -1,7 +1,8 @@
 // Operators may change a breaker's state by hand (docs/control-file.md): commit "state": "closed" and batchctl
 // obeys. Such a change is still recorded: the newest commit of batch-control.json that batchctl did
 // not make (no Control-Change trailer) is compared with its parent, once, and every breaker whose
-// state differs becomes a breaker_changed audit event naming the commit and its author.
+// state differs becomes a breaker_changed audit event naming the commit and its author. In a shallow
+// clone whose boundary is that commit there is no parent to compare with: no audit.
 import { parseControlFile } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, type ControlFile } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -23,6 +24,12 @@ export async function auditManualBreakerChanges(deps: EngineDeps): Promise<void>
   );
   const [commit, author, parents, kinds] = stdout.toString('utf8').trim().split('\x1f');
   if (!commit || (kinds ?? '').trim() !== '') return;
+  // A shallow clone's boundary commit shows no parent: comparing with nothing would invent changes.
+  // Not marked audited, so a deepened clone audits it then.
+  if ((parents ?? '').trim() === '' && (await deps.git.shallowBoundary()).has(commit)) {
+    deps.logger.debug({ commit }, 'manual breaker audit skipped: the commit is a shallow boundary (its parent is not here)');
+    return;
+  }
   if (!deps.store.controlAudit.markAudited(commit, deps.now().toISOString())) return;
   const parent = (parents ?? '').split(' ')[0] ?? '';
   const before = parent ? await controlAt(deps, parent) : null;

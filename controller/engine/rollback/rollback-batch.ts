@@ -17,6 +17,7 @@ import type { IndexEntry, PathChange } from '../../git/index.js';
 import { checkPath, compileGlob } from '../../paths/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { runBatch } from '../run/run-batch.js';
+import { checkRevertScope } from './check-revert-scope.js';
 import { findBatchCommits } from './find-batch-commits.js';
 import { planRevert, type RevertAction } from './plan-revert.js';
 import { verifyBatchCommit } from './verify-batch-commit.js';
@@ -29,9 +30,12 @@ export interface RollbackOptions {
   force?: boolean;
   /** revert only the paths matching these globs */
   paths?: readonly string[];
+  /** who asks (the Batch-Requested-By trailer); default: the engine's actor */
   requestedBy?: string;
   /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
   push?: boolean;
+  /** in a shallow clone, fetch the missing history from the remote instead of refusing (SHALLOW_CLONE) */
+  fetch?: boolean;
 }
 
 export interface RollbackResult {
@@ -119,7 +123,7 @@ async function toOperations(
 
 export async function rollbackBatch(deps: EngineDeps, batchId: string, options: RollbackOptions = {}): Promise<RollbackResult> {
   const { git, store, bus } = deps;
-  const { commits, tagged } = await findBatchCommits(git, batchId);
+  const { commits, tagged } = await findBatchCommits(git, batchId, { fetch: options.fetch === true });
   const partial = (options.paths?.length ?? 0) > 0;
   if (!partial && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
     throw new BatchctlError({
@@ -145,7 +149,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   const head = await git.head();
   if (head === null) throw new BatchctlError({ code: 'BATCH_NOT_FOUND', message: 'the repository has no commits' });
   const wanted = partial ? pathFilter(options.paths ?? []) : () => true;
-  const changes = combine(await Promise.all(commits.map((c) => git.commitChanges(c)))).filter((c) => wanted(c.path));
+  const perCommit = await Promise.all(commits.map((c) => git.commitChanges(c)));
+  const changes = combine(perCommit).filter((c) => wanted(c.path));
   let restoreFrom: Map<string, IndexEntry> | null = null;
   if (options.restore) {
     const backup = await git.resolveCommit(`${BACKUP_REF_PREFIX}${batchId}`);
@@ -161,6 +166,11 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     );
   }
   const actions = await planRevert({ git, changes, head, scratchDir: deps.stateDir, restoreFrom });
+  checkRevertScope({
+    batchId,
+    commits: verified.map((v, i) => ({ commit: v.commit, trailers: v.trailers, changes: perCommit[i] ?? [] })),
+    planned: actions.filter((a) => a.kind !== 'unchanged').map((a) => a.path),
+  });
   const pick = (kind: RevertAction['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.path);
   const conflicts = actions.flatMap((a) => (a.kind === 'conflict' || a.kind === 'unsupported' ? [{ path: a.path, why: a.why }] : []));
   const result: RollbackResult = {
@@ -195,7 +205,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
     ecosystem: original?.get(TRAILER.ecosystem) ?? 'default',
-    requested_by: options.requestedBy ?? 'batchctl rollback',
+    requested_by: options.requestedBy ?? deps.actor ?? 'unknown',
     operations,
     options: { atomic: true },
   });
