@@ -18,6 +18,7 @@ import {
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
+import { moveTag } from './tag-move.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
@@ -76,6 +77,8 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
+  /** move a tag from `fromCommit` to `commit`, compare-and-swap, keeping its message and tagger (tag-move.ts) */
+  moveTag(args: { name: string; commit: string; fromCommit: string }): Promise<string>;
   /** ends the object reader's git process (object-reader.ts); a single-object read after this fails */
   close(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
+    moveTag: (args) => moveTag(runner, { ...args, objectFormat }),
     close: () => reader.close(),
   };
 }
