@@ -62,6 +62,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   );
   command('status [id]', 'one batch in detail, or the latest batches')
     .option('--limit <n>', 'how many batches (or items of one batch)', '10')
+    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
+    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .action(act(run, async ([id]: [string | undefined], opts) => (await import('./commands/status.js')).statusCommand(id, opts)));
   command('list', 'batch history, newest first')
     .option('--limit <n>', 'how many batches', '20')
@@ -74,6 +76,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
+    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
+    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)

@@ -38,6 +38,7 @@ export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
 export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
+export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, fileAt, isAncestor, pushAtomic, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };

@@ -11,6 +11,8 @@ const rollbackOptionsSchema = globalOptionsSchema.extend({
   restore: z.boolean().default(false),
   force: z.boolean().default(false),
   paths: z.array(z.string().min(1)).optional(),
+  legacy: z.boolean().default(false),
+  commit: z.string().min(1).optional(),
 });
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
@@ -22,6 +24,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       restore: options.restore,
       force: options.force,
       ...(options.paths ? { paths: options.paths } : {}),
+      ...(options.legacy ? { legacy: { commit: options.commit } } : {}),
     });
     if (options.json) {
       printJsonLine(result);

@@ -17,6 +17,7 @@ import type { IndexEntry, PathChange } from '../../git/index.js';
 import { checkPath, compileGlob } from '../../paths/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { runBatch } from '../run/run-batch.js';
+import { legacyCommits } from '../legacy-batch.js';
 import { findBatchCommits } from './find-batch-commits.js';
 import { planRevert, type RevertAction } from './plan-revert.js';
 import { verifyBatchCommit } from './verify-batch-commit.js';
@@ -30,6 +31,8 @@ export interface RollbackOptions {
   /** revert only the paths matching these globs */
   paths?: readonly string[];
   requestedBy?: string;
+  /** the id is a legacy `batch_id:` id (legacy-batch.ts); `commit` picks one of the commits it names */
+  legacy?: { commit?: string | undefined };
 }
 
 export interface RollbackResult {
@@ -117,9 +120,10 @@ async function toOperations(
 
 export async function rollbackBatch(deps: EngineDeps, batchId: string, options: RollbackOptions = {}): Promise<RollbackResult> {
   const { git, store, bus } = deps;
-  const { commits, tagged } = await findBatchCommits(git, batchId);
+  const legacy = options.legacy !== undefined;
+  const { commits, tagged } = options.legacy ? await legacyCommits(git, batchId, options.legacy) : await findBatchCommits(git, batchId);
   const partial = (options.paths?.length ?? 0) > 0;
-  if (!partial && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
+  if (!partial && !legacy && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
     throw new BatchctlError({
       code: 'ALREADY_ROLLED_BACK',
       message: `batch ${batchId} was rolled back already (tag ${ROLLBACK_TAG_PREFIX}${batchId})`,
@@ -131,7 +135,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     commits.map((commit) => verifyBatchCommit({ git, commit, batchId, tagged, signingKey: deps.signingKey })),
   );
   const problems = verified.flatMap((v) => v.problems.map((p) => `${v.commit.slice(0, 12)}: ${p}`));
-  if (problems.length > 0 && !options.force) {
+  // A legacy commit is never batchctl's own: choosing it (by id, and by --commit if it repeats) is the check.
+  if (problems.length > 0 && !options.force && !legacy) {
     throw new BatchctlError({
       code: 'BATCH_NOT_VERIFIED',
       message: `batchctl did not make ${commits.length === 1 ? 'this commit' : 'these commits'} for batch ${batchId}: ${problems.join('; ')}`,
@@ -205,7 +210,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       [TRAILER.revertsBatch, batchId],
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),
     ],
-    extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
+    // Legacy ids repeat: a rollback/<id> tag would name several batches (a second rollback finds nothing to revert).
+    extraTags: partial || legacy ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
     // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
     knownBlobs,
   });
@@ -220,7 +226,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     status: run.status,
     rollback_batch_id: run.batch_id,
     commit: run.commit,
-    tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
+    tag: done && !partial && !legacy ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
     ...(run.reason ? { reason: run.reason } : {}),
   };
 }
