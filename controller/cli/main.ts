@@ -72,12 +72,12 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--force', 'overwrite an existing control file', false)
     .action(act(run, async (_: [], opts) => (await import('./commands/init.js')).initCommand(opts)));
   command('rollback <id>', 'revert a committed batch as one new commit (git revert semantics)')
+    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
+    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .option('--dry-run', 'show what would change', false)
     .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)
     .option('--paths <globs...>', 'roll back only the paths matching these globs')
-    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
-    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)

@@ -2,9 +2,9 @@
 // batches (and rollbacks) from trailers and tags, and their items from what each commit changed.
 import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, TAG_PREFIX, TRAILER } from '../domain/index.js';
 import { parseTrailers } from '../git/index.js';
+import { followSquashMerges, rolledBackIds } from './reindex-landed.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import type { EngineDeps } from './engine-deps.js';
-import { followSquashMerges, rolledBackIds } from './reindex-landed.js';
 
 export interface ReindexReport {
   commits_scanned: number;

@@ -68,6 +68,8 @@ export interface Git {
   writeTree(args: { parent: string | null; changes: readonly TreeChange[] }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
   makeTag(args: { name: string; commit: string; message: string; tagger: GitIdentity; time: number }): Promise<string>;
+  /** move a tag from `fromCommit` to `commit`, compare-and-swap, keeping its message and tagger (tag-move.ts) */
+  moveTag(args: { name: string; commit: string; fromCommit: string }): Promise<string>;
   /** one compare-and-swap transaction; HEAD_MOVED only when a ref is not at its expected old value (refs.ts) */
   updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
   /** refresh the real index for these paths only: the user's other staged work stays */
@@ -78,8 +80,6 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
-  /** move a tag from `fromCommit` to `commit`, compare-and-swap, keeping its message and tagger (tag-move.ts) */
-  moveTag(args: { name: string; commit: string; fromCommit: string }): Promise<string>;
   /** ends the object reader's git process (object-reader.ts); a single-object read after this fails */
   close(): Promise<void>;
 }
@@ -115,6 +115,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
     commitTree: (input) => commitTree(runner, input),
     makeTag: (args) => makeTag(runner, args),
+    moveTag: (args) => moveTag(runner, { ...args, objectFormat }),
     updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat }),
     updateIndex: (changes) => updateIndex(runner, { changes, objectFormat }),
     commitChanges: (commit) => commitChanges(runner, commit),
@@ -123,7 +124,6 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
-    moveTag: (args) => moveTag(runner, { ...args, objectFormat }),
     close: () => reader.close(),
   };
 }

@@ -7,12 +7,12 @@ import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
 const rollbackOptionsSchema = globalOptionsSchema.extend({
+  legacy: z.boolean().default(false),
+  commit: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   restore: z.boolean().default(false),
   force: z.boolean().default(false),
   paths: z.array(z.string().min(1)).optional(),
-  legacy: z.boolean().default(false),
-  commit: z.string().min(1).optional(),
 });
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {

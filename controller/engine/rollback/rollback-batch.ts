@@ -16,13 +16,15 @@ import { BatchctlError } from '../../errors/index.js';
 import type { IndexEntry, PathChange } from '../../git/index.js';
 import { checkPath, compileGlob } from '../../paths/index.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { runBatch } from '../run/run-batch.js';
 import { legacyCommits } from '../legacy-batch.js';
+import { runBatch } from '../run/run-batch.js';
 import { findBatchCommits } from './find-batch-commits.js';
 import { planRevert, type RevertAction } from './plan-revert.js';
 import { verifyBatchCommit } from './verify-batch-commit.js';
 
 export interface RollbackOptions {
+  /** the id is a legacy `batch_id:` id (legacy-batch.ts); `commit` picks one of the commits it names */
+  legacy?: { commit?: string | undefined };
   dryRun?: boolean;
   /** reset the paths to the backup ref instead of merging with later changes (admin) */
   restore?: boolean;
@@ -31,8 +33,6 @@ export interface RollbackOptions {
   /** revert only the paths matching these globs */
   paths?: readonly string[];
   requestedBy?: string;
-  /** the id is a legacy `batch_id:` id (legacy-batch.ts); `commit` picks one of the commits it names */
-  legacy?: { commit?: string | undefined };
 }
 
 export interface RollbackResult {
