@@ -62,6 +62,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   );
   command('status [id]', 'one batch in detail, or the latest batches')
     .option('--limit <n>', 'how many batches (or items of one batch)', '10')
+    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
+    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .action(act(run, async ([id]: [string | undefined], opts) => (await import('./commands/status.js')).statusCommand(id, opts)));
   command('list', 'batch history, newest first')
     .option('--limit <n>', 'how many batches', '20')
@@ -71,6 +73,8 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/init.js')).initCommand(opts)));
   command('rollback <id>', 'revert a committed batch as one new commit (git revert semantics)')
+    .option('--legacy', 'the id is a legacy "batch_id:" id, searched on every branch', false)
+    .option('--commit <sha>', 'with --legacy: the commit to choose when the id names several', undefined)
     .option('--dry-run', 'show what would change', false)
     .option('--restore', 'reset the paths to the backup ref instead of merging (admin)', false)
     .option('--force', 'accept a commit batchctl cannot verify as its own', false)

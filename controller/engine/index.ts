@@ -19,6 +19,7 @@ import { initControl, type InitResult } from './control/init-control.js';
 import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
+import { findLegacyBatch, type LegacyCommit } from './legacy-batch.js';
 import { recoverPending, type RecoveryReport } from './recover.js';
 import { reindex, type ReindexReport } from './reindex.js';
 import { purge, type PurgeOptions, type PurgeReport } from './retention/purge.js';
@@ -34,6 +35,7 @@ export type { EngineDeps } from './engine-deps.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { RecoveryReport } from './recover.js';
 export type { ReindexReport } from './reindex.js';
+export type { LegacyCommit } from './legacy-batch.js';
 export type { PurgeOptions, PurgeReport } from './retention/purge.js';
 export type { RetryOptions } from './retry-batch.js';
 export type { RunOptions } from './run/run-context.js';
@@ -93,6 +95,8 @@ export interface Engine {
   parse(document: BatchDocument): Promise<Batch>;
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
   list(opts: { limit: number; offset?: number }): BatchRow[];
+  /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
+  legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;
   recover(): Promise<RecoveryReport | null>;
   /** revert a committed batch as a new batch (docs/lifecycle.md#rollback); conflicts throw ROLLBACK_CONFLICT */
   rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
@@ -173,6 +177,7 @@ export function createEngine(deps: EngineDeps): Engine {
       };
     },
     list: (opts) => store.batches.list(opts),
+    legacy: (args) => work.track(() => findLegacyBatch(git, args)),
     rollback: (batchId, options) => work.track(() => rollbackBatch(deps, batchId, options)),
     retry: (batchId, options) => work.track(() => retryBatch(deps, batchId, options)),
     purge: (options) => work.track(() => purge(deps, options)),

@@ -1,7 +1,8 @@
 // batchctl reindex (docs/lifecycle.md#durability-and-concurrency): SQLite is an index; git is the record. Rebuild the rows of committed
 // batches (and rollbacks) from trailers and tags, and their items from what each commit changed.
-import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, ROLLBACK_TAG_PREFIX, TAG_PREFIX, TRAILER } from '../domain/index.js';
+import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, TAG_PREFIX, TRAILER } from '../domain/index.js';
 import { parseTrailers } from '../git/index.js';
+import { followSquashMerges, rolledBackIds } from './reindex-landed.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import { withHistory } from './rollback/with-history.js';
@@ -35,20 +36,29 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
     return isBatchId(id) ? [{ ...commit, id, trailers }] : [];
   });
   // A full revert (not a --paths one) marks its batch rolled back even where the tag was not pushed.
-  const reverted = new Set(batches.filter((b) => !b.trailers.has(TRAILER.rollbackPaths)).map((b) => b.trailers.get(TRAILER.revertsBatch)));
+  const rolledBack = rolledBackIds(batches, refs);
+  const squashed = await followSquashMerges({ git, batches, refs });
   const missing = batches.filter((b) => !store.batches.get(b.id));
   const changes = await git.changesOf(missing.map((b) => b.oid));
+  const tagOf = (b: { id: string; oid: string }): string | null =>
+    refs.get(`refs/tags/${TAG_PREFIX}${b.id}`) === b.oid ? `${TAG_PREFIX}${b.id}` : null;
 
   store.transaction(() => {
+    // Rows already present learn what git says happened since: a rollback by the script, a squash merge.
+    for (const b of batches) {
+      const row = store.batches.get(b.id);
+      if (!row || missing.includes(b)) continue;
+      if (rolledBack.has(b.id) && row.status === BATCH_STATUS.completed) store.batches.update(b.id, { status: BATCH_STATUS.rolled_back });
+      if (squashed.has(b.id) && tagOf(b)) store.batches.update(b.id, { commit_sha: b.oid, tag: tagOf(b) });
+    }
     for (const b of missing) {
       const at = new Date(b.time * 1000).toISOString();
       const total = Number(b.trailers.get(TRAILER.operations) ?? 0);
       const failed = Number(b.trailers.get(TRAILER.failed) ?? 0);
-      const rolledBack = refs.has(`refs/tags/${ROLLBACK_TAG_PREFIX}${b.id}`) || reverted.has(b.id);
       const backup = `${BACKUP_REF_PREFIX}${b.id}`;
       const row: BatchRow = {
         batch_id: b.id,
-        status: rolledBack ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed,
+        status: rolledBack.has(b.id) ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed,
         operation_type: 'mixed',
         total_count: total,
         success_count: Math.max(0, total - failed),
@@ -62,7 +72,7 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
         agent: b.trailers.get(TRAILER.agent) ?? null,
         priority: 0,
         commit_sha: b.oid,
-        tag: refs.get(`refs/tags/${TAG_PREFIX}${b.id}`) === b.oid ? `${TAG_PREFIX}${b.id}` : null,
+        tag: tagOf(b),
         plan_hash: null,
         idempotency_key: null,
         reason_code: null,

@@ -67,6 +67,8 @@ export const ERROR_CODES = {
   NOTHING_TO_RETRY: { kind: 'terminal', exit: EXIT.usage, http: 409 },
   /** retry of a batch whose writes' content (refs/batchctl/retry/<id>) was purged or deleted */
   RETRY_CONTENT_MISSING: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
+  /** a legacy batch id (`batch_id:` line) names several commits: choose one with --commit */
+  BATCH_AMBIGUOUS: { kind: 'terminal', exit: EXIT.usage, http: 409 },
   /** a value that must be a batch id is not one */
   BATCH_ID_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** another process holds the repository lock for too long */

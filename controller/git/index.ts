@@ -19,6 +19,7 @@ import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { deepenHistory, fetchTag, historyRemote, shallowBoundary } from './shallow.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
+import { moveTag } from './tag-move.js';
 import { editTree } from './tree-edit.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
@@ -38,6 +39,7 @@ export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
 export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
+export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export {
   changedPaths,
@@ -77,6 +79,8 @@ export interface Git {
   writeTree(args: { parent: string | null; changes: readonly TreeChange[] }): Promise<string>;
   commitTree(input: CommitInput): Promise<string>;
   makeTag(args: { name: string; commit: string; message: string; tagger: GitIdentity; time: number }): Promise<string>;
+  /** move a tag from `fromCommit` to `commit`, compare-and-swap, keeping its message and tagger (tag-move.ts) */
+  moveTag(args: { name: string; commit: string; fromCommit: string }): Promise<string>;
   /** one compare-and-swap transaction; HEAD_MOVED only when a ref is not at its expected old value (refs.ts) */
   updateRefs(updates: readonly RefUpdate[], reason: string): Promise<void>;
   /** refresh the real index for these paths only: the user's other staged work stays */
@@ -128,6 +132,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
     commitTree: (input) => commitTree(runner, input),
     makeTag: (args) => makeTag(runner, args),
+    moveTag: (args) => moveTag(runner, { ...args, objectFormat }),
     updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat }),
     updateIndex: (changes) => updateIndex(runner, { changes, objectFormat }),
     commitChanges: (commit) => commitChanges(runner, commit),

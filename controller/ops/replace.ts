@@ -16,6 +16,7 @@ export function applyReplace(step: PlanStep, ctx: OpContext): Effect[] {
     throw new OpFailure('REPLACE_NO_MATCH', `"${step.find}" does not occur in ${step.target}`);
   }
   const edited = compiled.pattern.replaceAll(text, step.replaceWith ?? '');
+  if (edited === text) return []; // the same text put back: nothing to write, nothing changed
   const mode = diskMode(ctx.root, step.target) ?? '100644';
   const bytes = Buffer.from(edited, 'utf8');
   atomicWrite(ctx.root, step.target, bytes, mode, { inPlace: !ctx.changedInRun(step.target) });

@@ -3,3 +3,4 @@ export { checkPath, type PathCheck } from './check-path.js';
 export { collisionKey, findCollisions } from './collision-key.js';
 export { compileGlob, globBase, isGlob, type CompiledGlob } from './glob.js';
 export { createProtectedMatcher } from './protected.js';
+export { spellingIndex } from './spelling-index.js';

@@ -4,6 +4,7 @@ import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Git, IndexEntry, PathState } from '../git/index.js';
+import { spellingIndex } from '../paths/index.js';
 import { diskKinds, type DiskKind } from './disk-kinds.js';
 
 export type { DiskKind };
@@ -14,6 +15,8 @@ export interface Facts {
   ignored: Set<string>;
   disk(path: string): DiskKind;
   linkTarget(path: string): string;
+  /** collisionKey → the spellings tracked files (and their directories) have; empty when the batch names only tracked paths */
+  trackedSpellings: Map<string, Set<string>>;
 }
 
 /** `a/b/c` → `a`, `a/b`: prefixes up to each `/` (no split and re-join: this runs for every path). */
@@ -38,5 +41,10 @@ export async function gatherFacts(git: Git, root: string, touched: readonly stri
   // beyond a symlink ("is beyond a symbolic link"); checkAncestors refuses those paths anyway.
   const untracked = touched.filter((path) => !index.has(path) && !ancestorsOf(path).some((dir) => disk(dir) === 'symlink'));
   const ignored = await git.ignored(untracked);
-  return { index, states, ignored, disk, linkTarget: (path) => readlinkSync(join(root, path), 'utf8') };
+  // One ls-files of the whole index, only when the batch names a path git does not track: only a new
+  // spelling can collide with a tracked file.
+  const trackedSpellings = touched.some((path) => !index.has(path))
+    ? spellingIndex(await git.trackedUnder(['']))
+    : new Map<string, Set<string>>();
+  return { index, states, ignored, disk, linkTarget: (path) => readlinkSync(join(root, path), 'utf8'), trackedSpellings };
 }

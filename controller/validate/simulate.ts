@@ -77,6 +77,18 @@ export function simulate(args: SimulateArgs): PlanStep[] {
           );
           break;
         }
+        const tracked = seen ? undefined : facts.trackedSpellings.get(key);
+        if (tracked && !tracked.has(spelling)) {
+          const [existing] = tracked;
+          issues.error(
+            ISSUE.pathCollision,
+            c.index,
+            path,
+            `${spelling} and the tracked ${existing ?? ''} are the same ${depth < parts.length ? 'directory' : 'file'} on case-insensitive or Unicode-normalising file systems`,
+            `use the existing spelling ${existing ?? ''}; a second spelling breaks checkouts on macOS and Windows`,
+          );
+          break;
+        }
         if (!seen) spellings.set(key, { path: spelling, index: c.index });
       }
     }

@@ -7,6 +7,8 @@ import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
 const rollbackOptionsSchema = globalOptionsSchema.extend({
+  legacy: z.boolean().default(false),
+  commit: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   restore: z.boolean().default(false),
   force: z.boolean().default(false),
@@ -29,6 +31,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       fetch: options.fetch,
       ...(options.by ? { requestedBy: options.by } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
+      ...(options.legacy ? { legacy: { commit: options.commit } } : {}),
     });
     if (options.json) {
       printJsonLine(result);

@@ -7,7 +7,11 @@ import { globalOptionsSchema } from '../global-options.js';
 import { renderResult, renderRows } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
 
-const statusOptionsSchema = globalOptionsSchema.extend({ limit: z.coerce.number().int().min(1).max(10_000).default(10) });
+const statusOptionsSchema = globalOptionsSchema.extend({
+  limit: z.coerce.number().int().min(1).max(10_000).default(10),
+  legacy: z.boolean().default(false),
+  commit: z.string().min(1).optional(),
+});
 
 export async function statusCommand(id: string | undefined, raw: unknown): Promise<number> {
   const options = statusOptionsSchema.parse(raw);
@@ -17,6 +21,12 @@ export async function statusCommand(id: string | undefined, raw: unknown): Promi
       const rows = engine.list({ limit: options.limit });
       if (options.json) printJsonLine({ history: rows });
       else process.stdout.write(`${renderRows(rows)}\n`);
+      return EXIT.ok;
+    }
+    if (options.legacy) {
+      const found = await engine.legacy({ id, commit: options.commit });
+      if (options.json) printJsonLine({ legacy: { batch_id: id, ...found } });
+      else process.stdout.write(`legacy batch ${id}\n  commit ${found.commit}\n  date ${found.date}\n  ${found.subject}\n`);
       return EXIT.ok;
     }
     const details = engine.status(id, { itemLimit: options.limit });

@@ -16,6 +16,7 @@ import { BatchctlError } from '../../errors/index.js';
 import type { IndexEntry, PathChange } from '../../git/index.js';
 import { checkPath, compileGlob } from '../../paths/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { legacyCommits } from '../legacy-batch.js';
 import { runBatch } from '../run/run-batch.js';
 import { checkRevertScope } from './check-revert-scope.js';
 import { findBatchCommits } from './find-batch-commits.js';
@@ -23,6 +24,8 @@ import { planRevert, type RevertAction } from './plan-revert.js';
 import { verifyBatchCommit } from './verify-batch-commit.js';
 
 export interface RollbackOptions {
+  /** the id is a legacy `batch_id:` id (legacy-batch.ts); `commit` picks one of the commits it names */
+  legacy?: { commit?: string | undefined };
   dryRun?: boolean;
   /** reset the paths to the backup ref instead of merging with later changes (admin) */
   restore?: boolean;
@@ -123,9 +126,12 @@ async function toOperations(
 
 export async function rollbackBatch(deps: EngineDeps, batchId: string, options: RollbackOptions = {}): Promise<RollbackResult> {
   const { git, store, bus } = deps;
-  const { commits, tagged } = await findBatchCommits(git, batchId, { fetch: options.fetch === true });
+  const legacy = options.legacy !== undefined;
+  const { commits, tagged } = options.legacy
+    ? await legacyCommits(git, batchId, options.legacy)
+    : await findBatchCommits(git, batchId, { fetch: options.fetch === true });
   const partial = (options.paths?.length ?? 0) > 0;
-  if (!partial && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
+  if (!partial && !legacy && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {
     throw new BatchctlError({
       code: 'ALREADY_ROLLED_BACK',
       message: `batch ${batchId} was rolled back already (tag ${ROLLBACK_TAG_PREFIX}${batchId})`,
@@ -137,7 +143,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     commits.map((commit) => verifyBatchCommit({ git, commit, batchId, tagged, signingKey: deps.signingKey })),
   );
   const problems = verified.flatMap((v) => v.problems.map((p) => `${v.commit.slice(0, 12)}: ${p}`));
-  if (problems.length > 0 && !options.force) {
+  // A legacy commit is never batchctl's own: choosing it (by id, and by --commit if it repeats) is the check.
+  if (problems.length > 0 && !options.force && !legacy) {
     throw new BatchctlError({
       code: 'BATCH_NOT_VERIFIED',
       message: `batchctl did not make ${commits.length === 1 ? 'this commit' : 'these commits'} for batch ${batchId}: ${problems.join('; ')}`,
@@ -218,7 +225,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       [TRAILER.revertsBatch, batchId],
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),
     ],
-    extraTags: partial ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
+    // Legacy ids repeat: a rollback/<id> tag would name several batches (a second rollback finds nothing to revert).
+    extraTags: partial || legacy ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
     // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
     knownBlobs,
   });
@@ -233,7 +241,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     status: run.status,
     rollback_batch_id: run.batch_id,
     commit: run.commit,
-    tag: done && !partial ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
+    tag: done && !partial && !legacy ? `${ROLLBACK_TAG_PREFIX}${batchId}` : null,
     ...(run.reason ? { reason: run.reason } : {}),
   };
 }

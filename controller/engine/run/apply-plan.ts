@@ -10,6 +10,8 @@ export interface StepResult {
   status: ItemStatus;
   attempts: number;
   error: Reason | null;
+  /** succeeded without changing anything (a replace that matched nothing or put back the same text) */
+  unchanged?: true;
 }
 
 export interface ApplyOutcome {
@@ -80,7 +82,7 @@ export function applyPlan({ plan, root, concurrency, signal, shouldStop, gate, o
 
     const succeeded = (id: number, effects: readonly Effect[], attempts: number): void => {
       for (const effect of effects) runtime.set(effect.path, onEffect ? onEffect(effect) : effect.state);
-      finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null });
+      finish(id, { status: ITEM_STATUS.succeeded, attempts, error: null, ...(effects.length === 0 ? { unchanged: true as const } : {}) });
     };
 
     /**

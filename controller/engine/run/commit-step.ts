@@ -18,8 +18,12 @@ export const commitStep: RunStep = async (ctx) => {
   if (!plan || !journal) throw new Error('commit before apply');
   const done = new Map<OperationType, number>();
   let failed = 0;
+  let unchanged = 0;
   plan.steps.forEach((step, id) => {
-    if (ctx.results[id]?.status === ITEM_STATUS.succeeded) done.set(step.type, (done.get(step.type) ?? 0) + 1);
+    const result = ctx.results[id];
+    // A replace that changed nothing is no edit: neither in the summary nor in Batch-Operations.
+    if (result?.status === ITEM_STATUS.succeeded && result.unchanged && step.type === 'replace') unchanged++;
+    else if (result?.status === ITEM_STATUS.succeeded) done.set(step.type, (done.get(step.type) ?? 0) + 1);
     else failed++;
   });
   const { signingKey } = ctx.deps;
@@ -30,7 +34,7 @@ export const commitStep: RunStep = async (ctx) => {
       batch: ctx.batch,
       batchId: ctx.batchId,
       done,
-      total: plan.steps.length,
+      total: plan.steps.length - unchanged,
       failed,
       extra: [...extra, ...signature],
     });

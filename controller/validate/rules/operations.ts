@@ -150,13 +150,14 @@ function replace(op: ConcreteOp, ctx: RuleContext): void {
     return;
   }
   const r = op.op.type === 'replace' ? op.op : null;
-  // Only an explicit path with unchanged bytes is checked here; a glob skips files without a match.
-  if (r && ctx.advisory && !op.fromGlob && current.oid !== null && current.origin !== null) {
+  // Only a file with unchanged bytes is checked here. An explicit path without a match fails; a file a
+  // glob matched without a match is left alone, and said so: it is no edit (docs/batch-format.md#what-validation-refuses).
+  if (r && ctx.advisory && current.oid !== null && current.origin !== null) {
     const text = readFileSync(join(ctx.root, current.origin), 'utf8');
     const compiled = compilePattern(r.find, r.regex === true);
     const found = !compiled.ok || compiled.pattern.test(text);
-    if (!found)
-      ctx.issues.warn(ISSUE.replaceNoMatch, op.index, op.target, `"${r.find}" does not occur in ${op.target}; the operation will fail`);
+    const outcome = op.fromGlob ? 'the glob matched it; it will be left unchanged' : 'the operation will fail';
+    if (!found) ctx.issues.warn(ISSUE.replaceNoMatch, op.index, op.target, `"${r.find}" does not occur in ${op.target}; ${outcome}`);
   }
   ctx.tree.set(op.target, { ...current, oid: null });
 }
