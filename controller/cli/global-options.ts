@@ -7,3 +7,10 @@ export const globalOptionsSchema = z.object({
   json: z.boolean().default(false),
 });
 export type GlobalOptions = z.infer<typeof globalOptionsSchema>;
+
+/** `--commit` picks one of the commits a legacy id names: without `--legacy` it would be ignored. */
+export function commitNeedsLegacy(o: { legacy: boolean; commit?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (o.commit !== undefined && !o.legacy) {
+    ctx.addIssue({ code: 'custom', path: ['commit'], message: 'goes with --legacy (it picks one of the commits a legacy batch id names)' });
+  }
+}

@@ -36,6 +36,10 @@ describe('batchctl status and rollback --legacy', () => {
     expect(rollback.code).toBe(2);
     expect(rollback.stderr).toContain('BATCH_AMBIGUOUS');
 
+    const stray = await runCli(['status', 'b-20261122-101500-7k3m9q', '--commit', second], { cwd: repo.dir });
+    expect(stray.code).toBe(2); // --commit without --legacy is a usage error, not ignored
+    expect(stray.stderr).toContain('USAGE: option --commit: goes with --legacy');
+
     const chosen = await runCli(['status', '2025-03-14', '--legacy', '--commit', second.slice(0, 10), '--json'], { cwd: repo.dir });
     expect(chosen.code).toBe(0);
     expect(jsonLines(chosen.stdout)[0]).toMatchObject({ legacy: { batch_id: '2025-03-14', commit: second } });

@@ -2,22 +2,24 @@
 import { z } from 'zod';
 
 import { openEngine } from '../../app/index.js';
-import { globalOptionsSchema } from '../global-options.js';
+import { commitNeedsLegacy, globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
-const rollbackOptionsSchema = globalOptionsSchema.extend({
-  legacy: z.boolean().default(false),
-  commit: z.string().min(1).optional(),
-  dryRun: z.boolean().default(false),
-  restore: z.boolean().default(false),
-  force: z.boolean().default(false),
-  paths: z.array(z.string().min(1)).optional(),
-  /** commander's --no-push sets push: false */
-  push: z.boolean().default(true),
-  fetch: z.boolean().default(false),
-  by: z.string().min(1).optional(),
-});
+const rollbackOptionsSchema = globalOptionsSchema
+  .extend({
+    legacy: z.boolean().default(false),
+    commit: z.string().min(1).optional(),
+    dryRun: z.boolean().default(false),
+    restore: z.boolean().default(false),
+    force: z.boolean().default(false),
+    paths: z.array(z.string().min(1)).optional(),
+    /** commander's --no-push sets push: false */
+    push: z.boolean().default(true),
+    fetch: z.boolean().default(false),
+    by: z.string().min(1).optional(),
+  })
+  .superRefine(commitNeedsLegacy);
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
   const options = rollbackOptionsSchema.parse(raw);

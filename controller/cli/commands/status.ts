@@ -3,15 +3,17 @@ import { z } from 'zod';
 
 import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
-import { globalOptionsSchema } from '../global-options.js';
+import { commitNeedsLegacy, globalOptionsSchema } from '../global-options.js';
 import { renderResult, renderRows } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
 
-const statusOptionsSchema = globalOptionsSchema.extend({
-  limit: z.coerce.number().int().min(1).max(10_000).default(10),
-  legacy: z.boolean().default(false),
-  commit: z.string().min(1).optional(),
-});
+const statusOptionsSchema = globalOptionsSchema
+  .extend({
+    limit: z.coerce.number().int().min(1).max(10_000).default(10),
+    legacy: z.boolean().default(false),
+    commit: z.string().min(1).optional(),
+  })
+  .superRefine(commitNeedsLegacy);
 
 export async function statusCommand(id: string | undefined, raw: unknown): Promise<number> {
   const options = statusOptionsSchema.parse(raw);
