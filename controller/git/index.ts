@@ -1,4 +1,5 @@
 // git/: the only code that runs git. `openGit` binds every operation to one repository.
+import { namesBeside } from './names-beside.js';
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
@@ -67,6 +68,8 @@ export interface Git {
   indexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   treeEntries(commit: string, paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   trackedUnder(prefixes: readonly string[]): Promise<string[]>;
+  /** HEAD's entries in the root and in each of `dirs`: what a new path beside them could collide with */
+  namesBeside(dirs: readonly string[]): Promise<string[]>;
   /** `isTracked`: the caller's index lookup, so many tracked paths can share one whole-index pass */
   pathStates(paths: readonly string[], isTracked?: (path: string) => boolean): Promise<Map<string, PathState>>;
   ignored(paths: readonly string[]): Promise<Set<string>>;
@@ -122,6 +125,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
+    namesBeside: (dirs) => namesBeside(runner, dirs),
     pathStates: (paths, isTracked) =>
       pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),

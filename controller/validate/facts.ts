@@ -15,7 +15,7 @@ export interface Facts {
   ignored: Set<string>;
   disk(path: string): DiskKind;
   linkTarget(path: string): string;
-  /** collisionKey → the spellings tracked files (and their directories) have; empty when the batch names only tracked paths */
+  /** collisionKey → the spellings HEAD's names beside the new paths have (files and directories); empty when the batch creates nothing */
   trackedSpellings: Map<string, Set<string>>;
 }
 
@@ -43,8 +43,10 @@ export async function gatherFacts(git: Git, root: string, touched: readonly stri
   const ignored = await git.ignored(untracked);
   // One ls-files of the whole index, only when the batch names a path git does not track: only a new
   // spelling can collide with a tracked file.
-  const trackedSpellings = touched.some((path) => !index.has(path))
-    ? spellingIndex(await git.trackedUnder(['']))
-    : new Map<string, Set<string>>();
+  // Only a new path can be a second spelling of a committed one, and only of a name in HEAD's root or
+  // in a directory on its way: those trees are read, not the whole index.
+  const created = touched.filter((path) => !index.has(path));
+  const trackedSpellings =
+    created.length > 0 ? spellingIndex(await git.namesBeside(created.flatMap(ancestorsOf))) : new Map<string, Set<string>>();
   return { index, states, ignored, disk, linkTarget: (path) => readlinkSync(join(root, path), 'utf8'), trackedSpellings };
 }
