@@ -1,9 +1,10 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
 import { defaultControlFile, loadControl, preflight } from '../../control/index.js';
-import { BATCH_STATUS } from '../../domain/index.js';
+import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
-import { transition } from './run-context.js';
+import { uncommittedControlFields } from '../control/control-dirty.js';
+import { transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
 
 export const preflightStep: RunStep = async (ctx) => {
@@ -36,9 +37,29 @@ export const preflightStep: RunStep = async (ctx) => {
     { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority },
     ctx.deps.now(),
   );
+  // A stop wins over everything, an uncommitted edit included: `batchctl stop` writes the file
+  // before it commits it, and a batch that runs meanwhile must see the stop.
+  const stopped = !decision.admit && (decision.code === 'EMERGENCY_STOP' || decision.code === 'ECOSYSTEM_DISABLED');
+  const dirty = stopped ? null : await dirtyRefusal(ctx);
+  if (dirty) {
+    transition(ctx, BATCH_STATUS.refused, dirty);
+    return 'stop';
+  }
   if (!decision.admit) {
     transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: decision.message, hint: decision.hint });
     return 'stop';
   }
   return 'continue';
 };
+
+/** CONTROL_FILE_DIRTY when the control file has uncommitted edits (docs/control-file.md#uncommitted-edits). */
+async function dirtyRefusal(ctx: RunContext): Promise<Reason | null> {
+  const fields = await uncommittedControlFields(ctx.deps);
+  if (fields.length === 0) return null;
+  return {
+    code: 'CONTROL_FILE_DIRTY',
+    message: `${CONTROL_FILE_NAME} has uncommitted edits (${fields.join(', ')}); batchctl does not commit them under its own name`,
+    hint: `commit them first: git commit ${CONTROL_FILE_NAME} -m "<why>" (or undo them: git checkout -- ${CONTROL_FILE_NAME})`,
+    data: { file: CONTROL_FILE_NAME, fields },
+  };
+}

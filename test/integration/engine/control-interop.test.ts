@@ -1,0 +1,120 @@
+// batch-control.json beside other writers (issue 10 §3, docs/control-file.md): operators' uncommitted
+// edits, the registry's scripts' breaker and budget forms, bots' commits, typed rewriters that drop
+// batchctl's fields, and a failure record that must reach the breaker.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { Engine } from '../../../controller/engine/index.js';
+import { batch, engineFor } from '../../helpers/engine.js';
+import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture JSON
+
+const opened: Array<{ repo: TestRepo; engine: Engine }> = [];
+afterEach(async () => {
+  for (const { repo, engine } of opened.splice(0)) {
+    await engine.close();
+    removeRepo(repo);
+  }
+});
+
+/** A repository with the default control file (edited by `edit`, committed) and an engine on a movable clock. */
+async function setup(edit: (control: Json) => void = () => undefined) {
+  const repo = gitRepo({ 'r/a.txt': 'v1\n' });
+  const file = join(repo.dir, 'batch-control.json');
+  const read = (): Json => JSON.parse(readFileSync(file, 'utf8')) as Json;
+  const write = (control: Json): void => writeFileSync(file, `${JSON.stringify(control, null, 2)}\n`);
+  const control = read();
+  edit(control);
+  write(control);
+  repo.commitAll('control file for the test');
+  const clock = { now: new Date('2026-11-23T10:00:00Z') }; // a Monday
+  const engine = await engineFor(repo, {}, () => clock.now);
+  opened.push({ repo, engine });
+  const later = (minutes: number): void => {
+    clock.now = new Date(clock.now.getTime() + minutes * 60_000);
+  };
+  /** Edit the control file in the work tree, then commit it as `author` ("Name <email>"). */
+  const commitAs = (author: string, change: (control: Json) => void, message = 'edit the control file'): string => {
+    const next = read();
+    change(next);
+    write(next);
+    repo.git('commit', '-q', `--author=${author}`, '-m', message, '--', 'batch-control.json');
+    return repo.head();
+  };
+  return { repo, engine, file, read, write, later, commitAs };
+}
+
+const passing = (name: string, ecosystem = 'npm') =>
+  batch({ ecosystem, operations: [{ type: 'write', target: `out/${name}.txt`, content: name }] });
+const failing = (ecosystem = 'npm') =>
+  batch({
+    ecosystem,
+    options: { atomic: true },
+    operations: [
+      { type: 'write', target: 'ok.txt', content: 'x' },
+      { type: 'replace', target: 'r/a.txt', find: 'absent', replace: 'y' },
+    ],
+  });
+const OPERATOR = 'Olga Operator <olga@example.com>';
+
+describe('uncommitted edits of the control file', () => {
+  it('refuses the batch with CONTROL_FILE_DIRTY naming the fields, and commits nothing under batchctl', async () => {
+    const { repo, engine, read, write, commitAs } = await setup((c) => {
+      c.circuit_breaker = { npm: { state: 'open', failures: 5, last_failure: '', opens_at: '2026-11-23T09:00:00Z' } };
+    });
+    const head = repo.head();
+    const edited = read();
+    edited.circuit_breaker.npm.state = 'closed';
+    edited.reason = 'generator fixed';
+    write(edited);
+    const text = repo.read('batch-control.json');
+
+    const refused = await engine.run(passing('a'));
+    expect(refused).toMatchObject({
+      status: 'refused',
+      reason: { code: 'CONTROL_FILE_DIRTY', data: { fields: ['circuit_breaker.npm', 'reason'] } },
+    });
+    expect(refused.reason?.hint).toContain('git commit batch-control.json');
+    expect(repo.head()).toBe(head);
+    expect(repo.read('batch-control.json')).toBe(text); // the edit stays, uncommitted
+
+    // Committed under the operator's name, the same edit is obeyed.
+    commitAs(OPERATOR, () => undefined, 'close the npm breaker');
+    expect((await engine.run(passing('b'))).status).toBe('completed');
+    const authors = repo.git('log', '--format=%an%x09%s', `${head}..HEAD`).trim().split('\n');
+    expect(authors.filter((line) => line.startsWith('Olga Operator'))).toHaveLength(1);
+  });
+
+  it('still refuses with EMERGENCY_STOP or ECOSYSTEM_DISABLED when the uncommitted edit is a stop', async () => {
+    const { engine, read, write } = await setup();
+    const stopped = read();
+    stopped.enabled = false;
+    stopped.reason = 'incident 42';
+    write(stopped);
+    expect((await engine.run(passing('a'))).reason?.code).toBe('EMERGENCY_STOP');
+    stopped.enabled = true;
+    stopped.disabled_ecosystems = ['npm'];
+    write(stopped);
+    expect((await engine.run(passing('b'))).reason?.code).toBe('ECOSYSTEM_DISABLED');
+    expect((await engine.run(passing('c', 'pypi'))).reason?.code).toBe('CONTROL_FILE_DIRTY');
+  });
+
+  it('sees a stop that `batchctl stop` has written but not yet committed', async () => {
+    const { repo, engine, read, write } = await setup();
+    // The state between stop-resume.ts's write and its commit: the file says stop, HEAD does not.
+    const file = read();
+    file.enabled = false;
+    write(file);
+    expect(repo.git('status', '--porcelain').trim()).toBe('M batch-control.json');
+    expect((await engine.run(passing('a'))).reason?.code).toBe('EMERGENCY_STOP');
+  });
+
+  it('treats a change of layout alone (same JSON) as no edit', async () => {
+    const { engine, read, file } = await setup();
+    writeFileSync(file, JSON.stringify(read()));
+    expect((await engine.run(passing('a'))).status).toBe('completed');
+  });
+});
