@@ -3,7 +3,8 @@ export { defaultControlFile, renderControlFile } from './default-control-file.js
 export { computeControlEdit, editControlFile, objectAt, type ControlEdit, type RawControl } from './edit-control-file.js';
 export { loadControl, loadControlFile, parseControl, parseControlFile, type LoadedControl } from './load-control-file.js';
 export { checkControlKeys, type ControlKeyReport } from './control-keys.js';
-export { preflight, type PreflightDecision } from './preflight.js';
+export { preflight, type PreflightContext, type PreflightDecision } from './preflight.js';
+export { type UnreadableBreaker } from './unreadable-breakers.js';
 export { controlFileJsonSchema } from './json-schema.js';
 export { applyResume, applyStop, stopReason, stopReasonInText, type StopRequest } from './stop-resume.js';
 export { watchForStop } from './stop-watch.js';

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { CONTROL_FILE_NAME, controlFileSchema, type ControlFile } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { checkControlKeys } from './control-keys.js';
+import { setAsideUnreadableBreakers, unreadableBreakerWarning, type UnreadableBreaker } from './unreadable-breakers.js';
 
 /** A control file as read: its values, and what batchctl noticed without refusing it. */
 export interface LoadedControl {
   control: ControlFile;
   /** one line each, naming the file (`batch-control.json: unknown key "x" kept as is`) */
   warnings: string[];
+  /** breaker entries that do not parse: their ecosystems are refused, the others run */
+  unreadableBreakers: UnreadableBreaker[];
 }
 
 function refuse(file: string, problem: string, hint: string, data: Record<string, unknown> = {}): BatchctlError {
@@ -49,7 +52,8 @@ export function parseControl(text: string, file: string): LoadedControl {
       },
     );
   }
-  const parsed = controlFileSchema.safeParse(json);
+  const { json: usable, unreadable } = setAsideUnreadableBreakers(json);
+  const parsed = controlFileSchema.safeParse(usable);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || '(top level)';
@@ -58,7 +62,11 @@ export function parseControl(text: string, file: string): LoadedControl {
       issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
     });
   }
-  return { control: parsed.data, warnings: keys.warnings };
+  return {
+    control: parsed.data,
+    warnings: [...keys.warnings, ...unreadable.map(unreadableBreakerWarning)],
+    unreadableBreakers: unreadable,
+  };
 }
 
 /** The values alone, for callers that only decide (stop checks, edits, audits). */

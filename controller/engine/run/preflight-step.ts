@@ -1,5 +1,5 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
-import { defaultControlFile, loadControl, preflight } from '../../control/index.js';
+import { defaultControlFile, loadControl, preflight, type UnreadableBreaker } from '../../control/index.js';
 import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
@@ -9,8 +9,9 @@ import type { RunStep } from './step.js';
 
 export const preflightStep: RunStep = async (ctx) => {
   transition(ctx, BATCH_STATUS.preflight);
+  let unreadableBreakers: UnreadableBreaker[] = [];
   try {
-    ({ control: ctx.control, warnings: ctx.controlWarnings } = await loadControl(ctx.deps.git.root));
+    ({ control: ctx.control, warnings: ctx.controlWarnings, unreadableBreakers } = await loadControl(ctx.deps.git.root));
   } catch (error) {
     if (!(error instanceof BatchctlError)) throw error;
     if (ctx.options.bypassAdmission) {
@@ -36,6 +37,7 @@ export const preflightStep: RunStep = async (ctx) => {
     ctx.control,
     { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority },
     ctx.deps.now(),
+    { unreadableBreakers },
   );
   // A stop wins over everything, an uncommitted edit included: `batchctl stop` writes the file
   // before it commits it, and a batch that runs meanwhile must see the stop.
@@ -46,7 +48,8 @@ export const preflightStep: RunStep = async (ctx) => {
     return 'stop';
   }
   if (!decision.admit) {
-    transition(ctx, BATCH_STATUS.refused, { code: decision.code, message: decision.message, hint: decision.hint });
+    const { code, message, hint, data } = decision;
+    transition(ctx, BATCH_STATUS.refused, { code, message, hint, ...(data ? { data } : {}) });
     return 'stop';
   }
   return 'continue';

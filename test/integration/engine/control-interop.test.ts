@@ -118,3 +118,81 @@ describe('uncommitted edits of the control file', () => {
     expect((await engine.run(passing('a'))).status).toBe('completed');
   });
 });
+
+describe('breaker states as the registry scripts write them', () => {
+  it('keeps a breaker open with an empty or missing opens_at until an operator closes it', async () => {
+    const { engine, later, commitAs } = await setup((c) => {
+      c.circuit_breaker = { npm: { state: 'open', failures: 3, opens_at: '' }, pypi: { state: 'open', failures: 1 } };
+    });
+    for (const ecosystem of ['npm', 'pypi']) {
+      const refused = await engine.run(passing(`a-${ecosystem}`, ecosystem));
+      expect(refused).toMatchObject({ status: 'refused', reason: { code: 'BREAKER_OPEN' } });
+    }
+    later(7 * 24 * 60); // a week on: still no recovery time
+    expect((await engine.run(passing('b'))).reason?.code).toBe('BREAKER_OPEN');
+    const status = await engine.controlStatus();
+    expect(status.breakers.find((b) => b.ecosystem === 'npm')).toMatchObject({
+      effective_state: 'open',
+      no_recovery_time: true,
+      half_open_in_seconds: null,
+    });
+
+    commitAs(OPERATOR, (c) => {
+      c.circuit_breaker.npm = { state: 'closed', failures: 0, last_failure: '', opens_at: '' };
+    });
+    expect((await engine.run(passing('c'))).status).toBe('completed');
+  });
+
+  it('refuses only the ecosystem whose breaker entry is unreadable, naming the entry', async () => {
+    const { repo, engine } = await setup((c) => {
+      c.circuit_breaker = { npm: { state: 'Open', failures: 5, last_failure: '', opens_at: '' } };
+    });
+    const refused = await engine.run(passing('a'));
+    expect(refused).toMatchObject({
+      status: 'refused',
+      reason: { code: 'CONTROL_FILE_INVALID', data: { field: 'circuit_breaker.npm.state' } },
+    });
+    const other = await engine.run(passing('b', 'pypi'));
+    expect(other.status).toBe('completed');
+    expect(other.control_warnings?.some((w) => w.includes('circuit_breaker.npm.state'))).toBe(true);
+    // batchctl's own commit kept the entry as the operator wrote it.
+    expect(JSON.parse(repo.git('show', 'HEAD:batch-control.json')).circuit_breaker.npm.state).toBe('Open');
+    const status = await engine.controlStatus();
+    expect(status.unreadable_breakers).toEqual([expect.objectContaining({ ecosystem: 'npm', field: 'circuit_breaker.npm.state' })]);
+  });
+});
+
+describe('budget counters in the registry units', () => {
+  it('rolls every <unit>_used counter over with the week, limited or not', async () => {
+    const { engine, read } = await setup((c) => {
+      c.budget = {
+        week_start: '2026-11-16T00:00:00Z', // last week
+        sampling_active: false,
+        operations_used: 50,
+        macos_minutes_used: 300,
+        linux_minutes_used: 1200,
+      };
+    });
+    expect((await engine.run(passing('a'))).status).toBe('completed');
+    expect(read().budget).toMatchObject({
+      week_start: '2026-11-23T00:00:00Z',
+      operations_used: 1,
+      macos_minutes_used: 0,
+      linux_minutes_used: 0,
+    });
+  });
+
+  it('shows every counter it finds in `control`, with no limit where policy has none', async () => {
+    const { engine } = await setup((c) => {
+      c.budget = { week_start: '2026-11-23T00:00:00Z', operations_used: 7, macos_minutes_used: 120, linux_minutes_used: 900 };
+    });
+    const { units } = (await engine.controlStatus()).budget;
+    expect(units).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ unit: 'operations', used: 7, limit: 100_000 }),
+        expect.objectContaining({ unit: 'macos_minutes', used: 120, limit: null, fraction: null }),
+        expect.objectContaining({ unit: 'linux_minutes', used: 900, limit: null, fraction: null }),
+      ]),
+    );
+  });
+});
