@@ -90,6 +90,12 @@ export const policySchema = z
       .array(z.string().min(1))
       .default([...DEFAULT_PROTECTED_PATHS])
       .describe('globs no batch may change'),
+    automation_identities: z
+      .array(z.string().min(1))
+      .default(['github-actions[bot]', '*[bot]'])
+      .describe(
+        'commit authors (name or email; * matches any run of characters) whose edits of this file are automation, audited as such rather than as changes by hand',
+      ),
     remote_poll_seconds: z
       .number()
       .positive()

@@ -29,7 +29,7 @@ export const preflightStep: RunStep = async (ctx) => {
     return 'continue';
   }
   try {
-    await auditManualBreakerChanges(ctx.deps);
+    await auditManualBreakerChanges(ctx.deps, { automationIdentities: ctx.control.policy.automation_identities });
   } catch (error) {
     ctx.deps.logger.warn({ err: error }, 'could not audit hand-made changes to the control file');
   }

@@ -196,3 +196,41 @@ describe('budget counters in the registry units', () => {
     );
   });
 });
+
+describe('breaker changes by bots', () => {
+  const breakerEvents = (engine: Engine) =>
+    engine
+      .events({ limit: 100 })
+      .filter((e) => e.type === 'breaker_changed' && e.data.author !== undefined) // audits, not batchctl's own transitions
+      .map((e) => e.data);
+
+  it('audits a commit by github-actions[bot] as automation, not as a change by hand', async () => {
+    const { engine, commitAs } = await setup();
+    const commit = commitAs('github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>', (c) => {
+      c.circuit_breaker = { npm: { state: 'open', failures: 5, last_failure: '', opens_at: '2026-11-23T09:00:00Z' } };
+    });
+    await engine.run(passing('a'));
+    await engine.run(passing('b'));
+    expect(breakerEvents(engine)).toEqual([
+      expect.objectContaining({ ecosystem: 'npm', from: 'closed', to: 'open', manual: false, automation: true, commit }),
+    ]);
+  });
+
+  it('takes the identities from policy.automation_identities, and an operator is still "by hand"', async () => {
+    const { engine, commitAs } = await setup((c) => {
+      c.policy.automation_identities = ['registry-sync'];
+    });
+    commitAs('registry-sync <ops@example.com>', (c) => {
+      c.circuit_breaker = { npm: { state: 'open', failures: 5, last_failure: '', opens_at: '2026-11-23T12:00:00Z' } };
+    });
+    await engine.run(passing('a'));
+    commitAs(OPERATOR, (c) => {
+      c.circuit_breaker.npm = { state: 'closed', failures: 0, last_failure: '', opens_at: '' };
+    });
+    await engine.run(passing('b'));
+    expect(breakerEvents(engine).map((d) => [d.to, d.manual, d.automation ?? false])).toEqual([
+      ['open', false, true],
+      ['closed', true, false],
+    ]);
+  });
+});
