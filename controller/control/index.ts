@@ -11,5 +11,7 @@ export { watchForStop } from './stop-watch.js';
 export { breakerGate, recordOutcome, type BreakerState, type BreakerTransition } from './breaker.js';
 export { budgetGate, charge, pressure, usage, weekStart, type Cost } from './budget.js';
 export { controlDiff } from './control-diff.js';
+export { hasPath, removedSettings } from './removed-settings.js';
+export { readPolicyFile } from './policy-file.js';
 export { isAutomationIdentity } from './automation-identity.js';
 export { computeSlis, severityOf, type EcosystemSli, type Severity, type SliRow } from './sli.js';

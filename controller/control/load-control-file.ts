@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CONTROL_FILE_NAME, controlFileSchema, type ControlFile } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { checkControlKeys } from './control-keys.js';
+import { policyConflictWarning, readPolicyFile } from './policy-file.js';
 import { setAsideUnreadableBreakers, unreadableBreakerWarning, type UnreadableBreaker } from './unreadable-breakers.js';
 
 /** A control file as read: its values, and what batchctl noticed without refusing it. */
@@ -85,7 +86,15 @@ export async function loadControl(root: string): Promise<LoadedControl> {
     if (code === 'ENOENT') throw refuse(file, 'missing', 'run `batchctl init` to write the default control file, then commit it');
     throw refuse(file, `unreadable (${code ?? String(error)})`, 'check its permissions');
   }
-  return parseControl(text, file);
+  return withPolicyFile(root, parseControl(text, file), text);
+}
+
+/** batchctl.policy.json, when present, replaces the in-file policy as a whole. */
+async function withPolicyFile(root: string, loaded: LoadedControl, text: string): Promise<LoadedControl> {
+  const policy = await readPolicyFile(root);
+  if (!policy) return loaded;
+  const conflict = policyConflictWarning((JSON.parse(text) as Record<string, unknown>).policy, loaded.control.policy, policy);
+  return { ...loaded, control: { ...loaded.control, policy }, warnings: [...loaded.warnings, ...(conflict ? [conflict] : [])] };
 }
 
 export async function loadControlFile(root: string): Promise<ControlFile> {

@@ -56,7 +56,13 @@ export const limitsPolicySchema = z.strictObject({
   metrics_retention_days: nonNegative.default(90).describe('days events and item rows are kept in the state database'),
 });
 
-export const DEFAULT_PROTECTED_PATHS = ['.git/**', '.github/**', 'batch-control.json', 'batch-control.schema.json'] as const;
+export const DEFAULT_PROTECTED_PATHS = [
+  '.git/**',
+  '.github/**',
+  'batch-control.json',
+  'batch-control.schema.json',
+  'batchctl.policy.json',
+] as const;
 
 export const circuitBreakerPolicySchema = z.strictObject({
   failure_threshold: z.number().int().positive().default(5).describe('consecutive failed batches that open the breaker'),
@@ -124,3 +130,5 @@ export type LimitsPolicy = z.infer<typeof limitsPolicySchema>;
 
 export const CONTROL_FILE_NAME = 'batch-control.json';
 export const CONTROL_SCHEMA_FILE_NAME = 'batch-control.schema.json';
+/** batchctl's own settings beside the control file (same schema as `policy`; wins when present). */
+export const POLICY_FILE_NAME = 'batchctl.policy.json';

@@ -48,6 +48,11 @@ function render(status: ControlStatus): string {
         ? `  ${u.unit.padEnd(12)} ${u.used} (no limit)`
         : `  ${u.unit.padEnd(12)} ${u.used} of ${u.limit} (${pct(u.fraction)})`,
     ),
+    ...(status.settings_removed
+      ? [
+          `settings removed by commit ${status.settings_removed.commit.slice(0, 12)} (${status.settings_removed.author}): ${status.settings_removed.fields.join(', ')} (defaults in use)`,
+        ]
+      : []),
     `SLIs since ${status.slis.since}:`,
     ...sliLines(status),
   ];

@@ -2,6 +2,7 @@
 // the time to half-open, budget use and reset, SLIs. Read-only.
 import { breakerGate, computeSlis, loadControl, pressure, usage, type EcosystemSli, type UnreadableBreaker } from '../../control/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { settingsRemovedByOthers, settingsRemovedWarning, type SettingsRemoved } from './settings-removed.js';
 
 export interface ControlStatus {
   at: string;
@@ -38,12 +39,15 @@ export interface ControlStatus {
     pause_above: number;
   };
   slis: { since: string; ecosystems: EcosystemSli[] };
+  /** settings another writer's commit removed that are still missing (docs/control-file.md#other-writers) */
+  settings_removed: SettingsRemoved | null;
   /** what the file carries that batchctl kept or ignored (other tools' top-level keys, deprecated settings) */
   warnings: string[];
 }
 
 export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays?: number } = {}): Promise<ControlStatus> {
   const { control, warnings, unreadableBreakers } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
+  const removed = await settingsRemovedByOthers(deps);
   const now = deps.now();
   const { weekStart, resetsAt, used } = usage(control, now);
   const policy = control.policy.budget;
@@ -89,6 +93,7 @@ export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays
       pause_above: policy.pause_above,
     },
     slis: { since, ecosystems: computeSlis(deps.store.batches.outcomesSince(since), control.policy) },
-    warnings,
+    settings_removed: removed,
+    warnings: removed ? [...warnings, settingsRemovedWarning(removed)] : warnings,
   };
 }

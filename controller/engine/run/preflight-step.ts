@@ -4,6 +4,7 @@ import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
+import { settingsRemovedByOthers, settingsRemovedWarning } from '../control/settings-removed.js';
 import { transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
 
@@ -22,6 +23,12 @@ export const preflightStep: RunStep = async (ctx) => {
       transition(ctx, BATCH_STATUS.refused, { code: error.code, message: error.detail, ...(error.hint ? { hint: error.hint } : {}) });
       return 'stop';
     }
+  }
+  try {
+    const removed = await settingsRemovedByOthers(ctx.deps);
+    if (removed) ctx.controlWarnings = [...ctx.controlWarnings, settingsRemovedWarning(removed)];
+  } catch (error) {
+    ctx.deps.logger.warn({ err: error }, 'could not look for settings removed from the control file');
   }
   if (ctx.options.bypassAdmission) {
     const limits = { ...ctx.control.policy.limits, max_operations_per_batch: Number.MAX_SAFE_INTEGER };

@@ -234,3 +234,70 @@ describe('breaker changes by bots', () => {
     ]);
   });
 });
+
+/** The registry's Go bot: it rewrites the file through a struct that knows only the registry's fields. */
+function typedRewrite(control: Json): Json {
+  const pick = (from: Json | undefined, keys: string[]): Json =>
+    Object.fromEntries(keys.filter((k) => from !== undefined && k in from).map((k) => [k, from?.[k]]));
+  const top = pick(control, ['enabled', 'disabled_ecosystems', 'reason', 'incident_url', 'disabled_by', 'disabled_at', 'expected_resume']);
+  const breakers = Object.fromEntries(
+    Object.entries((control.circuit_breaker ?? {}) as Json).map(([e, b]) => [
+      e,
+      pick(b as Json, ['state', 'failures', 'last_failure', 'opens_at']),
+    ]),
+  );
+  return { ...top, circuit_breaker: breakers, budget: pick(control.budget, ['week_start', 'macos_minutes_used', 'linux_minutes_used']) };
+}
+const REGISTRY_BOT = 'registry-sync <sync@registry.example>';
+
+describe('settings wiped by another writer', () => {
+  const withSettings = (c: Json): void => {
+    c.policy.protected_paths = [...(c.policy.protected_paths as string[]), 'secret/**'];
+    c.circuit_breaker = { npm: { state: 'closed', failures: 0, last_failure: '', opens_at: '', recent: 'SSF' } };
+  };
+
+  it('warns on every run and in `control`, and audits the commit once', async () => {
+    const { engine, commitAs } = await setup(withSettings);
+    const commit = commitAs(REGISTRY_BOT, (c) => {
+      const kept = typedRewrite(c);
+      for (const key of Object.keys(c)) delete c[key];
+      Object.assign(c, kept);
+    });
+    const first = await engine.run(passing('a', 'pypi'));
+    const second = await engine.run(passing('b', 'pypi'));
+    for (const result of [first, second]) {
+      expect(result.status).toBe('completed');
+      expect(result.control_warnings?.some((w) => w.includes(commit.slice(0, 12)) && w.includes('policy'))).toBe(true);
+    }
+    const audits = engine.events({ limit: 200 }).filter((e) => e.type === 'control_changed' && e.data.change === 'settings_removed');
+    expect(audits.map((e) => e.data)).toEqual([
+      { change: 'settings_removed', commit, author: REGISTRY_BOT, fields: ['circuit_breaker.npm.recent', 'policy'] },
+    ]);
+    const status = await engine.controlStatus();
+    expect(status.settings_removed).toMatchObject({ commit, author: REGISTRY_BOT, fields: ['circuit_breaker.npm.recent', 'policy'] });
+  });
+
+  it('reads batchctl.policy.json, which a rewrite of the control file leaves alone, and which wins', async () => {
+    const { repo, engine, read, commitAs } = await setup(withSettings);
+    const policy = { ...read().policy, remote_poll_seconds: 10 };
+    repo.write('batchctl.policy.json', `${JSON.stringify(policy, null, 2)}\n`);
+    repo.git('add', 'batchctl.policy.json');
+    repo.git('commit', '-q', `--author=${OPERATOR}`, '-m', "batchctl's settings in their own file");
+    const both = await engine.run(passing('a', 'pypi'));
+    expect(both.control_warnings?.some((w) => w.includes('batchctl.policy.json, which wins'))).toBe(true);
+
+    commitAs(REGISTRY_BOT, (c) => {
+      const kept = typedRewrite(c);
+      for (const key of Object.keys(c)) delete c[key];
+      Object.assign(c, kept);
+    });
+    const refused = await engine.run(batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'secret/x.txt', content: 'x' }] }));
+    expect(refused.status).toBe('refused');
+    expect(refused.errors.map((e) => e.code)).toContain('PATH_PROTECTED');
+    expect((await engine.controlStatus()).settings_removed?.fields).toEqual(['circuit_breaker.npm.recent', 'circuit_breaker.pypi.recent']); // the policy is not missed
+    const blocked = await engine.run(
+      batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'batchctl.policy.json', content: '{}' }] }),
+    );
+    expect(blocked.errors.map((e) => e.code)).toContain('PATH_PROTECTED');
+  });
+});
