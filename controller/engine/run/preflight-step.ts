@@ -4,6 +4,8 @@ import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
+import { commitFailureState } from '../control/control-state.js';
+import { applyPendingFailures, readPendingFailures, withPendingFailures } from '../control/pending-failures.js';
 import { settingsRemovedByOthers, settingsRemovedWarning } from '../control/settings-removed.js';
 import { transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
@@ -35,6 +37,7 @@ export const preflightStep: RunStep = async (ctx) => {
     ctx.control = { ...ctx.control, policy: { ...ctx.control.policy, limits } };
     return 'continue';
   }
+  await settlePendingFailures(ctx);
   try {
     await auditManualBreakerChanges(ctx.deps, { automationIdentities: ctx.control.policy.automation_identities });
   } catch (error) {
@@ -72,4 +75,20 @@ async function dirtyRefusal(ctx: RunContext): Promise<Reason | null> {
     hint: `commit them first: git commit ${CONTROL_FILE_NAME} -m "<why>" (or undo them: git checkout -- ${CONTROL_FILE_NAME})`,
     data: { file: CONTROL_FILE_NAME, fields },
   };
+}
+
+/**
+ * Failures an earlier run could not commit are recorded now, before this batch is judged; those that
+ * still cannot be (a dry run commits nothing) count in memory (docs/control-file.md#a-failure-not-yet-recorded).
+ */
+async function settlePendingFailures(ctx: RunContext): Promise<void> {
+  const { deps } = ctx;
+  if ((await readPendingFailures(deps)).length === 0 || !ctx.control) return;
+  const still = ctx.options.dryRun
+    ? await readPendingFailures(deps)
+    : await applyPendingFailures(deps, (r) =>
+        commitFailureState(deps, { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: [] }, r.batch_id),
+      );
+  if (!ctx.options.dryRun) ({ control: ctx.control } = await loadControl(deps.git.root));
+  ctx.control = withPendingFailures(ctx.control, still, deps.now());
 }

@@ -1,23 +1,27 @@
 // batch-control.json beside other writers (issue 10 §3, docs/control-file.md): operators' uncommitted
 // edits, the registry's scripts' breaker and budget forms, bots' commits, typed rewriters that drop
 // batchctl's fields, and a failure record that must reach the breaker.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Engine } from '../../../controller/engine/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture JSON
 
 const opened: Array<{ repo: TestRepo; engine: Engine }> = [];
+const cleanupDirs: string[] = [];
 afterEach(async () => {
   for (const { repo, engine } of opened.splice(0)) {
     await engine.close();
     removeRepo(repo);
   }
+  for (const dir of cleanupDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A repository with the default control file (edited by `edit`, committed) and an engine on a movable clock. */
@@ -299,5 +303,43 @@ describe('settings wiped by another writer', () => {
       batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'batchctl.policy.json', content: '{}' }] }),
     );
     expect(blocked.errors.map((e) => e.code)).toContain('PATH_PROTECTED');
+  });
+});
+
+describe('a failure that cannot be committed at once', () => {
+  it('on a diverged branch: kept pending, counted by the next preflight, committed once the branch is fixed', async () => {
+    const { repo, engine, read } = await setup((c) => {
+      // A half-open probe is due (opens_at passed): its failure must re-open the breaker.
+      c.circuit_breaker = { npm: { state: 'open', failures: 5, last_failure: '', opens_at: '2026-11-23T09:00:00Z' } };
+    });
+    const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
+    const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
+    cleanupDirs.push(remote, other);
+    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    repo.git('remote', 'add', 'origin', remote);
+    repo.git('push', '-q', '-u', 'origin', 'main');
+    git(other, 'clone', '-q', remote, '.');
+    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'another writer');
+    git(other, 'push', '-q', 'origin', 'main');
+    repo.write('ours.txt', 'ours\n');
+    repo.commitAll('a local commit, not pushed'); // now the branches have diverged
+    const head = repo.head();
+    const fileBefore = repo.read('batch-control.json');
+
+    expect((await engine.run(failing())).status).toBe('failed');
+    expect(repo.head()).toBe(head); // nothing could be committed…
+    expect(repo.read('batch-control.json')).toBe(fileBefore); // …nor written
+    // …but the next batch is judged with the failure counted: the failed probe re-opened the breaker.
+    expect((await engine.run(passing('a'))).reason?.code).toBe('BREAKER_OPEN');
+
+    repo.git('pull', '-q', '--rebase'); // the operator fixes the branch
+    expect((await engine.run(passing('b'))).reason?.code).toBe('BREAKER_OPEN');
+    expect(read().circuit_breaker.npm).toMatchObject({ state: 'open', opens_at: '2026-11-23T11:00:00.000Z' });
+    expect(repo.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly,separator=%x2C)').trim()).toBe('budget,breaker');
+    expect(git(remote, 'rev-parse', 'main').trim()).toBe(repo.head()); // and published
+    expect(repo.git('status', '--porcelain').trim()).toBe('');
   });
 });
