@@ -138,7 +138,8 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
 export async function commitFailureState(deps: EngineDeps, batch: ChargedBatch, batchId: string): Promise<boolean> {
   const keep = async (why: string, error?: unknown): Promise<false> => {
     await keepPendingFailure(deps, { batch_id: batchId, ecosystem: batch.ecosystem, cost: costOf(batch) });
-    deps.logger.warn(
+    // A kept crash journal is expected (the batch's own outcome already says to run `recover`): info, not a warning.
+    deps.logger[error === undefined ? 'info' : 'warn'](
       { ...(error === undefined ? {} : { err: error }), batch_id: batchId, ecosystem: batch.ecosystem },
       `the failure of ${batchId} is not recorded in ${CONTROL_FILE_NAME} yet (${why}); the file is unchanged, the failure is kept pending and the next run records it`,
     );
