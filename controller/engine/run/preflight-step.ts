@@ -79,16 +79,18 @@ async function dirtyRefusal(ctx: RunContext): Promise<Reason | null> {
 
 /**
  * Failures an earlier run could not commit are recorded now, before this batch is judged; those that
- * still cannot be (a dry run commits nothing) count in memory (docs/control-file.md#a-failure-not-yet-recorded).
+ * still cannot be (a dry run, an uncommitted edit) count in memory (docs/control-file.md#a-failure-not-yet-recorded).
  */
 async function settlePendingFailures(ctx: RunContext): Promise<void> {
   const { deps } = ctx;
   if ((await readPendingFailures(deps)).length === 0 || !ctx.control) return;
-  const still = ctx.options.dryRun
-    ? await readPendingFailures(deps)
-    : await applyPendingFailures(deps, (r) =>
+  // Never over an uncommitted edit: the control-state commit would carry it under batchctl's name.
+  const commitNow = !ctx.options.dryRun && (await uncommittedControlFields(deps)).length === 0;
+  const still = commitNow
+    ? await applyPendingFailures(deps, (r) =>
         commitFailureState(deps, { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: [] }, r.batch_id),
-      );
-  if (!ctx.options.dryRun) ({ control: ctx.control } = await loadControl(deps.git.root));
+      )
+    : await readPendingFailures(deps);
+  if (commitNow) ({ control: ctx.control } = await loadControl(deps.git.root));
   ctx.control = withPendingFailures(ctx.control, still, deps.now());
 }
