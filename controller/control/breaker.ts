@@ -17,8 +17,17 @@ export type BreakerGate = { admit: true; probe: boolean } | { admit: false; open
 export function breakerGate(breaker: BreakerState | undefined, now: Date): BreakerGate {
   if (!breaker || breaker.state === 'closed') return { admit: true, probe: false };
   if (breaker.state === 'half-open') return { admit: true, probe: true };
-  const opensAt = breaker.opens_at ? new Date(breaker.opens_at) : null;
-  if (opensAt === null || opensAt.getTime() <= now.getTime()) return { admit: true, probe: true };
+  // The registry's scripts open a breaker without a recovery time: it stays open until an operator
+  // closes it (docs/control-file.md#circuit-breakers).
+  if (!breaker.opens_at) {
+    return {
+      admit: false,
+      opensAt: '',
+      message: 'open with no recovery time (opens_at is empty): it stays open until an operator closes it',
+    };
+  }
+  const opensAt = new Date(breaker.opens_at);
+  if (opensAt.getTime() <= now.getTime()) return { admit: true, probe: true };
   const minutes = Math.ceil((opensAt.getTime() - now.getTime()) / 60_000);
   return { admit: false, opensAt: breaker.opens_at, message: `half-open at ${breaker.opens_at} (in ${minutes} min)` };
 }

@@ -17,13 +17,23 @@ export function weekStart(now: Date): Date {
 
 const nextWeek = (start: Date): Date => new Date(start.getTime() + 7 * 86_400_000);
 
-/** Counters of the current week: a file still on an earlier week counts as empty (roll-over). */
+const USED = /^(.+)_used$/;
+
+/**
+ * Counters of the current week, for every unit with a limit and every `<unit>_used` counter the file
+ * carries (the registry's scripts count `macos_minutes_used` with no limit in batchctl): a file still
+ * on an earlier week counts as empty (roll-over).
+ */
 export function usage(control: ControlFile, now: Date): { weekStart: Date; resetsAt: Date; used: Record<string, number> } {
   const start = weekStart(now);
   const fileWeek = control.budget.week_start ? new Date(control.budget.week_start).getTime() : NaN;
   const current = fileWeek === start.getTime();
+  const counters = Object.keys(control.budget).flatMap((key) => {
+    const unit = USED.exec(key)?.[1];
+    return unit !== undefined && typeof (control.budget as Record<string, unknown>)[key] === 'number' ? [unit] : [];
+  });
   const used: Record<string, number> = {};
-  for (const unit of Object.keys(control.policy.budget.limits)) {
+  for (const unit of new Set([...Object.keys(control.policy.budget.limits), ...counters])) {
     const value = (control.budget as Record<string, unknown>)[`${unit}_used`];
     used[unit] = current && typeof value === 'number' ? value : 0;
   }

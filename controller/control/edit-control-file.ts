@@ -10,6 +10,7 @@ import { BatchctlError } from '../errors/index.js';
 import { writeFileDurably } from '../journal/index.js';
 import { defaultControlFile, renderControlFile } from './default-control-file.js';
 import { parseControlFile } from './load-control-file.js';
+import { readPolicyFile } from './policy-file.js';
 import { renderRawControl } from './render-raw-control.js';
 
 /** The file's JSON object, as written: unknown fields included. */
@@ -76,12 +77,16 @@ export async function computeControlEdit(
 ): Promise<ControlEdit> {
   const file = from?.name ?? join(root, CONTROL_FILE_NAME);
   const { raw, text } = from ? rawOf(from.text, file) : await readRaw(file);
-  const before = parseControlFile(JSON.stringify(raw), file);
+  const parsed = parseControlFile(JSON.stringify(raw), file);
+  // The edit decides with the effective policy: batchctl.policy.json's when there is one.
+  const policy = await readPolicyFile(root);
+  const before = policy ? { ...parsed, policy } : parsed;
   edit(raw, before);
   const rendered = renderRawControl(raw, text);
   let after: ControlFile;
   try {
-    after = parseControlFile(rendered, file);
+    const next = parseControlFile(rendered, file);
+    after = policy ? { ...next, policy } : next;
   } catch (error) {
     throw new BatchctlError({
       code: 'CONTROL_EDIT_INVALID',

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import { CONTROL_FILE_NAME, controlFileSchema, type ControlFile } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { checkControlKeys } from './control-keys.js';
+import { policyConflictWarning, readPolicyFile } from './policy-file.js';
+import { setAsideUnreadableBreakers, unreadableBreakerWarning, type UnreadableBreaker } from './unreadable-breakers.js';
 
 /** A control file as read: its values, and what batchctl noticed without refusing it. */
 export interface LoadedControl {
   control: ControlFile;
   /** one line each, naming the file (`batch-control.json: unknown key "x" kept as is`) */
   warnings: string[];
+  /** breaker entries that do not parse: their ecosystems are refused, the others run */
+  unreadableBreakers: UnreadableBreaker[];
 }
 
 function refuse(file: string, problem: string, hint: string, data: Record<string, unknown> = {}): BatchctlError {
@@ -49,7 +53,8 @@ export function parseControl(text: string, file: string): LoadedControl {
       },
     );
   }
-  const parsed = controlFileSchema.safeParse(json);
+  const { json: usable, unreadable } = setAsideUnreadableBreakers(json);
+  const parsed = controlFileSchema.safeParse(usable);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || '(top level)';
@@ -58,7 +63,11 @@ export function parseControl(text: string, file: string): LoadedControl {
       issues: parsed.error.issues.map((i) => ({ field: i.path.join('.'), message: i.message })),
     });
   }
-  return { control: parsed.data, warnings: keys.warnings };
+  return {
+    control: parsed.data,
+    warnings: [...keys.warnings, ...unreadable.map(unreadableBreakerWarning)],
+    unreadableBreakers: unreadable,
+  };
 }
 
 /** The values alone, for callers that only decide (stop checks, edits, audits). */
@@ -77,7 +86,15 @@ export async function loadControl(root: string): Promise<LoadedControl> {
     if (code === 'ENOENT') throw refuse(file, 'missing', 'run `batchctl init` to write the default control file, then commit it');
     throw refuse(file, `unreadable (${code ?? String(error)})`, 'check its permissions');
   }
-  return parseControl(text, file);
+  return withPolicyFile(root, parseControl(text, file), text);
+}
+
+/** batchctl.policy.json, when present, replaces the in-file policy as a whole. */
+async function withPolicyFile(root: string, loaded: LoadedControl, text: string): Promise<LoadedControl> {
+  const policy = await readPolicyFile(root);
+  if (!policy) return loaded;
+  const conflict = policyConflictWarning((JSON.parse(text) as Record<string, unknown>).policy, loaded.control.policy, policy);
+  return { ...loaded, control: { ...loaded.control, policy }, warnings: [...loaded.warnings, ...(conflict ? [conflict] : [])] };
 }
 
 export async function loadControlFile(root: string): Promise<ControlFile> {

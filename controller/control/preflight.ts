@@ -4,8 +4,10 @@ import { CONTROL_FILE_NAME, type ControlFile } from '../domain/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import { breakerGate } from './breaker.js';
 import { budgetGate } from './budget.js';
+import type { UnreadableBreaker } from './unreadable-breakers.js';
 
-export type PreflightDecision = { admit: true } | { admit: false; code: ErrorCode; message: string; hint: string };
+export type PreflightDecision =
+  { admit: true } | { admit: false; code: ErrorCode; message: string; hint: string; data?: Record<string, unknown> };
 
 export interface PreflightBatch {
   id: string;
@@ -13,7 +15,12 @@ export interface PreflightBatch {
   priority: number;
 }
 
-type Check = (control: ControlFile, batch: PreflightBatch, now: Date) => PreflightDecision | null;
+/** What the file said that its parsed values cannot carry. */
+export interface PreflightContext {
+  unreadableBreakers?: readonly UnreadableBreaker[];
+}
+
+type Check = (control: ControlFile, batch: PreflightBatch, now: Date, context: PreflightContext) => PreflightDecision | null;
 
 function stopDetails(control: ControlFile): string {
   const parts = [
@@ -45,6 +52,19 @@ const ecosystemDisabled: Check = (control, batch) =>
       }
     : null;
 
+const breakerUnreadable: Check = (_control, batch, _now, context) => {
+  const entry = context.unreadableBreakers?.find((e) => e.ecosystem === batch.ecosystem);
+  return entry
+    ? {
+        admit: false,
+        code: 'CONTROL_FILE_INVALID',
+        message: `${CONTROL_FILE_NAME}: ${entry.message}; batches of ecosystem "${batch.ecosystem}" are refused until it is fixed`,
+        hint: 'a breaker\'s "state" is one of "closed", "open", "half-open" (lower case); fix the entry and commit it',
+        data: { file: CONTROL_FILE_NAME, field: entry.field },
+      }
+    : null;
+};
+
 const breakerOpen: Check = (control, batch, now) => {
   const gate = breakerGate(control.circuit_breaker[batch.ecosystem], now);
   return gate.admit
@@ -53,7 +73,9 @@ const breakerOpen: Check = (control, batch, now) => {
         admit: false,
         code: 'BREAKER_OPEN',
         message: `the circuit breaker of ecosystem "${batch.ecosystem}" is open: ${gate.message}`,
-        hint: 'it admits a probe batch once half-open; an operator may close it by committing "state": "closed"',
+        hint: gate.opensAt
+          ? 'it admits a probe batch once half-open; an operator may close it by committing "state": "closed"'
+          : 'an operator closes it by committing "state": "closed" (or sets "opens_at" for a probe)',
       };
 };
 
@@ -69,11 +91,11 @@ const budget: Check = (control, batch, now) => {
       };
 };
 
-const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled, breakerOpen, budget];
+const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled, breakerUnreadable, breakerOpen, budget];
 
-export function preflight(control: ControlFile, batch: PreflightBatch, now: Date): PreflightDecision {
+export function preflight(control: ControlFile, batch: PreflightBatch, now: Date, context: PreflightContext = {}): PreflightDecision {
   for (const check of CHECKS) {
-    const decision = check(control, batch, now);
+    const decision = check(control, batch, now, context);
     if (decision) return decision;
   }
   return { admit: true };

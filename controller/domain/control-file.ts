@@ -56,7 +56,13 @@ export const limitsPolicySchema = z.strictObject({
   metrics_retention_days: nonNegative.default(90).describe('days events and item rows are kept in the state database'),
 });
 
-export const DEFAULT_PROTECTED_PATHS = ['.git/**', '.github/**', 'batch-control.json', 'batch-control.schema.json'] as const;
+export const DEFAULT_PROTECTED_PATHS = [
+  '.git/**',
+  '.github/**',
+  'batch-control.json',
+  'batch-control.schema.json',
+  'batchctl.policy.json',
+] as const;
 
 export const circuitBreakerPolicySchema = z.strictObject({
   failure_threshold: z.number().int().positive().default(5).describe('consecutive failed batches that open the breaker'),
@@ -90,6 +96,12 @@ export const policySchema = z
       .array(z.string().min(1))
       .default([...DEFAULT_PROTECTED_PATHS])
       .describe('globs no batch may change'),
+    automation_identities: z
+      .array(z.string().min(1))
+      .default(['github-actions[bot]', '*[bot]'])
+      .describe(
+        'commit authors (name or email; * matches any run of characters) whose edits of this file are automation, audited as such rather than as changes by hand',
+      ),
     remote_poll_seconds: z
       .number()
       .positive()
@@ -118,3 +130,5 @@ export type LimitsPolicy = z.infer<typeof limitsPolicySchema>;
 
 export const CONTROL_FILE_NAME = 'batch-control.json';
 export const CONTROL_SCHEMA_FILE_NAME = 'batch-control.schema.json';
+/** batchctl's own settings beside the control file (same schema as `policy`; wins when present). */
+export const POLICY_FILE_NAME = 'batchctl.policy.json';

@@ -38,6 +38,11 @@ export const ERROR_CODES = {
   ECOSYSTEM_DISABLED: { kind: 'refused', exit: EXIT.refused, http: 503 },
   /** the ecosystem's circuit breaker is open: it refuses batches until opens_at, then lets one probe run */
   BREAKER_OPEN: { kind: 'refused', exit: EXIT.refused, http: 503 },
+  /**
+   * batch-control.json has uncommitted edits (docs/control-file.md#uncommitted-edits): batchctl would
+   * commit them under its own name, so the batch is refused until the operator commits them
+   */
+  CONTROL_FILE_DIRTY: { kind: 'refused', exit: EXIT.refused, http: 409 },
   /** the weekly budget is paused, or sampling left this batch out */
   BUDGET_EXHAUSTED: { kind: 'refused', exit: EXIT.refused, http: 429 },
   /** a stop, resume or other control edit would make the control file invalid: nothing was written */

@@ -38,10 +38,21 @@ function render(status: ControlStatus): string {
             `  ${b.ecosystem.padEnd(12)} ${b.effective_state.padEnd(9)} failures ${b.failures}` +
             (b.half_open_in_seconds !== null && b.effective_state === 'open'
               ? `, half-open in ${Math.ceil(b.half_open_in_seconds / 60)} min (${b.opens_at})`
-              : ''),
+              : '') +
+            (b.no_recovery_time ? ', no recovery time: stays open until an operator closes it' : ''),
         )),
+    ...status.unreadable_breakers.map((u) => `  ${u.ecosystem.padEnd(12)} UNREADABLE (${u.field}): its batches are refused`),
     `budget (week of ${budget.week_start.slice(0, 10)}, resets ${budget.resets_at}): ${budget.mode}`,
-    ...budget.units.map((u) => `  ${u.unit.padEnd(12)} ${u.used} of ${u.limit} (${pct(u.fraction)})`),
+    ...budget.units.map((u) =>
+      u.limit === null || u.fraction === null
+        ? `  ${u.unit.padEnd(12)} ${u.used} (no limit)`
+        : `  ${u.unit.padEnd(12)} ${u.used} of ${u.limit} (${pct(u.fraction)})`,
+    ),
+    ...(status.settings_removed
+      ? [
+          `settings removed by commit ${status.settings_removed.commit.slice(0, 12)} (${status.settings_removed.author}): ${status.settings_removed.fields.join(', ')} (defaults in use)`,
+        ]
+      : []),
     `SLIs since ${status.slis.since}:`,
     ...sliLines(status),
   ];

@@ -3,7 +3,7 @@
 // not make (no Control-Change trailer) is compared with its parent, once, and every breaker whose
 // state differs becomes a breaker_changed audit event naming the commit and its author. In a shallow
 // clone whose boundary is that commit there is no parent to compare with: no audit.
-import { parseControlFile } from '../../control/index.js';
+import { isAutomationIdentity, parseControlFile } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, type ControlFile } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 
@@ -17,7 +17,11 @@ async function controlAt(deps: EngineDeps, rev: string): Promise<ControlFile | n
   }
 }
 
-export async function auditManualBreakerChanges(deps: EngineDeps): Promise<void> {
+/** `automationIdentities`: the effective policy's (else the commit's file's) policy.automation_identities. */
+export async function auditManualBreakerChanges(
+  deps: EngineDeps,
+  { automationIdentities }: { automationIdentities?: readonly string[] } = {},
+): Promise<void> {
   const { stdout } = await deps.git.runner.exec(
     ['log', '-1', '--format=%H%x1f%an <%ae>%x1f%P%x1f%(trailers:key=Control-Change,valueonly)', 'HEAD', '--', CONTROL_FILE_NAME],
     { okExitCodes: [128] }, // unborn HEAD
@@ -35,21 +39,18 @@ export async function auditManualBreakerChanges(deps: EngineDeps): Promise<void>
   const before = parent ? await controlAt(deps, parent) : null;
   const after = await controlAt(deps, commit);
   if (!after) return;
+  // A bot's commit (the registry's workflows) is automation: audited as such, not warned about as a hand edit.
+  const automation = isAutomationIdentity(author ?? '', automationIdentities ?? after.policy.automation_identities);
   const ecosystems = new Set([...Object.keys(before?.circuit_breaker ?? {}), ...Object.keys(after.circuit_breaker)]);
   for (const ecosystem of [...ecosystems].sort()) {
     const from = before?.circuit_breaker[ecosystem]?.state ?? 'closed';
     const to = after.circuit_breaker[ecosystem]?.state ?? 'closed';
-    if (from !== to) {
-      deps.bus.emit(EVENT.breakerChanged, null, {
-        ecosystem,
-        from,
-        to,
-        manual: true,
-        why: 'changed by hand in batch-control.json',
-        author,
-        commit,
-      });
-      deps.logger.warn({ ecosystem, from, to, author, commit }, 'circuit breaker changed by hand');
-    }
+    if (from === to) continue;
+    const by = automation
+      ? { manual: false, automation: true, why: 'changed by automation in batch-control.json' }
+      : { manual: true, why: 'changed by hand in batch-control.json' };
+    deps.bus.emit(EVENT.breakerChanged, null, { ecosystem, from, to, ...by, author, commit });
+    if (automation) deps.logger.info({ ecosystem, from, to, author, commit }, 'circuit breaker changed by automation');
+    else deps.logger.warn({ ecosystem, from, to, author, commit }, 'circuit breaker changed by hand');
   }
 }

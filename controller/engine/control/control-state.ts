@@ -10,6 +10,8 @@ import { formatTrailers, type TreeChange } from '../../git/index.js';
 import { readJournal, writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { materializePaths } from '../restore-paths.js';
+import { BatchctlError } from '../../errors/index.js';
+import { keepPendingFailure } from './pending-failures.js';
 import { publishControl } from './publish-control.js';
 
 export type Outcome = 'success' | 'failure';
@@ -25,15 +27,23 @@ export interface PendingControl {
   transitions: Array<BreakerTransition & { ecosystem: string }>;
 }
 
+/** What the control state needs of a batch: its ecosystem and what it costs. */
+export type ChargedBatch = Pick<Batch, 'ecosystem'> & { options: Pick<Batch['options'], 'cost'>; operations: { length: number } };
+
 /** What a batch costs: its `cost`, or one `operations` unit per operation. */
-export function costOf(batch: Batch): Cost {
+export function costOf(batch: ChargedBatch): Cost {
   return batch.options.cost ?? { operations: batch.operations.length };
 }
 
 /** The control file after this batch's outcome, hashed into the object store; null if unusable. */
 export async function prepareControlState(
   deps: EngineDeps,
-  { batch, batchId, outcome, from }: { batch: Batch; batchId: string; outcome: Outcome; from?: { text: string | null; name: string } },
+  {
+    batch,
+    batchId,
+    outcome,
+    from,
+  }: { batch: ChargedBatch; batchId: string; outcome: Outcome; from?: { text: string | null; name: string } },
 ): Promise<PendingControl | null> {
   const now = deps.now();
   const transitions: PendingControl['transitions'] = [];
@@ -121,24 +131,32 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
 
 /**
  * A failed batch's state (a breaker failure, the budget it used) as a commit of its own, made while
- * the run still holds the lock. It never changes the batch's outcome: a problem here is logged.
+ * the run still holds the lock. It never changes the batch's outcome: what cannot be committed now is
+ * kept pending and recorded by the next run (docs/control-file.md#a-failure-not-yet-recorded).
  * `push: false` (the run's `--no-push`): the record is committed here only, never published.
+ * @returns true when recorded (or nothing to record), false when kept pending
  */
 export async function commitFailureState(
   deps: EngineDeps,
-  batch: Batch,
+  batch: ChargedBatch,
   batchId: string,
   { push = true }: { push?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
+  const keep = async (why: string, error?: unknown): Promise<false> => {
+    await keepPendingFailure(deps, { batch_id: batchId, ecosystem: batch.ecosystem, cost: costOf(batch) });
+    // A kept crash journal is expected (the batch's own outcome already says to run `recover`): info, not a warning.
+    deps.logger[error === undefined ? 'info' : 'warn'](
+      { ...(error === undefined ? {} : { err: error }), batch_id: batchId, ecosystem: batch.ecosystem },
+      `the failure of ${batchId} is not recorded in ${CONTROL_FILE_NAME} yet (${why}); the file is unchanged, the failure is kept pending and the next run records it`,
+    );
+    return false;
+  };
   try {
     // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
     // recovery finishes or undoes only on the HEAD the journal names.
-    if (await readJournal(deps.stateDir)) {
-      deps.logger.debug({ batch_id: batchId }, 'the failure is not recorded in batch-control.json: a crash journal is kept');
-      return;
-    }
+    if (await readJournal(deps.stateDir)) return await keep('a crash journal is kept for `batchctl recover`');
     const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure' });
-    if (!pending) return;
+    if (!pending) return true;
     const head = await deps.git.head();
     const time = Math.floor(deps.now().getTime() / 1000);
     let landed = pending;
@@ -166,7 +184,12 @@ export async function commitFailureState(
     await landControlState(deps, { original: pending.original, text: landed.text, change: landed.change });
     if (published.sync.length > 0) await materializePaths(deps.git, published.commit, published.sync);
     announceTransitions(deps, landed, batchId);
+    return true;
   } catch (error) {
-    deps.logger.warn({ err: error, batch_id: batchId }, 'could not record the failed batch in batch-control.json');
+    const code = error instanceof BatchctlError ? error.code : 'an error';
+    return keep(`${code} while committing it`, error).catch((again: unknown) => {
+      deps.logger.error({ err: again, batch_id: batchId }, `the failure of ${batchId} is neither recorded nor kept pending`);
+      return false;
+    });
   }
 }

@@ -1,7 +1,8 @@
 // The control plane at a glance (`batchctl control`, and later the dashboard): stop, breakers with
 // the time to half-open, budget use and reset, SLIs. Read-only.
-import { breakerGate, computeSlis, loadControl, pressure, usage, type EcosystemSli } from '../../control/index.js';
+import { breakerGate, computeSlis, loadControl, pressure, usage, type EcosystemSli, type UnreadableBreaker } from '../../control/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { settingsRemovedByOthers, settingsRemovedWarning, type SettingsRemoved } from './settings-removed.js';
 
 export interface ControlStatus {
   at: string;
@@ -22,23 +23,31 @@ export interface ControlStatus {
     last_failure: string;
     opens_at: string;
     half_open_in_seconds: number | null;
+    /** open with no opens_at: it stays open until an operator closes it */
+    no_recovery_time: boolean;
   }>;
+  /** breaker entries that do not parse: their ecosystems are refused (docs/control-file.md#circuit-breakers) */
+  unreadable_breakers: UnreadableBreaker[];
   budget: {
     week_start: string;
     resets_at: string;
     mode: 'normal' | 'sampling' | 'paused';
-    units: Array<{ unit: string; used: number; limit: number; fraction: number }>;
+    /** every unit with a limit or a `<unit>_used` counter; `limit` null: counted, not limited */
+    units: Array<{ unit: string; used: number; limit: number | null; fraction: number | null }>;
     sample_above: number;
     sample_rate: number;
     pause_above: number;
   };
   slis: { since: string; ecosystems: EcosystemSli[] };
+  /** settings another writer's commit removed that are still missing (docs/control-file.md#other-writers) */
+  settings_removed: SettingsRemoved | null;
   /** what the file carries that batchctl kept or ignored (other tools' top-level keys, deprecated settings) */
   warnings: string[];
 }
 
 export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays?: number } = {}): Promise<ControlStatus> {
-  const { control, warnings } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
+  const { control, warnings, unreadableBreakers } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
+  const removed = await settingsRemovedByOthers(deps);
   const now = deps.now();
   const { weekStart, resetsAt, used } = usage(control, now);
   const policy = control.policy.budget;
@@ -67,23 +76,24 @@ export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays
         last_failure: b.last_failure,
         opens_at: b.opens_at,
         half_open_in_seconds: opensIn,
+        no_recovery_time: b.state === 'open' && !b.opens_at,
       };
     }),
+    unreadable_breakers: unreadableBreakers,
     budget: {
       week_start: weekStart.toISOString(),
       resets_at: resetsAt.toISOString(),
       mode: worst >= policy.pause_above ? 'paused' : worst >= policy.sample_above ? 'sampling' : 'normal',
-      units: Object.entries(policy.limits).map(([unit, limit]) => ({
-        unit,
-        used: used[unit] ?? 0,
-        limit,
-        fraction: limit > 0 ? (used[unit] ?? 0) / limit : 0,
-      })),
+      units: Object.entries(used).map(([unit, count]) => {
+        const limit = policy.limits[unit] ?? null;
+        return { unit, used: count, limit, fraction: limit === null ? null : limit > 0 ? count / limit : 0 };
+      }),
       sample_above: policy.sample_above,
       sample_rate: policy.sample_rate,
       pause_above: policy.pause_above,
     },
     slis: { since, ecosystems: computeSlis(deps.store.batches.outcomesSince(since), control.policy) },
-    warnings,
+    settings_removed: removed,
+    warnings: removed ? [...warnings, settingsRemovedWarning(removed)] : warnings,
   };
 }

@@ -1,0 +1,64 @@
+// Failures not yet in batch-control.json (docs/control-file.md#a-failure-not-yet-recorded): when a
+// failed batch's control-state commit cannot be made (a diverged branch, a crash journal kept), the
+// failure is kept in the state directory and the next run records it before it decides anything, so
+// the breaker always hears of it. Until then, preflight counts it in memory.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { recordOutcome, type Cost } from '../../control/index.js';
+import type { ControlFile } from '../../domain/index.js';
+import { writeFileDurably } from '../../journal/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+
+export interface PendingFailure {
+  batch_id: string;
+  ecosystem: string;
+  cost: Cost;
+}
+
+const fileOf = (deps: EngineDeps): string => join(deps.stateDir, 'pending-failures.json');
+
+export async function readPendingFailures(deps: EngineDeps): Promise<PendingFailure[]> {
+  const text = await readFile(fileOf(deps), 'utf8').catch(() => null);
+  if (text === null) return [];
+  try {
+    const records = JSON.parse(text) as unknown;
+    return Array.isArray(records) ? (records as PendingFailure[]) : [];
+  } catch {
+    return []; // a torn file (it is written durably, so only by hand): nothing to replay
+  }
+}
+
+async function writePending(deps: EngineDeps, records: readonly PendingFailure[]): Promise<void> {
+  await writeFileDurably(fileOf(deps), `${JSON.stringify(records, null, 2)}\n`);
+}
+
+export async function keepPendingFailure(deps: EngineDeps, record: PendingFailure): Promise<void> {
+  const records = await readPendingFailures(deps);
+  if (!records.some((r) => r.batch_id === record.batch_id)) await writePending(deps, [...records, record]);
+}
+
+/**
+ * Record the kept failures, oldest first (under the run's lock); returns those still pending.
+ * `commit` is control-state.ts's commitFailureState (passed in: the two modules would import each other).
+ */
+export async function applyPendingFailures(
+  deps: EngineDeps,
+  commit: (record: PendingFailure) => Promise<boolean>,
+): Promise<PendingFailure[]> {
+  const records = await readPendingFailures(deps);
+  if (records.length === 0) return [];
+  await writePending(deps, []); // each one that fails again keeps itself anew
+  for (const record of records) await commit(record);
+  return readPendingFailures(deps);
+}
+
+/** The control file as it will be once the pending failures are recorded: what preflight decides on. */
+export function withPendingFailures(control: ControlFile, records: readonly PendingFailure[], now: Date): ControlFile {
+  let breakers = control.circuit_breaker;
+  for (const record of records) {
+    const next = recordOutcome(breakers[record.ecosystem], control.policy.circuit_breaker, 'failure', now);
+    breakers = { ...breakers, [record.ecosystem]: next.breaker };
+  }
+  return { ...control, circuit_breaker: breakers };
+}

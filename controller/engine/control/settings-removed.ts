@@ -1,0 +1,82 @@
+// Settings wiped by another writer (docs/control-file.md#other-writers): when the newest commit of
+// batch-control.json that batchctl did not make removed `policy` (or keys of it) or breaker history,
+// every command that reads the file warns while they are still missing, and the commit is recorded
+// once as a control_changed audit event naming it and its author.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { hasPath, removedSettings } from '../../control/index.js';
+import { CONTROL_FILE_NAME, EVENT, POLICY_FILE_NAME } from '../../domain/index.js';
+import { fileAt } from '../../git/index.js';
+import type { EngineDeps } from '../engine-deps.js';
+
+export interface SettingsRemoved {
+  commit: string;
+  author: string;
+  /** what it removed that is still missing: policy.protected_paths, circuit_breaker.npm.recent */
+  fields: string[];
+}
+
+/** How far back the newest commit not made by batchctl is looked for. */
+const SEARCH_DEPTH = 200;
+
+const json = (text: string | null): unknown => {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+};
+
+async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; author: string; parent: string } | null> {
+  const { stdout } = await deps.git.runner.exec(
+    [
+      'log',
+      `-${SEARCH_DEPTH}`,
+      '--format=%H%x1f%an <%ae>%x1f%P%x1f%(trailers:key=Control-Change,valueonly)%x1e',
+      'HEAD',
+      '--',
+      CONTROL_FILE_NAME,
+    ],
+    { okExitCodes: [128] }, // unborn HEAD
+  );
+  for (const record of stdout.toString('utf8').split('\x1e')) {
+    const [commit, author, parents, kinds] = record.trim().split('\x1f');
+    if (!commit) continue;
+    if ((kinds ?? '').trim() !== '') continue; // batchctl's own
+    // No parent here (the root commit, or the edge of a shallow clone): nothing to compare, nothing invented.
+    const parent = (parents ?? '').split(' ')[0] ?? '';
+    return parent ? { commit, author: author ?? '', parent } : null;
+  }
+  return null;
+}
+
+/** The settings another writer removed and that are still missing, or null; audits the commit once. */
+export async function settingsRemovedByOthers(deps: EngineDeps): Promise<SettingsRemoved | null> {
+  const found = await newestForeignCommit(deps);
+  if (!found) return null;
+  const [before, after] = await Promise.all([
+    fileAt(deps.git.runner, found.parent, CONTROL_FILE_NAME).catch(() => null),
+    fileAt(deps.git.runner, found.commit, CONTROL_FILE_NAME),
+  ]);
+  if (before === null) return null; // the parent's file is not here (a shallow clone): no audit from a guess
+  const removed = removedSettings(json(before), json(after));
+  if (removed.length === 0) return null;
+  if (deps.store.controlAudit.markAudited(`settings-removed:${found.commit}`, deps.now().toISOString())) {
+    deps.bus.emit(EVENT.controlChanged, null, { change: 'settings_removed', commit: found.commit, author: found.author, fields: removed });
+  }
+  const current = json(await readFile(join(deps.git.root, CONTROL_FILE_NAME), 'utf8').catch(() => null));
+  const policyFile = await readFile(join(deps.git.root, POLICY_FILE_NAME)).then(
+    () => true,
+    () => false,
+  );
+  // With batchctl.policy.json the in-file policy is not read: its removal costs nothing.
+  const fields = removed.filter((field) => !hasPath(current, field) && !(policyFile && field.startsWith('policy')));
+  return fields.length === 0 ? null : { ...found, fields };
+}
+
+/** The warning line every command prints for it. */
+export const settingsRemovedWarning = (r: SettingsRemoved): string =>
+  `${CONTROL_FILE_NAME}: commit ${r.commit.slice(0, 12)} by ${r.author} removed ${r.fields.join(', ')}; batchctl uses its defaults for them ` +
+  `(restore them, or keep batchctl's settings in ${POLICY_FILE_NAME}, which other writers do not touch)`;
