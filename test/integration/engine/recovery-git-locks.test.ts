@@ -13,6 +13,7 @@ import type { Engine } from '../../../controller/engine/index.js';
 import { gitLocksFor, readJournal, removeRunGitLocks, writeJournal } from '../../../controller/journal/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
 import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { crashJournal } from '../../helpers/crash-journal.js';
 
 const repos: TestRepo[] = [];
 const engines: Engine[] = [];
@@ -33,23 +34,7 @@ afterEach(() => {
 /** A moment before the test creates its lock files: when the run recorded that it may take them. */
 const earlier = (): string => new Date(Date.now() - 60_000).toISOString();
 
-function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
-  return {
-    version: 1,
-    batch_id: 'b-20261122-101500-7k3m9q',
-    state: 'applying',
-    head: repo.head(),
-    commit: null,
-    branch: null,
-    pid: 999_999,
-    pgid: null,
-    hostname: hostname(),
-    started_at: earlier(),
-    plan_hash: 'sha256:x',
-    touched: [],
-    ...over,
-  };
-}
+const journal = (repo: TestRepo, over: Partial<JournalRecord>): JournalRecord => crashJournal(repo, { started_at: earlier(), ...over });
 
 /** A committed batch whose run "crashed" after HEAD moved, before the index learnt the batch's path. */
 async function committedButIndexBehind(

@@ -1,16 +1,16 @@
 // Issue 9 A8: a restore that meets an error puts back every other path, keeps the journal and ends
 // with RESTORE_INCOMPLETE naming what is left; once the cause is gone, `recover` finishes the job.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { JournalPath, JournalRecord } from '../../../controller/domain/index.js';
+import type { JournalPath } from '../../../controller/domain/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
 import { readJournal, writeJournal } from '../../../controller/journal/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
 import { gitRepo, removeRepo, undoControlState, type TestRepo } from '../../helpers/git-repo.js';
+import { crashJournal } from '../../helpers/crash-journal.js';
 
 const repos: TestRepo[] = [];
 const engines: Engine[] = [];
@@ -33,20 +33,7 @@ async function crashedMidBatch(): Promise<{ repo: TestRepo; engine: Engine; stat
     before: { oid: repo.git('rev-parse', `HEAD:${path}`).trim(), mode: '100644' },
   }));
   touched.push({ path: 'new/made.txt', before: null });
-  const journal: JournalRecord = {
-    version: 1,
-    batch_id: 'b-20261122-101500-7k3m9q',
-    state: 'applying',
-    head: repo.head(),
-    commit: null,
-    branch: null,
-    pid: 999_999,
-    pgid: null,
-    hostname: hostname(),
-    started_at: new Date().toISOString(),
-    plan_hash: 'sha256:x',
-    touched,
-  };
+  const journal = crashJournal(repo, { touched });
   await writeJournal(stateDir, journal);
   // What the killed run left: every file rewritten, one created.
   for (const name of NAMES) repo.write(name, `batch wrote ${name}\n`);

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { JournalRecord } from '../../../controller/domain/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
 import { readJournal, writeJournal } from '../../../controller/journal/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
 import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { crashJournal } from '../../helpers/crash-journal.js';
 
 const repos: TestRepo[] = [];
 const engines: Engine[] = [];
@@ -24,23 +24,7 @@ afterEach(() => {
   for (const repo of repos.splice(0)) removeRepo(repo);
 });
 
-function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
-  return {
-    version: 1,
-    batch_id: 'b-20261122-101500-7k3m9q',
-    state: 'applying',
-    head: repo.head(),
-    commit: null,
-    branch: null,
-    pid: 999_999,
-    pgid: null,
-    hostname: hostname(),
-    started_at: new Date().toISOString(),
-    plan_hash: 'sha256:x',
-    touched: [],
-    ...over,
-  };
-}
+const journal = crashJournal;
 
 describe('crash recovery from the journal', () => {
   it('restores every touched path when the crash came before the commit', async () => {

@@ -4,17 +4,16 @@
 // (a delete wedged SHA-256 repositories), its rollback, crash recovery both ways, and reindex.
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine } from '../../../controller/app/index.js';
-import type { JournalRecord } from '../../../controller/domain/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
 import { writeJournal } from '../../../controller/journal/index.js';
 import { batch } from '../../helpers/engine.js';
 import { GIT_ENV, gitChildren, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { crashJournal } from '../../helpers/crash-journal.js';
 
 const ENV = { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost' } as const;
 
@@ -40,23 +39,7 @@ const trailer = (repo: TestRepo, key: string, rev = 'HEAD'): string =>
   repo.git('log', '-1', `--format=%(trailers:key=${key},valueonly)`, rev).trim();
 const blob = (repo: TestRepo, rev: string): string => repo.git('rev-parse', rev).trim();
 
-function journal(repo: TestRepo, over: Partial<JournalRecord>): JournalRecord {
-  return {
-    version: 1,
-    batch_id: 'b-20261122-101500-7k3m9q',
-    state: 'applying',
-    head: repo.head(),
-    commit: null,
-    branch: null,
-    pid: 999_999,
-    pgid: null,
-    hostname: hostname(),
-    started_at: new Date().toISOString(),
-    plan_hash: 'sha256:x',
-    touched: [],
-    ...over,
-  };
-}
+const journal = crashJournal;
 
 describe.each(CELLS)(
   'the engine in a $objectFormat repository (linked worktree: $linkedWorktree, one-shot: $oneShot)',
