@@ -1,6 +1,7 @@
 // Reading batches back from history for reindex: commits with a Batch-Id trailer, the batch and
 // rollback tags, and what each commit changed — three git processes whatever the history's size.
 import type { PathChange } from './history.js';
+import { logRecords } from './log-records.js';
 import { splitNul, type GitRunner } from './runner.js';
 
 export interface HistoryCommit {
@@ -11,18 +12,8 @@ export interface HistoryCommit {
 
 /** Commits reachable from HEAD whose message mentions a Batch-Id (callers parse the trailer exactly). */
 export async function batchCommits(git: GitRunner): Promise<HistoryCommit[]> {
-  const { stdout } = await git.exec(['log', '--format=%H%x1f%ct%x1f%B%x1e', '--fixed-strings', '--grep=Batch-Id: ', 'HEAD', '--'], {
-    okExitCodes: [128],
-  });
-  return stdout
-    .toString('utf8')
-    .split('\x1e')
-    .map((r) => r.replace(/^\n/, ''))
-    .filter((r) => r.includes('\x1f'))
-    .map((record) => {
-      const [oid = '', time = '0', ...rest] = record.split('\x1f');
-      return { oid, time: Number(time), message: rest.join('\x1f') };
-    });
+  const records = await logRecords(git, ['--format=%H%x1f%ct%x1f%B%x1e', '--fixed-strings', '--grep=Batch-Id: ', 'HEAD', '--']);
+  return records.map(([oid = '', time = '0', ...rest]) => ({ oid, time: Number(time), message: rest.join('\x1f') }));
 }
 
 /** refname → the commit it points at (tags peeled), for refs under the given prefixes. */
