@@ -63,7 +63,7 @@ describe('the engine owns batch semantics', () => {
     expect(engine.list({ limit: 10 })).toEqual([]);
   });
 
-  it("fills requested_by from the caller's identity, then the process actor, never over the document's own", async () => {
+  it("fills requested_by (and a stop's author) from the caller's identity, then the process actor, never over the document's own", async () => {
     const repo = gitRepo(FILES);
     repo.commitAll('seed');
     const engine = await openEngine({
@@ -86,6 +86,9 @@ describe('the engine owns batch semantics', () => {
       expect(engine.status(byIdentity.batch_id).batch.requested_by).toBe('token:deploy-bot');
       expect(engine.status(byDocument.batch_id).batch.requested_by).toBe('generator');
       expect(repo.git('log', '-1', '--format=%(trailers:key=Batch-Requested-By,valueonly)').trim()).toBe('generator');
+      // The same actor stops and resumes when the caller names no one.
+      await engine.stop({ reason: 'incident' });
+      expect(JSON.parse(repo.read('batch-control.json'))).toMatchObject({ enabled: false, disabled_by: 'octocat' });
     } finally {
       await engine.close();
       removeRepo(repo);
