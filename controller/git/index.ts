@@ -17,6 +17,7 @@ import {
   type TreeChange,
 } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
+import { renamesSince } from './renames.js';
 import { deepenHistory, fetchTag, historyRemote, shallowBoundary } from './shallow.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
@@ -89,6 +90,8 @@ export interface Git {
   /** refresh the real index for these paths only: the user's other staged work stays */
   updateIndex(changes: readonly TreeChange[]): Promise<void>;
   commitChanges(commit: string): Promise<PathChange[]>;
+  /** each of `sources` (paths in `base`) renamed away by `head`, with its new path (renames.ts) */
+  renamesSince(args: { base: string; head: string; sources: readonly string[] }): Promise<Map<string, string>>;
   commitsWithTrailer(args: { key: string; value: string; ref?: string }): Promise<string[]>;
   mergeFile(files: { ours: string; base: string; theirs: string }): Promise<Buffer | null>;
   batchCommits(): Promise<HistoryCommit[]>;
@@ -140,6 +143,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat }),
     updateIndex: (changes) => updateIndex(runner, { changes, objectFormat }),
     commitChanges: (commit) => commitChanges(runner, commit),
+    renamesSince: (args) => renamesSince(runner, args),
     commitsWithTrailer: (args) => commitsWithTrailer(runner, args),
     mergeFile: (files) => mergeFile(runner, files),
     batchCommits: () => batchCommits(runner),

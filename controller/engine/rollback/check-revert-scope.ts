@@ -13,12 +13,15 @@ export function checkRevertScope({
   batchId,
   commits,
   planned,
+  renamed = new Map(),
 }: {
   batchId: string;
   /** each commit with its trailers and every path it changed against its parent */
   commits: ReadonlyArray<{ commit: string; trailers: ReadonlyMap<string, string>; changes: readonly PathChange[] }>;
   /** the paths the revert would write or delete */
   planned: readonly string[];
+  /** batch path → its path at HEAD (renamed since the batch): a revert follows the rename there */
+  renamed?: ReadonlyMap<string, string>;
 }): void {
   const problems: string[] = [];
   for (const { commit, trailers, changes } of commits) {
@@ -28,6 +31,9 @@ export function checkRevertScope({
     }
   }
   const own = new Set(commits.flatMap((c) => c.changes.map((change) => change.path)));
+  // Only a rename of one of the batch's own paths adds a target; the targets do not widen the sources.
+  const targets = [...renamed].flatMap(([from, to]) => (own.has(from) ? [to] : []));
+  for (const target of targets) own.add(target);
   const outside = planned.filter((path) => !own.has(path));
   if (outside.length > 0) problems.push(`it would change ${outside.length} paths the batch did not (${outside.slice(0, 5).join(', ')})`);
   if (problems.length > 0) {

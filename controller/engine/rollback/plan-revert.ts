@@ -1,6 +1,7 @@
 // What reverting a batch means, path by path, computed without touching the work tree: for each path
 // the batch changed, a three-way decision between the batch's version (base), the pre-batch version
 // (theirs) and HEAD's (ours) — `git revert` semantics, at the cost of the batch, not the repository.
+// A path renamed after the batch is followed to its new name, as git's merge machinery does for a revert.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,26 +40,30 @@ export async function planRevert({
   head,
   scratchDir,
   restoreFrom,
+  renames = new Map(),
 }: {
   git: Git;
   changes: readonly PathChange[];
   head: string;
   scratchDir: string;
   restoreFrom: Map<string, IndexEntry> | null;
+  /** batch path → its path at HEAD, for the paths renamed since the batch (git.renamesSince) */
+  renames?: ReadonlyMap<string, string>;
 }): Promise<RevertAction[]> {
-  const current = await git.treeEntries(
-    head,
-    changes.map((c) => c.path),
-  );
+  const current = await git.treeEntries(head, [...changes.map((c) => c.path), ...renames.values()]);
   const dir = await mkdtemp(join(scratchDir, 'revert-'));
   try {
     const actions: RevertAction[] = [];
     let n = 0;
     for (const change of changes) {
-      const ours = current.get(change.path) ?? null;
+      const moved = current.has(change.path) ? undefined : renames.get(change.path);
+      const path = moved ?? change.path;
+      const ours = current.get(path) ?? null;
       const theirs = restoreFrom ? (restoreFrom.get(change.path) ?? null) : change.before;
-      const path = change.path;
+      const movedFrom = moved ? ` (moved from ${change.path})` : '';
       if (same(ours, theirs)) actions.push({ path, kind: 'unchanged' });
+      // git revert too: deleting a file someone moved since is a rename/delete conflict, whatever its content
+      else if (moved && !theirs) actions.push({ path, kind: 'conflict', why: `a later commit moved it${movedFrom}` });
       else if (theirs && !isFile(theirs)) actions.push({ path, kind: 'unsupported', why: `its pre-batch entry has mode ${theirs.mode}` });
       else if (restoreFrom || same(ours, change.after)) {
         actions.push(theirs ? { path, kind: 'restore', entry: theirs, ours } : { path, kind: 'delete', ours: ours as IndexEntry });
@@ -67,10 +72,12 @@ export async function planRevert({
         // a mode change made after the batch wins; otherwise the pre-batch mode comes back
         const mode = ours.mode === change.after.mode ? change.before.mode : ours.mode;
         actions.push(
-          bytes ? { path, kind: 'merge', bytes, mode, ours } : { path, kind: 'conflict', why: 'a later commit changed the same lines' },
+          bytes
+            ? { path, kind: 'merge', bytes, mode, ours }
+            : { path, kind: 'conflict', why: `a later commit changed the same lines${movedFrom}` },
         );
       } else {
-        actions.push({ path, kind: 'conflict', why: ours ? 'a later commit changed it' : 'a later commit deleted it' });
+        actions.push({ path, kind: 'conflict', why: `${ours ? 'a later commit changed it' : 'a later commit deleted it'}${movedFrom}` });
       }
     }
     return actions;

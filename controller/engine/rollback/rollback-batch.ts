@@ -172,11 +172,14 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       changes.map((c) => c.path),
     );
   }
-  const actions = await planRevert({ git, changes, head, scratchDir: deps.stateDir, restoreFrom });
+  const sources = changes.flatMap((c) => (c.after ? [c.path] : [])); // moved since the batch: reverted where they are now
+  const renames = await git.renamesSince({ base: commits[0] ?? head, head, sources });
+  const actions = await planRevert({ git, changes, head, scratchDir: deps.stateDir, restoreFrom, renames });
   checkRevertScope({
     batchId,
     commits: verified.map((v, i) => ({ commit: v.commit, trailers: v.trailers, changes: perCommit[i] ?? [] })),
     planned: actions.filter((a) => a.kind !== 'unchanged').map((a) => a.path),
+    renamed: renames,
   });
   const pick = (kind: RevertAction['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.path);
   const conflicts = actions.flatMap((a) => (a.kind === 'conflict' || a.kind === 'unsupported' ? [{ path: a.path, why: a.why }] : []));
