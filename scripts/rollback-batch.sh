@@ -19,15 +19,12 @@ Finding the batch (exact id only, never a prefix):
   1. the tag batch/<batch-id>
   2. commits whose trailer is exactly "Batch-Id: <batch-id>"
   3. commits of the older registry format with a line exactly "batch_id: <batch-id>"
-With --legacy, <legacy-id> is the registry's older id (2025-03-14, 2025-03-14-002, 2025-03-14-npm):
-the commit of any ref (git log --all: they live on batch/* branches) with a line exactly
-"batch_id: <legacy-id>". Such ids repeat: several matches are listed (commit, date, subject) and
-refused (exit 3) until --commit chooses one. The revert carries Reverts-Batch: <legacy-id> and is
-tagged batch/<new id> only (no rollback/<legacy-id>: the id may name several batches).
+--legacy: the commit of any ref (git log --all) with a line exactly "batch_id: <legacy-id>" (2025-03-14,
+2025-03-14-002, 2025-03-14-npm). Ids repeat: several matches are listed and refused until --commit
+picks one. The revert is tagged batch/<new id> only (no rollback/<id>: it may name several batches).
 
 Options:
-  --legacy        <id> is a legacy "batch_id:" id (see above)
-  --commit SHA    with --legacy: the one commit (full or abbreviated sha) of those the id names
+  --legacy        the id is a legacy one (above); --commit SHA (full or abbreviated) picks one of its commits
   --dry-run       show the commits and files that would be reverted; change nothing
   --push          push the branch and both tags atomically to the remote
   --fetch         in a shallow clone, fetch the missing history from the remote (git fetch --deepen)
@@ -39,8 +36,7 @@ Options:
   -h, --help      this text
 
 Exit codes: 0 done (or nothing to do), 1 batch not found, 2 conflict (revert aborted, tree clean),
-            3 usage error, invalid id, dirty work tree or already rolled back; with --legacy also
-              a repeated id without --commit, or a --commit that is not one of the id's commits,
+            3 usage error, invalid id, dirty work tree, already rolled back, or a legacy id not narrowed to one commit,
             4 shallow clone: the batch's commit or its parent is not in the history (nothing changed;
               fix: git fetch --unshallow, fetch-depth: 0 in actions/checkout, or --fetch),
             5 unsafe revert: it would change paths the batch did not, or more than its
@@ -85,8 +81,7 @@ g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die 3 "not inside a git wor
 [ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die 3 "HEAD is detached: pass --branch"
 
 # --- find the batch's commits, newest first ---------------------------------------------------
-# --grep narrows; the exact whole line decides (never a prefix or substring)
-has_line() {
+has_line() { # --grep narrows; the exact whole line decides (never a prefix or substring)
   local line
   while IFS= read -r line; do [ "$line" = "$2" ] && return 0; done < <(g log -1 --format=%B "$1")
   return 1
@@ -97,11 +92,10 @@ find_legacy() {
   matches=() commits=()
   local c
   while IFS= read -r c; do
-    if has_line "$c" "batch_id: $id"; then matches+=("$c"); fi
-  done < <(g log --all --format=%H --fixed-strings --grep="batch_id: $id" --)
-  for c in "${matches[@]}"; do
+    has_line "$c" "batch_id: $id" || continue
+    matches+=("$c")
     if [ -z "$pick" ] || [[ $c == "$pick"* ]]; then commits+=("$c"); fi
-  done
+  done < <(g log --all --format=%H --fixed-strings --grep="batch_id: $id" --)
 }
 
 find_commits() {
@@ -133,10 +127,10 @@ depth=1
 while :; do
   find_commits
   [ "$(g rev-parse --is-shallow-repository)" = true ] || break
+  # a legacy id naming several commits, or none that --commit names, is refused below
+  [ "$legacy" = 0 ] || [ ${#matches[@]} -eq 0 ] || [ ${#commits[@]} -eq 1 ] || break
   missing=""
-  if [ "$legacy" = 1 ] && [ ${#matches[@]} -gt 0 ] && [ ${#commits[@]} -ne 1 ]; then
-    : # a legacy id names several commits, or none that --commit names: it is refused below
-  elif [ ${#commits[@]} -eq 0 ]; then
+  if [ ${#commits[@]} -eq 0 ]; then
     missing="batch $id's commit (it may be older than the clone's first commit)"
   else
     for c in "${commits[@]}"; do on_boundary "$c" && missing="the parent of batch $id's commit ${c:0:12}"; done
@@ -155,17 +149,14 @@ done
 if [ "$legacy" = 1 ]; then
   [ ${#matches[@]} -gt 0 ] || die 1 "legacy batch $id not found (no commit on any ref has the line \"batch_id: $id\"; fetch the batch/* branches: git fetch origin 'refs/heads/batch/*:refs/remotes/origin/batch/*')"
   if [ ${#commits[@]} -ne 1 ]; then
-    if [ -n "$pick" ] && [ ${#commits[@]} -eq 0 ]; then
-      printf 'rollback-batch: refused: %s is not one of the commits of legacy batch %s; nothing was changed\n' "$pick" "$id" >&2
-    else
-      printf 'rollback-batch: refused: legacy batch %s names %s commits; choose one with --commit <sha>; nothing was changed\n' "$id" "${#commits[@]}" >&2
-    fi
+    why="names ${#commits[@]} commits; choose one with --commit <sha>"
+    [ ${#commits[@]} -gt 0 ] || why="has no commit $pick"
+    printf 'rollback-batch: refused: legacy batch %s %s; nothing was changed\n' "$id" "$why" >&2
     for c in "${matches[@]}"; do printf '  %s %s\n' "${c:0:12}" "$(g log -1 --format='%cI %s' "$c")" >&2; done
     exit 3
   fi
 fi
 [ ${#commits[@]} -gt 0 ] || die 1 "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
-# A legacy id may name several batches: it gets no rollback/<id> tag (twice finds nothing to revert).
 if [ "$legacy" = 0 ] && g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
   die 3 "batch $id was rolled back already (tag rollback/$id)"
 fi
@@ -249,7 +240,7 @@ Reverts-Batch: $id
 MSG
 g revert --quit >/dev/null 2>&1 || true
 tags=("batch/$new_id")
-[ "$legacy" = 1 ] || tags=("rollback/$id" "${tags[@]}")
+[ "$legacy" = 1 ] || tags=("rollback/$id" "${tags[@]}") # a legacy id may name several batches: no rollback/<id>
 for tag in "${tags[@]}"; do g "${ident[@]}" tag -a -m "Revert batch $id" "$tag" HEAD; done
 echo "rolled back: commit $(g rev-parse --short HEAD), tags ${tags[*]}"
 
