@@ -8,6 +8,7 @@ usage() {
   local line
   while IFS= read -r line; do printf '%s\n' "$line"; done <<'HELP'
 Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--fetch] [--by NAME] [--remote NAME] [--branch NAME]
+       scripts/rollback-batch.sh <legacy-id> --legacy [--commit SHA] [the same options]
 
 Reverts every commit of batch <batch-id> (newest first) into ONE commit carrying the trailers
   Reverts-Batch: <batch-id>
@@ -18,8 +19,12 @@ Finding the batch (exact id only, never a prefix):
   1. the tag batch/<batch-id>
   2. commits whose trailer is exactly "Batch-Id: <batch-id>"
   3. commits of the older registry format with a line exactly "batch_id: <batch-id>"
+--legacy: the commit of any ref (git log --all) with a line exactly "batch_id: <legacy-id>" (2025-03-14,
+2025-03-14-002, 2025-03-14-npm). Ids repeat: several matches are listed and refused until --commit
+picks one. The revert is tagged batch/<new id> only (no rollback/<id>: it may name several batches).
 
 Options:
+  --legacy        the id is a legacy one (above); --commit SHA (full or abbreviated) picks one of its commits
   --dry-run       show the commits and files that would be reverted; change nothing
   --push          push the branch and both tags atomically to the remote
   --fetch         in a shallow clone, fetch the missing history from the remote (git fetch --deepen)
@@ -31,7 +36,7 @@ Options:
   -h, --help      this text
 
 Exit codes: 0 done (or nothing to do), 1 batch not found, 2 conflict (revert aborted, tree clean),
-            3 usage error, invalid id, dirty work tree or already rolled back,
+            3 usage error, invalid id, dirty work tree, already rolled back, or a legacy id not narrowed to one commit,
             4 shallow clone: the batch's commit or its parent is not in the history (nothing changed;
               fix: git fetch --unshallow, fetch-depth: 0 in actions/checkout, or --fetch),
             5 unsafe revert: it would change paths the batch did not, or more than its
@@ -45,13 +50,15 @@ HELP
 die() { printf 'rollback-batch: %s\n' "$2" >&2; exit "$1"; }
 g() { git -c core.hooksPath=/dev/null -c commit.gpgSign=false -c tag.gpgSign=false "$@"; }
 
-id="" dry_run=0 push=0 fetch=0 by="" remote=origin branch=""
+id="" dry_run=0 push=0 fetch=0 by="" remote=origin branch="" legacy=0 pick=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
     --dry-run) dry_run=1 ;;
     --push) push=1 ;;
     --fetch) fetch=1 ;;
+    --legacy) legacy=1 ;;
+    --commit) [ $# -ge 2 ] || die 3 "--commit needs a sha"; pick=$2; shift ;;
     --by) [ $# -ge 2 ] || die 3 "--by needs a name"; by=$2; [ -n "$by" ] || die 3 "--by needs a name"; shift ;;
     --remote) [ $# -ge 2 ] || die 3 "--remote needs a name"; remote=$2; shift ;;
     --branch) [ $# -ge 2 ] || die 3 "--branch needs a name"; branch=$2; shift ;;
@@ -61,13 +68,39 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -n "$id" ] || { usage >&2; exit 3; }
-[[ $id =~ ^b-[0-9]{8}-[0-9]{6}-[0-9a-z]{6}$ ]] || die 3 "\"$id\" is not a batch id (they look like b-20261122-101500-7k3m9q)"
+legacy_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9a-z][0-9a-z._-]*)?$'
+if [ "$legacy" = 1 ]; then
+  [[ $id =~ $legacy_id ]] || die 3 "\"$id\" is not a legacy batch id (they look like 2025-03-14, 2025-03-14-002 or 2025-03-14-npm)"
+  [ -z "$pick" ] || [[ $pick =~ ^[0-9a-f]{7,64}$ ]] || die 3 "--commit $pick: not a full or abbreviated commit sha (7 or more hex digits)"
+else
+  [ -z "$pick" ] || die 3 "--commit goes with --legacy (see --help)"
+  [[ $id =~ $legacy_id ]] && die 3 "\"$id\" is a legacy batch id: run again with --legacy"
+  [[ $id =~ ^b-[0-9]{8}-[0-9]{6}-[0-9a-z]{6}$ ]] || die 3 "\"$id\" is not a batch id (they look like b-20261122-101500-7k3m9q)"
+fi
 g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die 3 "not inside a git work tree"
 [ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die 3 "HEAD is detached: pass --branch"
 
 # --- find the batch's commits, newest first ---------------------------------------------------
+has_line() { # --grep narrows; the exact whole line decides (never a prefix or substring)
+  local line
+  while IFS= read -r line; do [ "$line" = "$2" ] && return 0; done < <(g log -1 --format=%B "$1")
+  return 1
+}
+
+# Legacy ids repeat: matches are every commit naming the id, commits the ones --commit leaves.
+find_legacy() {
+  matches=() commits=()
+  local c
+  while IFS= read -r c; do
+    has_line "$c" "batch_id: $id" || continue
+    matches+=("$c")
+    if [ -z "$pick" ] || [[ $c == "$pick"* ]]; then commits+=("$c"); fi
+  done < <(g log --all --format=%H --fixed-strings --grep="batch_id: $id" --)
+}
+
 find_commits() {
   commits=()
+  if [ "$legacy" = 1 ]; then find_legacy; return; fi
   local tagged key c
   if tagged=$(g rev-parse --quiet --verify "refs/tags/batch/$id^{commit}" 2>/dev/null); then
     commits=("$tagged")
@@ -75,10 +108,7 @@ find_commits() {
   fi
   for key in "Batch-Id" "batch_id"; do
     while IFS= read -r c; do
-      # --grep narrows; the exact whole line decides (never a prefix or substring)
-      if g log -1 --format=%B "$c" | while IFS= read -r line; do [ "$line" = "$key: $id" ] && exit 0; done; then
-        commits+=("$c")
-      fi
+      if has_line "$c" "$key: $id"; then commits+=("$c"); fi
     done < <(g log --format=%H --fixed-strings --grep="$key: $id" HEAD --)
     [ ${#commits[@]} -eq 0 ] || break
   done
@@ -97,6 +127,8 @@ depth=1
 while :; do
   find_commits
   [ "$(g rev-parse --is-shallow-repository)" = true ] || break
+  # a legacy id naming several commits, or none that --commit names, is refused below
+  [ "$legacy" = 0 ] || [ ${#matches[@]} -eq 0 ] || [ ${#commits[@]} -eq 1 ] || break
   missing=""
   if [ ${#commits[@]} -eq 0 ]; then
     missing="batch $id's commit (it may be older than the clone's first commit)"
@@ -114,8 +146,18 @@ while :; do
   g fetch --quiet "$deepen" "$remote" || die 4 "git fetch $deepen $remote failed; nothing was changed"
   depth=$((depth * 2))
 done
+if [ "$legacy" = 1 ]; then
+  [ ${#matches[@]} -gt 0 ] || die 1 "legacy batch $id not found (no commit on any ref has the line \"batch_id: $id\"; fetch the batch/* branches: git fetch origin 'refs/heads/batch/*:refs/remotes/origin/batch/*')"
+  if [ ${#commits[@]} -ne 1 ]; then
+    why="names ${#commits[@]} commits; choose one with --commit <sha>"
+    [ ${#commits[@]} -gt 0 ] || why="has no commit $pick"
+    printf 'rollback-batch: refused: legacy batch %s %s; nothing was changed\n' "$id" "$why" >&2
+    for c in "${matches[@]}"; do printf '  %s %s\n' "${c:0:12}" "$(g log -1 --format='%cI %s' "$c")" >&2; done
+    exit 3
+  fi
+fi
 [ ${#commits[@]} -gt 0 ] || die 1 "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
-if g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
+if [ "$legacy" = 0 ] && g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
   die 3 "batch $id was rolled back already (tag rollback/$id)"
 fi
 
@@ -197,11 +239,12 @@ Batch-Requested-By: $by
 Reverts-Batch: $id
 MSG
 g revert --quit >/dev/null 2>&1 || true
-g "${ident[@]}" tag -a -m "Revert batch $id" "rollback/$id" HEAD
-g "${ident[@]}" tag -a -m "Revert batch $id" "batch/$new_id" HEAD
-echo "rolled back: commit $(g rev-parse --short HEAD), tags rollback/$id and batch/$new_id"
+tags=("batch/$new_id")
+[ "$legacy" = 1 ] || tags=("rollback/$id" "${tags[@]}") # a legacy id may name several batches: no rollback/<id>
+for tag in "${tags[@]}"; do g "${ident[@]}" tag -a -m "Revert batch $id" "$tag" HEAD; done
+echo "rolled back: commit $(g rev-parse --short HEAD), tags ${tags[*]}"
 
 if [ "$push" = 1 ]; then
-  g push --atomic "$remote" "HEAD:refs/heads/$branch" "refs/tags/rollback/$id" "refs/tags/batch/$new_id"
+  g push --atomic "$remote" "HEAD:refs/heads/$branch" "${tags[@]/#/refs/tags/}"
   echo "pushed to $remote/$branch"
 fi
