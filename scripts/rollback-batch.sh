@@ -26,7 +26,7 @@ picks one. The revert is tagged batch/<new id> only (no rollback/<id>: it may na
 Options:
   --legacy        the id is a legacy one (above); --commit SHA (full or abbreviated) picks one of its commits
   --dry-run       show the commits and files that would be reverted; change nothing
-  --push          push the branch and both tags atomically to the remote
+  --push          push the branch and the new tags (batch/<new id>, and rollback/<id> unless --legacy) atomically
   --fetch         in a shallow clone, fetch the missing history from the remote (git fetch --deepen)
                   instead of refusing
   --by NAME       who is rolling back, for Batch-Requested-By (default: $GITHUB_ACTOR, else
