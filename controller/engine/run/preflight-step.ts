@@ -1,6 +1,6 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
 import { defaultControlFile, loadControl, preflight, type UnreadableBreaker } from '../../control/index.js';
-import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
+import { BATCH_STATUS, batchEcosystems, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
@@ -45,7 +45,12 @@ export const preflightStep: RunStep = async (ctx) => {
   }
   const decision = preflight(
     ctx.control,
-    { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority },
+    {
+      id: ctx.batchId,
+      ecosystem: ctx.batch.ecosystem,
+      ecosystems: batchEcosystems(ctx.batch),
+      priority: ctx.batch.options.priority,
+    },
     ctx.deps.now(),
     { unreadableBreakers },
   );
