@@ -149,7 +149,13 @@ export async function commitFailureState(
   { push = true }: { push?: boolean } = {},
 ): Promise<boolean> {
   const keep = async (why: string, error?: unknown): Promise<false> => {
-    await keepPendingFailure(deps, { batch_id: batchId, ecosystem: batch.ecosystem, cost: costOf(batch) });
+    const others = batchEcosystems(batch).slice(1);
+    await keepPendingFailure(deps, {
+      batch_id: batchId,
+      ecosystem: batch.ecosystem,
+      ...(others.length > 0 ? { other_ecosystems: others } : {}),
+      cost: costOf(batch),
+    });
     // A kept crash journal is expected (the batch's own outcome already says to run `recover`): info, not a warning.
     deps.logger[error === undefined ? 'info' : 'warn'](
       { ...(error === undefined ? {} : { err: error }), batch_id: batchId, ecosystem: batch.ecosystem },

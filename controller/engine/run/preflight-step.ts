@@ -94,9 +94,13 @@ async function settlePendingFailures(ctx: RunContext): Promise<void> {
   const still = commitNow
     ? await applyPendingFailures(deps, (r) =>
         // The run's push rule holds for the failures it records: `--no-push` commits them here only.
-        commitFailureState(deps, { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: [] }, r.batch_id, {
-          push: ctx.options.push !== false,
-        }),
+        commitFailureState(
+          deps,
+          // The other ecosystems stand in as operations that name them: each breaker hears the failure.
+          { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: (r.other_ecosystems ?? []).map((ecosystem) => ({ ecosystem })) },
+          r.batch_id,
+          { push: ctx.options.push !== false },
+        ),
       )
     : await readPendingFailures(deps);
   if (commitNow) ({ control: ctx.control } = await loadControl(deps.git.root));

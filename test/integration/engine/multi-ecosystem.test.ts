@@ -1,15 +1,21 @@
 // A batch whose operations name other ecosystems (docs/batch-format.md#multi-ecosystem-batches): preflight
 // judges every ecosystem it touches, its outcome feeds each one's breaker, the trailer lists them all.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine } from '../../../controller/app/index.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
-import type { TestRepo } from '../../helpers/git-repo.js';
+import { GIT_ENV, type TestRepo } from '../../helpers/git-repo.js';
 
 const setup = useEngineRepos();
+const cleanupDirs: string[] = [];
+afterEach(() => {
+  for (const dir of cleanupDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const mixed = (extra: Record<string, unknown> = {}) =>
   batch({
@@ -112,6 +118,38 @@ describe('multi-ecosystem batches', () => {
       ['npm', 1, 0],
       ['pypi', 2, 0.5],
     ]);
+  });
+
+  it('a failure kept pending (a diverged branch) counts for every ecosystem it touched', async () => {
+    const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
+    withPolicy(repo, (p) => {
+      p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
+    });
+    const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
+    const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
+    cleanupDirs.push(remote, other);
+    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    repo.git('remote', 'add', 'origin', remote);
+    repo.git('push', '-q', '-u', 'origin', 'main');
+    git(other, 'clone', '-q', remote, '.');
+    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'another writer');
+    git(other, 'push', '-q', 'origin', 'main');
+    repo.write('ours.txt', 'ours\n');
+    repo.commitAll('a local commit, not pushed'); // the branches have diverged
+    const failing = batch({
+      ecosystem: 'npm',
+      options: { atomic: true },
+      operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y', ecosystem: 'pypi' }],
+    });
+    const pypiOnly = (name: string) => batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: `${name}.txt`, content: name }] });
+    expect((await engine.run(failing)).status).toBe('failed');
+    expect((await engine.run(pypiOnly('a'))).reason?.code).toBe('BREAKER_OPEN'); // counted in memory
+    repo.git('pull', '-q', '--rebase'); // the operator fixes the branch
+    expect((await engine.run(pypiOnly('b'))).reason?.code).toBe('BREAKER_OPEN');
+    expect(breakers(repo)).toMatchObject({ npm: { state: 'open' }, pypi: { state: 'open' } }); // and committed
   });
 
   it('reindex reads the list: the batch’s ecosystem is the first one', async () => {
