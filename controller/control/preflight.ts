@@ -13,6 +13,8 @@ export interface PreflightBatch {
   id: string;
   ecosystem: string;
   priority: number;
+  /** every ecosystem the batch touches, its own first (docs/batch-format.md#multi-ecosystem-batches); default: [ecosystem] */
+  ecosystems?: readonly string[];
 }
 
 /** What the file said that its parsed values cannot carry. */
@@ -91,12 +93,18 @@ const budget: Check = (control, batch, now) => {
       };
 };
 
+/** Checks judged once per ecosystem the batch touches; the others once per batch (the budget is the batch's). */
+const PER_ECOSYSTEM: ReadonlySet<Check> = new Set([ecosystemDisabled, breakerUnreadable, breakerOpen]);
 const CHECKS: readonly Check[] = [emergencyStop, ecosystemDisabled, breakerUnreadable, breakerOpen, budget];
 
 export function preflight(control: ControlFile, batch: PreflightBatch, now: Date, context: PreflightContext = {}): PreflightDecision {
+  const ecosystems = batch.ecosystems ?? [batch.ecosystem];
   for (const check of CHECKS) {
-    const decision = check(control, batch, now, context);
-    if (decision) return decision;
+    const asked = PER_ECOSYSTEM.has(check) ? ecosystems.map((ecosystem) => ({ ...batch, ecosystem })) : [batch];
+    for (const one of asked) {
+      const decision = check(control, one, now, context);
+      if (decision) return decision;
+    }
   }
   return { admit: true };
 }

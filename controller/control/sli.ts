@@ -4,6 +4,8 @@ import type { Policy } from '../domain/index.js';
 
 export interface SliRow {
   ecosystem: string;
+  /** the other ecosystems the batch touched, comma-separated; it counts for each (docs/control-file.md#slis) */
+  other_ecosystems?: string | null;
   /** completed, failed or rolled_back (a batch that ran) */
   status: string;
   success_count: number;
@@ -42,9 +44,12 @@ export function computeSlis(rows: readonly SliRow[], policy: Pick<Policy, 'slo'>
   const byEcosystem = new Map<string, SliRow[]>();
   // Rollback batches are the response to a problem, not a sample of the generator's work.
   for (const row of rows.filter((r) => r.source !== 'rollback')) {
-    const list = byEcosystem.get(row.ecosystem) ?? [];
-    list.push(row);
-    byEcosystem.set(row.ecosystem, list);
+    const others = row.other_ecosystems ? row.other_ecosystems.split(',') : [];
+    for (const ecosystem of [row.ecosystem, ...others]) {
+      const list = byEcosystem.get(ecosystem) ?? [];
+      list.push(row);
+      byEcosystem.set(ecosystem, list);
+    }
   }
   return [...byEcosystem.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))

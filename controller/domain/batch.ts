@@ -1,7 +1,7 @@
 // The batch document (docs/batch-format.md#the-batch-document): a header, the operations and the options, as JSON or NDJSON.
 import { z } from 'zod';
 
-import { operationSchema } from './operation.js';
+import { ecosystemName, operationSchema } from './operation.js';
 
 /** Hard ceilings that hold whatever the control file says: they bound memory and argv sizes. */
 export const HARD_LIMITS = {
@@ -44,10 +44,7 @@ export const batchOptionsSchema = z
 
 const headerFields = {
   title: z.string().min(1).max(200).default('batch'),
-  ecosystem: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"')
-    .default('default'),
+  ecosystem: ecosystemName.default('default'),
   requested_by: z.string().min(1).max(200).default('unknown'),
   options: batchOptionsSchema,
 };
@@ -64,3 +61,13 @@ export type Batch = z.infer<typeof batchSchema>;
 export type BatchInput = z.input<typeof batchSchema>;
 export type BatchOptions = z.infer<typeof batchOptionsSchema>;
 export type BatchHeader = z.infer<typeof batchHeaderSchema>;
+
+/**
+ * Every ecosystem a batch touches (docs/batch-format.md#multi-ecosystem-batches): the batch's own
+ * first, then those its operations name, sorted — the order of the Batch-Ecosystem trailer.
+ */
+export function batchEcosystems(batch: { ecosystem: string; operations: ReadonlyArray<{ ecosystem?: string | undefined }> }): string[] {
+  const others = new Set<string>();
+  for (const op of batch.operations) if (op.ecosystem !== undefined && op.ecosystem !== batch.ecosystem) others.add(op.ecosystem);
+  return [batch.ecosystem, ...[...others].sort()];
+}

@@ -8,6 +8,10 @@ const dependsOn = z
   .max(1000)
   .optional()
   .describe('indexes of earlier operations this one must wait for');
+/** An ecosystem's name (a batch's, or one operation's): it keys the breakers, stops and SLIs. */
+export const ecosystemName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'lower-case letters, digits, ".", "_" or "-"');
+/** Which ecosystem's breaker, stop and SLIs this operation belongs to (docs/batch-format.md#multi-ecosystem-batches). */
+const ecosystem = ecosystemName.optional().describe("the operation's ecosystem; default: the batch's");
 const blobId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a git blob id (40 or 64 hex characters)');
 
 export const writeOperationSchema = z
@@ -19,6 +23,7 @@ export const writeOperationSchema = z
     mode: z.enum(['100644', '100755']).optional(),
     expected_blob: blobId.nullable().optional().describe('blob id the file must have now; null = must not exist'),
     depends_on: dependsOn,
+    ecosystem,
   })
   .refine((op) => (op.content === undefined) !== (op.content_base64 === undefined), {
     message: 'a write needs exactly one of content or content_base64',
@@ -31,6 +36,7 @@ export const copyOperationSchema = z.strictObject({
   target: repoPath,
   overwrite: z.boolean().optional(),
   depends_on: dependsOn,
+  ecosystem,
 });
 
 export const moveOperationSchema = z.strictObject({
@@ -39,6 +45,7 @@ export const moveOperationSchema = z.strictObject({
   target: repoPath,
   overwrite: z.boolean().optional(),
   depends_on: dependsOn,
+  ecosystem,
 });
 
 export const renameOperationSchema = z.strictObject({
@@ -46,12 +53,14 @@ export const renameOperationSchema = z.strictObject({
   source: repoPath,
   target: repoPath,
   depends_on: dependsOn,
+  ecosystem,
 });
 
 export const deleteOperationSchema = z.strictObject({
   type: z.literal('delete'),
   target: repoPath.describe('a path, or a glob over tracked files'),
   depends_on: dependsOn,
+  ecosystem,
 });
 
 export const replaceOperationSchema = z.strictObject({
@@ -61,6 +70,7 @@ export const replaceOperationSchema = z.strictObject({
   replace: z.string(),
   regex: z.boolean().optional(),
   depends_on: dependsOn,
+  ecosystem,
 });
 
 export const operationSchema = z.discriminatedUnion('type', [

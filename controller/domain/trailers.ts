@@ -23,6 +23,17 @@ export const REQUIRED_BATCH_TRAILERS = [
   TRAILER.requestedBy,
 ] as const;
 
+/**
+ * The ecosystems a Batch-Ecosystem value lists (`npm, pypi`: the batch's own first, docs/batch-format.md#multi-ecosystem-batches);
+ * a single name, as older commits carry, is a list of one.
+ */
+export function ecosystemsOfTrailer(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+}
+
 export const TAG_PREFIX = 'batch/';
 export const ROLLBACK_TAG_PREFIX = 'rollback/';
 export const BACKUP_REF_PREFIX = 'refs/batchctl/backups/';

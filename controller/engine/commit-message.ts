@@ -1,5 +1,5 @@
 // The batch commit message (docs/lifecycle.md#commit-format): title, a one-line summary, the trailer block.
-import { TRAILER, type Batch, type OperationType } from '../domain/index.js';
+import { batchEcosystems, TRAILER, type Batch, type OperationType } from '../domain/index.js';
 import { formatTrailers } from '../git/index.js';
 
 const VERB: Record<OperationType, string> = {
@@ -31,7 +31,7 @@ export interface CommitMessageArgs {
 export function batchCommitMessage({ batch, batchId, done, total, failed, extra = [] }: CommitMessageArgs): string {
   const trailers: (readonly [string, string])[] = [
     [TRAILER.batchId, batchId],
-    [TRAILER.ecosystem, batch.ecosystem],
+    [TRAILER.ecosystem, batchEcosystems(batch).join(', ')],
     [TRAILER.operations, String(total)],
     [TRAILER.failed, String(failed)],
     [TRAILER.requestedBy, batch.requested_by],

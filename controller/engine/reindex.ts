@@ -1,6 +1,6 @@
 // batchctl reindex (docs/lifecycle.md#durability-and-concurrency): SQLite is an index; git is the record. Rebuild the rows of committed
 // batches (and rollbacks) from trailers and tags, and their items from what each commit changed.
-import { BACKUP_REF_PREFIX, BATCH_STATUS, isBatchId, TAG_PREFIX, TRAILER } from '../domain/index.js';
+import { BACKUP_REF_PREFIX, BATCH_STATUS, ecosystemsOfTrailer, isBatchId, TAG_PREFIX, TRAILER } from '../domain/index.js';
 import { parseTrailers } from '../git/index.js';
 import { followSquashMerges, rolledBackIds } from './reindex-landed.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
@@ -56,6 +56,8 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
       const total = Number(b.trailers.get(TRAILER.operations) ?? 0);
       const failed = Number(b.trailers.get(TRAILER.failed) ?? 0);
       const backup = `${BACKUP_REF_PREFIX}${b.id}`;
+      // `Batch-Ecosystem: npm, pypi` lists every ecosystem the batch touched, its own first.
+      const ecosystems = ecosystemsOfTrailer(b.trailers.get(TRAILER.ecosystem));
       const row: BatchRow = {
         batch_id: b.id,
         status: rolledBack.has(b.id) ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed,
@@ -67,7 +69,7 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
         completed_at: at,
         backup_id: refs.has(backup) ? backup : null,
         title: b.message.split('\n')[0] ?? '',
-        ecosystem: b.trailers.get(TRAILER.ecosystem) ?? 'default',
+        ecosystem: ecosystems[0] ?? 'default',
         requested_by: b.trailers.get(TRAILER.requestedBy) ?? 'unknown',
         agent: b.trailers.get(TRAILER.agent) ?? null,
         priority: 0,
@@ -81,7 +83,7 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
         options_json: null,
         source: 'reindex',
       };
-      store.batches.insert(row);
+      store.batches.insert(row, ecosystems);
       const items: ItemRow[] = (changes.get(b.oid) ?? []).map((change, index) => ({
         batch_id: b.id,
         item_index: index,

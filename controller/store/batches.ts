@@ -44,12 +44,12 @@ type Params = Record<string, unknown>;
 
 export function createBatches(db: Database.Database): StoreBatches {
   const insert = db.prepare<Params>(
-    `INSERT INTO batch_operations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    `INSERT INTO batch_operations (${COLUMNS.join(', ')}, other_ecosystems) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')}, @other_ecosystems)`,
   );
   const get = db.prepare<[string], BatchRow>(`${SELECT} WHERE batch_id = ?`);
   const byKey = db.prepare<[string], BatchRow>(`${SELECT} WHERE idempotency_key = ?`);
   const outcomes = db.prepare<[string], OutcomeRow>(
-    `SELECT ecosystem, status, success_count, failure_count, duration_ms, source, created_at FROM batch_operations
+    `SELECT ecosystem, other_ecosystems, status, success_count, failure_count, duration_ms, source, created_at FROM batch_operations
      WHERE created_at >= ? AND status IN ('completed', 'failed', 'rolled_back') ORDER BY created_at, id`,
   );
   const countAll = db.prepare<[], number>('SELECT count(*) FROM batch_operations').pluck();
@@ -86,10 +86,12 @@ export function createBatches(db: Database.Database): StoreBatches {
   }
 
   return guard('batches', {
-    insert(row: BatchRow): void {
+    insert(row: BatchRow, ecosystems: readonly string[] = []): void {
       // Copy the known columns only: better-sqlite3 needs every named parameter present.
       const params: Params = {};
       for (const column of COLUMNS) params[column] = row[column] ?? null;
+      const others = ecosystems.filter((e) => e !== row.ecosystem);
+      params['other_ecosystems'] = others.length > 0 ? others.join(',') : null;
       insert.run(params);
     },
 

@@ -90,7 +90,11 @@ export interface EventListOptions {
 
 export interface StoreBatches {
   /** Duplicate batch_id or idempotency_key → STORE_FAILED with `data.constraint` (see STORE_CONSTRAINT). */
-  insert(row: BatchRow): void;
+  /**
+   * `ecosystems`: every ecosystem the batch touched, its own first (docs/control-file.md#slis); the
+   * others are kept for SLIs only, outside BatchRow.
+   */
+  insert(row: BatchRow, ecosystems?: readonly string[]): void;
   /** Returns false when no batch has that id. Unknown column names → STORE_FAILED. */
   update(batchId: string, patch: BatchPatch): boolean;
   get(batchId: string): BatchRow | undefined;
@@ -106,7 +110,10 @@ export interface StoreBatches {
 export type OutcomeRow = Pick<
   BatchRow,
   'ecosystem' | 'status' | 'success_count' | 'failure_count' | 'duration_ms' | 'source' | 'created_at'
->;
+> & {
+  /** the other ecosystems the batch touched, comma-separated and sorted; null: only its own */
+  other_ecosystems: string | null;
+};
 
 export interface StoreItems {
   /** All rows in one transaction; a duplicate (batch_id, item_index) rolls back the whole call. */

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { charge, computeControlEdit, objectAt, recordOutcome, type BreakerTransition, type Cost } from '../../control/index.js';
-import { CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
+import { batchEcosystems, CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
 import { formatTrailers, type TreeChange } from '../../git/index.js';
 import { readJournal, writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -27,8 +27,11 @@ export interface PendingControl {
   transitions: Array<BreakerTransition & { ecosystem: string }>;
 }
 
-/** What the control state needs of a batch: its ecosystem and what it costs. */
-export type ChargedBatch = Pick<Batch, 'ecosystem'> & { options: Pick<Batch['options'], 'cost'>; operations: { length: number } };
+/** What the control state needs of a batch: its ecosystems (its own, its operations') and what it costs. */
+export type ChargedBatch = Pick<Batch, 'ecosystem'> & {
+  options: Pick<Batch['options'], 'cost'>;
+  operations: ReadonlyArray<{ ecosystem?: string | undefined }>;
+};
 
 /** What a batch costs: its `cost`, or one `operations` unit per operation. */
 export function costOf(batch: ChargedBatch): Cost {
@@ -52,9 +55,12 @@ export async function prepareControlState(
     (raw, control) => {
       charge(objectAt(raw, 'budget'), control, costOf(batch), now);
       const breakers = objectAt(raw, 'circuit_breaker');
-      const next = recordOutcome(control.circuit_breaker[batch.ecosystem], control.policy.circuit_breaker, outcome, now);
-      breakers[batch.ecosystem] = { ...(breakers[batch.ecosystem] as object | undefined), ...next.breaker };
-      if (next.transition) transitions.push({ ...next.transition, ecosystem: batch.ecosystem });
+      // The batch's outcome feeds the breaker of every ecosystem it touched (docs/control-file.md#circuit-breakers).
+      for (const ecosystem of batchEcosystems(batch)) {
+        const next = recordOutcome(control.circuit_breaker[ecosystem], control.policy.circuit_breaker, outcome, now);
+        breakers[ecosystem] = { ...(breakers[ecosystem] as object | undefined), ...next.breaker };
+        if (next.transition) transitions.push({ ...next.transition, ecosystem });
+      }
     },
     from,
   );
@@ -143,7 +149,13 @@ export async function commitFailureState(
   { push = true }: { push?: boolean } = {},
 ): Promise<boolean> {
   const keep = async (why: string, error?: unknown): Promise<false> => {
-    await keepPendingFailure(deps, { batch_id: batchId, ecosystem: batch.ecosystem, cost: costOf(batch) });
+    const others = batchEcosystems(batch).slice(1);
+    await keepPendingFailure(deps, {
+      batch_id: batchId,
+      ecosystem: batch.ecosystem,
+      ...(others.length > 0 ? { other_ecosystems: others } : {}),
+      cost: costOf(batch),
+    });
     // A kept crash journal is expected (the batch's own outcome already says to run `recover`): info, not a warning.
     deps.logger[error === undefined ? 'info' : 'warn'](
       { ...(error === undefined ? {} : { err: error }), batch_id: batchId, ecosystem: batch.ecosystem },

@@ -13,6 +13,8 @@ import type { EngineDeps } from '../engine-deps.js';
 export interface PendingFailure {
   batch_id: string;
   ecosystem: string;
+  /** the other ecosystems the batch touched: their breakers hear the failure too (docs/batch-format.md#multi-ecosystem-batches) */
+  other_ecosystems?: string[];
   cost: Cost;
 }
 
@@ -57,8 +59,10 @@ export async function applyPendingFailures(
 export function withPendingFailures(control: ControlFile, records: readonly PendingFailure[], now: Date): ControlFile {
   let breakers = control.circuit_breaker;
   for (const record of records) {
-    const next = recordOutcome(breakers[record.ecosystem], control.policy.circuit_breaker, 'failure', now);
-    breakers = { ...breakers, [record.ecosystem]: next.breaker };
+    for (const ecosystem of [record.ecosystem, ...(record.other_ecosystems ?? [])]) {
+      const next = recordOutcome(breakers[ecosystem], control.policy.circuit_breaker, 'failure', now);
+      breakers = { ...breakers, [ecosystem]: next.breaker };
+    }
   }
   return { ...control, circuit_breaker: breakers };
 }

@@ -1,6 +1,6 @@
 // Step 2, preflight: the control file must load (fail closed) and admit this batch.
 import { defaultControlFile, loadControl, preflight, type UnreadableBreaker } from '../../control/index.js';
-import { BATCH_STATUS, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
+import { BATCH_STATUS, batchEcosystems, CONTROL_FILE_NAME, type Reason } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
@@ -45,7 +45,12 @@ export const preflightStep: RunStep = async (ctx) => {
   }
   const decision = preflight(
     ctx.control,
-    { id: ctx.batchId, ecosystem: ctx.batch.ecosystem, priority: ctx.batch.options.priority },
+    {
+      id: ctx.batchId,
+      ecosystem: ctx.batch.ecosystem,
+      ecosystems: batchEcosystems(ctx.batch),
+      priority: ctx.batch.options.priority,
+    },
     ctx.deps.now(),
     { unreadableBreakers },
   );
@@ -89,9 +94,13 @@ async function settlePendingFailures(ctx: RunContext): Promise<void> {
   const still = commitNow
     ? await applyPendingFailures(deps, (r) =>
         // The run's push rule holds for the failures it records: `--no-push` commits them here only.
-        commitFailureState(deps, { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: [] }, r.batch_id, {
-          push: ctx.options.push !== false,
-        }),
+        commitFailureState(
+          deps,
+          // The other ecosystems stand in as operations that name them: each breaker hears the failure.
+          { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: (r.other_ecosystems ?? []).map((ecosystem) => ({ ecosystem })) },
+          r.batch_id,
+          { push: ctx.options.push !== false },
+        ),
       )
     : await readPendingFailures(deps);
   if (commitNow) ({ control: ctx.control } = await loadControl(deps.git.root));

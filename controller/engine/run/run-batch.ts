@@ -2,6 +2,7 @@
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
   BATCH_STATUS,
+  batchEcosystems,
   EVENT,
   isBatchDocument,
   ITEM_STATUS,
@@ -139,7 +140,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     // Failed before its row existed (the lock timed out, recovery of an earlier batch failed): the
     // outcome is still recorded, so `status` and `list` know of it.
     if (!ctx.recorded && !ctx.options.dryRun && !ctx.replay) {
-      store.batches.insert(newRow(ctx));
+      store.batches.insert(newRow(ctx), batchEcosystems(ctx.batch));
       ctx.recorded = true;
     }
   }
@@ -240,7 +241,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
       return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
     }
     if (!options.dryRun) {
-      deps.store.batches.insert(newRow(ctx));
+      deps.store.batches.insert(newRow(ctx), batchEcosystems(ctx.batch));
       ctx.recorded = true;
       // Asked of git now, answered while the batch validates: apply and commit need it (memoised).
       runUpstream(ctx).catch(() => undefined); // a failure is reported where it is awaited

@@ -1,0 +1,173 @@
+// A batch whose operations name other ecosystems (docs/batch-format.md#multi-ecosystem-batches): preflight
+// judges every ecosystem it touches, its outcome feeds each one's breaker, the trailer lists them all.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { openEngine } from '../../../controller/app/index.js';
+import { batch, useEngineRepos } from '../../helpers/engine.js';
+import { GIT_ENV, type TestRepo } from '../../helpers/git-repo.js';
+
+const setup = useEngineRepos();
+const cleanupDirs: string[] = [];
+afterEach(() => {
+  for (const dir of cleanupDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const mixed = (extra: Record<string, unknown> = {}) =>
+  batch({
+    ecosystem: 'npm',
+    ...extra,
+    operations: [
+      { type: 'write', target: 'npm/a.txt', content: 'a' },
+      { type: 'write', target: 'pypi/b.txt', content: 'b', ecosystem: 'pypi' },
+    ],
+  });
+
+/** The repository's control policy edited by `edit`, committed. */
+function withPolicy(repo: TestRepo, edit: (policy: Record<string, unknown>) => void): void {
+  const file = join(repo.dir, 'batch-control.json');
+  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
+  edit(control.policy);
+  writeFileSync(file, JSON.stringify(control, null, 2));
+  repo.commitAll('policy for the test');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixture JSON
+const breakers = (repo: TestRepo): Record<string, any> =>
+  (JSON.parse(readFileSync(join(repo.dir, 'batch-control.json'), 'utf8')) as { circuit_breaker: Record<string, unknown> }).circuit_breaker;
+
+describe('multi-ecosystem batches', () => {
+  it('commits with every ecosystem in the trailer, the batch’s own first, and feeds each breaker a success', async () => {
+    const { repo, engine } = await setup({});
+    const result = await engine.run(
+      batch({
+        ecosystem: 'pypi',
+        operations: [
+          { type: 'write', target: 'x.txt', content: 'x', ecosystem: 'rubygems' },
+          { type: 'write', target: 'y.txt', content: 'y', ecosystem: 'npm' },
+          { type: 'write', target: 'z.txt', content: 'z' },
+        ],
+      }),
+    );
+    expect(result.status).toBe('completed');
+    expect(repo.git('log', '-1', `--format=%(trailers:key=Batch-Ecosystem,valueonly)`, result.commit ?? 'HEAD').trim()).toBe(
+      'pypi, npm, rubygems',
+    );
+    expect(Object.keys(breakers(repo)).sort()).toEqual(['npm', 'pypi', 'rubygems']);
+    const two = await engine.run(mixed());
+    expect(repo.git('log', '-1', `--format=%(trailers:key=Batch-Ecosystem,valueonly)`, two.commit ?? 'HEAD').trim()).toBe('npm, pypi');
+  });
+
+  it('refuses the whole batch when one ecosystem it touches is stopped, and changes nothing', async () => {
+    const { repo, engine } = await setup({});
+    await engine.stop({ reason: 'pypi outage', ecosystem: 'pypi', by: 'alice' });
+    const head = repo.head();
+    const result = await engine.run(mixed());
+    expect(result).toMatchObject({ status: 'refused', reason: { code: 'ECOSYSTEM_DISABLED' } });
+    expect(result.reason?.message).toContain('"pypi"');
+    expect(repo.head()).toBe(head);
+    expect(existsSync(join(repo.dir, 'npm/a.txt'))).toBe(false);
+  });
+
+  it('refuses it when the breaker of one ecosystem it touches is open', async () => {
+    const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
+    withPolicy(repo, (p) => {
+      p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
+    });
+    const pypiFails = batch({
+      ecosystem: 'pypi',
+      options: { atomic: true },
+      operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y' }],
+    });
+    expect((await engine.run(pypiFails)).status).toBe('failed');
+    expect(breakers(repo).pypi).toMatchObject({ state: 'open' });
+    const head = repo.head();
+    const result = await engine.run(mixed());
+    expect(result).toMatchObject({ status: 'refused', reason: { code: 'BREAKER_OPEN' } });
+    expect(result.reason?.message).toContain('"pypi"');
+    expect(repo.head()).toBe(head);
+  });
+
+  it('counts a failed batch as a failure of every ecosystem it touched', async () => {
+    const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
+    withPolicy(repo, (p) => {
+      p.circuit_breaker = { failure_threshold: 3, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
+    });
+    const failing = batch({
+      ecosystem: 'npm',
+      options: { atomic: true },
+      operations: [
+        { type: 'write', target: 'ok.txt', content: 'x' },
+        { type: 'replace', target: 'r.txt', find: 'absent', replace: 'y', ecosystem: 'pypi' },
+      ],
+    });
+    expect((await engine.run(failing)).status).toBe('failed');
+    expect(breakers(repo).npm).toMatchObject({ state: 'closed', failures: 1 });
+    expect(breakers(repo).pypi).toMatchObject({ state: 'closed', failures: 1 });
+    expect(repo.git('log', '-1', '--format=%B')).toContain('control state after');
+    expect((await engine.run(batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'p.txt', content: 'p' }] }))).status).toBe(
+      'completed',
+    );
+    // SLIs: the failed batch counts for both ecosystems, the pypi-only one for pypi only.
+    const { slis } = await engine.controlStatus();
+    expect(slis.ecosystems.map((e) => [e.ecosystem, e.batches, e.batch_success_rate])).toEqual([
+      ['npm', 1, 0],
+      ['pypi', 2, 0.5],
+    ]);
+  });
+
+  it('a failure kept pending (a diverged branch) counts for every ecosystem it touched', async () => {
+    const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
+    withPolicy(repo, (p) => {
+      p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
+    });
+    const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
+    const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
+    cleanupDirs.push(remote, other);
+    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
+    git(remote, 'init', '-q', '--bare', '-b', 'main');
+    repo.git('remote', 'add', 'origin', remote);
+    repo.git('push', '-q', '-u', 'origin', 'main');
+    git(other, 'clone', '-q', remote, '.');
+    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'another writer');
+    git(other, 'push', '-q', 'origin', 'main');
+    repo.write('ours.txt', 'ours\n');
+    repo.commitAll('a local commit, not pushed'); // the branches have diverged
+    const failing = batch({
+      ecosystem: 'npm',
+      options: { atomic: true },
+      operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y', ecosystem: 'pypi' }],
+    });
+    const pypiOnly = (name: string) => batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: `${name}.txt`, content: name }] });
+    expect((await engine.run(failing)).status).toBe('failed');
+    expect((await engine.run(pypiOnly('a'))).reason?.code).toBe('BREAKER_OPEN'); // counted in memory
+    repo.git('pull', '-q', '--rebase'); // the operator fixes the branch
+    expect((await engine.run(pypiOnly('b'))).reason?.code).toBe('BREAKER_OPEN');
+    expect(breakers(repo)).toMatchObject({ npm: { state: 'open' }, pypi: { state: 'open' } }); // and committed
+  });
+
+  it('reindex reads the list: the batch’s ecosystem is the first one', async () => {
+    const { repo, engine } = await setup({});
+    const result = await engine.run(mixed());
+    expect(result.status).toBe('completed');
+    const fresh = await openEngine({
+      repo: repo.dir,
+      db: join(repo.dir, '.git', 'fresh.db'),
+      env: { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost' },
+    });
+    try {
+      await fresh.reindex();
+      expect(fresh.status(result.batch_id).batch).toMatchObject({ ecosystem: 'npm', source: 'reindex' });
+      const { slis } = await fresh.controlStatus();
+      expect(slis.ecosystems.map((e) => e.ecosystem)).toEqual(['npm', 'pypi']);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
