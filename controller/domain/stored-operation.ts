@@ -16,8 +16,24 @@ export function storedOperation(op: Operation, contentBlob?: string): string {
 }
 
 /** op_json of a write whose bytes are in git, built without ever holding them. */
-export function storedWrite({ target, mode, contentBlob }: { target: string; mode: string | null; contentBlob: string }): string {
-  return JSON.stringify({ type: 'write', target, ...(mode ? { mode } : {}), content_blob: contentBlob });
+export function storedWrite({
+  target,
+  mode,
+  contentBlob,
+  ecosystem,
+}: {
+  target: string;
+  mode: string | null;
+  contentBlob: string;
+  ecosystem?: string;
+}): string {
+  return JSON.stringify({
+    type: 'write',
+    target,
+    ...(mode ? { mode } : {}),
+    ...(ecosystem ? { ecosystem } : {}),
+    content_blob: contentBlob,
+  });
 }
 
 export interface StoredOperation {

@@ -24,6 +24,8 @@ export interface PlanStep {
   overwrite: boolean;
   /** ids of steps that must finish first (same path earlier, or depends_on) */
   after: number[];
+  /** the operation's own ecosystem, when it names one (a multi-ecosystem batch): kept for `retry` */
+  ecosystem?: string;
 }
 
 /**

@@ -137,6 +137,7 @@ export function simulate(args: SimulateArgs): PlanStep[] {
       fromGlob: c.fromGlob,
       overwrite: (op.type === 'copy' || op.type === 'move') && op.overwrite === true,
       after: [...after],
+      ...(op.ecosystem ? { ecosystem: op.ecosystem } : {}),
     });
   };
 

@@ -7,6 +7,7 @@ import {
   ROLLBACK_TAG_PREFIX,
   TRAILER,
   BACKUP_REF_PREFIX,
+  ecosystemsOfTrailer,
   parseBatchValue,
   type BatchStatus,
   type Operation,
@@ -214,7 +215,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
-    ecosystem: original?.get(TRAILER.ecosystem) ?? 'default',
+    ecosystem: ecosystemsOfTrailer(original?.get(TRAILER.ecosystem))[0] ?? 'default',
     requested_by: options.requestedBy ?? deps.actor ?? 'unknown',
     operations,
     options: { atomic: true },

@@ -5,8 +5,13 @@ import type { ItemRow } from '../../store/index.js';
 import { stepBytes, type PlanStep } from '../../validate/index.js';
 import type { RunContext } from './run-context.js';
 
-/** A plan step as a stand-alone operation on its concrete path (globs already expanded). */
+/** The step as an operation of its own (a glob's match as its path), with the operation's ecosystem. */
 export function concreteOperation(step: PlanStep): Operation {
+  const op = concreteOperationOf(step);
+  return step.ecosystem ? { ...op, ecosystem: step.ecosystem } : op;
+}
+
+function concreteOperationOf(step: PlanStep): Operation {
   const source = step.source ?? '';
   switch (step.type) {
     case 'write':
@@ -37,7 +42,9 @@ export function concreteOperation(step: PlanStep): Operation {
 /** What `retry` needs of a step that did not land: a write's bytes are named (in git), not copied. */
 function unlandedJson(ctx: RunContext, id: number, step: PlanStep): string {
   const contentBlob = ctx.retryContent?.oids.get(id);
-  if (step.type === 'write' && contentBlob !== undefined) return storedWrite({ target: step.target, mode: step.mode, contentBlob });
+  if (step.type === 'write' && contentBlob !== undefined) {
+    return storedWrite({ target: step.target, mode: step.mode, contentBlob, ...(step.ecosystem ? { ecosystem: step.ecosystem } : {}) });
+  }
   return JSON.stringify(concreteOperation(step));
 }
 

@@ -62,6 +62,37 @@ describe('multi-ecosystem batches', () => {
     expect(repo.git('log', '-1', `--format=%(trailers:key=Batch-Ecosystem,valueonly)`, two.commit ?? 'HEAD').trim()).toBe('npm, pypi');
   });
 
+  it('rolls a multi-ecosystem batch back as one revert in the batch’s own ecosystem', async () => {
+    const { repo, engine } = await setup({});
+    const ran = await engine.run(mixed());
+    expect(ran.status).toBe('completed');
+    const rolled = await engine.rollback(ran.batch_id, {});
+    expect(rolled).toMatchObject({ success: true, status: 'completed' });
+    expect(engine.status(rolled.rollback_batch_id ?? '').batch.ecosystem).toBe('npm');
+    expect(repo.git('ls-files', 'npm', 'pypi').trim()).toBe('');
+  });
+
+  it("a retry keeps each operation's ecosystem", async () => {
+    const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
+    repo.commitAll('seed');
+    const failed = await engine.run(
+      batch({
+        ecosystem: 'npm',
+        options: { atomic: true },
+        operations: [
+          { type: 'write', target: 'pypi/b.txt', content: 'b', ecosystem: 'pypi' },
+          { type: 'replace', target: 'r.txt', find: 'v2', replace: 'v3' },
+        ],
+      }),
+    );
+    expect(failed.status).toBe('failed');
+    repo.write('r.txt', 'v2\n');
+    repo.commitAll('the fix the replace waited for');
+    const retried = await engine.retry(failed.batch_id);
+    expect(retried.status).toBe('completed');
+    expect(repo.git('log', '-1', `--format=%(trailers:key=Batch-Ecosystem,valueonly)`, retried.commit ?? 'HEAD').trim()).toBe('npm, pypi');
+  });
+
   it('refuses the whole batch when one ecosystem it touches is stopped, and changes nothing', async () => {
     const { repo, engine } = await setup({});
     await engine.stop({ reason: 'pypi outage', ecosystem: 'pypi', by: 'alice' });
