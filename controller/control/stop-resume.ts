@@ -40,22 +40,22 @@ export function applyResume(raw: RawControl, { ecosystem }: { ecosystem?: string
   }
 }
 
-/** Why a batch of `ecosystem` may not run now under this control file, or null. */
-export function stopReason(control: ControlFile, ecosystem: string): string | null {
+/** Why a batch touching `ecosystems` may not run now under this control file, or null. */
+export function stopReason(control: ControlFile, ecosystems: readonly string[]): string | null {
   const why = control.reason ? `: ${control.reason}` : '';
   if (!control.enabled) return `emergency stop${why}`;
-  if (control.disabled_ecosystems.includes(ecosystem)) return `ecosystem "${ecosystem}" stopped${why}`;
-  return null;
+  const stopped = ecosystems.find((ecosystem) => control.disabled_ecosystems.includes(ecosystem));
+  return stopped === undefined ? null : `ecosystem "${stopped}" stopped${why}`;
 }
 
 /**
  * The same for a control file's text as found elsewhere (a remote head): a missing or broken file
  * stops the batch too (fail closed).
  */
-export function stopReasonInText(text: string | null, name: string, ecosystem: string): string | null {
+export function stopReasonInText(text: string | null, name: string, ecosystems: readonly string[]): string | null {
   if (text === null) return `${name} is missing`;
   try {
-    return stopReason(parseControlFile(text, name), ecosystem);
+    return stopReason(parseControlFile(text, name), ecosystems);
   } catch (error) {
     return (error as Error).message;
   }

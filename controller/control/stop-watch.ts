@@ -11,7 +11,7 @@ import { stopReason } from './stop-resume.js';
 const signature = (stat: Stats | undefined): string => (stat ? `${stat.ino}:${stat.mtimeMs}:${stat.size}:${stat.ctimeMs}` : 'missing');
 
 /** Returns a function that answers "must this batch stop now?" with the reason, or null. */
-export function watchForStop(root: string, ecosystem: string): () => string | null {
+export function watchForStop(root: string, ecosystems: readonly string[]): () => string | null {
   const file = join(root, CONTROL_FILE_NAME);
   let seen = ''; // the first call reads: a stop may have landed since preflight
   let verdict: string | null = null;
@@ -20,7 +20,7 @@ export function watchForStop(root: string, ecosystem: string): () => string | nu
     if (now === seen) return verdict;
     seen = now;
     try {
-      verdict = stopReason(parseControlFile(readFileSync(file, 'utf8'), file), ecosystem);
+      verdict = stopReason(parseControlFile(readFileSync(file, 'utf8'), file), ecosystems);
     } catch (error) {
       verdict = `${CONTROL_FILE_NAME} can no longer be used (${(error as Error).message})`;
     }

@@ -1,7 +1,7 @@
 // Step 5, apply: run the plan, one progress event per finished step (docs/events.md#progress-events), and the control
 // file's stop checked before every step (docs/lifecycle.md#apply).
 import { watchForStop } from '../../control/index.js';
-import { EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
+import { batchEcosystems, EVENT, ITEM_STATUS, type ProgressData } from '../../domain/index.js';
 import { openBlobPack, PACK_FROM_FILES } from '../../git/index.js';
 import type { Effect, RuntimeState } from '../../ops/index.js';
 import { applyPlan } from './apply-plan.js';
@@ -21,7 +21,7 @@ export const applyStep: RunStep = async (ctx) => {
   // Reading the RSS is a /proc read; once per 100 ms is plenty for a progress display.
   let rss = { bytes: process.memoryUsage.rss(), at: started };
   // A rollback is the incident tool: a stop must not halt it (it bypasses admission for that reason).
-  const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, ctx.batch.ecosystem);
+  const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, batchEcosystems(ctx.batch));
   const upstream = ctx.options.bypassAdmission ? null : await runUpstream(ctx);
   const remote = upstream ? remoteStopPoll(ctx, upstream, control.policy.remote_poll_seconds) : null;
   // A large batch streams what it writes into one pack while it runs (git/blob-pack.ts); the

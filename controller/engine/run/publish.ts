@@ -3,7 +3,7 @@
 // before any local ref moves. When the remote moved: re-read the control file at the new head (a stop
 // pushed meanwhile wins), refuse to replay over changes to the batch's paths, and rebuild there.
 import { stopReasonInText } from '../../control/index.js';
-import { CONTROL_FILE_NAME } from '../../domain/index.js';
+import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { changedPaths, fileAt, type RefUpdate, type Upstream } from '../../git/index.js';
 import { controlCommit, prepareControlState, type PendingControl } from '../control/control-state.js';
@@ -41,7 +41,9 @@ export function publisher(
       const where = `${up.remote} ${up.remoteRef} at ${remoteHead.slice(0, 12)}`;
       const controlText = await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME);
       // A rollback is the incident tool: a stop does not halt it.
-      const why = ctx.options.bypassAdmission ? null : stopReasonInText(controlText, `${where}: ${CONTROL_FILE_NAME}`, ctx.batch.ecosystem);
+      const why = ctx.options.bypassAdmission
+        ? null
+        : stopReasonInText(controlText, `${where}: ${CONTROL_FILE_NAME}`, batchEcosystems(ctx.batch));
       if (why !== null) {
         throw new BatchctlError({
           code: 'EMERGENCY_STOP',

@@ -3,7 +3,7 @@
 // poll holds the next operation back until it has answered (a fetch, tens of milliseconds every
 // 30 s), so "within one operation" holds for remote stops as for local ones.
 import { stopReasonInText } from '../../control/index.js';
-import { CONTROL_FILE_NAME } from '../../domain/index.js';
+import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
 import { fetchUpstream, fileAt, type Upstream } from '../../git/index.js';
 import type { RunContext } from './run-context.js';
 
@@ -30,7 +30,7 @@ export function remoteStopPoll(ctx: RunContext, up: Upstream, everySeconds: numb
           const text = await fileAt(git.runner, head, CONTROL_FILE_NAME);
           const name = `${up.remote} ${up.remoteRef} at ${head.slice(0, 12)}: ${CONTROL_FILE_NAME}`;
           // Fail closed here too: a control file that went missing or broken at the remote stops the run.
-          const why = stopReasonInText(text, name, ctx.batch.ecosystem);
+          const why = stopReasonInText(text, name, batchEcosystems(ctx.batch));
           if (why !== null) found = `${why} (pushed to ${up.remote})`;
         } catch (error) {
           // An unreachable remote is not a stop: the push at the end will say what it has to.

@@ -93,6 +93,33 @@ describe('multi-ecosystem batches', () => {
     expect(repo.git('log', '-1', `--format=%(trailers:key=Batch-Ecosystem,valueonly)`, retried.commit ?? 'HEAD').trim()).toBe('npm, pypi');
   });
 
+  it('halts while running when a stop of another ecosystem it touches lands', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`pkg/${i}.txt`] = `v1 ${i}\n`;
+    const { repo, engine } = await setup(files);
+    repo.commitAll('seed');
+    const controlFile = join(repo.dir, 'batch-control.json');
+    engine.on((event) => {
+      if (event.type !== 'batch_progress' || (event.data as { completed: number }).completed !== 3) return;
+      const control = JSON.parse(readFileSync(controlFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(controlFile, JSON.stringify({ ...control, disabled_ecosystems: ['pypi'], reason: 'pypi outage' }, null, 2));
+    });
+    const result = await engine.run(
+      batch({
+        ecosystem: 'npm',
+        options: { concurrency: 1 },
+        operations: Object.keys(files).map((target, i) => ({
+          type: 'write' as const,
+          target,
+          content: 'v2\n',
+          ...(i === 19 ? { ecosystem: 'pypi' } : {}),
+        })),
+      }),
+    );
+    expect(result).toMatchObject({ status: 'cancelled', commit: null, reason: { code: 'EMERGENCY_STOP' } });
+    expect(result.reason?.message).toContain('pypi');
+  });
+
   it('refuses the whole batch when one ecosystem it touches is stopped, and changes nothing', async () => {
     const { repo, engine } = await setup({});
     await engine.stop({ reason: 'pypi outage', ecosystem: 'pypi', by: 'alice' });
