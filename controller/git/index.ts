@@ -4,7 +4,7 @@ import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { openObjectReader } from './object-reader.js';
-import { readCommit, readHead, readRef, type CommitInfo } from './objects.js';
+import { readCommit, readFileAt, readHead, readRef, type CommitInfo } from './objects.js';
 import {
   commitTree,
   hashBlob,
@@ -43,17 +43,7 @@ export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
 export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
-export {
-  changedPaths,
-  fetchUpstream,
-  fileAt,
-  isAncestor,
-  pushAtomic,
-  tagsBetween,
-  upstreamOf,
-  type PushOutcome,
-  type Upstream,
-} from './remote.js';
+export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
@@ -65,6 +55,8 @@ export interface Git {
   head(): Promise<string | null>;
   readCommit(oid: string): Promise<CommitInfo>;
   readRef(ref: string): Promise<string | null>;
+  /** a file's text at a commit (read through the object reader, no process), or null when absent */
+  fileAt(commit: string, path: string): Promise<string | null>;
   resolveCommit(ref: string): Promise<string | null>;
   indexEntries(paths: readonly string[]): Promise<Map<string, IndexEntry>>;
   treeEntries(commit: string, paths: readonly string[]): Promise<Map<string, IndexEntry>>;
@@ -123,6 +115,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     identity,
     head: () => readHead(reader),
     readCommit: (oid) => readCommit(reader, oid),
+    fileAt: (commit, path) => readFileAt(reader, commit, path),
     readRef: (ref) => readRef(reader, ref),
     resolveCommit: (ref) => resolveCommit(runner, ref),
     indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),

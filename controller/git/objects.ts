@@ -26,6 +26,12 @@ export async function readRef(reader: ObjectReader, ref: string): Promise<string
   return (await reader.read(ref))?.oid ?? null;
 }
 
+/** A file's text as `commit` holds it, or null when the commit has no file there. */
+export async function readFileAt(reader: ObjectReader, commit: string, path: string): Promise<string | null> {
+  const object = await reader.read(`${commit}:${path}`);
+  return object?.type === 'blob' ? object.content.toString('utf8') : null;
+}
+
 /** One commit's tree, parents and message. */
 export async function readCommit(reader: ObjectReader, oid: string): Promise<CommitInfo> {
   const object = await reader.read(oid);

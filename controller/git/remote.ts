@@ -92,12 +92,6 @@ export async function changedPaths(git: GitRunner, from: string | null, to: stri
   return splitNul((await git.exec(args)).stdout);
 }
 
-/** A file's text at a commit, or null when it has no such file. */
-export async function fileAt(git: GitRunner, commit: string, path: string): Promise<string | null> {
-  const { stdout, exitCode } = await git.exec(['cat-file', 'blob', `${commit}:${path}`], { okExitCodes: [128] });
-  return exitCode === 0 ? stdout.toString('utf8') : null;
-}
-
 /** Whether `ancestor` is `descendant` or one of its ancestors. */
 export async function isAncestor(git: GitRunner, ancestor: string, descendant: string): Promise<boolean> {
   const { exitCode } = await git.exec(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });

@@ -8,10 +8,10 @@ import { CONTROL_FILE_NAME, EVENT, type ControlFile } from '../../domain/index.j
 import type { EngineDeps } from '../engine-deps.js';
 
 async function controlAt(deps: EngineDeps, rev: string): Promise<ControlFile | null> {
-  const { stdout, exitCode } = await deps.git.runner.exec(['show', `${rev}:${CONTROL_FILE_NAME}`], { okExitCodes: [128] });
-  if (exitCode !== 0) return null;
+  const text = await deps.git.fileAt(rev, CONTROL_FILE_NAME);
+  if (text === null) return null;
   try {
-    return parseControlFile(stdout.toString('utf8'), `${rev}:${CONTROL_FILE_NAME}`);
+    return parseControlFile(text, `${rev}:${CONTROL_FILE_NAME}`);
   } catch {
     return null; // a broken revision has no breaker states to compare
   }

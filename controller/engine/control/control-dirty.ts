@@ -6,7 +6,6 @@ import { join } from 'node:path';
 
 import { controlDiff } from '../../control/index.js';
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
-import { fileAt } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 
 const parsed = (text: string): unknown => {
@@ -25,7 +24,7 @@ const parsed = (text: string): unknown => {
 export async function uncommittedControlFields(deps: EngineDeps): Promise<string[]> {
   const head = await deps.git.head();
   if (!head) return [];
-  const committed = await fileAt(deps.git.runner, head, CONTROL_FILE_NAME);
+  const committed = await deps.git.fileAt(head, CONTROL_FILE_NAME);
   if (committed === null) return [];
   const current = await readFile(join(deps.git.root, CONTROL_FILE_NAME), 'utf8').catch(() => null);
   if (current === null || current === committed) return [];

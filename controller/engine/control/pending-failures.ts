@@ -41,14 +41,15 @@ export async function keepPendingFailure(deps: EngineDeps, record: PendingFailur
 }
 
 /**
- * Record the kept failures, oldest first (under the run's lock); returns those still pending.
- * `commit` is control-state.ts's commitFailureState (passed in: the two modules would import each other).
+ * Record the kept failures (`records`, as read), oldest first (under the run's lock); returns those
+ * still pending. `commit` is control-state.ts's commitFailureState (passed in: the two modules would
+ * import each other).
  */
 export async function applyPendingFailures(
   deps: EngineDeps,
+  records: readonly PendingFailure[],
   commit: (record: PendingFailure) => Promise<boolean>,
 ): Promise<PendingFailure[]> {
-  const records = await readPendingFailures(deps);
   if (records.length === 0) return [];
   await writePending(deps, []); // each one that fails again keeps itself anew
   for (const record of records) await commit(record);

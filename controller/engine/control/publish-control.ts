@@ -2,7 +2,7 @@
 // the remote head, and on rejection re-made on the remote's new head from *its* control file, so an
 // operator's edit pushed meanwhile is kept and this change applied on top of it.
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
-import { fileAt, upstreamOf } from '../../git/index.js';
+import { upstreamOf } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { incomingPaths, pushOrFindNewHead } from '../push-retry.js';
 
@@ -57,7 +57,7 @@ export async function publishControl(
     });
     if (remoteHead === null) return { ...built, sync, published: true };
     sync = await incomingPaths(git, { localHead: head, remoteHead, ours: (path) => mine.has(path), consequence });
-    built = await rebuild(remoteHead, await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME));
+    built = await rebuild(remoteHead, await git.fileAt(remoteHead, CONTROL_FILE_NAME));
     expected = remoteHead;
   }
 }

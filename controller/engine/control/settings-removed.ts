@@ -7,7 +7,6 @@ import { join } from 'node:path';
 
 import { hasPath, removedSettings } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, POLICY_FILE_NAME } from '../../domain/index.js';
-import { fileAt } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 
 export interface SettingsRemoved {
@@ -57,8 +56,8 @@ export async function settingsRemovedByOthers(deps: EngineDeps): Promise<Setting
   const found = await newestForeignCommit(deps);
   if (!found) return null;
   const [before, after] = await Promise.all([
-    fileAt(deps.git.runner, found.parent, CONTROL_FILE_NAME).catch(() => null),
-    fileAt(deps.git.runner, found.commit, CONTROL_FILE_NAME),
+    deps.git.fileAt(found.parent, CONTROL_FILE_NAME).catch(() => null),
+    deps.git.fileAt(found.commit, CONTROL_FILE_NAME),
   ]);
   if (before === null) return null; // the parent's file is not here (a shallow clone): no audit from a guess
   const removed = removedSettings(json(before), json(after));

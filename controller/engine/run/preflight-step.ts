@@ -88,11 +88,12 @@ async function dirtyRefusal(ctx: RunContext): Promise<Reason | null> {
  */
 async function settlePendingFailures(ctx: RunContext): Promise<void> {
   const { deps } = ctx;
-  if ((await readPendingFailures(deps)).length === 0 || !ctx.control) return;
+  const pending = await readPendingFailures(deps);
+  if (pending.length === 0 || !ctx.control) return;
   // Never over an uncommitted edit: the control-state commit would carry it under batchctl's name.
   const commitNow = !ctx.options.dryRun && (await uncommittedControlFields(deps)).length === 0;
   const still = commitNow
-    ? await applyPendingFailures(deps, (r) =>
+    ? await applyPendingFailures(deps, pending, (r) =>
         // The run's push rule holds for the failures it records: `--no-push` commits them here only.
         commitFailureState(
           deps,
@@ -102,7 +103,7 @@ async function settlePendingFailures(ctx: RunContext): Promise<void> {
           { push: ctx.options.push !== false },
         ),
       )
-    : await readPendingFailures(deps);
+    : pending;
   if (commitNow) ({ control: ctx.control } = await loadControl(deps.git.root));
   ctx.control = withPendingFailures(ctx.control, still, deps.now());
 }

@@ -5,7 +5,7 @@
 import { stopReasonInText } from '../../control/index.js';
 import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
-import { changedPaths, fileAt, type RefUpdate, type Upstream } from '../../git/index.js';
+import { changedPaths, type RefUpdate, type Upstream } from '../../git/index.js';
 import { controlCommit, prepareControlState, type PendingControl } from '../control/control-state.js';
 import { incomingPaths, pushOrFindNewHead } from '../push-retry.js';
 import type { CommitArgs } from './commit-batch.js';
@@ -39,7 +39,7 @@ export function publisher(
       if (remoteHead === null) return { kind: 'published' };
 
       const where = `${up.remote} ${up.remoteRef} at ${remoteHead.slice(0, 12)}`;
-      const controlText = await fileAt(git.runner, remoteHead, CONTROL_FILE_NAME);
+      const controlText = await git.fileAt(remoteHead, CONTROL_FILE_NAME);
       // A rollback is the incident tool: a stop does not halt it.
       const why = ctx.options.bypassAdmission
         ? null

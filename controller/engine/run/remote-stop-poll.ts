@@ -4,7 +4,7 @@
 // 30 s), so "within one operation" holds for remote stops as for local ones.
 import { stopReasonInText } from '../../control/index.js';
 import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
-import { fetchUpstream, fileAt, type Upstream } from '../../git/index.js';
+import { fetchUpstream, type Upstream } from '../../git/index.js';
 import type { RunContext } from './run-context.js';
 
 export interface RemoteStopPoll {
@@ -27,7 +27,7 @@ export function remoteStopPoll(ctx: RunContext, up: Upstream, everySeconds: numb
         try {
           const head = await fetchUpstream(git.runner, up);
           if (head === null) return;
-          const text = await fileAt(git.runner, head, CONTROL_FILE_NAME);
+          const text = await git.fileAt(head, CONTROL_FILE_NAME);
           const name = `${up.remote} ${up.remoteRef} at ${head.slice(0, 12)}: ${CONTROL_FILE_NAME}`;
           // Fail closed here too: a control file that went missing or broken at the remote stops the run.
           const why = stopReasonInText(text, name, batchEcosystems(ctx.batch));
