@@ -2,23 +2,19 @@
 // and who it records (§5): refuses (exit 4 shallow, 5 unsafe) with the repository unchanged, or with
 // --fetch deepens and reverts only the batch's paths.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { batch, engineFor } from '../helpers/engine.js';
 import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { shallowClone } from '../helpers/shallow-clone.js';
+import { useNodelessPath } from '../helpers/nodeless-path.js';
 
 const SCRIPT = fileURLToPath(new URL('../../scripts/rollback-batch.sh', import.meta.url));
 // A PATH with git and bash only: the incident script must not need Node.
-const bin = mkdtempSync(join(tmpdir(), 'batchctl-nonode-'));
-for (const tool of ['git', 'bash'])
-  symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
+const bin = useNodelessPath();
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

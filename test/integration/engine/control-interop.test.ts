@@ -1,16 +1,15 @@
 // batch-control.json beside other writers (issue 10 §3, docs/control-file.md): operators' uncommitted
 // edits, the registry's scripts' breaker and budget forms, bots' commits, typed rewriters that drop
 // batchctl's fields, and a failure record that must reach the breaker.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Engine } from '../../../controller/engine/index.js';
 import { batch, engineFor } from '../../helpers/engine.js';
-import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { divergeFromRemote } from '../../helpers/diverged-remote.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test fixture JSON
 
@@ -312,20 +311,8 @@ describe('a failure that cannot be committed at once', () => {
       // A half-open probe is due (opens_at passed): its failure must re-open the breaker.
       c.circuit_breaker = { npm: { state: 'open', failures: 5, last_failure: '', opens_at: '2026-11-23T09:00:00Z' } };
     });
-    const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
-    const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
-    cleanupDirs.push(remote, other);
-    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    repo.git('remote', 'add', 'origin', remote);
-    repo.git('push', '-q', '-u', 'origin', 'main');
-    git(other, 'clone', '-q', remote, '.');
-    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
-    git(other, 'add', '-A');
-    git(other, 'commit', '-q', '-m', 'another writer');
-    git(other, 'push', '-q', 'origin', 'main');
-    repo.write('ours.txt', 'ours\n');
-    repo.commitAll('a local commit, not pushed'); // now the branches have diverged
+    const diverged = divergeFromRemote(repo); // nothing can be published until the operator pulls
+    cleanupDirs.push(...diverged.dirs);
     const head = repo.head();
     const fileBefore = repo.read('batch-control.json');
 
@@ -339,7 +326,7 @@ describe('a failure that cannot be committed at once', () => {
     expect((await engine.run(passing('b'))).reason?.code).toBe('BREAKER_OPEN');
     expect(read().circuit_breaker.npm).toMatchObject({ state: 'open', opens_at: '2026-11-23T11:00:00.000Z' });
     expect(repo.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly,separator=%x2C)').trim()).toBe('budget,breaker');
-    expect(git(remote, 'rev-parse', 'main').trim()).toBe(repo.head()); // and published
+    expect(diverged.remoteGit('rev-parse', 'main').trim()).toBe(repo.head()); // and published
     expect(repo.git('status', '--porcelain').trim()).toBe('');
   });
 });

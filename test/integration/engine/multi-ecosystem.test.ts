@@ -1,15 +1,14 @@
 // A batch whose operations name other ecosystems (docs/batch-format.md#multi-ecosystem-batches): preflight
 // judges every ecosystem it touches, its outcome feeds each one's breaker, the trailer lists them all.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine } from '../../../controller/app/index.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
-import { GIT_ENV, type TestRepo } from '../../helpers/git-repo.js';
+import type { TestRepo } from '../../helpers/git-repo.js';
+import { divergeFromRemote } from '../../helpers/diverged-remote.js';
 
 const setup = useEngineRepos();
 const cleanupDirs: string[] = [];
@@ -183,20 +182,8 @@ describe('multi-ecosystem batches', () => {
     withPolicy(repo, (p) => {
       p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
     });
-    const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
-    const other = mkdtempSync(join(tmpdir(), 'batchctl-other-'));
-    cleanupDirs.push(remote, other);
-    const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' });
-    git(remote, 'init', '-q', '--bare', '-b', 'main');
-    repo.git('remote', 'add', 'origin', remote);
-    repo.git('push', '-q', '-u', 'origin', 'main');
-    git(other, 'clone', '-q', remote, '.');
-    writeFileSync(join(other, 'theirs.txt'), 'theirs\n');
-    git(other, 'add', '-A');
-    git(other, 'commit', '-q', '-m', 'another writer');
-    git(other, 'push', '-q', 'origin', 'main');
-    repo.write('ours.txt', 'ours\n');
-    repo.commitAll('a local commit, not pushed'); // the branches have diverged
+    const diverged = divergeFromRemote(repo); // nothing can be published until the operator pulls
+    cleanupDirs.push(...diverged.dirs);
     const failing = batch({
       ecosystem: 'npm',
       options: { atomic: true },
