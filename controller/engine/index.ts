@@ -16,6 +16,7 @@ import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
 import { controlStatus, type ControlStatus } from './control/control-status.js';
 import { initControl, type InitResult } from './control/init-control.js';
+import { settingsWarnings } from './control/settings-removed.js';
 import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { EventListener } from './event-bus.js';
@@ -121,6 +122,12 @@ export interface Engine {
   resume(options: ResumeOptions): Promise<ControlChangeResult>;
   /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
   controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
+  /**
+   * the warnings every command shows: settings of batch-control.json another writer's commit removed
+   * (docs/control-file.md#other-writers); cached by HEAD, so no git process on an unmoved HEAD; never throws
+   * @example for (const line of await engine.settingsWarnings()) console.warn(line);
+   */
+  settingsWarnings(): Promise<string[]>;
   /** the audit log: stored events after `afterSeq`, oldest first */
   events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
   on(listener: EventListener): () => void;
@@ -201,6 +208,7 @@ export function createEngine(deps: EngineDeps): Engine {
     stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),
+    settingsWarnings: () => settingsWarnings(deps),
     events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
     async close() {

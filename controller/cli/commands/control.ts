@@ -1,9 +1,9 @@
 // batchctl control / sli — the control plane at a glance, and the SLIs alone (docs/control-file.md).
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import type { ControlStatus } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printControlWarnings } from '../output/control-warnings.js';
 import { printJsonLine } from '../output/ndjson.js';
@@ -61,7 +61,7 @@ function render(status: ControlStatus): string {
 
 export async function controlCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     printControlWarnings(status.warnings);
@@ -75,7 +75,7 @@ export async function controlCommand(raw: unknown): Promise<number> {
 
 export async function sliCommand(raw: unknown): Promise<number> {
   const options = optionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const status = await engine.controlStatus({ sliDays: options.days });
     if (options.json) printJsonLine(status.slis);

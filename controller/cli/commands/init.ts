@@ -3,9 +3,9 @@ import { relative } from 'node:path';
 
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import type { InitResult } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
@@ -32,7 +32,7 @@ function render(result: InitResult, root: string): string {
 
 export async function initCommand(raw: unknown): Promise<number> {
   const options = initOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const result = await engine.init({ force: options.force, push: options.push });
     if (options.json) printJsonLine(result);

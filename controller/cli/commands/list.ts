@@ -1,8 +1,8 @@
 // batchctl list — the batch history, newest first.
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { renderRows } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
@@ -11,7 +11,7 @@ const listOptionsSchema = globalOptionsSchema.extend({ limit: z.coerce.number().
 
 export async function listCommand(raw: unknown): Promise<number> {
   const options = listOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const rows = engine.list({ limit: options.limit });
     if (options.json) printJsonLine({ batches: rows });

@@ -1,9 +1,9 @@
 // batchctl purge [--dry-run] — delete records, events and refs past the control file's retention windows.
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import type { PurgeReport } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
@@ -37,7 +37,7 @@ export function renderPurge(report: PurgeReport): string {
 
 export async function purgeCommand(raw: unknown): Promise<number> {
   const options = purgeOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const report = await engine.purge({ dryRun: options.dryRun });
     if (options.json) printJsonLine(report);

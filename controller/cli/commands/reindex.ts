@@ -1,8 +1,8 @@
 // batchctl reindex — rebuild SQLite's records of committed batches from git history.
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
@@ -10,7 +10,7 @@ const reindexOptionsSchema = globalOptionsSchema.extend({ fetch: z.boolean().def
 
 export async function reindexCommand(raw: unknown): Promise<number> {
   const options = reindexOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options, repairStore: true });
+  const engine = await openCommandEngine({ ...options, repairStore: true });
   try {
     const report = await engine.reindex({ fetch: options.fetch });
     if (options.json) printJsonLine(report);

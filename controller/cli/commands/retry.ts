@@ -2,7 +2,7 @@
 // asked again, it returns that first retry unless --again.
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { renderResult } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
@@ -16,7 +16,7 @@ const retryOptionsSchema = globalOptionsSchema.extend({
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = retryOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const result = await engine.retry(id, { again: options.again, push: options.push });
     if (options.json) printJsonLine(result);

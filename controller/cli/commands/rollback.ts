@@ -1,7 +1,7 @@
 // batchctl rollback <id> — revert a committed batch as one new commit (Reverts-Batch, rollback/<id>).
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { commitNeedsLegacy, globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
@@ -23,7 +23,7 @@ const rollbackOptionsSchema = globalOptionsSchema
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
   const options = rollbackOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const result = await engine.rollback(id, {
       dryRun: options.dryRun,

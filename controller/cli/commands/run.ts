@@ -1,8 +1,9 @@
 // batchctl run <file|-> — apply and commit a batch; progress bar on a terminal, NDJSON with --json.
 import { z } from 'zod';
 
-import { openEngine, readEnvironment } from '../../app/index.js';
+import { readEnvironment } from '../../app/index.js';
 import { openBatchFile } from '../batch-file.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printControlWarnings } from '../output/control-warnings.js';
 import { reportToGitHub } from '../output/github.js';
@@ -23,7 +24,7 @@ const runOptionsSchema = globalOptionsSchema.extend({
 export async function runCommand(file: string, raw: unknown): Promise<number> {
   const options = runOptionsSchema.parse(raw);
   const env = readEnvironment();
-  const engine = await openEngine({ ...options, env });
+  const engine = await openCommandEngine({ ...options, env });
   const controller = new AbortController();
   // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
   const onSignal = (): void => controller.abort();

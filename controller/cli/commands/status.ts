@@ -1,8 +1,8 @@
 // batchctl status [id] — one batch in detail, or the latest ones.
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { commitNeedsLegacy, globalOptionsSchema } from '../global-options.js';
 import { renderResult, renderRows } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
@@ -17,7 +17,7 @@ const statusOptionsSchema = globalOptionsSchema
 
 export async function statusCommand(id: string | undefined, raw: unknown): Promise<number> {
   const options = statusOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     if (id === undefined) {
       const rows = engine.list({ limit: options.limit });

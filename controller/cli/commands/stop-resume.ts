@@ -1,9 +1,9 @@
 // batchctl stop / resume — the emergency stop, for everything or one ecosystem (docs/control-file.md).
 import { z } from 'zod';
 
-import { openEngine } from '../../app/index.js';
 import type { ControlChangeResult } from '../../engine/index.js';
 import { EXIT } from '../../errors/index.js';
+import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
 import { printJsonLine } from '../output/ndjson.js';
 
@@ -45,7 +45,7 @@ function report(result: ControlChangeResult, json: boolean, what: string): numbe
 
 export async function stopCommand(raw: unknown): Promise<number> {
   const options = stopOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const result = await engine.stop({
       reason: options.reason,
@@ -63,7 +63,7 @@ export async function stopCommand(raw: unknown): Promise<number> {
 
 export async function resumeCommand(raw: unknown): Promise<number> {
   const options = resumeOptionsSchema.parse(raw);
-  const engine = await openEngine({ ...options });
+  const engine = await openCommandEngine({ ...options });
   try {
     const result = await engine.resume({
       push: options.push,

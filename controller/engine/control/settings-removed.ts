@@ -1,8 +1,10 @@
 // Settings wiped by another writer (docs/control-file.md#other-writers): when the newest commit of
 // batch-control.json that batchctl did not make removed `policy` (or keys of it) or breaker history,
 // every command that reads the file warns while they are still missing, and the commit is recorded
-// once as a control_changed audit event naming it and its author.
-import { readFile } from 'node:fs/promises';
+// once as a control_changed audit event naming it and its author. The history search is cached by
+// HEAD (settings-audit.json in the state directory): a command on an unmoved HEAD runs no git process
+// for it, only a read of HEAD through the object reader.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { hasPath, removedSettings } from '../../control/index.js';
@@ -51,8 +53,14 @@ async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; 
   return null;
 }
 
-/** The settings another writer removed and that are still missing, or null; audits the commit once. */
-export async function settingsRemovedByOthers(deps: EngineDeps): Promise<SettingsRemoved | null> {
+/** What the history says, whatever the work tree holds now: the commit and everything it removed. */
+interface Removal {
+  commit: string;
+  author: string;
+  removed: string[];
+}
+
+async function searchHistory(deps: EngineDeps): Promise<Removal | null> {
   const found = await newestForeignCommit(deps);
   if (!found) return null;
   const [before, after] = await Promise.all([
@@ -61,7 +69,30 @@ export async function settingsRemovedByOthers(deps: EngineDeps): Promise<Setting
   ]);
   if (before === null) return null; // the parent's file is not here (a shallow clone): no audit from a guess
   const removed = removedSettings(json(before), json(after));
-  if (removed.length === 0) return null;
+  return removed.length === 0 ? null : { commit: found.commit, author: found.author, removed };
+}
+
+const cacheFile = (deps: EngineDeps): string => join(deps.stateDir, 'settings-audit.json');
+
+/** The history search for this HEAD: from the cache when HEAD has not moved since it was made. */
+async function removalAtHead(deps: EngineDeps): Promise<Removal | null> {
+  const head = await deps.git.head();
+  if (head === null) return null; // no commits: no history to search
+  const cached = json(await readFile(cacheFile(deps), 'utf8').catch(() => null)) as { head?: unknown; removal?: Removal | null } | null;
+  if (cached?.head === head && cached.removal !== undefined) return cached.removal;
+  const removal = await searchHistory(deps);
+  // Only a cache: a write that fails (a read-only state directory) costs the next command a search.
+  await mkdir(deps.stateDir, { recursive: true })
+    .then(() => writeFile(cacheFile(deps), `${JSON.stringify({ head, removal })}\n`))
+    .catch(() => undefined);
+  return removal;
+}
+
+/** The settings another writer removed and that are still missing, or null; audits the commit once. */
+export async function settingsRemovedByOthers(deps: EngineDeps): Promise<SettingsRemoved | null> {
+  const found = await removalAtHead(deps);
+  if (!found) return null;
+  const { removed } = found;
   if (deps.store.controlAudit.markAudited(`settings-removed:${found.commit}`, deps.now().toISOString())) {
     deps.bus.emit(EVENT.controlChanged, null, { change: 'settings_removed', commit: found.commit, author: found.author, fields: removed });
   }
@@ -72,10 +103,24 @@ export async function settingsRemovedByOthers(deps: EngineDeps): Promise<Setting
   );
   // With batchctl.policy.json the in-file policy is not read: its removal costs nothing.
   const fields = removed.filter((field) => !hasPath(current, field) && !(policyFile && field.startsWith('policy')));
-  return fields.length === 0 ? null : { ...found, fields };
+  return fields.length === 0 ? null : { commit: found.commit, author: found.author, fields };
 }
 
 /** The warning line every command prints for it. */
 export const settingsRemovedWarning = (r: SettingsRemoved): string =>
   `${CONTROL_FILE_NAME}: commit ${r.commit.slice(0, 12)} by ${r.author} removed ${r.fields.join(', ')}; batchctl uses its defaults for them ` +
   `(restore them, or keep batchctl's settings in ${POLICY_FILE_NAME}, which other writers do not touch)`;
+
+/**
+ * The warnings every command shows (docs/control-file.md#other-writers): never an error of its own,
+ * since no command should fail because its warning could not be worked out.
+ */
+export async function settingsWarnings(deps: EngineDeps): Promise<string[]> {
+  try {
+    const removed = await settingsRemovedByOthers(deps);
+    return removed ? [settingsRemovedWarning(removed)] : [];
+  } catch (error) {
+    deps.logger.warn({ err: error }, 'could not look for settings removed from the control file');
+    return [];
+  }
+}
