@@ -15,3 +15,4 @@ export { hasPath, removedSettings } from './removed-settings.js';
 export { readPolicyFile } from './policy-file.js';
 export { isAutomationIdentity } from './automation-identity.js';
 export { computeSlis, severityOf, type EcosystemSli, type Severity, type SliRow } from './sli.js';
+export { ecosystemOutcomes, failingEcosystems, type EcosystemOutcome, type EcosystemOutcomes } from './ecosystem-outcomes.js';

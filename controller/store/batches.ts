@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { BatchStatus } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { guard } from './store-error.js';
-import type { BatchListOptions, BatchPatch, BatchRow, OutcomeRow, StoreBatches } from './store.js';
+import type { BatchListOptions, BatchPatch, BatchRow, EcosystemOutcomeRow, OutcomeRow, StoreBatches } from './store.js';
 
 /** Every column of BatchRow; also the allow-list for update (SQL is never built from values). */
 const COLUMNS = [
@@ -49,9 +49,10 @@ export function createBatches(db: Database.Database): StoreBatches {
   const get = db.prepare<[string], BatchRow>(`${SELECT} WHERE batch_id = ?`);
   const byKey = db.prepare<[string], BatchRow>(`${SELECT} WHERE idempotency_key = ?`);
   const outcomes = db.prepare<[string], OutcomeRow>(
-    `SELECT ecosystem, other_ecosystems, status, success_count, failure_count, duration_ms, source, created_at FROM batch_operations
+    `SELECT ecosystem, other_ecosystems, ecosystem_outcomes, status, success_count, failure_count, duration_ms, source, created_at FROM batch_operations
      WHERE created_at >= ? AND status IN ('completed', 'failed', 'rolled_back') ORDER BY created_at, id`,
   );
+  const setOutcomes = db.prepare<[string, string]>('UPDATE batch_operations SET ecosystem_outcomes = ? WHERE batch_id = ?');
   const countAll = db.prepare<[], number>('SELECT count(*) FROM batch_operations').pluck();
   const countByStatus = db.prepare<[string], number>('SELECT count(*) FROM batch_operations WHERE status = ?').pluck();
 
@@ -136,6 +137,10 @@ export function createBatches(db: Database.Database): StoreBatches {
 
     outcomesSince(since: string): OutcomeRow[] {
       return outcomes.all(since);
+    },
+
+    recordEcosystemOutcomes(batchId: string, byEcosystem: Readonly<Record<string, EcosystemOutcomeRow>>): boolean {
+      return setOutcomes.run(JSON.stringify(byEcosystem), batchId).changes > 0;
     },
   });
 }

@@ -6,6 +6,7 @@ export {
   type BatchListOptions,
   type BatchPatch,
   type BatchRow,
+  type EcosystemOutcomeRow,
   type EventListOptions,
   type ItemListOptions,
   type ItemRow,

@@ -104,6 +104,18 @@ export interface StoreBatches {
   findByIdempotencyKey(key: string): BatchRow | undefined;
   /** Batches created at or after `since` (ISO time) that ran to an outcome, for SLIs; oldest first. */
   outcomesSince(since: string): OutcomeRow[];
+  /**
+   * Each ecosystem's share of a multi-ecosystem batch's outcome (docs/control-file.md#multi-ecosystem-outcomes),
+   * kept for SLIs outside BatchRow; false when no batch has that id.
+   */
+  recordEcosystemOutcomes(batchId: string, outcomes: Readonly<Record<string, EcosystemOutcomeRow>>): boolean;
+}
+
+/** One ecosystem's share of a batch: its steps' counts and what its SLIs hear (`none`: not a sample). */
+export interface EcosystemOutcomeRow {
+  succeeded: number;
+  failed: number;
+  outcome: 'success' | 'failure' | 'none';
 }
 
 /** What SLIs need of a batch that ran. */
@@ -113,6 +125,8 @@ export type OutcomeRow = Pick<
 > & {
   /** the other ecosystems the batch touched, comma-separated and sorted; null: only its own */
   other_ecosystems: string | null;
+  /** JSON of each ecosystem's EcosystemOutcomeRow; null (one ecosystem, or a row from before migration 6): the batch's counts for each */
+  ecosystem_outcomes: string | null;
 };
 
 export interface StoreItems {

@@ -46,7 +46,15 @@ export async function prepareControlState(
     batchId,
     outcome,
     from,
-  }: { batch: ChargedBatch; batchId: string; outcome: Outcome; from?: { text: string | null; name: string } },
+    ecosystems = batchEcosystems(batch),
+  }: {
+    batch: ChargedBatch;
+    batchId: string;
+    outcome: Outcome;
+    from?: { text: string | null; name: string };
+    /** the ecosystems whose breakers hear the outcome (default: every one the batch touched) */
+    ecosystems?: readonly string[];
+  },
 ): Promise<PendingControl | null> {
   const now = deps.now();
   const transitions: PendingControl['transitions'] = [];
@@ -55,8 +63,8 @@ export async function prepareControlState(
     (raw, control) => {
       charge(objectAt(raw, 'budget'), control, costOf(batch), now);
       const breakers = objectAt(raw, 'circuit_breaker');
-      // The batch's outcome feeds the breaker of every ecosystem it touched (docs/control-file.md#circuit-breakers).
-      for (const ecosystem of batchEcosystems(batch)) {
+      // The outcome feeds the breaker of each ecosystem it is about (docs/control-file.md#multi-ecosystem-outcomes).
+      for (const ecosystem of ecosystems) {
         const next = recordOutcome(control.circuit_breaker[ecosystem], control.policy.circuit_breaker, outcome, now);
         breakers[ecosystem] = { ...(breakers[ecosystem] as object | undefined), ...next.breaker };
         if (next.transition) transitions.push({ ...next.transition, ecosystem });
@@ -140,19 +148,23 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
  * the run still holds the lock. It never changes the batch's outcome: what cannot be committed now is
  * kept pending and recorded by the next run (docs/control-file.md#a-failure-not-yet-recorded).
  * `push: false` (the run's `--no-push`): the record is committed here only, never published.
+ * `failed`: the ecosystems whose operations failed (docs/control-file.md#multi-ecosystem-outcomes);
+ * default every one the batch touched.
  * @returns true when recorded (or nothing to record), false when kept pending
  */
 export async function commitFailureState(
   deps: EngineDeps,
   batch: ChargedBatch,
   batchId: string,
-  { push = true }: { push?: boolean } = {},
+  { push = true, failed }: { push?: boolean; failed?: readonly string[] | undefined } = {},
 ): Promise<boolean> {
+  const ecosystems = failed && failed.length > 0 ? failed : batchEcosystems(batch);
   const keep = async (why: string, error?: unknown): Promise<false> => {
-    const others = batchEcosystems(batch).slice(1);
+    // Kept as the ecosystems that hear it: the record replays as a batch of exactly those.
+    const [first = batch.ecosystem, ...others] = ecosystems;
     await keepPendingFailure(deps, {
       batch_id: batchId,
-      ecosystem: batch.ecosystem,
+      ecosystem: first,
       ...(others.length > 0 ? { other_ecosystems: others } : {}),
       cost: costOf(batch),
     });
@@ -167,7 +179,7 @@ export async function commitFailureState(
     // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
     // recovery finishes or undoes only on the HEAD the journal names.
     if (await readJournal(deps.stateDir)) return await keep('a crash journal is kept for `batchctl recover`');
-    const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure' });
+    const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure', ecosystems });
     if (!pending) return true;
     const head = await deps.git.head();
     const time = Math.floor(deps.now().getTime() / 1000);
@@ -181,6 +193,7 @@ export async function commitFailureState(
           batch,
           batchId,
           outcome: 'failure',
+          ecosystems,
           from: { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` },
         });
         if (!again) throw new Error('the failure changed nothing in the remote control file');

@@ -12,8 +12,9 @@ import type { EngineDeps } from '../engine-deps.js';
 
 export interface PendingFailure {
   batch_id: string;
+  /** the first ecosystem whose breaker hears the failure (the batch's own, unless its operations did not fail) */
   ecosystem: string;
-  /** the other ecosystems the batch touched: their breakers hear the failure too (docs/batch-format.md#multi-ecosystem-batches) */
+  /** the other ecosystems whose operations failed: their breakers hear it too (docs/control-file.md#multi-ecosystem-outcomes) */
   other_ecosystems?: string[];
   cost: Cost;
 }

@@ -14,6 +14,7 @@ import {
   type BatchResult,
   type EventType,
 } from '../../domain/index.js';
+import { ecosystemOutcomes, failingEcosystems } from '../../control/index.js';
 import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
@@ -147,7 +148,15 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   if (!ctx.recorded) return;
   const result = toResult(ctx);
   if (ctx.status !== BATCH_STATUS.completed) await keepRetryContent(ctx);
+  // Multi-ecosystem batches: each ecosystem's share, for its SLIs and its breaker (docs/control-file.md#multi-ecosystem-outcomes).
+  const shares = ecosystemOutcomes({
+    batch: ctx.batch,
+    steps: ctx.plan?.steps ?? [],
+    results: ctx.results,
+    failed: ctx.status === BATCH_STATUS.failed,
+  });
   store.transaction(() => {
+    if (shares) store.batches.recordEcosystemOutcomes(ctx.batchId, shares);
     if (ctx.status !== BATCH_STATUS.completed) store.items.upsertMany(itemRows(ctx));
     store.batches.update(ctx.batchId, {
       status: ctx.status,
@@ -166,7 +175,8 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       ...(ctx.status === BATCH_STATUS.refused ? { idempotency_key: null } : {}),
     });
   });
-  if (countsAsBreakerFailure(ctx)) await commitFailureState(ctx.deps, ctx.batch, ctx.batchId, { push: ctx.options.push !== false });
+  if (countsAsBreakerFailure(ctx))
+    await commitFailureState(ctx.deps, ctx.batch, ctx.batchId, { push: ctx.options.push !== false, failed: failingEcosystems(shares) });
   const type = FINAL_EVENT[ctx.status];
   if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
 }

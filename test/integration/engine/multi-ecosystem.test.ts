@@ -1,5 +1,5 @@
 // A batch whose operations name other ecosystems (docs/batch-format.md#multi-ecosystem-batches): preflight
-// judges every ecosystem it touches, its outcome feeds each one's breaker, the trailer lists them all.
+// judges every ecosystem it touches, each one's outcome feeds its own breaker and SLIs, the trailer lists them all.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -149,7 +149,7 @@ describe('multi-ecosystem batches', () => {
     expect(repo.head()).toBe(head);
   });
 
-  it('counts a failed batch as a failure of every ecosystem it touched', async () => {
+  it('counts a failed batch as a failure of the ecosystems whose operations failed only, in breakers and SLIs', async () => {
     const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
     withPolicy(repo, (p) => {
       p.circuit_breaker = { failure_threshold: 3, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
@@ -163,21 +163,38 @@ describe('multi-ecosystem batches', () => {
       ],
     });
     expect((await engine.run(failing)).status).toBe('failed');
-    expect(breakers(repo).npm).toMatchObject({ state: 'closed', failures: 1 });
     expect(breakers(repo).pypi).toMatchObject({ state: 'closed', failures: 1 });
+    expect(breakers(repo).npm?.failures ?? 0).toBe(0); // npm's write was rolled back with the batch: not npm's failure
     expect(repo.git('log', '-1', '--format=%B')).toContain('control state after');
     expect((await engine.run(batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: 'p.txt', content: 'p' }] }))).status).toBe(
       'completed',
     );
-    // SLIs: the failed batch counts for both ecosystems, the pypi-only one for pypi only.
+    // SLIs: the failed batch is a pypi failure and no npm sample; the pypi-only one counts for pypi.
     const { slis } = await engine.controlStatus();
-    expect(slis.ecosystems.map((e) => [e.ecosystem, e.batches, e.batch_success_rate])).toEqual([
-      ['npm', 1, 0],
-      ['pypi', 2, 0.5],
+    expect(slis.ecosystems.map((e) => [e.ecosystem, e.batches, e.batch_success_rate])).toEqual([['pypi', 2, 0.5]]);
+  });
+
+  it("counts each ecosystem's own operations in its SLIs", async () => {
+    const { engine } = await setup({});
+    const result = await engine.run(
+      batch({
+        ecosystem: 'npm',
+        operations: [
+          { type: 'write', target: 'npm/a.txt', content: 'a' },
+          { type: 'write', target: 'npm/b.txt', content: 'b' },
+          { type: 'write', target: 'pypi/c.txt', content: 'c', ecosystem: 'pypi' },
+        ],
+      }),
+    );
+    expect(result.status).toBe('completed');
+    const { slis } = await engine.controlStatus();
+    expect(slis.ecosystems.map((e) => [e.ecosystem, e.batches, e.batch_success_rate, e.operations])).toEqual([
+      ['npm', 1, 1, 2],
+      ['pypi', 1, 1, 1],
     ]);
   });
 
-  it('a failure kept pending (a diverged branch) counts for every ecosystem it touched', async () => {
+  it('a failure kept pending (a diverged branch) counts for the ecosystems whose operations failed', async () => {
     const { repo, engine } = await setup({ 'r.txt': 'v1\n' });
     withPolicy(repo, (p) => {
       p.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10, half_open_probes: 1 };
@@ -187,14 +204,20 @@ describe('multi-ecosystem batches', () => {
     const failing = batch({
       ecosystem: 'npm',
       options: { atomic: true },
-      operations: [{ type: 'replace', target: 'r.txt', find: 'absent', replace: 'y', ecosystem: 'pypi' }],
+      operations: [
+        { type: 'write', target: 'npm/ok.txt', content: 'ok' },
+        { type: 'replace', target: 'r.txt', find: 'absent', replace: 'y', ecosystem: 'pypi' },
+      ],
     });
-    const pypiOnly = (name: string) => batch({ ecosystem: 'pypi', operations: [{ type: 'write', target: `${name}.txt`, content: name }] });
+    const only = (ecosystem: string, name: string) =>
+      batch({ ecosystem, operations: [{ type: 'write', target: `${name}.txt`, content: name }] });
     expect((await engine.run(failing)).status).toBe('failed');
-    expect((await engine.run(pypiOnly('a'))).reason?.code).toBe('BREAKER_OPEN'); // counted in memory
+    expect((await engine.run(only('pypi', 'a'))).reason?.code).toBe('BREAKER_OPEN'); // counted in memory
+    expect((await engine.run(only('npm', 'n1'))).reason?.code).not.toBe('BREAKER_OPEN');
     repo.git('pull', '-q', '--rebase'); // the operator fixes the branch
-    expect((await engine.run(pypiOnly('b'))).reason?.code).toBe('BREAKER_OPEN');
-    expect(breakers(repo)).toMatchObject({ npm: { state: 'open' }, pypi: { state: 'open' } }); // and committed
+    expect((await engine.run(only('pypi', 'b'))).reason?.code).toBe('BREAKER_OPEN');
+    expect(breakers(repo).pypi).toMatchObject({ state: 'open' }); // and committed
+    expect(breakers(repo).npm?.state ?? 'closed').toBe('closed');
   });
 
   it('reindex reads the list: the batch’s ecosystem is the first one', async () => {
