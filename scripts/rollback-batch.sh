@@ -2,6 +2,12 @@
 # rollback-batch.sh — revert a batchctl batch with bash and git alone, for incidents when Node or the
 # controller itself is broken. Same lookup rules and trailers as `batchctl rollback`.
 set -euo pipefail
+# Exit codes: batchctl rollback's for the same refusal (the exit column of docs/outcomes.md, from codes.ts).
+readonly EXIT_GIT=1 # GIT_FAILED PUSH_REJECTED
+readonly EXIT_REFUSED=2 # USAGE BATCH_ID_INVALID NOT_A_REPOSITORY VALIDATION_FAILED BATCH_AMBIGUOUS SHALLOW_CLONE ROLLBACK_UNSAFE
+readonly EXIT_ROLLED_BACK=3 # ALREADY_ROLLED_BACK
+readonly EXIT_CONFLICT=4 # ROLLBACK_CONFLICT
+readonly EXIT_NOT_FOUND=5 # BATCH_NOT_FOUND
 
 usage() {
   # printf, not cat: the script needs nothing but bash and git
@@ -27,22 +33,18 @@ Options:
   --legacy        the id is a legacy one (above); --commit SHA (full or abbreviated) picks one of its commits
   --dry-run       show the commits and files that would be reverted; change nothing
   --push          push the branch and the new tags (batch/<new id>, and rollback/<id> unless --legacy) atomically
-  --fetch         in a shallow clone, fetch the missing history from the remote (git fetch --deepen)
-                  instead of refusing
-  --by NAME       who is rolling back, for Batch-Requested-By (default: $GITHUB_ACTOR, else
-                  git config user.name)
+  --fetch         in a shallow clone, fetch the missing history (git fetch --deepen) instead of refusing
+  --by NAME       who is rolling back, for Batch-Requested-By (default: $GITHUB_ACTOR, else git config user.name)
   --remote NAME   remote for --push and --fetch (default: origin)
   --branch NAME   branch for --push (default: the current branch)
   -h, --help      this text
 
-Exit codes: 0 done (or nothing to do), 1 batch not found, 2 conflict (revert aborted, tree clean),
-            3 usage error, invalid id, dirty work tree, already rolled back, or a legacy id not narrowed to one commit,
-            4 shallow clone: the batch's commit or its parent is not in the history (nothing changed;
-              fix: git fetch --unshallow, fetch-depth: 0 in actions/checkout, or --fetch),
-            5 unsafe revert: it would change paths the batch did not, or more than its
-              Batch-Operations allow (nothing changed).
-The commit is made as $BATCHCTL_AUTHOR_NAME <$BATCHCTL_AUTHOR_EMAIL> (default batchctl <batchctl@localhost>),
-as batchctl does.
+Exit codes (those of batchctl rollback for the same refusal, docs/outcomes.md; nothing changed unless 0):
+  0 done, nothing to revert, or dry run;  1 git fetch or push failed;  3 already rolled back;
+  2 usage error, invalid id, uncommitted changes, a legacy id naming several commits, a shallow clone missing
+    the history (fix: git fetch --unshallow, fetch-depth: 0 in actions/checkout, or --fetch), an unsafe
+    revert (paths the batch did not change, or more than its Batch-Operations);  4 conflict;  5 not found.
+Commits as $BATCHCTL_AUTHOR_NAME <$BATCHCTL_AUTHOR_EMAIL> (default batchctl <batchctl@localhost>), as batchctl does.
 Needs only bash and git (no Node).
 HELP
 }
@@ -58,27 +60,26 @@ while [ $# -gt 0 ]; do
     --push) push=1 ;;
     --fetch) fetch=1 ;;
     --legacy) legacy=1 ;;
-    --commit) [ $# -ge 2 ] || die 3 "--commit needs a sha"; pick=$2; shift ;;
-    --by) [ $# -ge 2 ] || die 3 "--by needs a name"; by=$2; [ -n "$by" ] || die 3 "--by needs a name"; shift ;;
-    --remote) [ $# -ge 2 ] || die 3 "--remote needs a name"; remote=$2; shift ;;
-    --branch) [ $# -ge 2 ] || die 3 "--branch needs a name"; branch=$2; shift ;;
-    -*) die 3 "unknown option $1 (see --help)" ;;
-    *) [ -z "$id" ] || die 3 "one batch id only (see --help)"; id=$1 ;;
+    --commit) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--commit needs a sha"; pick=$2; shift ;;
+    --by) [ -n "${2:-}" ] || die "$EXIT_REFUSED" "--by needs a name"; by=$2; shift ;;
+    --remote) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--remote needs a name"; remote=$2; shift ;;
+    --branch) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--branch needs a name"; branch=$2; shift ;;
+    -*) die "$EXIT_REFUSED" "unknown option $1 (see --help)" ;;
+    *) [ -z "$id" ] || die "$EXIT_REFUSED" "one batch id only (see --help)"; id=$1 ;;
   esac
   shift
 done
-[ -n "$id" ] || { usage >&2; exit 3; }
+[ -n "$id" ] || { usage >&2; exit "$EXIT_REFUSED"; }
 legacy_id='^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9a-z][0-9a-z._-]*)?$'
 if [ "$legacy" = 1 ]; then
-  [[ $id =~ $legacy_id ]] || die 3 "\"$id\" is not a legacy batch id (they look like 2025-03-14, 2025-03-14-002 or 2025-03-14-npm)"
-  [ -z "$pick" ] || [[ $pick =~ ^[0-9a-f]{7,64}$ ]] || die 3 "--commit $pick: not a full or abbreviated commit sha (7 or more hex digits)"
+  [[ $id =~ $legacy_id ]] || die "$EXIT_REFUSED" "\"$id\" is not a legacy batch id (they look like 2025-03-14, 2025-03-14-002 or 2025-03-14-npm)"
 else
-  [ -z "$pick" ] || die 3 "--commit goes with --legacy (see --help)"
-  [[ $id =~ $legacy_id ]] && die 3 "\"$id\" is a legacy batch id: run again with --legacy"
-  [[ $id =~ ^b-[0-9]{8}-[0-9]{6}-[0-9a-z]{6}$ ]] || die 3 "\"$id\" is not a batch id (they look like b-20261122-101500-7k3m9q)"
+  [ -z "$pick" ] || die "$EXIT_REFUSED" "--commit goes with --legacy (see --help)"
+  [[ $id =~ $legacy_id ]] && die "$EXIT_REFUSED" "\"$id\" is a legacy batch id: run again with --legacy"
+  [[ $id =~ ^b-[0-9]{8}-[0-9]{6}-[0-9a-z]{6}$ ]] || die "$EXIT_REFUSED" "\"$id\" is not a batch id (they look like b-20261122-101500-7k3m9q)"
 fi
-g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die 3 "not inside a git work tree"
-[ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die 3 "HEAD is detached: pass --branch"
+g rev-parse --is-inside-work-tree >/dev/null 2>&1 || die "$EXIT_REFUSED" "not inside a git work tree"
+[ -n "$branch" ] || branch=$(g symbolic-ref --quiet --short HEAD) || die "$EXIT_REFUSED" "HEAD is detached: pass --branch"
 
 # --- find the batch's commits, newest first ---------------------------------------------------
 has_line() { # --grep narrows; the exact whole line decides (never a prefix or substring)
@@ -87,14 +88,14 @@ has_line() { # --grep narrows; the exact whole line decides (never a prefix or s
   return 1
 }
 
-# Legacy ids repeat: matches are every commit naming the id, commits the ones --commit leaves.
+# Legacy ids repeat: matches are every commit naming the id, commits the ones --commit (7+ hex digits) leaves.
 find_legacy() {
   matches=() commits=()
   local c
   while IFS= read -r c; do
     has_line "$c" "batch_id: $id" || continue
     matches+=("$c")
-    if [ -z "$pick" ] || [[ $c == "$pick"* ]]; then commits+=("$c"); fi
+    if [ -z "$pick" ] || { [[ $pick =~ ^[0-9a-f]{7,64}$ ]] && [[ $c == "$pick"* ]]; }; then commits+=("$c"); fi
   done < <(g log --all --format=%H --fixed-strings --grep="batch_id: $id" --)
 }
 
@@ -137,28 +138,28 @@ while :; do
   fi
   [ -n "$missing" ] || break
   if [ "$fetch" = 0 ]; then
-    die 4 "this is a shallow clone and $missing is not in its history; nothing was changed. Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0 for actions/checkout), or run again with --fetch"
+    die "$EXIT_REFUSED" "this is a shallow clone and $missing is not in its history; nothing was changed. Fetch the history: git fetch --unshallow (GitHub Actions: fetch-depth: 0 for actions/checkout), or run again with --fetch"
   fi
-  g remote get-url "$remote" >/dev/null 2>&1 || die 4 "this is a shallow clone and $missing is not in its history; --fetch needs the remote \"$remote\" (see --remote)"
+  g remote get-url "$remote" >/dev/null 2>&1 || die "$EXIT_REFUSED" "this is a shallow clone and $missing is not in its history; --fetch needs the remote \"$remote\" (see --remote)"
   # 1, 2, 4 … commits more: at most twice the history needed; past 65536, all of it (the loop ends)
   deepen=--deepen=$depth
   [ "$depth" -le 65536 ] || deepen=--unshallow
-  g fetch --quiet "$deepen" "$remote" || die 4 "git fetch $deepen $remote failed; nothing was changed"
+  g fetch --quiet "$deepen" "$remote" || die "$EXIT_GIT" "git fetch $deepen $remote failed; nothing was changed"
   depth=$((depth * 2))
 done
 if [ "$legacy" = 1 ]; then
-  [ ${#matches[@]} -gt 0 ] || die 1 "legacy batch $id not found (no commit on any ref has the line \"batch_id: $id\"; fetch the batch/* branches: git fetch origin 'refs/heads/batch/*:refs/remotes/origin/batch/*')"
+  [ ${#matches[@]} -gt 0 ] || die "$EXIT_NOT_FOUND" "legacy batch $id not found (no commit on any ref has the line \"batch_id: $id\"; fetch the batch/* branches: git fetch origin 'refs/heads/batch/*:refs/remotes/origin/batch/*')"
   if [ ${#commits[@]} -ne 1 ]; then
-    why="names ${#commits[@]} commits; choose one with --commit <sha>"
-    [ ${#commits[@]} -gt 0 ] || why="has no commit $pick"
+    why="names ${#commits[@]} commits; choose one with --commit <sha>" code=$EXIT_REFUSED
+    [ ${#commits[@]} -gt 0 ] || why="has no commit $pick (7 or more hex digits of one of these)" code=$EXIT_NOT_FOUND
     printf 'rollback-batch: refused: legacy batch %s %s; nothing was changed\n' "$id" "$why" >&2
     for c in "${matches[@]}"; do printf '  %s %s\n' "${c:0:12}" "$(g log -1 --format='%cI %s' "$c")" >&2; done
-    exit 3
+    exit "$code"
   fi
 fi
-[ ${#commits[@]} -gt 0 ] || die 1 "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
+[ ${#commits[@]} -gt 0 ] || die "$EXIT_NOT_FOUND" "batch $id not found (no tag batch/$id, no \"Batch-Id: $id\" or \"batch_id: $id\" line in the history of HEAD)"
 if [ "$legacy" = 0 ] && g rev-parse --quiet --verify "refs/tags/rollback/$id" >/dev/null; then
-  die 3 "batch $id was rolled back already (tag rollback/$id)"
+  die "$EXIT_ROLLED_BACK" "batch $id was rolled back already (tag rollback/$id)"
 fi
 
 echo "batch $id: ${#commits[@]} commit(s)"
@@ -168,7 +169,7 @@ for c in "${commits[@]}"; do g --no-pager log -1 --format='  %h %s' "$c"; done
 unsafe() {
   printf 'rollback-batch: refused: rolling back %s would change far more than the batch did: %s; nothing was changed\n' "$id" "$1" >&2
   printf '  (a commit without its parent looks like it added every file: fetch the history, git fetch --unshallow, and check git show --stat)\n' >&2
-  exit 5
+  exit "$EXIT_REFUSED"
 }
 declare -A own=()
 for c in "${commits[@]}"; do
@@ -186,7 +187,7 @@ if [ "$dry_run" = 1 ]; then
   echo "dry run: nothing changed"
   exit 0
 fi
-[ -z "$(g status --porcelain --untracked-files=no)" ] || die 3 "the work tree or index has uncommitted changes: commit or stash them first"
+[ -z "$(g status --porcelain --untracked-files=no)" ] || die "$EXIT_REFUSED" "the work tree or index has uncommitted changes: commit or stash them first"
 
 # --- revert into one commit -----------------------------------------------------------------------
 if ! g revert --no-commit "${commits[@]}" >/dev/null 2>&1; then
@@ -194,7 +195,7 @@ if ! g revert --no-commit "${commits[@]}" >/dev/null 2>&1; then
   g revert --abort >/dev/null 2>&1 || g reset --quiet --merge
   printf 'rollback-batch: conflict: a later commit changed the same lines; nothing was changed\n' >&2
   [ ${#conflicts[@]} -eq 0 ] || printf '  %s\n' "${conflicts[@]}" >&2
-  exit 2
+  exit "$EXIT_CONFLICT"
 fi
 mapfile -t files < <(g diff --cached --name-only --no-renames)
 changed=${#files[@]}
@@ -210,8 +211,7 @@ if [ "$changed" = 0 ]; then
   exit 0
 fi
 
-alphabet=abcdefghijklmnopqrstuvwxyz0123456789
-suffix=""
+alphabet=abcdefghijklmnopqrstuvwxyz0123456789 suffix=""
 for _ in 1 2 3 4 5 6; do suffix+=${alphabet:RANDOM % 36:1}; done
 new_id="b-$(TZ=UTC printf '%(%Y%m%d-%H%M%S)T' -1)-$suffix"
 ecosystem=""
@@ -245,6 +245,6 @@ for tag in "${tags[@]}"; do g "${ident[@]}" tag -a -m "Revert batch $id" "$tag" 
 echo "rolled back: commit $(g rev-parse --short HEAD), tags ${tags[*]}"
 
 if [ "$push" = 1 ]; then
-  g push --atomic "$remote" "HEAD:refs/heads/$branch" "${tags[@]/#/refs/tags/}"
+  g push --atomic "$remote" "HEAD:refs/heads/$branch" "${tags[@]/#/refs/tags/}" || die "$EXIT_GIT" "push to $remote/$branch failed; the rollback is committed and tagged here"
   echo "pushed to $remote/$branch"
 fi

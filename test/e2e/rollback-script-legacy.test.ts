@@ -1,6 +1,6 @@
 // scripts/rollback-batch.sh --legacy (issue 10 §4, docs/lifecycle.md#legacy-batch-ids): the registry's
 // `batch_id: YYYY-MM-DD` lines on batch/* side branches squash-merged into main, one id on two
-// batches. A repeated id is listed and refused (exit 3) until --commit chooses one of its commits;
+// batches. A repeated id is listed and refused (exit 2, BATCH_AMBIGUOUS) until --commit chooses one of its commits;
 // the revert is the one batchctl rollback --legacy makes.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ function legacyRepo(): { repo: TestRepo; first: string; second: string; third: s
 }
 
 describe('scripts/rollback-batch.sh --legacy', () => {
-  it('lists both commits of a repeated id (commit, date, subject) and refuses with exit 3, changing nothing', () => {
+  it('lists both commits of a repeated id (commit, date, subject) and refuses with exit 2 (BATCH_AMBIGUOUS), changing nothing', () => {
     const { repo, first, second, third } = legacyRepo();
     const before = repo.snapshot();
     for (const args of [
@@ -62,7 +62,7 @@ describe('scripts/rollback-batch.sh --legacy', () => {
       [ID, '--legacy', '--dry-run'],
     ]) {
       const out = script(repo, ...args);
-      expect(out.code).toBe(3);
+      expect(out.code).toBe(2);
       for (const commit of [first, second]) {
         expect(out.stderr).toContain(commit.slice(0, 12));
         expect(out.stderr).toContain(`registry batch batch/2025-03-14`);
@@ -112,39 +112,39 @@ describe('scripts/rollback-batch.sh --legacy', () => {
     expect(again.stdout).toContain('nothing to revert');
   });
 
-  it('exits 1 for a legacy id no commit on any ref names, and matches the whole line only', () => {
+  it('exits 5 for a legacy id no commit on any ref names, and matches the whole line only', () => {
     const { repo } = legacyRepo();
     const before = repo.snapshot();
     for (const id of ['2025-03-15', '2025-03-14-0', '2025-03-14-00']) {
       const out = script(repo, id, '--legacy');
-      expect(out.code).toBe(1);
+      expect(out.code).toBe(5);
       expect(out.stderr).toContain(`batch_id: ${id}`);
     }
     expect(script(repo, '2025-03-14-001', '--legacy', '--dry-run').code).toBe(0); // a single match needs no --commit
     expect(repo.snapshot()).toBe(before);
   });
 
-  it('refuses (exit 3) a --commit that is not one of the matches, listing them, and a malformed id or sha', () => {
+  it('refuses a --commit that is not one of the matches (exit 5, listing them, a malformed sha included) and a malformed id (exit 2)', () => {
     const { repo, first, second, third } = legacyRepo();
     const before = repo.snapshot();
     for (const pick of [third, third.slice(0, 8), repo.head(), 'deadbeef']) {
       const out = script(repo, ID, '--legacy', '--commit', pick);
-      expect(out.code).toBe(3);
+      expect(out.code).toBe(5);
       for (const commit of [first, second]) expect(out.stderr).toContain(commit.slice(0, 12));
     }
-    expect(script(repo, ID, '--legacy', '--commit', 'HEAD').code).toBe(3);
-    expect(script(repo, ID, '--legacy', '--commit', first.slice(0, 6)).code).toBe(3); // too short to be a sha
-    expect(script(repo, '14-03-2025', '--legacy').code).toBe(3);
-    expect(script(repo, ID).code).toBe(3); // a legacy id without --legacy
-    expect(script(repo, 'b-20261122-101500-7k3m9q', '--commit', first).code).toBe(3); // --commit goes with --legacy
+    expect(script(repo, ID, '--legacy', '--commit', 'HEAD').code).toBe(5);
+    expect(script(repo, ID, '--legacy', '--commit', first.slice(0, 6)).code).toBe(5); // too short to be a sha
+    expect(script(repo, '14-03-2025', '--legacy').code).toBe(2);
+    expect(script(repo, ID).code).toBe(2); // a legacy id without --legacy
+    expect(script(repo, 'b-20261122-101500-7k3m9q', '--commit', first).code).toBe(2); // --commit goes with --legacy
     expect(repo.snapshot()).toBe(before);
   });
 
-  it('keeps the safety checks: a dirty work tree (exit 3) and a shallow clone missing the commit (exit 4)', () => {
+  it('keeps the safety checks: a dirty work tree and a shallow clone missing the commit (exit 2, as batchctl)', () => {
     const { repo, second } = legacyRepo();
     repo.write('recipes/a.toml', 'uncommitted\n');
     const dirty = repo.snapshot();
-    expect(script(repo, ID, '--legacy', '--commit', second).code).toBe(3);
+    expect(script(repo, ID, '--legacy', '--commit', second).code).toBe(2);
     expect(repo.snapshot()).toBe(dirty);
     repo.git('checkout', '-q', '--', 'recipes/a.toml');
 
@@ -153,7 +153,7 @@ describe('scripts/rollback-batch.sh --legacy', () => {
     cleanups.push(() => shallow.cleanup());
     const before = shallow.clone.snapshot();
     const out = script(shallow.clone, ID, '--legacy', '--commit', second);
-    expect(out.code).toBe(4);
+    expect(out.code).toBe(2);
     expect(out.stderr).toContain('--unshallow');
     expect(shallow.clone.snapshot()).toBe(before);
   });

@@ -1,5 +1,5 @@
 // scripts/rollback-batch.sh in shallow clones and against reverts wider than their batch (issue 10 §1),
-// and who it records (§5): refuses (exit 4 shallow, 5 unsafe) with the repository unchanged, or with
+// and who it records (§5): refuses (exit 2: SHALLOW_CLONE, ROLLBACK_UNSAFE, as batchctl) with the repository unchanged, or with
 // --fetch deepens and reverts only the batch's paths.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -68,15 +68,15 @@ describe.each([
   { depth: 1, tags: true, later: false },
   { depth: 1, tags: false, later: false },
 ])('scripts/rollback-batch.sh in a depth-$depth clone (tags: $tags, later commit: $later)', ({ depth, tags, later }) => {
-  it('exits 4 naming the fix, dry run included, and changes nothing', async () => {
+  it('exits 2 naming the fix, dry run included, and changes nothing', async () => {
     const { origin, id } = await batchedOrigin({ later });
     const shallow = shallowClone(origin, { depth, tags });
     cleanups.push(() => shallow.cleanup());
     const before = shallow.clone.snapshot();
     const dry = script(shallow.clone, [id, '--dry-run']);
-    expect(dry.code).toBe(4);
+    expect(dry.code).toBe(2);
     expect(dry.stderr).toContain('git fetch --unshallow');
-    expect(script(shallow.clone, [id]).code).toBe(4);
+    expect(script(shallow.clone, [id]).code).toBe(2);
     expect(shallow.clone.snapshot()).toBe(before);
   });
 
@@ -96,7 +96,7 @@ describe.each([
 });
 
 describe('scripts/rollback-batch.sh and a revert wider than its batch', () => {
-  it('exits 5 when a commit changed more paths than its Batch-Operations allow, dry run included', () => {
+  it('exits 2 when a commit changed more paths than its Batch-Operations allow, dry run included', () => {
     const repo = gitRepo(FILES);
     cleanups.push(() => removeRepo(repo));
     const id = 'b-20261122-101500-7k3m9q';
@@ -105,20 +105,20 @@ describe('scripts/rollback-batch.sh and a revert wider than its batch', () => {
     repo.write('README.md', 'changed\n');
     repo.commitAll(`one operation\n\nBatch-Id: ${id}\nBatch-Ecosystem: npm\nBatch-Operations: 1\nBatch-Failed: 0\nBatch-Requested-By: x`);
     const before = repo.snapshot();
-    expect(script(repo, [id, '--dry-run']).code).toBe(5);
-    expect(script(repo, [id]).code).toBe(5);
+    expect(script(repo, [id, '--dry-run']).code).toBe(2);
+    expect(script(repo, [id]).code).toBe(2);
     expect(repo.snapshot()).toBe(before);
   });
 });
 
 describe('scripts/rollback-batch.sh and a revert outside its batch', () => {
-  it('exits 5 when git revert would stage a path the batch did not change (it follows a later rename)', async () => {
+  it('exits 2 when git revert would stage a path the batch did not change (it follows a later rename)', async () => {
     const { origin, id } = await batchedOrigin();
     origin.git('mv', 'recipes/a.toml', 'recipes/renamed.toml');
     origin.commitAll('rename a.toml');
     const before = origin.snapshot();
     const out = script(origin, [id]);
-    expect(out.code).toBe(5);
+    expect(out.code).toBe(2);
     expect(out.stderr).toContain('recipes/renamed.toml');
     expect(origin.snapshot()).toBe(before);
   });

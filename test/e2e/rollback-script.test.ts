@@ -85,24 +85,24 @@ describe('scripts/rollback-batch.sh (bash and git only)', () => {
     expect(script(repo, id).code).toBe(3); // twice is refused
   });
 
-  it('exits 2 on a conflict and leaves the tree clean', async () => {
+  it('exits 4 on a conflict (ROLLBACK_CONFLICT, as batchctl) and leaves the tree clean', async () => {
     const { repo, id } = await batchedRepo();
     repo.write('f.txt', 'LINE1 again\nline2\nLINE3\n');
     repo.commitAll('same line changed');
     const before = repo.snapshot();
     const out = script(repo, id);
-    expect(out.code).toBe(2);
+    expect(out.code).toBe(4);
     expect(out.stderr).toContain('f.txt');
     expect(repo.snapshot()).toBe(before);
   });
 
-  it('exits 3 for an invalid id or usage, 1 for an unknown batch, and matches exactly', async () => {
+  it('exits 2 for an invalid id or usage, 5 for an unknown batch (as batchctl), and matches exactly', async () => {
     const { repo, id } = await batchedRepo();
-    expect(script(repo, id.slice(0, -1)).code).toBe(3);
-    expect(script(repo, `${id}x`).code).toBe(3);
-    expect(script(repo, 'b-20200101-000000-aaaaaa').code).toBe(1);
-    expect(script(repo, id, '--bogus').code).toBe(3);
-    expect(script(repo).code).toBe(3);
+    expect(script(repo, id.slice(0, -1)).code).toBe(2);
+    expect(script(repo, `${id}x`).code).toBe(2);
+    expect(script(repo, 'b-20200101-000000-aaaaaa').code).toBe(5);
+    expect(script(repo, id, '--bogus').code).toBe(2);
+    expect(script(repo).code).toBe(2);
   });
 
   it('finds batches written in the registry design older form (a batch_id line)', () => {
@@ -113,7 +113,7 @@ describe('scripts/rollback-batch.sh (bash and git only)', () => {
     repo.commitAll(`registry batch\n\nbatch_id: ${old}`);
     repo.write('f.txt', 'again\n');
     repo.commitAll(`another batch\n\nbatch_id: ${old}0`.replace(`${old}0`, 'b-20250101-120000-abc1234'));
-    expect(script(repo, old).code).toBe(2); // the later commit touched the same lines
+    expect(script(repo, old).code).toBe(4); // the later commit touched the same lines
     repo.git('reset', '-q', '--hard', 'HEAD~1');
     expect(script(repo, old).code).toBe(0);
     expect(repo.read('f.txt')).toBe(FILES['f.txt']);
