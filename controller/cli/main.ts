@@ -112,9 +112,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('purge', "delete records, events and backup refs past the control file's retention windows")
     .option('--dry-run', 'list what would go; change nothing', false)
     .action(act(run, async (_: [], opts) => (await import('./commands/purge.js')).purgeCommand(opts)));
-  command('recover', 'finish or undo a batch interrupted by a crash').action(
-    act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)),
-  );
+  command('recover', 'finish or undo a batch interrupted by a crash, and record the breaker failures kept pending')
+    .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
+    .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
   return program;
 }
 

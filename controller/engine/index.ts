@@ -16,6 +16,7 @@ import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
 import { controlStatus, type ControlStatus } from './control/control-status.js';
 import { initControl, type InitResult } from './control/init-control.js';
+import { recordPendingFailures, type PendingFailuresReport } from './control/record-pending-failures.js';
 import { settingsWarnings } from './control/settings-removed.js';
 import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -44,6 +45,7 @@ export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.
 export type { ControlChangeResult } from './control/stop-resume.js';
 export type { ControlStatus } from './control/control-status.js';
 export type { InitResult } from './control/init-control.js';
+export type { PendingFailuresReport } from './control/record-pending-failures.js';
 
 export interface StopOptions {
   reason: string;
@@ -78,7 +80,7 @@ export interface BatchDetails {
 }
 
 /**
- * Every method that commits (run, rollback, retry, stop, resume, init) follows one rule
+ * Every method that commits (run, rollback, retry, stop, resume, init, recordPendingFailures) follows one rule
  * (docs/lifecycle.md#gitops-push): publish to the branch's upstream when it has one, unless its
  * option `push` is false; earlier unpublished batch commits travel with their tags.
  */
@@ -99,6 +101,13 @@ export interface Engine {
   /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
   legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;
   recover(): Promise<RecoveryReport | null>;
+  /**
+   * commit the breaker failures earlier runs could not record (kept pending: a diverged branch, a
+   * crash journal kept for recover; docs/control-file.md#a-failure-not-yet-recorded), as the next run
+   * would; `batchctl recover` runs it after `recover()`. `push: false`: commit locally only
+   * @example const { recorded, pending } = await engine.recordPendingFailures({ push: false });
+   */
+  recordPendingFailures(options?: { push?: boolean }): Promise<PendingFailuresReport>;
   /** revert a committed batch as a new batch (docs/lifecycle.md#rollback); conflicts throw ROLLBACK_CONFLICT */
   rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
   /** re-run the operations of a batch that did not land; a second retry returns the first unless `again` */
@@ -200,6 +209,14 @@ export function createEngine(deps: EngineDeps): Engine {
       const release = await acquireRepoLock({ stateDir: deps.stateDir });
       try {
         return await recoverPending(deps);
+      } finally {
+        await release();
+      }
+    },
+    async recordPendingFailures({ push = true } = {}) {
+      const release = await acquireRepoLock({ stateDir: deps.stateDir });
+      try {
+        return await recordPendingFailures(deps, { push });
       } finally {
         await release();
       }

@@ -1,7 +1,8 @@
 // Issue 9 A8 through the built CLI: an atomic batch fails, and putting one file back fails too (the
 // process runs under `ulimit -f`: the original is bigger than the limit, what the batch wrote is
 // not). The other paths are put back, the error is one readable line with a hint, the journal stays,
-// and `batchctl recover`, once the limit is gone, leaves the repository exactly as before the batch.
+// and `batchctl recover`, once the limit is gone, puts every path back as before the batch and records the
+// breaker failure the kept journal held back.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,7 +23,7 @@ describe('a rollback that cannot put every path back', () => {
     for (let i = 0; i < 9; i++) files[`small/${i}.txt`] = `old ${i}\n`;
     const repo = gitRepo(files);
     repos.push(repo);
-    const before = repo.snapshot();
+    const head = repo.head();
     const operations = [
       { type: 'write', target: 'big.txt', content: 'shrunk\n' }, // first: the restore meets it first
       ...Array.from({ length: 9 }, (_, i) => ({ type: 'write', target: `small/${i}.txt`, content: `new ${i}\n` })),
@@ -47,9 +48,19 @@ describe('a rollback that cannot put every path back', () => {
 
     const recovered = await runCli(['recover', '--json'], { cwd: repo.dir });
     expect(recovered.code, recovered.stderr).toBe(0);
-    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({ recovered: { action: 'restored' } });
-    expect(repo.snapshot()).toBe(before);
-    const status = await runCli(['status', String((result as { batch_id: string }).batch_id), '--json'], { cwd: repo.dir });
+    const batchId = String((result as { batch_id: string }).batch_id);
+    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({
+      recovered: { action: 'restored' },
+      pending_failures: { recorded: [batchId] },
+    });
+    // Every path is as before the batch; the breaker failure the kept journal held back is recorded now
+    // (docs/control-file.md#a-failure-not-yet-recorded): one control-state commit, batch-control.json only.
+    expect(repo.read('big.txt')).toBe(big);
+    for (let i = 0; i < 9; i++) expect(repo.read(`small/${i}.txt`)).toBe(`old ${i}\n`);
+    expect(repo.git('rev-parse', 'HEAD~1').trim()).toBe(head);
+    expect(repo.git('diff', '--name-only', head, 'HEAD').trim()).toBe('batch-control.json');
+    expect(repo.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    const status = await runCli(['status', batchId, '--json'], { cwd: repo.dir });
     expect(jsonLines(status.stdout).at(-1)).toMatchObject({ batch: { status: 'failed', reason_code: 'RESTORE_INCOMPLETE' } });
   });
 });

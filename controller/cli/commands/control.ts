@@ -41,6 +41,10 @@ function render(status: ControlStatus): string {
               : '') +
             (b.no_recovery_time ? ', no recovery time: stays open until an operator closes it' : ''),
         )),
+    ...status.pending_failures.map(
+      (f) =>
+        `  pending: the failure of ${f.batch_id} (${f.ecosystems.join(', ')}) is counted, not yet recorded: \`batchctl recover\` records it`,
+    ),
     ...status.unreadable_breakers.map((u) => `  ${u.ecosystem.padEnd(12)} UNREADABLE (${u.field}): its batches are refused`),
     `budget (week of ${budget.week_start.slice(0, 10)}, resets ${budget.resets_at}): ${budget.mode}`,
     ...budget.units.map((u) =>

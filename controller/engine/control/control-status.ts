@@ -2,6 +2,7 @@
 // the time to half-open, budget use and reset, SLIs. Read-only.
 import { breakerGate, computeSlis, loadControl, pressure, usage, type EcosystemSli, type UnreadableBreaker } from '../../control/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { readPendingFailures, withPendingFailures } from './pending-failures.js';
 import { settingsRemovedByOthers, settingsRemovedWarning, type SettingsRemoved } from './settings-removed.js';
 
 export interface ControlStatus {
@@ -39,6 +40,11 @@ export interface ControlStatus {
     pause_above: number;
   };
   slis: { since: string; ecosystems: EcosystemSli[] };
+  /**
+   * breaker failures earlier runs could not commit (docs/control-file.md#a-failure-not-yet-recorded):
+   * the breakers above count them, as preflight does; `batchctl recover` (or the next run) records them
+   */
+  pending_failures: Array<{ batch_id: string; ecosystems: string[] }>;
   /** settings another writer's commit removed that are still missing (docs/control-file.md#other-writers) */
   settings_removed: SettingsRemoved | null;
   /** what the file carries that batchctl kept or ignored (other tools' top-level keys, deprecated settings) */
@@ -46,9 +52,11 @@ export interface ControlStatus {
 }
 
 export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays?: number } = {}): Promise<ControlStatus> {
-  const { control, warnings, unreadableBreakers } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
+  const { control: committed, warnings, unreadableBreakers } = await loadControl(deps.git.root); // fail closed: an invalid file is the answer
   const removed = await settingsRemovedByOthers(deps);
   const now = deps.now();
+  const pending = await readPendingFailures(deps);
+  const control = withPendingFailures(committed, pending, now);
   const { weekStart, resetsAt, used } = usage(control, now);
   const policy = control.policy.budget;
   const worst = pressure(control, now).fraction;
@@ -93,6 +101,7 @@ export async function controlStatus(deps: EngineDeps, { sliDays = 7 }: { sliDays
       pause_above: policy.pause_above,
     },
     slis: { since, ecosystems: computeSlis(deps.store.batches.outcomesSince(since), control.policy) },
+    pending_failures: pending.map((r) => ({ batch_id: r.batch_id, ecosystems: [r.ecosystem, ...(r.other_ecosystems ?? [])] })),
     settings_removed: removed,
     warnings: removed ? [...warnings, settingsRemovedWarning(removed)] : warnings,
   };

@@ -4,8 +4,8 @@ import { BATCH_STATUS, batchEcosystems, CONTROL_FILE_NAME, type Reason } from '.
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
-import { commitFailureState } from '../control/control-state.js';
 import { applyPendingFailures, readPendingFailures, withPendingFailures } from '../control/pending-failures.js';
+import { replayPendingFailure } from '../control/record-pending-failures.js';
 import { settingsRemovedByOthers, settingsRemovedWarning } from '../control/settings-removed.js';
 import { transition, type RunContext } from './run-context.js';
 import type { RunStep } from './step.js';
@@ -93,16 +93,8 @@ async function settlePendingFailures(ctx: RunContext): Promise<void> {
   // Never over an uncommitted edit: the control-state commit would carry it under batchctl's name.
   const commitNow = !ctx.options.dryRun && (await uncommittedControlFields(deps)).length === 0;
   const still = commitNow
-    ? await applyPendingFailures(deps, pending, (r) =>
-        // The run's push rule holds for the failures it records: `--no-push` commits them here only.
-        commitFailureState(
-          deps,
-          // The other ecosystems stand in as operations that name them: each breaker hears the failure.
-          { ecosystem: r.ecosystem, options: { cost: r.cost }, operations: (r.other_ecosystems ?? []).map((ecosystem) => ({ ecosystem })) },
-          r.batch_id,
-          { push: ctx.options.push !== false },
-        ),
-      )
+    ? // The run's push rule holds for the failures it records: `--no-push` commits them here only.
+      await applyPendingFailures(deps, pending, (r) => replayPendingFailure(deps, r, { push: ctx.options.push !== false }))
     : pending;
   if (commitNow) ({ control: ctx.control } = await loadControl(deps.git.root));
   ctx.control = withPendingFailures(ctx.control, still, deps.now());
