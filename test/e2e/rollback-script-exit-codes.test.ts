@@ -174,6 +174,18 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'a legacy id in a shallow clone without its commits',
+    code: 'SHALLOW_CLONE',
+    fixture: async () => {
+      const { repo, first } = legacyTwice();
+      // actions/checkout's clone: depth 1, main only — the batch/* branches and their commits are absent
+      const shallow = shallowClone(repo, { depth: 1, tags: false });
+      cleanups.push(() => shallow.cleanup());
+      const args = [LEGACY, '--legacy', '--commit', first];
+      return { repo: shallow.clone, cli: args, script: args };
+    },
+  },
+  {
     name: 'a commit that changed more paths than its Batch-Operations allow',
     code: 'ROLLBACK_UNSAFE',
     fixture: async () => {

@@ -129,7 +129,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   const { git, store, bus } = deps;
   const legacy = options.legacy !== undefined;
   const { commits, tagged } = options.legacy
-    ? await legacyCommits(git, batchId, options.legacy)
+    ? await legacyCommits(git, batchId, { ...options.legacy, fetch: options.fetch === true })
     : await findBatchCommits(git, batchId, { fetch: options.fetch === true });
   const partial = (options.paths?.length ?? 0) > 0;
   if (!partial && !legacy && (await git.resolveCommit(`refs/tags/${ROLLBACK_TAG_PREFIX}${batchId}`))) {

@@ -117,6 +117,49 @@ describe('fetch without a remote', () => {
   });
 });
 
+describe('a legacy id in a shallow clone', () => {
+  it('refuses with SHALLOW_CLONE while its commit or parent is missing; with fetch deepens and reverts it', async () => {
+    const origin = gitRepo(FILES);
+    cleanups.push(() => removeRepo(origin));
+    origin.write('recipes/b.toml', 'name = "b"\nversion = "2"\n');
+    const legacy = origin.commitAll('registry batch\n\nbatch_id: 2025-03-14-npm');
+    origin.write('README.md', 'registry, later\n');
+    origin.commitAll('a later, unrelated commit');
+    const shallow = shallowClone(origin, { depth: 1, tags: false });
+    cleanups.push(() => shallow.cleanup());
+    const { clone } = shallow;
+    const before = clone.snapshot();
+    const engine = await engineOn(clone);
+    await expect(engine.legacy({ id: '2025-03-14-npm' })).rejects.toMatchObject({ code: 'SHALLOW_CLONE' });
+    await expect(engine.rollback('2025-03-14-npm', { legacy: {} })).rejects.toMatchObject({ code: 'SHALLOW_CLONE' });
+    expect(clone.snapshot()).toBe(before);
+
+    const rolled = await engine.rollback('2025-03-14-npm', { legacy: {}, fetch: true });
+    expect(rolled).toMatchObject({ success: true, status: 'completed' });
+    expect(clone.git('diff', '--name-only', 'HEAD~1', 'HEAD').trim()).toBe('recipes/b.toml');
+    expect(clone.read('recipes/b.toml')).toBe(FILES['recipes/b.toml']);
+    expect(clone.git('rev-parse', `${legacy}^`).trim()).toHaveLength(40); // its parent was fetched
+  });
+});
+
+describe('a legacy commit on the boundary of a shallow clone', () => {
+  it('is found by status, and its rollback is refused with SHALLOW_CLONE (its parent is missing)', async () => {
+    const origin = gitRepo(FILES);
+    cleanups.push(() => removeRepo(origin));
+    origin.write('recipes/b.toml', 'changed\n');
+    const legacy = origin.commitAll('registry batch\n\nbatch_id: 2025-03-14');
+    origin.write('README.md', 'registry, later\n');
+    origin.commitAll('a later, unrelated commit');
+    const shallow = shallowClone(origin, { depth: 2, tags: false });
+    cleanups.push(() => shallow.cleanup());
+    const before = shallow.clone.snapshot();
+    const engine = await engineOn(shallow.clone);
+    expect(await engine.legacy({ id: '2025-03-14' })).toMatchObject({ commit: legacy });
+    await expect(engine.rollback('2025-03-14', { legacy: {}, dryRun: true })).rejects.toMatchObject({ code: 'SHALLOW_CLONE' });
+    expect(shallow.clone.snapshot()).toBe(before);
+  });
+});
+
 describe('reindex in a shallow clone', () => {
   it('refuses with SHALLOW_CLONE, and with fetch rebuilds every batch from the whole history', async () => {
     const { clone, id } = await batchThenClone({ depth: 1, tags: true });
