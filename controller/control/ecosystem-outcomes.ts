@@ -3,7 +3,7 @@
 // for the ecosystems whose operations failed; the others hear nothing (their operations did not land
 // either, so it is no success; nor did they go wrong). A failure no operation explains (an error while
 // committing, say) is the whole batch's: every ecosystem it touched fails. Pure.
-import { batchEcosystems, ITEM_STATUS } from '../domain/index.js';
+import { BATCH_STATUS, batchEcosystems, ITEM_STATUS } from '../domain/index.js';
 
 export interface EcosystemOutcome {
   /** its steps that succeeded */
@@ -17,23 +17,25 @@ export interface EcosystemOutcome {
 export type EcosystemOutcomes = Record<string, EcosystemOutcome>;
 
 /**
+ * What it needs of a run (a run's context fits): the batch, its plan's steps, their results by step
+ * index, and the batch's status.
  * @returns null for a batch of one ecosystem: its outcome is the batch's
- * @example ecosystemOutcomes({ batch, steps: plan.steps, results, failed: true }) → { npm: {…, outcome: 'none'}, pypi: {…, outcome: 'failure'} }
+ * @example ecosystemOutcomes(ctx) → { npm: {…, outcome: 'none'}, pypi: {…, outcome: 'failure'} }
  */
 export function ecosystemOutcomes({
   batch,
-  steps,
+  plan,
   results,
-  failed,
+  status,
 }: {
   batch: { ecosystem: string; operations: ReadonlyArray<{ ecosystem?: string | undefined }> };
-  steps: ReadonlyArray<{ ecosystem?: string | undefined }>;
-  /** by step index, as the run holds them */
+  plan: { steps: ReadonlyArray<{ ecosystem?: string | undefined }> } | null;
   results: ReadonlyArray<{ status: string } | undefined>;
-  /** the batch failed (a breaker failure) */
-  failed: boolean;
+  status: string;
 }): EcosystemOutcomes | null {
   const ecosystems = batchEcosystems(batch);
+  const failed = status === BATCH_STATUS.failed;
+  const steps = plan?.steps ?? [];
   if (ecosystems.length < 2) return null;
   const counts = new Map(ecosystems.map((e) => [e, { succeeded: 0, failed: 0, broke: false }]));
   for (const [index, step] of steps.entries()) {

@@ -148,13 +148,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   if (!ctx.recorded) return;
   const result = toResult(ctx);
   if (ctx.status !== BATCH_STATUS.completed) await keepRetryContent(ctx);
-  // Multi-ecosystem batches: each ecosystem's share, for its SLIs and its breaker (docs/control-file.md#multi-ecosystem-outcomes).
-  const shares = ecosystemOutcomes({
-    batch: ctx.batch,
-    steps: ctx.plan?.steps ?? [],
-    results: ctx.results,
-    failed: ctx.status === BATCH_STATUS.failed,
-  });
+  const shares = ecosystemOutcomes(ctx); // per ecosystem, for SLIs and breakers (docs/control-file.md#multi-ecosystem-outcomes)
   store.transaction(() => {
     if (shares) store.batches.recordEcosystemOutcomes(ctx.batchId, shares);
     if (ctx.status !== BATCH_STATUS.completed) store.items.upsertMany(itemRows(ctx));

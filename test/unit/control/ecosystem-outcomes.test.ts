@@ -14,16 +14,21 @@ const POLICY = { slo: {} };
 describe('ecosystemOutcomes', () => {
   it('is null for a batch of one ecosystem: its outcome is the batch’s', () => {
     expect(
-      ecosystemOutcomes({ batch: { ecosystem: 'npm', operations: [{}] }, steps: [{}], results: [{ status: 'failed' }], failed: true }),
+      ecosystemOutcomes({
+        batch: { ecosystem: 'npm', operations: [{}] },
+        plan: { steps: [{}] },
+        results: [{ status: 'failed' }],
+        status: 'failed',
+      }),
     ).toBe(null);
   });
 
   it('fails only the ecosystems with a failed step; skipped steps fail no one', () => {
     const outcomes = ecosystemOutcomes({
       batch,
-      steps,
+      plan: { steps },
       results: [{ status: 'reverted' }, { status: 'succeeded' }, { status: 'failed' }, { status: 'skipped' }],
-      failed: true,
+      status: 'failed',
     });
     expect(outcomes).toEqual({
       npm: { succeeded: 1, failed: 0, outcome: 'none' },
@@ -34,12 +39,17 @@ describe('ecosystemOutcomes', () => {
   });
 
   it('fails every ecosystem when no step explains the failure (an error while committing)', () => {
-    const outcomes = ecosystemOutcomes({ batch, steps, results: steps.map(() => ({ status: 'reverted' })), failed: true });
+    const outcomes = ecosystemOutcomes({ batch, plan: { steps }, results: steps.map(() => ({ status: 'reverted' })), status: 'failed' });
     expect(failingEcosystems(outcomes)).toEqual(['npm', 'pypi', 'rubygems']);
   });
 
   it('is a success for every ecosystem of a batch that did not fail', () => {
-    const outcomes = ecosystemOutcomes({ batch, steps, results: steps.map(() => ({ status: 'succeeded' })), failed: false });
+    const outcomes = ecosystemOutcomes({
+      batch,
+      plan: { steps },
+      results: steps.map(() => ({ status: 'succeeded' })),
+      status: 'completed',
+    });
     expect(Object.values(outcomes ?? {}).map((o) => o.outcome)).toEqual(['success', 'success', 'success']);
     expect(failingEcosystems(outcomes)).toEqual([]);
   });
