@@ -188,6 +188,11 @@ export interface StoreControlAudit {
 export interface Store {
   /** absolute path of the database file (':memory:' kept as is) */
   readonly file: string;
+  /**
+   * The file was there but empty (0 bytes) when opened: a new database was made in it, so the batch
+   * history it held is gone until `batchctl reindex` rebuilds it (docs/lifecycle.md#durability-and-concurrency).
+   */
+  readonly foundEmpty: boolean;
   controlAudit: StoreControlAudit;
   batches: StoreBatches;
   items: StoreItems;
