@@ -1,6 +1,7 @@
 // journal/: the crash journal, durable writes and the repository lock.
 export { removeFileDurably, syncDirectory, writeFileDurably } from './durable-write.js';
 export { clearJournal, journalFile, readJournal, writeJournal } from './journal.js';
+export { salvageJournal, type SalvagedJournal } from './salvage-journal.js';
 export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
 export { identityAlive, isAlive, ownIdentity, ownProcessGroup, runStillAlive, type ProcessIdentity } from './process-liveness.js';
 export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';

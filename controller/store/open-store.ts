@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 
 import { BatchctlError } from '../errors/index.js';
 import { createBackups } from './backups.js';
+import { createBatchOwners } from './batch-owners.js';
 import { createBatches } from './batches.js';
 import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
@@ -89,6 +90,7 @@ function assemble(db: Database.Database, file: string, foundEmpty: boolean): Sto
     file,
     foundEmpty,
     batches: createBatches(db),
+    batchOwners: createBatchOwners(db),
     items: createItems(db),
     backups: createBackups(db),
     events: createEvents(db),

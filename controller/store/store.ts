@@ -106,6 +106,28 @@ export interface StoreBatches {
   outcomesSince(since: string): OutcomeRow[];
 }
 
+/** The process running a batch: pid, start time and boot id (null where /proc is not there), host. */
+export interface BatchOwner {
+  pid: number;
+  start: string | null;
+  boot: string | null;
+  host: string;
+}
+
+/** A row a run has not finished, with the process that owns it. */
+export interface UnfinishedOwnedRow {
+  batch_id: string;
+  status: BatchStatus;
+  owner: BatchOwner;
+}
+
+export interface StoreBatchOwners {
+  /** Record which process runs the batch (in the transaction that inserts its row). */
+  set(batchId: string, owner: BatchOwner): void;
+  /** Rows with an owner whose status is not final (queued … committing), oldest first. */
+  unfinished(): UnfinishedOwnedRow[];
+}
+
 /** What SLIs need of a batch that ran. */
 export type OutcomeRow = Pick<
   BatchRow,
@@ -195,6 +217,7 @@ export interface Store {
   readonly foundEmpty: boolean;
   controlAudit: StoreControlAudit;
   batches: StoreBatches;
+  batchOwners: StoreBatchOwners;
   items: StoreItems;
   backups: StoreBackups;
   events: StoreEvents;
