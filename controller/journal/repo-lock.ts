@@ -1,10 +1,11 @@
 // The repository lock (docs/lifecycle.md#durability-and-concurrency): one batch at a time per repository, across processes.
-// proper-lockfile gives an atomic mkdir lock with mtime refresh; the owner file beside it (pid, start
+// proper-lockfile gives an atomic mkdir lock with mtime refresh; the owner file inside it (pid, start
 // time, boot, host) decides on this host: a live owner's lock is never taken, however long it stalls
 // (SIGSTOP, a blocked event loop), and a dead owner's is taken over at once. The mtime only judges an
-// owner on another host (a state directory on a shared file system), or one that names nobody.
+// owner on another host (a state directory on a shared file system), or a lock that names nobody yet.
+// Inside, not beside: an owner file can then only describe the lock directory it is in.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -92,7 +93,6 @@ async function takeOver(files: LockFiles, judged: string | null): Promise<boolea
     if (now !== judged) return true; // changed meanwhile: judge it afresh
     if (now === null && !(await isStale(files, null))) return true;
     await rm(files.lockDir, { recursive: true, force: true });
-    await rm(files.ownerFile, { force: true });
     return true;
   } finally {
     await rm(files.guard, { recursive: true, force: true });
@@ -105,9 +105,12 @@ function releaser(files: LockFiles, token: string, release: () => Promise<void>)
     const owner = parseOwner(await readOwnerText(files.ownerFile));
     if (owner?.token !== token) return;
     await rm(files.ownerFile, { force: true });
-    await release().catch((error: unknown) => {
-      // ERELEASED: proper-lockfile saw the lock compromised; nothing of ours is left to remove.
-      if ((error as NodeJS.ErrnoException).code !== 'ERELEASED') throw error;
+    await release().catch(async (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ERELEASED' && code !== 'ENOTACQUIRED') throw error;
+      // proper-lockfile gave the lock up as compromised (its mtime was touched), but the owner file
+      // still was ours, so nobody took it over: the directory is ours to remove.
+      await rm(files.lockDir, { recursive: true, force: true });
     });
   };
 }
@@ -119,7 +122,12 @@ function releaser(files: LockFiles, token: string, release: () => Promise<void>)
 export async function acquireRepoLock({ stateDir, timeoutMs = 120_000 }: { stateDir: string; timeoutMs?: number }): Promise<ReleaseLock> {
   await mkdir(stateDir, { recursive: true });
   const target = join(stateDir, 'repo');
-  const files: LockFiles = { target, lockDir: `${target}.lock`, ownerFile: join(stateDir, 'repo.owner'), guard: `${target}.takeover` };
+  const files: LockFiles = {
+    target,
+    lockDir: `${target}.lock`,
+    ownerFile: join(`${target}.lock`, 'owner.json'),
+    guard: `${target}.takeover`,
+  };
   const deadline = Date.now() + timeoutMs;
   let delay = 25;
   for (;;) {
@@ -133,7 +141,11 @@ export async function acquireRepoLock({ stateDir, timeoutMs = 120_000 }: { state
       });
       const token = randomUUID();
       const owner: LockOwner = { ...ownIdentity(), hostname: hostname(), token };
+      // A file made in the directory moves its mtime, which proper-lockfile would then read as a
+      // lock touched by someone else (compromised): put back the mtime it set.
+      const { atime, mtime } = await stat(files.lockDir);
       await writeFile(files.ownerFile, JSON.stringify(owner));
+      await utimes(files.lockDir, atime, mtime);
       return releaser(files, token, release);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;

@@ -61,7 +61,7 @@ function ageLock(dir: string): void {
   utimesSync(join(dir, 'repo.lock'), past, past);
 }
 
-const owner = (dir: string): { pid: number } => JSON.parse(readFileSync(join(dir, 'repo.owner'), 'utf8')) as { pid: number };
+const owner = (dir: string): { pid: number } => JSON.parse(readFileSync(join(dir, 'repo.lock', 'owner.json'), 'utf8')) as { pid: number };
 
 describe('the repository lock', () => {
   it('never takes the lock of a live owner that stalls (SIGSTOP), however old its mtime', async () => {
@@ -92,7 +92,7 @@ describe('the repository lock', () => {
     mkdirSync(join(dir, 'repo.lock'));
     // Our own pid, alive, but not the process that took the lock: it started at another time.
     writeFileSync(
-      join(dir, 'repo.owner'),
+      join(dir, 'repo.lock', 'owner.json'),
       JSON.stringify({ pid: process.pid, hostname: hostname(), start: '1', boot: null, token: 'old' }),
     );
     const release = await acquireRepoLock({ stateDir: dir, timeoutMs: 0 });
@@ -104,7 +104,10 @@ describe('the repository lock', () => {
   it('waits for a lock whose owner names no process of this host until its mtime is stale', async () => {
     const dir = stateDir();
     mkdirSync(join(dir, 'repo.lock'));
-    writeFileSync(join(dir, 'repo.owner'), JSON.stringify({ pid: 1, hostname: 'another-host', start: null, boot: null, token: 'x' }));
+    writeFileSync(
+      join(dir, 'repo.lock', 'owner.json'),
+      JSON.stringify({ pid: 1, hostname: 'another-host', start: null, boot: null, token: 'x' }),
+    );
     expect((await lockError(dir, 0)).code).toBe('LOCK_TIMEOUT');
     ageLock(dir);
     const release = await acquireRepoLock({ stateDir: dir, timeoutMs: 0 });
@@ -117,9 +120,9 @@ describe('the repository lock', () => {
     const release = await acquireRepoLock({ stateDir: dir, timeoutMs: 0 });
     // Another host's process took the stale-looking lock: its owner file replaced ours.
     const theirs = JSON.stringify({ pid: 1, hostname: 'another-host', start: null, boot: null, token: 'theirs' });
-    writeFileSync(join(dir, 'repo.owner'), theirs);
+    writeFileSync(join(dir, 'repo.lock', 'owner.json'), theirs);
     await expect(release()).resolves.toBeUndefined();
-    expect(readFileSync(join(dir, 'repo.owner'), 'utf8')).toBe(theirs);
+    expect(readFileSync(join(dir, 'repo.lock', 'owner.json'), 'utf8')).toBe(theirs);
     expect(existsSync(join(dir, 'repo.lock'))).toBe(true);
   });
 });
