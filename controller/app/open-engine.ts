@@ -26,6 +26,13 @@ export interface OpenEngineOptions {
 function openOrRepairStore(file: string, repair: boolean, logger: Logger): Store {
   try {
     const store = openStore({ file });
+    if (store.foundEmpty) {
+      // A 0-byte file is what a lost write of the whole file leaves: say so, or the history vanishes in silence.
+      logger.warn(
+        { warning: 'STORE_FILE_EMPTY', file, rebuild: 'batchctl reindex' },
+        `the database ${file} was empty (0 bytes), so a new one was created: the batch history is missing; \`batchctl reindex\` rebuilds it from git`,
+      );
+    }
     if (!repair || store.integrityCheck() === 'ok') return store;
     store.close();
   } catch (error) {

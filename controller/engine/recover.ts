@@ -11,6 +11,8 @@ import { clearJournal, planRecovery, readJournal, removeRunGitLocks, runStillAli
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
 import { recoverControlState } from './control/control-state.js';
+import { finalizeStuckRows } from './finalize-stuck-rows.js';
+import { recoverDamagedJournal } from './recover-damaged-journal.js';
 import { materializePaths, restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
@@ -21,8 +23,17 @@ export interface RecoveryReport {
   commit?: string;
 }
 
-/** Call with the repository lock held. Returns null when there was nothing to recover. */
+/**
+ * Call with the repository lock held. Returns null when there was no journal to recover. Then rows a
+ * dead run left unfinished are finalized (finalize-stuck-rows.ts).
+ */
 export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport | null> {
+  const report = (await recoverDamagedJournal(deps)) ?? (await recoverJournal(deps));
+  await finalizeStuckRows(deps);
+  return report;
+}
+
+async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> {
   const { git, store, stateDir, bus, now } = deps;
   const journal = await readJournal(stateDir);
   if (!journal) return null;

@@ -13,10 +13,54 @@ export function ownProcessGroup(): number | null {
 }
 
 /** /proc/<pid>/stat: "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses. */
-function procStat(pid: string): { state: string; pgrp: number } {
+function procStat(pid: string): { state: string; pgrp: number; start: string } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '', pgrp: Number(fields[2]) };
+  // field 22 of proc(5), starttime: clock ticks after boot; fields[0] is field 3
+  return { state: fields[0] ?? '', pgrp: Number(fields[2]), start: fields[19] ?? '' };
+}
+
+/**
+ * Who a process is, not only its number: pid, start time and boot (Linux /proc; null elsewhere).
+ * A pid the kernel has given to another process since, or one from before a reboot, has another
+ * identity, so a lock or a row it names can be told from one a live process holds.
+ */
+export interface ProcessIdentity {
+  pid: number;
+  start: string | null;
+  boot: string | null;
+}
+
+function bootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** This process's identity. */
+export function ownIdentity(): ProcessIdentity {
+  let start: string | null = null;
+  try {
+    start = procStat('self').start || null;
+  } catch {
+    // no /proc: the pid alone
+  }
+  return { pid: process.pid, start, boot: bootId() };
+}
+
+/** Is the process that `identity` names (on this host) still running? Unknown start/boot: by pid alone. */
+export function identityAlive(identity: ProcessIdentity): boolean {
+  if (identity.boot !== null && bootId() !== null && identity.boot !== bootId()) return false;
+  if (!isAlive(identity.pid)) return false;
+  if (identity.start === null) return true;
+  try {
+    return procStat(String(identity.pid)).start === identity.start;
+  } catch {
+    // no /proc here (or the process ended just now): trust kill(0)
+    return isAlive(identity.pid);
+  }
 }
 
 function processGroupOf(pid: string): number {

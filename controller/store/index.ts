@@ -3,6 +3,7 @@ export { openStore, type OpenStoreOptions } from './open-store.js';
 export {
   STORE_CONSTRAINT,
   type BackupRow,
+  type BatchOwner,
   type BatchListOptions,
   type BatchPatch,
   type BatchRow,
@@ -17,9 +18,11 @@ export {
   type RetentionScope,
   type Store,
   type StoreBackups,
+  type StoreBatchOwners,
   type StoreBatches,
   type StoreConstraint,
   type StoreEvents,
   type StoreItems,
   type StoreRetention,
+  type UnfinishedOwnedRow,
 } from './store.js';

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 
 import { BatchctlError } from '../errors/index.js';
 import { createBackups } from './backups.js';
+import { createBatchOwners } from './batch-owners.js';
 import { createBatches } from './batches.js';
 import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
@@ -52,8 +53,13 @@ function openFailed(file: string, error: unknown): BatchctlError {
 export function openStore({ file }: OpenStoreOptions): Store {
   const resolved = file === ':memory:' ? file : path.resolve(file);
   let db: Database.Database | undefined;
+  let foundEmpty = false;
   try {
-    if (resolved !== ':memory:') fs.mkdirSync(path.dirname(resolved), { recursive: true });
+    if (resolved !== ':memory:') {
+      fs.mkdirSync(path.dirname(resolved), { recursive: true });
+      // SQLite takes a 0-byte file for a new database; ours never is one once opened (WAL header).
+      foundEmpty = fs.statSync(resolved, { throwIfNoEntry: false })?.size === 0;
+    }
     db = new Database(resolved);
     configure(db);
     migrate(db, resolved);
@@ -61,10 +67,10 @@ export function openStore({ file }: OpenStoreOptions): Store {
     db?.close();
     throw error instanceof BatchctlError ? error : openFailed(resolved, error);
   }
-  return assemble(db, resolved);
+  return assemble(db, resolved, foundEmpty);
 }
 
-function assemble(db: Database.Database, file: string): Store {
+function assemble(db: Database.Database, file: string, foundEmpty: boolean): Store {
   const rest = guard('store', {
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
@@ -82,7 +88,9 @@ function assemble(db: Database.Database, file: string): Store {
   });
   return {
     file,
+    foundEmpty,
     batches: createBatches(db),
+    batchOwners: createBatchOwners(db),
     items: createItems(db),
     backups: createBackups(db),
     events: createEvents(db),

@@ -118,6 +118,28 @@ export interface EcosystemOutcomeRow {
   outcome: 'success' | 'failure' | 'none';
 }
 
+/** The process running a batch: pid, start time and boot id (null where /proc is not there), host. */
+export interface BatchOwner {
+  pid: number;
+  start: string | null;
+  boot: string | null;
+  host: string;
+}
+
+/** A row a run has not finished, with the process that owns it. */
+export interface UnfinishedOwnedRow {
+  batch_id: string;
+  status: BatchStatus;
+  owner: BatchOwner;
+}
+
+export interface StoreBatchOwners {
+  /** Record which process runs the batch (in the transaction that inserts its row). */
+  set(batchId: string, owner: BatchOwner): void;
+  /** Rows with an owner whose status is not final (queued … committing), oldest first. */
+  unfinished(): UnfinishedOwnedRow[];
+}
+
 /** What SLIs need of a batch that ran. */
 export type OutcomeRow = Pick<
   BatchRow,
@@ -125,7 +147,7 @@ export type OutcomeRow = Pick<
 > & {
   /** the other ecosystems the batch touched, comma-separated and sorted; null: only its own */
   other_ecosystems: string | null;
-  /** JSON of each ecosystem's EcosystemOutcomeRow; null (one ecosystem, or a row from before migration 6): the batch's counts for each */
+  /** JSON of each ecosystem's EcosystemOutcomeRow; null (one ecosystem, or a row from before migration 7): the batch's counts for each */
   ecosystem_outcomes: string | null;
 };
 
@@ -202,8 +224,14 @@ export interface StoreControlAudit {
 export interface Store {
   /** absolute path of the database file (':memory:' kept as is) */
   readonly file: string;
+  /**
+   * The file was there but empty (0 bytes) when opened: a new database was made in it, so the batch
+   * history it held is gone until `batchctl reindex` rebuilds it (docs/lifecycle.md#durability-and-concurrency).
+   */
+  readonly foundEmpty: boolean;
   controlAudit: StoreControlAudit;
   batches: StoreBatches;
+  batchOwners: StoreBatchOwners;
   items: StoreItems;
   backups: StoreBackups;
   events: StoreEvents;

@@ -2,7 +2,6 @@
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
   BATCH_STATUS,
-  batchEcosystems,
   EVENT,
   isBatchDocument,
   ITEM_STATUS,
@@ -27,6 +26,7 @@ import { withCallerDefaults } from './caller-defaults.js';
 import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
 import { commitStep } from './commit-step.js';
 import { decideStep } from './decide-step.js';
+import { insertRunRow } from './insert-run-row.js';
 import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
@@ -141,7 +141,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     // Failed before its row existed (the lock timed out, recovery of an earlier batch failed): the
     // outcome is still recorded, so `status` and `list` know of it.
     if (!ctx.recorded && !ctx.options.dryRun && !ctx.replay) {
-      store.batches.insert(newRow(ctx), batchEcosystems(ctx.batch));
+      insertRunRow(ctx, newRow(ctx));
       ctx.recorded = true;
     }
   }
@@ -245,7 +245,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
       return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
     }
     if (!options.dryRun) {
-      deps.store.batches.insert(newRow(ctx), batchEcosystems(ctx.batch));
+      insertRunRow(ctx, newRow(ctx));
       ctx.recorded = true;
       // Asked of git now, answered while the batch validates: apply and commit need it (memoised).
       runUpstream(ctx).catch(() => undefined); // a failure is reported where it is awaited

@@ -5,6 +5,7 @@
 import { BatchctlError } from '../../errors/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending, undoAfterLostRace, type RecoveryReport } from '../recover.js';
+import { unsettledJournal } from './unsettled-journal.js';
 
 /** Recovery errors that leave the journal for a later `recover`, and become the batch's reason. */
 const KEEPS_JOURNAL: ReadonlySet<string> = new Set(['RESTORE_INCOMPLETE', 'RECOVERY_BLOCKED']);
@@ -18,6 +19,9 @@ export async function settleJournal(
     return { report, failure };
   } catch (error) {
     if (error instanceof BatchctlError && KEEPS_JOURNAL.has(error.code)) return { report: null, failure: error };
-    throw error;
+    // Any other error leaves the journal too: the batch ends saying what it left and that `recover` restores it.
+    const unsettled = await unsettledJournal(deps, error);
+    if (unsettled instanceof BatchctlError && KEEPS_JOURNAL.has(unsettled.code)) return { report: null, failure: unsettled };
+    throw unsettled;
   }
 }

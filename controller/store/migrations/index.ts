@@ -4,11 +4,20 @@ import { itemOperations } from './002-item-operations.js';
 import { controlAudit } from './003-control-audit.js';
 import { retention } from './004-retention.js';
 import { batchEcosystems } from './005-batch-ecosystems.js';
-import { ecosystemOutcomes } from './006-ecosystem-outcomes.js';
+import { batchOwners } from './006-batch-owners.js';
+import { ecosystemOutcomes } from './007-ecosystem-outcomes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, itemOperations, controlAudit, retention, batchEcosystems, ecosystemOutcomes];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  itemOperations,
+  controlAudit,
+  retention,
+  batchEcosystems,
+  batchOwners,
+  ecosystemOutcomes,
+];
 
 export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

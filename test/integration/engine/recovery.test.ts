@@ -131,7 +131,7 @@ describe('crash recovery from the journal', () => {
   it('takes over a repository lock left by a dead process', async () => {
     const { engine, stateDir } = await setup();
     mkdirSync(join(stateDir, 'repo.lock'), { recursive: true });
-    writeFileSync(join(stateDir, 'repo.owner'), JSON.stringify({ pid: 999_999, hostname: hostname() }));
+    writeFileSync(join(stateDir, 'repo.lock', 'owner.json'), JSON.stringify({ pid: 999_999, hostname: hostname() }));
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a', content: '' }] }));
     expect(result.status).toBe('completed');
   });

@@ -44,9 +44,10 @@ describe('openStore', () => {
       { version: 3, name: 'control-audit' },
       { version: 4, name: 'retention' },
       { version: 5, name: 'batch-ecosystems' },
-      { version: 6, name: 'ecosystem-outcomes' },
+      { version: 6, name: 'batch-owners' },
+      { version: 7, name: 'ecosystem-outcomes' },
     ]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(6);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(7);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -82,7 +83,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 6 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 7 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });
