@@ -95,7 +95,7 @@ describe('batchctl --no-push', () => {
     expect(git(remote, 'rev-parse', 'main')).toBe(r.head());
   });
 
-  it.each([['run'], ['rollback'], ['retry'], ['stop'], ['resume'], ['init']])('%s --help states the rule', async (command) => {
+  it.each([['run'], ['rollback'], ['retry'], ['stop'], ['resume'], ['init'], ['recover']])('%s --help states the rule', async (command) => {
     const help = await runCli([command, '--help'], { cwd: tmpdir() });
     expect(help.code).toBe(0);
     expect(help.stdout.replace(/\s+/g, ' ')).toContain("publish to the branch's upstream unless --no-push");
