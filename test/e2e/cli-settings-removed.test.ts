@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { runCli } from '../helpers/run-cli.js';
+import { shallowClone } from '../helpers/shallow-clone.js';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -91,5 +92,16 @@ describe('settings removed by another writer', () => {
     const after = await runCli(['list'], { cwd: r.dir, env });
     expect(after.code).toBe(0);
     expect(after.stderr).not.toContain('batchctl: warning:');
+  });
+
+  it('are not judged at the edge of a shallow clone, and are once its history is deepened', async () => {
+    const { r, wipe } = wipedByBot();
+    const shallow = shallowClone(r, { depth: 1, tags: false }); // the wiping commit is the clone's edge
+    cleanup.push(() => shallow.cleanup());
+    const first = await runCli(['list'], { cwd: shallow.clone.dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(warnings(first.stderr, wipe)).toHaveLength(0); // no parent here: nothing invented
+    shallow.clone.git('fetch', '-q', '--deepen=1', 'origin'); // HEAD stays where it was
+    expect(warnings((await runCli(['list'], { cwd: shallow.clone.dir })).stderr, wipe)).toHaveLength(1);
   });
 });

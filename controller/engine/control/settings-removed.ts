@@ -30,6 +30,7 @@ const json = (text: string | null): unknown => {
   }
 };
 
+/** `parent` '' : none here (the root commit, or the edge of a shallow clone). */
 async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; author: string; parent: string } | null> {
   const { stdout } = await deps.git.runner.exec(
     [
@@ -46,9 +47,7 @@ async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; 
     const [commit, author, parents, kinds] = record.trim().split('\x1f');
     if (!commit) continue;
     if ((kinds ?? '').trim() !== '') continue; // batchctl's own
-    // No parent here (the root commit, or the edge of a shallow clone): nothing to compare, nothing invented.
-    const parent = (parents ?? '').split(' ')[0] ?? '';
-    return parent ? { commit, author: author ?? '', parent } : null;
+    return { commit, author: author ?? '', parent: (parents ?? '').split(' ')[0] ?? '' };
   }
   return null;
 }
@@ -60,14 +59,17 @@ interface Removal {
   removed: string[];
 }
 
-async function searchHistory(deps: EngineDeps): Promise<Removal | null> {
+/** null: nothing removed; 'unknown': the commit is a shallow clone's edge, so not judged (and not cached: a deepen may tell). */
+async function searchHistory(deps: EngineDeps): Promise<Removal | null | 'unknown'> {
   const found = await newestForeignCommit(deps);
   if (!found) return null;
+  // No parent: the root commit removed nothing; the edge of a shallow clone is not judged (nothing invented).
+  if (!found.parent) return (await deps.git.shallowBoundary()).has(found.commit) ? 'unknown' : null;
   const [before, after] = await Promise.all([
     deps.git.fileAt(found.parent, CONTROL_FILE_NAME).catch(() => null),
     deps.git.fileAt(found.commit, CONTROL_FILE_NAME),
   ]);
-  if (before === null) return null; // the parent's file is not here (a shallow clone): no audit from a guess
+  if (before === null) return null; // the file is new in that commit
   const removed = removedSettings(json(before), json(after));
   return removed.length === 0 ? null : { commit: found.commit, author: found.author, removed };
 }
@@ -81,6 +83,7 @@ async function removalAtHead(deps: EngineDeps): Promise<Removal | null> {
   const cached = json(await readFile(cacheFile(deps), 'utf8').catch(() => null)) as { head?: unknown; removal?: Removal | null } | null;
   if (cached?.head === head && cached.removal !== undefined) return cached.removal;
   const removal = await searchHistory(deps);
+  if (removal === 'unknown') return null;
   // Only a cache: a write that fails (a read-only state directory) costs the next command a search.
   await mkdir(deps.stateDir, { recursive: true })
     .then(() => writeFile(cacheFile(deps), `${JSON.stringify({ head, removal })}\n`))
