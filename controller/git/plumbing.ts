@@ -99,11 +99,20 @@ export async function commitTree(git: GitRunner, input: CommitInput): Promise<st
   });
 }
 
+export interface TagInput {
+  name: string;
+  commit: string;
+  message: string;
+  tagger: GitIdentity;
+  time: number;
+}
+
+/** The tag object's bytes, as `git mktag` stores them (verbatim). */
+export function tagBody({ name, commit, message, tagger, time }: TagInput): string {
+  return `object ${commit}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${time} +0000\n\n${message}\n`;
+}
+
 /** An annotated tag object (validated by `git mktag`), not yet referenced. */
-export async function makeTag(
-  git: GitRunner,
-  { name, commit, message, tagger, time }: { name: string; commit: string; message: string; tagger: GitIdentity; time: number },
-): Promise<string> {
-  const body = `object ${commit}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${time} +0000\n\n${message}\n`;
-  return git.text(['mktag'], { input: body });
+export async function makeTag(git: GitRunner, input: TagInput): Promise<string> {
+  return git.text(['mktag'], { input: tagBody(input) });
 }

@@ -1,6 +1,7 @@
 // Moving an annotated tag to another commit (reindex of a squash-merged batch): a new tag object with
 // the old one's tagger and message, swapped in with compare-and-swap so a concurrent move is never lost.
 import type { ObjectFormat } from './object-format.js';
+import type { ReadRef } from './ref-outcome.js';
 import { updateRefs } from './refs.js';
 import type { GitRunner } from './runner.js';
 
@@ -10,7 +11,13 @@ import type { GitRunner } from './runner.js';
  */
 export async function moveTag(
   git: GitRunner,
-  { name, commit, fromCommit, objectFormat }: { name: string; commit: string; fromCommit: string; objectFormat: ObjectFormat },
+  {
+    name,
+    commit,
+    fromCommit,
+    objectFormat,
+    readRef,
+  }: { name: string; commit: string; fromCommit: string; objectFormat: ObjectFormat; readRef: ReadRef },
 ): Promise<string> {
   const ref = `refs/tags/${name}`;
   const [held, peeled] = await Promise.all(
@@ -35,6 +42,7 @@ export async function moveTag(
     updates: [{ kind: 'update', ref, newOid, oldOid: expectedOld }],
     reason: `batchctl reindex: ${name} follows its squash-merged commit`,
     objectFormat,
+    readRef,
   });
   return newOid;
 }
