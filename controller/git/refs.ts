@@ -48,6 +48,8 @@ export async function updateRefs(
 
 /** git's messages for a disk that refused a write (the runner sets LC_ALL=C). */
 const IO_ERROR = /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system|Permission denied/;
+/** git's files backend, when a lock could not be committed (renamed into place) */
+const REF_NOT_SET = /couldn't set '|unable to write|unable to append/;
 /** "Unable to create '<path>.lock': File exists." */
 const LOCK_HELD = /Unable to create '([^']+\.lock)': File exists/;
 
@@ -87,6 +89,17 @@ async function explainFailure(git: GitRunner, updates: readonly RefUpdate[], err
       message: `git could not write the refs: ${stderr.trim().split('\n')[0] ?? ''}; no ref moved`,
       hint: 'check the free space and permissions of the repository, then retry',
       data: { stderr, refs: updates.map((u) => u.ref) },
+      cause: error,
+    });
+  }
+  // Killed, or a lock that could not be renamed into place: the transaction failed, and nothing of
+  // it stayed (landedUpdates found no ref moved).
+  if (error.gitExitCode === null || REF_NOT_SET.test(stderr)) {
+    return new BatchctlError({
+      code: 'REF_UPDATE_FAILED',
+      message: `git update-ref ${error.gitExitCode === null ? 'was killed' : `failed: ${stderr.trim().split('\n')[0] ?? ''}`}; no ref moved`,
+      hint: 'check the free space and permissions of the repository, then retry',
+      data: { stderr, moved: [], undone: [], left: [], refs: updates.map((u) => u.ref) },
       cause: error,
     });
   }
