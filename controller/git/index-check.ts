@@ -22,9 +22,29 @@ export async function expectIndexEntries(
     return entry ? now?.oid !== entry.oid || now.mode !== entry.mode : now !== undefined;
   });
   if (wrong.length > 0) {
+    const bogus = await removeCutEntry(git, wrong[0] as TreeChange);
     throw writeUnverified({
       what: 'git update-index left index entries other than the ones it was given',
-      data: { paths: wrong.slice(0, 20).map((c) => c.path), count: wrong.length },
+      data: { paths: wrong.slice(0, 20).map((c) => c.path), count: wrong.length, removed: bogus },
     });
   }
+}
+
+/**
+ * Input cut inside a path is taken as a whole record: "100644 <id>\tdir/ne" adds `dir/ne`. The
+ * first change git did not take is the one it was cut in: an entry at a prefix of its path, with
+ * its id and mode, is that debris, and is removed (a user's own entry there would not have them).
+ */
+async function removeCutEntry(git: GitRunner, cut: TreeChange): Promise<string[]> {
+  if (!cut.entry) return [];
+  const prefixes: string[] = [];
+  for (let end = 1; end < cut.path.length; end++) if (cut.path[end - 1] !== '/') prefixes.push(cut.path.slice(0, end));
+  if (prefixes.length === 0) return [];
+  const found = await listIndexEntries(git, prefixes, 0);
+  const debris = prefixes.filter((path) => {
+    const entry = found.get(path);
+    return entry?.oid === cut.entry?.oid && entry?.mode === cut.entry?.mode;
+  });
+  if (debris.length > 0) await git.exec(['update-index', '--force-remove', '--', ...debris]);
+  return debris;
 }

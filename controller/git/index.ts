@@ -128,7 +128,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
       pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
-    hashBlob: (content) => hashBlob(runner, content),
+    hashBlob: (content) => hashBlob(runner, { content, objectFormat }),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),

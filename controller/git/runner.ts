@@ -119,6 +119,9 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    /** bytes handed to git's stdin, and why they did not all reach it (EPIPE: git exited first) */
+    let given = 0;
+    let inputLost: Error | null = null;
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     const result = new Promise<ExecResult>((resolve, reject) => {
@@ -126,7 +129,13 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
       child.on('close', (code) => {
         const stderr = Buffer.concat(err).toString('utf8');
         const exitCode = code ?? -1;
-        if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
+        if (inputLost && (exitCode === 0 || options.okExitCodes?.includes(exitCode))) {
+          // git answered without all of its input: whatever it wrote was built from part of it
+          // (docs/lifecycle.md#durability-and-concurrency).
+          reject(
+            new GitError({ args, exitCode: code, stderr: `git exited before it read all its input (${inputLost.message})\n${stderr}` }),
+          );
+        } else if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
           resolve({ stdout: Buffer.concat(out), stderr, exitCode });
         } else {
           reject(new GitError({ args, exitCode: code, stderr }));
@@ -136,10 +145,14 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     // A stream's git may fail long before anyone awaits it (end): that is reported then, not as an
     // unhandled rejection now.
     result.catch(() => undefined);
-    // EPIPE when git exits early is reported through 'close' with its exit code; ignore it here.
-    child.stdin.on('error', () => undefined);
+    // EPIPE: git exited before it took all its input. A failing exit says so itself; a successful
+    // one is made a failure ('close' above). Nothing given, nothing lost (a command that reads no input).
+    child.stdin.on('error', (error) => {
+      if (given > 0) inputLost ??= error;
+    });
     return {
       write: (chunk) => {
+        given += chunk.length;
         child.stdin.write(chunk);
       },
       backlog: () => child.stdin.writableLength,
@@ -153,6 +166,7 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
           ); // an exited git drains nothing more
         }),
       end: (chunk) => {
+        given += chunk?.length ?? 0;
         child.stdin.end(chunk ?? '');
         return result;
       },

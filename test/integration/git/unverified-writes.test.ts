@@ -140,4 +140,18 @@ describe('ref and index writes are checked after git says they are done', () => 
     expect(repo.git('status', '--porcelain')).toBe('');
     fsckClean(repo);
   });
+
+  it('update-index whose input is cut inside its last path: no entry named from the cut path is left', async () => {
+    const { repo, engine } = await setup(FILES);
+    // "…\tbatch-control.json\0" arrives as "…\tbatch-control.js": git adds batch-control.js
+    faults([{ subcommand: 'update-index', run: 'head -c -3 | "$GIT" "$@"', times: 1 }]);
+
+    const result = await engine.run(OPS);
+
+    expect(result.status).toBe('completed');
+    expect(repo.head()).toBe(result.commit);
+    expect(repo.git('ls-files', '--', 'batch-control.js')).toBe('');
+    expect(repo.git('status', '--porcelain')).toBe('');
+    fsckClean(repo);
+  });
 });
