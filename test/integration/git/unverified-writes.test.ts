@@ -97,6 +97,34 @@ describe('objects git says it wrote are proven present before a ref names them',
     await expectPreState(repo, before);
     await nextBatchWorks(repo, engine);
   });
+
+  it("a failed batch's retry content that mktree took without its last entry: retry still lands every write after a gc", async () => {
+    const { repo, engine } = await setup(FILES);
+    // only the content tree (`mktree -z`, not --batch) loses its last entry
+    const cut = `case " $* " in *" --batch "*) "$GIT" "$@" ;; *) ${lastRecordDropped} ;; esac`;
+    const wrapper = faults([{ subcommand: 'mktree', run: cut }]);
+    const ops = batch({
+      options: { atomic: true },
+      operations: [
+        { type: 'write', target: 'n1.txt', content: 'one' },
+        { type: 'write', target: 'n2.txt', content: 'two' },
+        { type: 'replace', target: 'b.txt', find: 'later', replace: 'LATER' },
+      ],
+    });
+
+    const failed = await engine.run(ops);
+    expect(failed).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' } });
+    expect(wrapper.faulted('mktree')).toBeGreaterThan(0);
+    fsckClean(repo);
+
+    process.env.PATH = wrapper.path.slice(wrapper.bin.length + 1); // git is whole again
+    repo.write('b.txt', 'b later');
+    repo.commitAll('the missing text arrives');
+    repo.git('gc', '--prune=now', '--quiet'); // a blob no ref pins is gone
+    const retried = await engine.retry(failed.batch_id);
+    expect(retried).toMatchObject({ status: 'completed' });
+    expect([repo.read('n1.txt'), repo.read('n2.txt'), repo.read('b.txt')]).toEqual(['one', 'two', 'b LATER']);
+  });
 });
 
 describe('ref and index writes are checked after git says they are done', () => {
