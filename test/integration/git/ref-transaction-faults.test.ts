@@ -89,4 +89,18 @@ describe("a git killed in the middle of the batch's update-ref", () => {
       await nextBatchWorks(repo, engine);
     },
   );
+
+  it('killed after every ref moved, before it removed HEAD.lock: the batch completes and the lock is gone', async () => {
+    const { repo, engine } = await setup(FILES);
+    // the transaction's one unlink: HEAD.lock, once the branch is renamed into place
+    faults([{ subcommand: 'update-ref', run: straceInject('unlink:signal=KILL:when=1'), times: 1 }]);
+
+    const result = await engine.run(OPS);
+
+    expect(result.status).toBe('completed');
+    expect(repo.head()).toBe(result.commit);
+    expect(repo.git('rev-parse', `batch/${result.batch_id}^{commit}`).trim()).toBe(result.commit);
+    expect(locks(repo)).toEqual([]);
+    await nextBatchWorks(repo, engine);
+  });
 });
