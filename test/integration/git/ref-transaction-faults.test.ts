@@ -70,6 +70,34 @@ describe('a ref transaction that fails partway', () => {
   });
 });
 
+describe('a ref the batch creates that exists already', () => {
+  it('is REF_UPDATE_FAILED naming it, not HEAD_MOVED: HEAD did not move', async () => {
+    const { repo, engine } = await setup(FILES);
+    const head = repo.head();
+    // Someone tags batch/<id> just before the transaction (the id is known only then).
+    const tagFirst = [
+      'input="$SCRATCH/update-ref.in"; cat > "$input"',
+      'ref=$(tr "\\0" "\\n" < "$input" | sed -n "s|^create \\(refs/tags/.*\\)$|\\1|p" | head -1)',
+      '"$GIT" update-ref "$ref" HEAD',
+      '"$GIT" "$@" < "$input"',
+    ].join('\n');
+    faults([{ subcommand: 'update-ref', run: tagFirst, times: 1 }]);
+
+    const result = await engine.run(OPS);
+
+    const tag = `refs/tags/batch/${result.batch_id}`;
+    expect(result).toMatchObject({
+      status: 'failed',
+      commit: null,
+      reason: { code: 'REF_UPDATE_FAILED', data: { moved: [{ ref: tag }] } },
+    });
+    expect(repo.head()).toBe(head);
+    expect(repo.git('rev-parse', tag).trim()).toBe(head); // theirs, left as it is
+    expect(repo.read('a.txt')).toBe('v1');
+    expect(repo.git('status', '--porcelain')).toBe('');
+  });
+});
+
 describe("a git killed in the middle of the batch's update-ref", () => {
   it.each([1, 3])(
     'killed at rename %i: its lock files (recorded before the call) are removed, the batch ends in the pre state',
