@@ -96,7 +96,7 @@ export async function settlePartial({
     message: forward
       ? `git's ref transaction stopped partway: HEAD moved, ${left.join(', ')} did not (${firstLine(stderr)})`
       : `git's ref transaction stopped partway (${firstLine(stderr) || 'its input was cut short'}): ${moved.join(', ')} had moved and ${
-          left.length === 0 ? 'were put back; HEAD did not move' : `${left.join(', ')} could not be put back`
+          left.length === 0 ? 'were put back' : `${left.join(', ')} could not be put back`
         }`,
     hint:
       left.length === 0

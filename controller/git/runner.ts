@@ -119,8 +119,7 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    /** bytes handed to git's stdin, and why they did not all reach it (EPIPE: git exited first) */
-    let given = 0;
+    let given = 0; // bytes handed to git's stdin; inputLost: why they did not all reach it
     let inputLost: Error | null = null;
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
@@ -129,27 +128,18 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
       child.on('close', (code) => {
         const stderr = Buffer.concat(err).toString('utf8');
         const exitCode = code ?? -1;
-        if (inputLost && (exitCode === 0 || options.okExitCodes?.includes(exitCode))) {
-          // git answered without all of its input: whatever it wrote was built from part of it
-          // (docs/lifecycle.md#durability-and-concurrency).
-          reject(
-            new GitError({ args, exitCode: code, stderr: `git exited before it read all its input (${inputLost.message})\n${stderr}` }),
-          );
-        } else if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
-          resolve({ stdout: Buffer.concat(out), stderr, exitCode });
-        } else {
-          reject(new GitError({ args, exitCode: code, stderr }));
-        }
+        const ok = exitCode === 0 || options.okExitCodes?.includes(exitCode);
+        // An answer without all of its input was built from part of it (docs/lifecycle.md#durability-and-concurrency).
+        const lost = inputLost ? `git exited before it read all its input (${inputLost.message})\n` : '';
+        if (ok && !lost) resolve({ stdout: Buffer.concat(out), stderr, exitCode });
+        else reject(new GitError({ args, exitCode: code, stderr: `${ok ? lost : ''}${stderr}` }));
       });
     });
     // A stream's git may fail long before anyone awaits it (end): that is reported then, not as an
     // unhandled rejection now.
     result.catch(() => undefined);
-    // EPIPE: git exited before it took all its input. A failing exit says so itself; a successful
-    // one is made a failure ('close' above). Nothing given, nothing lost (a command that reads no input).
-    child.stdin.on('error', (error) => {
-      if (given > 0) inputLost ??= error;
-    });
+    // EPIPE: git exited before it took all its input; a successful exit is then a failure ('close').
+    child.stdin.on('error', (error) => (inputLost ??= given > 0 ? error : null)); // nothing given, nothing lost
     return {
       write: (chunk) => {
         given += chunk.length;
