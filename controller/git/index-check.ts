@@ -19,7 +19,7 @@ export async function expectIndexEntries(
   );
   const wrong = changes.filter(({ path, entry }) => {
     const now = entries.get(path);
-    return entry ? now?.oid !== entry.oid || now.mode !== entry.mode : now !== undefined;
+    return entry ? now?.oid !== entry.oid || now.mode !== canonicalMode(entry.mode) : now !== undefined;
   });
   if (wrong.length > 0) {
     const bogus = await removeCutEntry(git, wrong[0] as TreeChange);
@@ -28,6 +28,13 @@ export async function expectIndexEntries(
       data: { paths: wrong.slice(0, 20).map((c) => c.path), count: wrong.length, removed: bogus },
     });
   }
+}
+
+/** The mode the index stores for a tree's mode (git's canon_mode: an old tree's 100664 is 100644). */
+function canonicalMode(mode: string): string {
+  const bits = Number.parseInt(mode, 8);
+  if ((bits & 0o170000) !== 0o100000) return mode;
+  return bits & 0o100 ? '100755' : '100644';
 }
 
 /**
@@ -43,7 +50,7 @@ async function removeCutEntry(git: GitRunner, cut: TreeChange): Promise<string[]
   const found = await listIndexEntries(git, prefixes, 0);
   const debris = prefixes.filter((path) => {
     const entry = found.get(path);
-    return entry?.oid === cut.entry?.oid && entry?.mode === cut.entry?.mode;
+    return entry !== undefined && entry.oid === cut.entry?.oid && entry.mode === canonicalMode(cut.entry.mode);
   });
   if (debris.length > 0) await git.exec(['update-index', '--force-remove', '--', ...debris]);
   return debris;

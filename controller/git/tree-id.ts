@@ -11,6 +11,7 @@ export interface TreeEntryInput {
   oid: string;
 }
 
+// mktree writes a mode as given, in "%o" (040000 as 40000; an old tree's 100664 stays), unlike the index.
 const isTreeMode = (mode: string): boolean => Number.parseInt(mode, 8) === 0o40000;
 
 /**

@@ -50,4 +50,13 @@ describe('input cut short on its way to git', () => {
     const runner = createRunner({ cwd: r.dir, identity });
     expect(await runner.text(['rev-parse', 'HEAD'])).toBe(r.head());
   });
+
+  it('an index entry git stores canonically (a 100664 tree mode as 100644) is not taken for a cut', async () => {
+    const r = repo();
+    const git = await openGit({ dir: r.dir, identity });
+    handles.push(git);
+    const oid = r.git('rev-parse', 'HEAD:a.txt').trim();
+    await git.updateIndex([{ path: 'old-mode.txt', entry: { mode: '100664', oid } }]);
+    expect(r.git('ls-files', '-s', '--', 'old-mode.txt')).toBe(`100644 ${oid} 0\told-mode.txt\n`);
+  });
 });

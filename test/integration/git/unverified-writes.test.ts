@@ -1,11 +1,13 @@
 // Issue 11, classes 1 and 4: git can say it wrote what it did not (mktree prints an id and exits 0
 // when the disk is full), or take input cut short and exit 0. Nothing moves a ref until every
 // object it names is proven present and as asked; a ref or index write is checked after it.
+import { execFileSync } from 'node:child_process';
+
 import { describe, expect, it } from 'vitest';
 
 import { batch, useEngineRepos } from '../../helpers/engine.js';
 import { inputCutTo, lastRecordDropped, useGitFaults } from '../../helpers/git-wrapper.js';
-import type { TestRepo } from '../../helpers/git-repo.js';
+import { GIT_ENV, type TestRepo } from '../../helpers/git-repo.js';
 
 const setup = useEngineRepos();
 const faults = useGitFaults();
@@ -180,6 +182,34 @@ describe('ref and index writes are checked after git says they are done', () => 
     expect(repo.head()).toBe(result.commit);
     expect(repo.git('ls-files', '--', 'batch-control.js')).toBe('');
     expect(repo.git('status', '--porcelain')).toBe('');
+    fsckClean(repo);
+  });
+});
+
+describe('trees with modes git writes canonically', () => {
+  it('a batch beside an old 100664 entry completes, the entry written back as it was (mktree keeps modes as given)', async () => {
+    const { repo, engine } = await setup(FILES);
+    // An old tree: `x` with mode 100664, which git no longer writes but still reads.
+    const blob = repo.git('rev-parse', 'HEAD:b.txt').trim();
+    const rawEntry = Buffer.concat([Buffer.from('100664 x\0'), Buffer.from(blob, 'hex')]);
+    const old = execFileSync('git', ['hash-object', '-t', 'tree', '-w', '--literally', '--stdin'], {
+      cwd: repo.dir,
+      input: rawEntry,
+      env: GIT_ENV,
+    });
+    const tree = execFileSync('git', ['mktree'], {
+      cwd: repo.dir,
+      env: GIT_ENV,
+      input: `${repo.git('ls-tree', 'HEAD')}040000 tree ${old.toString().trim()}\told\n`,
+    });
+    const commit = repo.git('commit-tree', tree.toString().trim(), '-p', 'HEAD', '-m', 'an old tree').trim();
+    repo.git('reset', '-q', '--hard', commit);
+
+    const result = await engine.run(batch({ operations: [{ type: 'write', target: 'old/y.txt', content: 'y' }] }));
+
+    expect(result, JSON.stringify(result.reason)).toMatchObject({ status: 'completed' });
+    const raw = execFileSync('git', ['cat-file', 'tree', 'HEAD:old'], { cwd: repo.dir, env: GIT_ENV });
+    expect(raw.includes(rawEntry)).toBe(true); // ls-tree would print it as 100644
     fsckClean(repo);
   });
 });
