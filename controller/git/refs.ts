@@ -42,7 +42,8 @@ export async function updateRefs(
   if (landed.some(Boolean)) {
     return settlePartial({ git, updates, landed, stderr: failure?.stderr ?? '', reason, format: objectFormat, readRef });
   }
-  if (failure) throw await explainFailure(git, updates, failure);
+  // exit 0 with its input lost (the runner's EPIPE failure) is the same as exit 0 moving nothing
+  if (failure && failure.gitExitCode !== 0) throw await explainFailure(git, updates, failure);
   throw writeUnverified({ what: 'git update-ref exited 0 and moved no ref', data: { refs: updates.map((u) => u.ref) } });
 }
 
