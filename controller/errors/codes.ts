@@ -99,6 +99,17 @@ export const ERROR_CODES = {
    * finishes the restore
    */
   RESTORE_INCOMPLETE: { kind: 'terminal', exit: EXIT.batchFailed, http: 500 },
+  /**
+   * git said it wrote something that is not there or not as asked (`data.what`): an object it printed
+   * the id of is missing or differs (a full disk), or a ref or index entry is not at the value given
+   * (its input was cut short). No ref moved on the strength of it (docs/lifecycle.md#durability-and-concurrency)
+   */
+  GIT_WRITE_UNVERIFIED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
+  /**
+   * the ref transaction failed (`data.stderr` is git's), perhaps partway: the refs of it that had
+   * moved were put back (`data.undone`), and any that could not be are named (`data.left`)
+   */
+  REF_UPDATE_FAILED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
   /** a git command failed */
   GIT_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
   /** a file or database could not be read or written */

@@ -2,7 +2,10 @@
 // the blobs go into one pack (blob-pack.ts), then one flat tree names them, for a ref to pin.
 import { openBlobPack } from './blob-pack.js';
 import type { ObjectFormat } from './object-format.js';
+import { expectObjects } from './object-presence.js';
 import type { GitRunner } from './runner.js';
+import { treeId } from './tree-id.js';
+import { writeUnverified } from './write-unverified.js';
 
 /** One tree entry: new bytes, or a blob git has already. Names are unique, without `/`. */
 export type ContentEntry = { name: string; bytes: Buffer } | { name: string; oid: string };
@@ -42,5 +45,14 @@ export async function writeContentTree(
     mktree.write(chunk);
   }
   const { stdout } = await mktree.end();
-  return { tree: stdout.toString('utf8').trim(), oids: ids };
+  const tree = stdout.toString('utf8').trim();
+  // As for a batch's trees (tree-edit.ts): the tree of these entries, and stored, before a ref pins it.
+  const asked = treeId(
+    new Map(names.map((name, i) => [Buffer.from(name, 'utf8').toString('latin1'), { mode: '100644', oid: ids[i] as string }])),
+    format,
+  );
+  if (tree !== asked)
+    throw writeUnverified({ what: 'git mktree wrote a tree other than the one asked for', data: { printed: tree, asked } });
+  await expectObjects(git, { objects: [{ oid: tree, type: 'tree' }], what: 'git mktree' });
+  return { tree, oids: ids };
 }

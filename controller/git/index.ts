@@ -3,6 +3,7 @@ import { namesBeside } from './names-beside.js';
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
+import { expectIndexEntries } from './index-check.js';
 import { openObjectReader } from './object-reader.js';
 import { readCommit, readFileAt, readHead, readRef, type CommitInfo } from './objects.js';
 import {
@@ -23,6 +24,7 @@ import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
 import { moveTag } from './tag-move.js';
 import { editTree } from './tree-edit.js';
+import { expectCommit, expectTag } from './written-objects.js';
 import { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 import {
   ignoredPaths,
@@ -126,15 +128,19 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
       pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
-    hashBlob: (content) => hashBlob(runner, content),
+    hashBlob: (content) => hashBlob(runner, { content, objectFormat }),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
     writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
-    commitTree: (input) => commitTree(runner, input),
-    makeTag: (args) => makeTag(runner, args),
-    moveTag: (args) => moveTag(runner, { ...args, objectFormat }),
-    updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat }),
-    updateIndex: (changes) => updateIndex(runner, { changes, objectFormat }),
+    // read back before anything names them (written-objects.ts)
+    commitTree: async (input) => expectCommit(reader, { oid: await commitTree(runner, input), input }),
+    makeTag: async (input) => expectTag(reader, { oid: await makeTag(runner, input), input }),
+    moveTag: (args) => moveTag(runner, { ...args, objectFormat, readRef: (ref) => readRef(reader, ref) }),
+    updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat, readRef: (ref) => readRef(reader, ref) }),
+    updateIndex: async (changes) => {
+      await updateIndex(runner, { changes, objectFormat });
+      await expectIndexEntries(runner, { changes, indexSize: indexEntryCount(gitDir) }); // index-check.ts
+    },
     commitChanges: (commit) => commitChanges(runner, commit),
     renamesSince: (args) => renamesSince(runner, args),
     commitsWithTrailer: (args) => commitsWithTrailer(runner, args),

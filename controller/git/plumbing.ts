@@ -1,7 +1,10 @@
 // Building a commit with plumbing (docs/lifecycle.md#how-batchctl-drives-git): hash only the batch's files, then commit-tree and tag
 // (the tree itself comes from tree-edit.ts). Nothing here looks at files the batch did not touch.
+import { createHash } from 'node:crypto';
+
 import { zeroOid, type ObjectFormat } from './object-format.js';
 import type { GitIdentity, GitRunner } from './runner.js';
+import { writeUnverified } from './write-unverified.js';
 
 /** One path of the new tree: its blob and mode, or `null` to remove it. */
 export interface TreeChange {
@@ -26,9 +29,19 @@ export async function hashFiles(git: GitRunner, paths: readonly string[]): Promi
   return oids;
 }
 
-/** Store bytes as a blob (`hash-object -w --stdin`), for content that is not in the work tree yet. */
-export async function hashBlob(git: GitRunner, content: string | Buffer): Promise<string> {
-  return git.text(['hash-object', '-w', '--no-filters', '--stdin'], { input: content });
+/**
+ * Store bytes as a blob (`hash-object -w --stdin`), for content that is not in the work tree yet.
+ * The id is checked against the bytes' own: content cut short on its way to git is not stored as them.
+ */
+export async function hashBlob(
+  git: GitRunner,
+  { content, objectFormat }: { content: string | Buffer; objectFormat: ObjectFormat },
+): Promise<string> {
+  const oid = await git.text(['hash-object', '-w', '--no-filters', '--stdin'], { input: content });
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const expected = createHash(objectFormat).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  if (oid !== expected) throw writeUnverified({ what: 'git hash-object stored other bytes than it was given', data: { oid, expected } });
+  return oid;
 }
 
 /** Read blobs by id in one process (`cat-file --batch`), for restoring paths to HEAD. */
@@ -99,11 +112,20 @@ export async function commitTree(git: GitRunner, input: CommitInput): Promise<st
   });
 }
 
+export interface TagInput {
+  name: string;
+  commit: string;
+  message: string;
+  tagger: GitIdentity;
+  time: number;
+}
+
+/** The tag object's bytes, as `git mktag` stores them (verbatim). */
+export function tagBody({ name, commit, message, tagger, time }: TagInput): string {
+  return `object ${commit}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${time} +0000\n\n${message}\n`;
+}
+
 /** An annotated tag object (validated by `git mktag`), not yet referenced. */
-export async function makeTag(
-  git: GitRunner,
-  { name, commit, message, tagger, time }: { name: string; commit: string; message: string; tagger: GitIdentity; time: number },
-): Promise<string> {
-  const body = `object ${commit}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${time} +0000\n\n${message}\n`;
-  return git.text(['mktag'], { input: body });
+export async function makeTag(git: GitRunner, input: TagInput): Promise<string> {
+  return git.text(['mktag'], { input: tagBody(input) });
 }

@@ -2,8 +2,10 @@
 // tag and the backup ref move together or not at all, so a crash never leaves a commit without its tag.
 import { BatchctlError } from '../errors/index.js';
 import { GitError } from './git-error.js';
-import { zeroOid, type ObjectFormat } from './object-format.js';
+import type { ObjectFormat } from './object-format.js';
+import { landedUpdates, readRefs, settlePartial, transactionInput, type ReadRef } from './ref-outcome.js';
 import type { GitRunner } from './runner.js';
+import { writeUnverified } from './write-unverified.js';
 
 export type RefUpdate =
   | { kind: 'update'; ref: string; newOid: string; oldOid: string | null }
@@ -13,28 +15,42 @@ export type RefUpdate =
 /**
  * All or nothing. A failure is reported as what it is: HEAD_MOVED only when a ref is no longer at
  * its expected old value (the compare-and-swap was lost); REF_LOCKED when another git process holds
- * a ref's lock; IO_FAILED when the disk refused; GIT_FAILED (the GitError) for anything else.
- * Every one carries git's stderr in `data`.
+ * a ref's lock; IO_FAILED when the disk refused; REF_UPDATE_FAILED when git stopped partway (what
+ * had moved is put back, or with HEAD moved the rest is applied: ref-outcome.ts);
+ * GIT_WRITE_UNVERIFIED when git exited 0 and moved nothing; GIT_FAILED (the GitError) for anything
+ * else. Every one carries git's stderr in `data`. The refs are read after every call, success or not.
  */
 export async function updateRefs(
   git: GitRunner,
-  { updates, reason, objectFormat }: { updates: readonly RefUpdate[]; reason: string; objectFormat: ObjectFormat },
+  {
+    updates,
+    reason,
+    objectFormat,
+    readRef,
+  }: { updates: readonly RefUpdate[]; reason: string; objectFormat: ObjectFormat; readRef: ReadRef },
 ): Promise<void> {
-  const lines = updates.map((u) => {
-    if (u.kind === 'create') return `create ${u.ref}\0${u.newOid}\0`;
-    if (u.kind === 'delete') return `delete ${u.ref}\0${u.oldOid}\0`;
-    return `update ${u.ref}\0${u.newOid}\0${u.oldOid ?? zeroOid(objectFormat)}\0`;
-  });
+  let failure: GitError | null = null;
+  const before = await readRefs(updates, readRef);
   try {
-    await git.exec(['update-ref', '-m', reason, '-z', '--stdin'], { input: lines.join('') });
+    await git.exec(['update-ref', '-m', reason, '-z', '--stdin'], { input: transactionInput(updates, objectFormat) });
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    throw await explainFailure(git, updates, error);
+    failure = error;
   }
+  const landed = await landedUpdates({ updates, readRef, exitedOk: failure === null, before });
+  if (landed.every(Boolean)) return;
+  if (landed.some(Boolean)) {
+    return settlePartial({ git, updates, landed, stderr: failure?.stderr ?? '', reason, format: objectFormat, readRef });
+  }
+  // exit 0 with its input lost (the runner's EPIPE failure) is the same as exit 0 moving nothing
+  if (failure && failure.gitExitCode !== 0) throw await explainFailure(git, updates, failure);
+  throw writeUnverified({ what: 'git update-ref exited 0 and moved no ref', data: { refs: updates.map((u) => u.ref) } });
 }
 
 /** git's messages for a disk that refused a write (the runner sets LC_ALL=C). */
 const IO_ERROR = /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system|Permission denied/;
+/** git's files backend, when a lock could not be committed (renamed into place) */
+const REF_NOT_SET = /couldn't set '|unable to write|unable to append/;
 /** "Unable to create '<path>.lock': File exists." */
 const LOCK_HELD = /Unable to create '([^']+\.lock)': File exists/;
 
@@ -74,6 +90,17 @@ async function explainFailure(git: GitRunner, updates: readonly RefUpdate[], err
       message: `git could not write the refs: ${stderr.trim().split('\n')[0] ?? ''}; no ref moved`,
       hint: 'check the free space and permissions of the repository, then retry',
       data: { stderr, refs: updates.map((u) => u.ref) },
+      cause: error,
+    });
+  }
+  // Killed, or a lock that could not be renamed into place: the transaction failed, and nothing of
+  // it stayed (landedUpdates found no ref moved).
+  if (error.gitExitCode === null || REF_NOT_SET.test(stderr)) {
+    return new BatchctlError({
+      code: 'REF_UPDATE_FAILED',
+      message: `git update-ref ${error.gitExitCode === null ? 'was killed' : `failed: ${stderr.trim().split('\n')[0] ?? ''}`}; no ref moved`,
+      hint: 'check the free space and permissions of the repository, then retry',
+      data: { stderr, moved: [], undone: [], left: [], refs: updates.map((u) => u.ref) },
       cause: error,
     });
   }

@@ -119,6 +119,8 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let given = 0; // bytes handed to git's stdin; inputLost: why they did not all reach it
+    let inputLost: Error | null = null;
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     const result = new Promise<ExecResult>((resolve, reject) => {
@@ -126,20 +128,21 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
       child.on('close', (code) => {
         const stderr = Buffer.concat(err).toString('utf8');
         const exitCode = code ?? -1;
-        if (exitCode === 0 || options.okExitCodes?.includes(exitCode)) {
-          resolve({ stdout: Buffer.concat(out), stderr, exitCode });
-        } else {
-          reject(new GitError({ args, exitCode: code, stderr }));
-        }
+        const ok = exitCode === 0 || options.okExitCodes?.includes(exitCode);
+        // An answer without all of its input was built from part of it (docs/lifecycle.md#durability-and-concurrency).
+        const lost = inputLost ? `git exited before it read all its input (${inputLost.message})\n` : '';
+        if (ok && !lost) resolve({ stdout: Buffer.concat(out), stderr, exitCode });
+        else reject(new GitError({ args, exitCode: code, stderr: `${ok ? lost : ''}${stderr}` }));
       });
     });
     // A stream's git may fail long before anyone awaits it (end): that is reported then, not as an
     // unhandled rejection now.
     result.catch(() => undefined);
-    // EPIPE when git exits early is reported through 'close' with its exit code; ignore it here.
-    child.stdin.on('error', () => undefined);
+    // EPIPE: git exited before it took all its input; a successful exit is then a failure ('close').
+    child.stdin.on('error', (error) => (inputLost ??= given > 0 ? error : null)); // nothing given, nothing lost
     return {
       write: (chunk) => {
+        given += chunk.length;
         child.stdin.write(chunk);
       },
       backlog: () => child.stdin.writableLength,
@@ -153,6 +156,7 @@ export function createRunner({ cwd, identity }: { cwd: string; identity: GitIden
           ); // an exited git drains nothing more
         }),
       end: (chunk) => {
+        given += chunk?.length ?? 0;
         child.stdin.end(chunk ?? '');
         return result;
       },

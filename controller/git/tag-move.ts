@@ -1,8 +1,10 @@
 // Moving an annotated tag to another commit (reindex of a squash-merged batch): a new tag object with
 // the old one's tagger and message, swapped in with compare-and-swap so a concurrent move is never lost.
 import type { ObjectFormat } from './object-format.js';
+import type { ReadRef } from './ref-outcome.js';
 import { updateRefs } from './refs.js';
 import type { GitRunner } from './runner.js';
+import { writeUnverified } from './write-unverified.js';
 
 /**
  * Point `refs/tags/<name>` from `fromCommit` (as the caller saw it) at `commit`. HEAD_MOVED when the
@@ -10,7 +12,13 @@ import type { GitRunner } from './runner.js';
  */
 export async function moveTag(
   git: GitRunner,
-  { name, commit, fromCommit, objectFormat }: { name: string; commit: string; fromCommit: string; objectFormat: ObjectFormat },
+  {
+    name,
+    commit,
+    fromCommit,
+    objectFormat,
+    readRef,
+  }: { name: string; commit: string; fromCommit: string; objectFormat: ObjectFormat; readRef: ReadRef },
 ): Promise<string> {
   const ref = `refs/tags/${name}`;
   const [held, peeled] = await Promise.all(
@@ -30,11 +38,17 @@ export async function moveTag(
     const tagger = header.split('\n').find((line) => line.startsWith('tagger ')) ?? '';
     const body = `object ${commit}\ntype commit\ntag ${name}\n${tagger ? `${tagger}\n` : ''}\n${message}`;
     newOid = await git.text(['mktag'], { input: body });
+    // read back before the ref names it, as a batch's tags are (written-objects.ts)
+    const stored = await git.exec(['cat-file', 'tag', newOid], { okExitCodes: [128] });
+    if (stored.exitCode !== 0 || stored.stdout.toString('utf8') !== body) {
+      throw writeUnverified({ what: 'git mktag wrote a tag other than the one asked for', data: { oid: newOid, tag: name } });
+    }
   }
   await updateRefs(git, {
     updates: [{ kind: 'update', ref, newOid, oldOid: expectedOld }],
     reason: `batchctl reindex: ${name} follows its squash-merged commit`,
     objectFormat,
+    readRef,
   });
   return newOid;
 }

@@ -5,7 +5,7 @@
 import { BACKUP_REF_PREFIX, TAG_PREFIX, type JournalRecord } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import type { BlobPack, Git, RefUpdate, TreeChange } from '../../git/index.js';
-import { gitLocksFor, writeJournal } from '../../journal/index.js';
+import { gitLocksFor, removeRunGitLocks, writeJournal } from '../../journal/index.js';
 import { materializePaths } from '../restore-paths.js';
 import type { RuntimeState } from '../../ops/index.js';
 
@@ -133,8 +133,22 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
 
   try {
     await git.updateRefs(updates, `batchctl: ${batchId}`);
+    // A git killed once every ref had moved leaves HEAD.lock: the ref locks this run named, that no
+    // process uses, are removed now rather than block the next ref update (docs/lifecycle.md#durability-and-concurrency).
+    await removeRunGitLocks({ gitDir: git.gitDir, root: git.root, locks: locks.filter((lock) => lock.file !== 'index.lock') });
   } catch (error) {
     if (!(error instanceof BatchctlError) || error.code !== 'HEAD_MOVED') throw error; // a held lock, a full disk: as they are
+    const moved = Array.isArray(error.data.moved) ? (error.data.moved as Array<{ ref: string }>) : [];
+    if (!moved.some((m) => m.ref === 'HEAD')) {
+      // HEAD is where the batch began: its tag or backup ref was there before it. Not a lost race.
+      throw new BatchctlError({
+        code: 'REF_UPDATE_FAILED',
+        message: `${moved.map((m) => m.ref).join(', ')} existed before batch ${batchId} could create it; no ref moved`,
+        hint: 'check it with `git show-ref`, and remove it if nothing needs it',
+        data: { ...error.data, undone: [], left: [] },
+        cause: error,
+      });
+    }
     throw new BatchctlError({
       code: 'HEAD_MOVED',
       message: `HEAD moved while batch ${batchId} ran (another commit landed); nothing was committed`,
