@@ -10,7 +10,9 @@ export async function recoverCommand(raw: unknown): Promise<number> {
   try {
     const report = await engine.recover();
     if (options.json) printJsonLine({ recovered: report });
-    else process.stdout.write(report ? `batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n` : 'nothing to recover\n');
+    else if (!report) process.stdout.write('nothing to recover\n');
+    else if (report.kind === 'control') process.stdout.write(`control state after batch ${report.batch_id}: ${report.action}\n`);
+    else process.stdout.write(`batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n`);
     return EXIT.ok;
   } finally {
     await engine.close();

@@ -4,7 +4,7 @@ import { BATCH_STATUS, batchEcosystems, CONTROL_FILE_NAME, type Reason } from '.
 import { BatchctlError } from '../../errors/index.js';
 import { auditManualBreakerChanges } from '../control/audit-manual-changes.js';
 import { uncommittedControlFields } from '../control/control-dirty.js';
-import { commitFailureState } from '../control/control-state.js';
+import { commitFailureState } from '../control/commit-failure-state.js';
 import { applyPendingFailures, readPendingFailures, withPendingFailures } from '../control/pending-failures.js';
 import { settingsRemovedByOthers, settingsRemovedWarning } from '../control/settings-removed.js';
 import { transition, type RunContext } from './run-context.js';
