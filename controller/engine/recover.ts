@@ -28,6 +28,9 @@ export interface RecoveryReport {
 /** Call with the repository lock held. Returns null when there was nothing to recover. */
 export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport | null> {
   const { git, store, stateDir, bus, now } = deps;
+  // A durable write killed midway (the journal's, the pending failures') leaves its temp file here;
+  // every writer of this directory holds the lock we hold.
+  await removeTempFiles(stateDir, ['journal.json']);
   const journal = await readJournal(stateDir);
   if (!journal) return null;
   if (journal.hostname === hostname() && runStillAlive(journal)) {

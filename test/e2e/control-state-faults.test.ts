@@ -2,7 +2,6 @@
 // is journaled like a batch. A crash after HEAD moved and before the index refresh, or a write of
 // batch-control.json that fails after HEAD moved, is finished by `batchctl recover`: no staged
 // revert of the breaker and budget state is left, and the failure is counted exactly once.
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { useGitHook } from '../helpers/git-hook-path.js';
-import { CLI, jsonLines, runCli, type CliResult } from '../helpers/run-cli.js';
+import { jsonLines, runCli } from '../helpers/run-cli.js';
+import { runCliWithFault } from '../helpers/strace-cli.js';
 
 const repos: TestRepo[] = [];
 afterEach(() => {
@@ -49,45 +49,6 @@ const pendingFailures = (r: TestRepo): unknown[] => {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]) : [];
 };
 
-/**
- * `batchctl run -` under strace, every fsync of `dir` (the directory itself, as a durable rename
- * syncs it) failing with EIO. (strace 6.1's `-P` does not match a rename's new name, so the
- * directory's fsync is the one point of the control file's write it can aim at.)
- */
-function runFailingDirectorySync(r: TestRepo, dir: string, input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const syncs = 'fsync,fdatasync';
-    const child = spawn(
-      'strace',
-      [
-        '-f',
-        '-qq',
-        '-o',
-        '/dev/null',
-        '-P',
-        dir,
-        '-e',
-        `trace=${syncs}`,
-        '-e',
-        `inject=${syncs}:error=EIO`,
-        process.execPath,
-        CLI,
-        'run',
-        '-',
-        '--json',
-      ],
-      { cwd: r.dir, env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 /** After `recover`: clean status, the failure in HEAD once, nothing pending, and the next batch records no second failure. */
 async function expectRecordedOnce(r: TestRepo, batchId: string): Promise<void> {
   expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -120,7 +81,13 @@ describe("a failed batch's control-state commit", () => {
 
   it('whose control file cannot be written after HEAD moved: recorded once, and `recover` brings the file and index up (class 9)', async () => {
     const r = repo();
-    const out = await runFailingDirectorySync(r, r.dir, failing);
+    // The durable write of the control file fails at its last step, the fsync of the directory (strace
+    // 6.1's -P does not match a rename's new name, so this is the point of that write it can aim at).
+    const out = await runCliWithFault(['run', '-', '--json'], {
+      cwd: r.dir,
+      input: failing,
+      fault: { path: r.dir, syscalls: ['fsync', 'fdatasync'], error: 'EIO' },
+    });
     const result = jsonLines(out.stdout).at(-1) as { batch_id: string };
     expect(out.code, out.stderr).toBe(1);
     expect(result).toMatchObject({ status: 'failed', reason: { code: 'ATOMIC_FAILURE' } });
