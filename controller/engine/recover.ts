@@ -16,7 +16,7 @@ import { materializePaths, restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
   batch_id: string;
-  /** batch: a batch's run; control: a failed batch's control-state commit alone (its breaker and budget) */
+  /** batch: a batch's run; control: a control-state commit alone (a failed batch's breaker and budget, with its id; a stop or resume, id '') */
   kind: 'batch' | 'control';
   /** finished: HEAD is the commit, the work tree and index now follow it; restored: back to the pre-batch state */
   action: 'finished' | 'restored';
@@ -64,7 +64,7 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
       ...(landed ? { commit: head } : {}),
     };
     await clearJournal(stateDir);
-    bus.emit(EVENT.recovered, journal.batch_id, { ...report });
+    bus.emit(EVENT.recovered, journal.batch_id || null, { ...report });
     return report;
   }
   const plan = planRecovery(journal, head);

@@ -142,4 +142,20 @@ describe("a failed batch's control-state commit", () => {
     expect(pendingFailures(r)).toEqual([]);
     expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
+
+  it('a stop killed after HEAD moved, before the index refresh: `recover` brings the index up to the committed stop', async () => {
+    const r = repo();
+    const PATH = hooked({ subcommand: 'update-index', once: true, before: 'kill -9 $BATCHCTL_PID; exit 137' });
+    const out = await runCli(['stop', '--reason', 'incident 7', '--by', 'alice'], { cwd: r.dir, env: { PATH } });
+    expect(out.code).toBeNull();
+    expect(r.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)').trim()).toBe('stop');
+    expect(r.git('status', '--porcelain')).toBe('MM batch-control.json\n'); // staged: a revert of the stop
+
+    const recovered = await runCli(['recover', '--json'], { cwd: r.dir });
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({ recovered: { kind: 'control', action: 'finished', batch_id: '' } });
+    expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+    const refused = await runCli(['run', '-'], { cwd: r.dir, input: passing });
+    expect(refused.code).toBe(3); // the stop holds
+  });
 });

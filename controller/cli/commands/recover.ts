@@ -11,7 +11,8 @@ export async function recoverCommand(raw: unknown): Promise<number> {
     const report = await engine.recover();
     if (options.json) printJsonLine({ recovered: report });
     else if (!report) process.stdout.write('nothing to recover\n');
-    else if (report.kind === 'control') process.stdout.write(`control state after batch ${report.batch_id}: ${report.action}\n`);
+    else if (report.kind === 'control')
+      process.stdout.write(`control-state commit${report.batch_id ? ` after batch ${report.batch_id}` : ''}: ${report.action}\n`);
     else process.stdout.write(`batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n`);
     return EXIT.ok;
   } finally {
