@@ -158,4 +158,21 @@ describe("a failed batch's control-state commit", () => {
     const refused = await runCli(['run', '-'], { cwd: r.dir, input: passing });
     expect(refused.code).toBe(3); // the stop holds
   });
+
+  it('an edit of the control file made while the state is committed stays unstaged, the index follows HEAD (no staged revert)', async () => {
+    for (const input of [passing, failing]) {
+      const r = repo();
+      // Someone edits the file (a trailing newline) just before the ref update that commits the state.
+      const PATH = hooked({
+        subcommand: 'update-ref',
+        // the batch's ref update, or the failure's control-state one (not the retry content's)
+        before: 'case "$*" in *"for retry"*) ;; *"batchctl: "*) echo >> batch-control.json ;; esac',
+      });
+      const out = await runCli(['run', '-'], { cwd: r.dir, input, env: { PATH } });
+      expect(out.code, out.stderr).toBe(input === passing ? 0 : 1);
+      expect(r.git('diff', '--cached', '--name-only')).toBe(''); // index = HEAD: nothing staged
+      expect(r.git('status', '--porcelain')).toBe(' M batch-control.json\n'); // the edit, kept for review
+      expect(r.git('diff', 'batch-control.json')).toMatch(/^\+$/m);
+    }
+  });
 });

@@ -95,7 +95,19 @@ export async function landControlState(
   deps: EngineDeps,
   pending: { original: string | null; text: string | Buffer; change: TreeChange },
 ): Promise<void> {
-  if (await landControlFile(deps, pending)) await deps.git.updateIndex([pending.change]);
+  if (await landControlFile(deps, pending)) return deps.git.updateIndex([pending.change]);
+  const before = pending.original === null ? null : await deps.git.hashBlob(pending.original);
+  if (await indexFollowsHead(deps, before)) await deps.git.updateIndex([pending.change]);
+}
+
+/**
+ * The work tree's file was edited meanwhile, and the index still holds it as it was (`before`, its
+ * blob; nothing of the user's is staged): the index takes HEAD's new state all the same. Left as it
+ * was, it would stage a revert of the committed state, which a plain `git commit` would commit (issue 11).
+ */
+export async function indexFollowsHead(deps: EngineDeps, before: string | null): Promise<boolean> {
+  const entry = (await deps.git.indexEntries([CONTROL_FILE_NAME])).get(CONTROL_FILE_NAME);
+  return (entry?.oid ?? null) === before;
 }
 
 /** The work-tree half of landControlState: true when the file was written (the index should follow). */
@@ -125,7 +137,8 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
   const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: control.after } };
   // In the work tree already (the run stopped before the index refresh): the index follows HEAD.
   if (currentOid === control.after) return deps.git.updateIndex([change]);
-  if (currentOid !== control.before) return; // edited since: the edit stays
+  // Edited since: the edit stays; the index follows HEAD unless the user staged something there.
+  if (currentOid !== control.before) return (await indexFollowsHead(deps, control.before)) ? deps.git.updateIndex([change]) : undefined;
   const text = (await deps.git.readBlobs([control.after])).get(control.after);
   if (!text) throw new Error(`blob ${control.after} of the control file is missing`);
   await landControlState(deps, { original: current === null ? null : current.toString('utf8'), text, change });
