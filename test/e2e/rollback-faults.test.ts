@@ -102,4 +102,22 @@ describe('a rollback after a failed system call', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(tempFiles(stateDir)).toEqual([]);
   });
+
+  it('a journal whose write fails at the fsync of its directory is not left behind (class 11)', async () => {
+    const r = repo({ 'a.txt': 'v1\n' });
+    const stateDir = join(r.dir, '.git', 'batchctl');
+    expect((await runCli(['list'], { cwd: r.dir })).code).toBe(0); // the database exists before the fault
+    const before = r.snapshot();
+    const input = JSON.stringify({ title: 'no journal', operations: [{ type: 'write', target: 'a.txt', content: 'v2\n' }] });
+    const out = await runCliWithFault(['run', '-', '--json'], {
+      cwd: r.dir,
+      input,
+      fault: { path: stateDir, syscalls: ['fsync', 'fdatasync'], error: 'EIO' },
+    });
+    expect(out.code, out.stderr).toBe(1);
+    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ status: 'failed' });
+    expect(existsSync(join(stateDir, 'journal.json'))).toBe(false);
+    expect(tempFiles(stateDir)).toEqual([]);
+    expect(r.snapshot()).toBe(before);
+  });
 });
