@@ -14,7 +14,6 @@ import {
   type BatchDocument,
   type BatchResult,
   type EventType,
-  type Reason,
 } from '../../domain/index.js';
 import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 import { acquireRepoLock } from '../../journal/index.js';
@@ -109,18 +108,6 @@ function countsAsBreakerFailure(ctx: RunContext): boolean {
   return !(code in ERROR_CODES) || ERROR_CODES[code as ErrorCode].kind !== 'transient';
 }
 
-/** What a committed batch left to `recover`, as the result says it: the cause, and what to run. */
-function pendingReason(batchId: string, commit: string, cause: BatchctlError): Reason {
-  return {
-    code: cause.code,
-    message: `batch ${batchId} is committed (${commit.slice(0, 12)}), but what follows the commit did not finish: ${cause.detail}`,
-    hint: cause.hint?.includes('batchctl recover')
-      ? cause.hint
-      : "fix the cause, then run `batchctl recover`: it refreshes the index for the batch's paths and records the batch (the journal is kept)",
-    ...(Object.keys(cause.data).length > 0 ? { data: cause.data } : {}),
-  };
-}
-
 async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<void> {
   const { store, bus, now } = ctx.deps;
   let failure = error;
@@ -137,7 +124,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       ctx.backupRef ??= (await ctx.deps.git.readRef(backup).catch(() => null)) ? backup : null;
       ctx.status = BATCH_STATUS.completed;
       ctx.reason = null;
-      if (settled.pending) ctx.pending = pendingReason(ctx.batchId, settled.committed, settled.pending);
+      if (settled.pending) ctx.pending = settled.pending;
       failure = null;
     } else {
       failure = settled.failure;

@@ -4,6 +4,7 @@
 // with what is left (the index refresh, the record) pending for `batchctl recover`. When undoing
 // cannot complete (a path it could not put back, a git lock in use), the batch ends with that error
 // and the journal stays for `batchctl recover`: the run still resolves to a recorded result.
+import type { Reason } from '../../domain/index.js';
 import { BatchctlError, toBatchctlError } from '../../errors/index.js';
 import { planRecovery, readJournal } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -14,9 +15,21 @@ const KEEPS_JOURNAL: ReadonlySet<string> = new Set(['RESTORE_INCOMPLETE', 'RECOV
 
 export type Settled =
   /** the refs moved: the batch landed; `pending` is what recovery could not finish now (journal kept) */
-  | { committed: string; pending: BatchctlError | null }
+  | { committed: string; pending: Reason | null }
   /** not committed: every touched path is back, or `failure` says what is left (journal kept) */
   | { committed: null; failure: BatchctlError };
+
+/** What a committed batch left to `recover`, as the result says it: the cause, and what to run. */
+function pendingReason(batchId: string, commit: string, cause: BatchctlError): Reason {
+  return {
+    code: cause.code,
+    message: `batch ${batchId} is committed (${commit.slice(0, 12)}), but what follows the commit did not finish: ${cause.detail}`,
+    hint: cause.hint?.includes('batchctl recover')
+      ? cause.hint
+      : "fix the cause, then run `batchctl recover`: it refreshes the index for the batch's paths and records the batch (the journal is kept)",
+    ...(Object.keys(cause.data).length > 0 ? { data: cause.data } : {}),
+  };
+}
 
 /** HEAD is this batch's commit, by the journal on disk (the copy in memory predates the commit). */
 async function landedCommit(deps: EngineDeps, batchId: string): Promise<string | null> {
@@ -33,7 +46,7 @@ export async function settleJournal(deps: EngineDeps, batchId: string, failure: 
     return { committed: null, failure };
   } catch (error) {
     const committed = await landedCommit(deps, batchId);
-    if (committed) return { committed, pending: toBatchctlError(error) };
+    if (committed) return { committed, pending: pendingReason(batchId, committed, toBatchctlError(error)) };
     if (error instanceof BatchctlError && KEEPS_JOURNAL.has(error.code)) return { committed: null, failure: error };
     throw error;
   }
