@@ -63,6 +63,9 @@ describe('a fault after the refs moved', () => {
     expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe(' M notes.txt\n');
     expect(existsSync(join(r.dir, '.git', 'batchctl', 'journal.json'))).toBe(false);
     expect(await rowOf(r, result.batch_id)).toMatchObject({ status: 'completed', commit_sha: result.commit });
+    // Landed once: a retry has nothing to apply a second time.
+    const retry = await runCli(['retry', result.batch_id, '--json'], { cwd: r.dir });
+    expect(jsonLines(retry.stdout).at(-1)).toMatchObject({ error: { code: 'NOTHING_TO_RETRY' } });
   });
 
   it('update-index killed holding index.lock: the run takes the dead lock away, refreshes the index and completes', async () => {
@@ -121,5 +124,7 @@ exit 137`,
     expect(await rowOf(r, result.batch_id)).toMatchObject({ status: 'completed', commit_sha: result.commit });
     expectLanded(r, result.batch_id, result.commit);
     expect(readFileSync(join(r.dir, 'new', 'c.txt'), 'utf8')).toBe('c\n');
+    const retry = await runCli(['retry', result.batch_id, '--json'], { cwd: r.dir });
+    expect(jsonLines(retry.stdout).at(-1)).toMatchObject({ error: { code: 'NOTHING_TO_RETRY' } });
   });
 });
