@@ -6,7 +6,14 @@ import { BatchctlError } from '../../errors/index.js';
 import { clearJournal, readJournal } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { finishControlJournal, journalControlCommit } from './control-journal.js';
-import { announceTransitions, controlCommit, costOf, prepareControlState, type ChargedBatch } from './control-state.js';
+import {
+  announceTransitions,
+  controlCommit,
+  costOf,
+  prepareControlState,
+  type ChargedBatch,
+  type PendingControl,
+} from './control-state.js';
 import { dropPendingFailure, keepPendingFailure } from './pending-failures.js';
 import { publishControl } from './publish-control.js';
 
@@ -52,7 +59,7 @@ export async function commitFailureState(
     keptPending = false;
     log('warn', `the failure of ${batchId} could not be kept pending; committing it now`, error);
   }
-  let landing: { commit: string } | null = null;
+  let landing: { commit: string; landed: PendingControl } | null = null;
   try {
     // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
     // recovery finishes or undoes only on the HEAD the journal names.
@@ -82,6 +89,7 @@ export async function commitFailureState(
       },
       { push },
     );
+    landing = { commit: published.commit, landed };
     const journal = await journalControlCommit(deps, {
       batchId,
       head,
@@ -89,7 +97,6 @@ export async function commitFailureState(
       control: { before: pending.originalOid, after: landed.oid },
       synced: published.sync,
     });
-    landing = { commit: published.commit };
     await deps.git.updateRefs(
       [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],
       `batchctl: control state after ${batchId}`,
@@ -102,6 +109,7 @@ export async function commitFailureState(
     try {
       if (landing && (await deps.git.head()) === landing.commit) {
         await dropPendingFailure(deps, batchId).catch(() => undefined); // recovery drops it too
+        announceTransitions(deps, landing.landed, batchId);
         log(
           'warn',
           `the failure of ${batchId} is recorded in HEAD, but ${CONTROL_FILE_NAME} in the work tree and index is not refreshed yet (${code}); the journal is kept: run \`batchctl recover\``,
