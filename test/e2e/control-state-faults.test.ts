@@ -175,4 +175,20 @@ describe("a failed batch's control-state commit", () => {
       expect(r.git('diff', 'batch-control.json')).toMatch(/^\+$/m);
     }
   });
+
+  it('an init killed after HEAD moved, before the index refresh: `recover` stages what init committed, nothing else', async () => {
+    const r = gitRepo({ 'a.txt': 'a\n' }, { control: false });
+    repos.push(r);
+    r.write('a.txt', 'staged\n');
+    r.git('add', 'a.txt');
+    const PATH = hooked({ subcommand: 'update-index', once: true, before: 'kill -9 $BATCHCTL_PID; exit 137' });
+    const out = await runCli(['init'], { cwd: r.dir, env: { PATH } });
+    expect(out.code).toBeNull();
+    expect(r.git('log', '-1', '--format=%(trailers:key=Control-Change,valueonly)').trim()).toBe('init');
+
+    const recovered = await runCli(['recover', '--json'], { cwd: r.dir });
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({ recovered: { kind: 'control', action: 'finished' } });
+    expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('M  a.txt\n'); // the user's staged work only
+  });
 });

@@ -16,9 +16,9 @@ export interface ControlLanding {
   /** HEAD before, the compare-and-swap's old value */
   head: string | null;
   commit: string;
-  /** the work tree's file as read (null: absent) and the committed one */
-  control: { before: string | null; after: string };
-  /** paths a replay on the remote's newer head brings */
+  /** the work tree's file as read (null: absent) and the committed one; none when `synced` has it (init) */
+  control?: { before: string | null; after: string };
+  /** paths the work tree and index take from `commit` once HEAD has it (a replay's, init's files) */
   synced: readonly string[];
 }
 
@@ -38,7 +38,7 @@ export async function journalControlCommit(deps: EngineDeps, landing: ControlLan
     started_at: deps.now().toISOString(),
     plan_hash: '',
     touched: [],
-    control: landing.control,
+    ...(landing.control ? { control: landing.control } : {}),
     ...(landing.synced.length > 0 ? { synced: [...landing.synced] } : {}),
     // update-ref (HEAD and its branch) and update-index may leave these if killed.
     git_locks: await gitLocksFor({ gitDir: deps.git.gitDir, refs: ['HEAD'], index: true }),
