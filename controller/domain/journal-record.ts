@@ -22,6 +22,11 @@ export const journalGitLockSchema = z.strictObject({
 export const journalRecordSchema = z.strictObject({
   version: z.literal(1),
   batch_id: z.string(),
+  /**
+   * batch (the default): a batch's run; control: a control-state commit alone (a failed batch's
+   * breaker and budget), which touches no path before HEAD moves: undoing it is dropping the journal
+   */
+  kind: z.enum(['batch', 'control']).optional(),
   /** applying: the work tree may hold part of the batch; committing: the commit below may have landed */
   state: z.enum(['applying', 'committing']),
   head: oid.nullable(),

@@ -33,6 +33,12 @@ export interface BatchResult {
   errors: OperationError[];
   /** present when the batch did not complete: why (refusal, validation, failure, cancellation) */
   reason?: Reason;
+  /**
+   * present when the batch is committed (status `completed`) but what follows its commit did not
+   * finish (the index refresh of its paths, its record): the crash journal is kept and `batchctl
+   * recover` (or the next command) finishes it (docs/lifecycle.md#the-journal-and-crash-recovery)
+   */
+  pending?: Reason;
   /** true when an earlier batch with the same idempotency_key was returned instead of running */
   idempotent_replay?: boolean;
   duration_ms: number;

@@ -31,7 +31,7 @@ export async function finalizeStuckRows(deps: EngineDeps): Promise<string[]> {
       reason_message: `the run (pid ${owner.pid}) ended while the batch was ${status}, ${what}; recovery marked it failed`,
     });
     finalized.push(batch_id);
-    bus.emit(EVENT.recovered, batch_id, { batch_id, action: 'finalized', paths: 0 });
+    bus.emit(EVENT.recovered, batch_id, { batch_id, kind: 'batch', action: 'finalized', paths: 0 });
   }
   if (finalized.length > 0) logger.warn({ batches: finalized }, 'marked batches whose run had died failed (INTERRUPTED)');
   return finalized;

@@ -67,7 +67,7 @@ export async function recoverDamagedJournal(deps: EngineDeps): Promise<RecoveryR
   // Kept beside, not deleted: a human may want to see what was lost.
   await rename(file, `${file}.damaged-${now().toISOString().replace(/[:.]/g, '-')}`);
   await syncDirectory(stateDir);
-  const report: RecoveryReport = { batch_id: salvaged.batch_id, action: 'restored', paths: paths.length };
+  const report: RecoveryReport = { batch_id: salvaged.batch_id, kind: 'batch', action: 'restored', paths: paths.length };
   bus.emit(EVENT.recovered, salvaged.batch_id, { ...report });
   return report;
 }

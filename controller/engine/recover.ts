@@ -10,6 +10,7 @@ import { GitError } from '../git/index.js';
 import { clearJournal, planRecovery, readJournal, removeRunGitLocks, runStillAlive, type KeptLock } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
+import { landControlJournal } from './control/control-journal.js';
 import { recoverControlState } from './control/control-state.js';
 import { finalizeStuckRows } from './finalize-stuck-rows.js';
 import { recoverDamagedJournal } from './recover-damaged-journal.js';
@@ -17,6 +18,9 @@ import { materializePaths, restorePaths } from './restore-paths.js';
 
 export interface RecoveryReport {
   batch_id: string;
+  /** batch: a batch's run; control: a control-state commit alone (a failed batch's breaker and budget, with its id; a stop or resume, id '') */
+  kind: 'batch' | 'control';
+  /** finished: HEAD is the commit, the work tree and index now follow it; restored: back to the pre-batch state */
   action: 'finished' | 'restored';
   paths: number;
   /** finished: the batch's commit, which HEAD now is */
@@ -35,6 +39,9 @@ export async function recoverPending(deps: EngineDeps): Promise<RecoveryReport |
 
 async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> {
   const { git, store, stateDir, bus, now } = deps;
+  // A durable write killed midway (the journal's, the pending failures') leaves its temp file here;
+  // every writer of this directory holds the lock we hold.
+  await removeTempFiles(stateDir, ['journal.json']);
   const journal = await readJournal(stateDir);
   if (!journal) return null;
   if (journal.hostname === hostname() && runStillAlive(journal)) {
@@ -53,9 +60,25 @@ async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> 
     deps.logger.warn({ kept: locks.kept }, 'left git lock files that may be in use; remove them once no git command runs here');
   // batch-control.json too: its control state is written the same way, next to it
   await removeTempFiles(git.root, [...journal.touched.map((p) => p.path), CONTROL_FILE_NAME]);
-  const plan = planRecovery(journal, await git.head());
+  const head = await git.head();
   const paths = journal.touched.map((p) => p.path);
   let report: RecoveryReport;
+  if (journal.kind === 'control') {
+    // It touched no path before HEAD moved: landed, the work tree and index follow; not, nothing to undo.
+    const landed = journal.commit !== null && head === journal.commit;
+    if (landed) await withIndex({ deps, journal, kept: locks.kept }, () => landControlJournal(deps, journal));
+    report = {
+      batch_id: journal.batch_id,
+      kind: 'control',
+      action: landed ? 'finished' : 'restored',
+      paths: 0,
+      ...(landed ? { commit: head } : {}),
+    };
+    await clearJournal(stateDir);
+    bus.emit(EVENT.recovered, journal.batch_id || null, { ...report });
+    return report;
+  }
+  const plan = planRecovery(journal, head);
   if (plan.action === 'blocked') {
     throw new BatchctlError({
       code: 'RECOVERY_BLOCKED',
@@ -79,7 +102,7 @@ async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> 
       commit_sha: plan.commit,
       tag: `${TAG_PREFIX}${journal.batch_id}`,
     });
-    report = { batch_id: journal.batch_id, action: 'finished', paths: paths.length, commit: plan.commit };
+    report = { batch_id: journal.batch_id, kind: 'batch', action: 'finished', paths: paths.length, commit: plan.commit };
   } else {
     // A path that cannot be put back stops here with RESTORE_INCOMPLETE, the journal kept.
     await restorePaths({ git, paths: journal.touched });
@@ -95,7 +118,7 @@ async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> 
         reason_message: 'the run was interrupted; recovery restored every touched path',
       });
     }
-    report = { batch_id: journal.batch_id, action: 'restored', paths: paths.length };
+    report = { batch_id: journal.batch_id, kind: 'batch', action: 'restored', paths: paths.length };
   }
   await clearJournal(stateDir);
   bus.emit(EVENT.recovered, journal.batch_id, { ...report });

@@ -7,14 +7,20 @@ import { dirname, join } from 'node:path';
 export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
   // The name crash recovery sweeps (ops/file-system.ts): a run killed here leaves nothing for git to see.
   const temp = join(dirname(file), `.batchctl-${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', 0o644);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(temp, 'w', 0o644);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    // A write, fsync or rename that failed leaves no temp file behind (issue 11): the file is as it was.
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
   }
-  await rename(temp, file);
   await syncDirectory(dirname(file));
 }
 

@@ -176,14 +176,17 @@ export function removeFile(root: string, path: string): void {
   pruneEmptyParents(root, path);
 }
 
-/** git does not track directories: remove the ones a delete or move left empty (best effort). */
+/**
+ * git does not track directories: remove the ones a delete or move left empty (best effort). A
+ * directory that is not there is climbed past: a `mkdir -p` that failed midway made only its top.
+ */
 export function pruneEmptyParents(root: string, path: string): void {
   let dir = dirname(path);
   while (dir !== '.' && dir !== '') {
     try {
       rmdirSync(join(root, dir));
-    } catch {
-      return; // not empty (or gone): stop climbing
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty: stop climbing
     }
     dir = dirname(dir);
   }

@@ -33,7 +33,10 @@ export async function recoverCommand(raw: unknown): Promise<number> {
     const failures = await engine.recordPendingFailures({ push: options.push });
     if (options.json) printJsonLine({ recovered: report, pending_failures: failures });
     else {
-      process.stdout.write(report ? `batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n` : 'nothing to recover\n');
+      if (!report) process.stdout.write('nothing to recover\n');
+      else if (report.kind === 'control')
+        process.stdout.write(`control-state commit${report.batch_id ? ` after batch ${report.batch_id}` : ''}: ${report.action}\n`);
+      else process.stdout.write(`batch ${report.batch_id}: ${report.action} (${report.paths} paths)\n`);
       process.stdout.write(failureLines(failures));
     }
     return EXIT.ok;

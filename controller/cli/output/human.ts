@@ -28,6 +28,7 @@ export function renderResult(result: BatchResult): string {
     `batch ${result.batch_id}: ${result.status} (${result.success_count} succeeded, ${result.failure_count} failed, ${result.duration_ms} ms)`,
   ];
   if (result.reason) lines.push(`  ${result.reason.code}: ${result.reason.message}`);
+  if (result.pending) lines.push(`  pending (run \`batchctl recover\`): ${result.pending.code}: ${result.pending.message}`);
   if (result.commit) lines.push(`  commit ${result.commit}`, `  tag    ${result.tag}`);
   if (result.backup_id) lines.push(`  backup ${result.backup_id}`);
   for (const error of result.errors.slice(0, 20))

@@ -9,11 +9,10 @@ import { computeControlEdit, type RawControl } from '../../control/index.js';
 import { CONTROL_FILE_NAME, TRAILER, type ControlFile } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { formatTrailers } from '../../git/index.js';
-import { acquireRepoLock } from '../../journal/index.js';
+import { acquireRepoLock, clearJournal } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending } from '../recover.js';
-import { materializePaths } from '../restore-paths.js';
-import { landControlState } from './control-state.js';
+import { finishControlJournal, journalControlCommit } from './control-journal.js';
 import { publishControl, type ControlBuild } from './publish-control.js';
 
 /** The values of the Control-Change trailer (`init` is written by init-control.ts). */
@@ -71,12 +70,23 @@ export async function commitControlFile(
       },
       { push: request.push !== false },
     );
+    const landedOid = published.text === text ? oid : await git.hashBlob(published.text);
+    // Journaled like a batch (no batch id): a crash or an error between the ref update and the
+    // index refresh is finished by recovery, never left as a staged revert of the change.
+    const journal = await journalControlCommit(deps, {
+      batchId: '',
+      head,
+      commit: published.commit,
+      control: { before: oid, after: landedOid },
+      synced: published.sync,
+    });
     try {
       await git.updateRefs(
         [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],
         `batchctl: ${request.kinds.join(', ')}`,
       );
     } catch (error) {
+      if ((await git.head()) !== published.commit) await clearJournal(deps.stateDir); // nothing moved: nothing to finish
       if (!(error instanceof BatchctlError) || error.code !== 'HEAD_MOVED') throw error; // a held lock, a full disk: as they are
       throw new BatchctlError({
         code: 'HEAD_MOVED',
@@ -85,10 +95,15 @@ export async function commitControlFile(
         cause: error,
       });
     }
-    const landedOid = published.text === text ? oid : await git.hashBlob(published.text);
-    const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: landedOid } };
-    await landControlState(deps, { original: text, text: published.text, change });
-    if (published.sync.length > 0) await materializePaths(git, published.commit, published.sync);
+    try {
+      await finishControlJournal(deps, journal);
+    } catch (error) {
+      // Committed: the index refresh is what is left, and the kept journal has it.
+      deps.logger.warn(
+        { err: error },
+        `committed as ${published.commit}; ${CONTROL_FILE_NAME}'s index refresh is left to \`batchctl recover\``,
+      );
+    }
     return published.commit;
   } finally {
     await release();

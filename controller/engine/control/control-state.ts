@@ -7,12 +7,8 @@ import { join } from 'node:path';
 import { charge, computeControlEdit, objectAt, recordOutcome, type BreakerTransition, type Cost } from '../../control/index.js';
 import { batchEcosystems, CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
 import { formatTrailers, type TreeChange } from '../../git/index.js';
-import { readJournal, writeFileDurably } from '../../journal/index.js';
+import { writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { materializePaths } from '../restore-paths.js';
-import { BatchctlError } from '../../errors/index.js';
-import { keepPendingFailure } from './pending-failures.js';
-import { publishControl } from './publish-control.js';
 
 export type Outcome = 'success' | 'failure';
 
@@ -107,7 +103,19 @@ export async function landControlState(
   deps: EngineDeps,
   pending: { original: string | null; text: string | Buffer; change: TreeChange },
 ): Promise<void> {
-  if (await landControlFile(deps, pending)) await deps.git.updateIndex([pending.change]);
+  if (await landControlFile(deps, pending)) return deps.git.updateIndex([pending.change]);
+  const before = pending.original === null ? null : await deps.git.hashBlob(pending.original);
+  if (await indexFollowsHead(deps, before)) await deps.git.updateIndex([pending.change]);
+}
+
+/**
+ * The work tree's file was edited meanwhile, and the index still holds it as it was (`before`, its
+ * blob; nothing of the user's is staged): the index takes HEAD's new state all the same. Left as it
+ * was, it would stage a revert of the committed state, which a plain `git commit` would commit (issue 11).
+ */
+export async function indexFollowsHead(deps: EngineDeps, before: string | null): Promise<boolean> {
+  const entry = (await deps.git.indexEntries([CONTROL_FILE_NAME])).get(CONTROL_FILE_NAME);
+  return (entry?.oid ?? null) === before;
 }
 
 /** The work-tree half of landControlState: true when the file was written (the index should follow). */
@@ -137,84 +145,9 @@ export async function recoverControlState(deps: EngineDeps, control: { before: s
   const change = { path: CONTROL_FILE_NAME, entry: { mode: '100644', oid: control.after } };
   // In the work tree already (the run stopped before the index refresh): the index follows HEAD.
   if (currentOid === control.after) return deps.git.updateIndex([change]);
-  if (currentOid !== control.before) return; // edited since: the edit stays
+  // Edited since: the edit stays; the index follows HEAD unless the user staged something there.
+  if (currentOid !== control.before) return (await indexFollowsHead(deps, control.before)) ? deps.git.updateIndex([change]) : undefined;
   const text = (await deps.git.readBlobs([control.after])).get(control.after);
   if (!text) throw new Error(`blob ${control.after} of the control file is missing`);
   await landControlState(deps, { original: current === null ? null : current.toString('utf8'), text, change });
-}
-
-/**
- * A failed batch's state (a breaker failure, the budget it used) as a commit of its own, made while
- * the run still holds the lock. It never changes the batch's outcome: what cannot be committed now is
- * kept pending and recorded by the next run (docs/control-file.md#a-failure-not-yet-recorded).
- * `push: false` (the run's `--no-push`): the record is committed here only, never published.
- * `failed`: the ecosystems whose operations failed (docs/control-file.md#multi-ecosystem-outcomes);
- * default every one the batch touched.
- * @returns true when recorded (or nothing to record), false when kept pending
- */
-export async function commitFailureState(
-  deps: EngineDeps,
-  batch: ChargedBatch,
-  batchId: string,
-  { push = true, failed }: { push?: boolean; failed?: readonly string[] | undefined } = {},
-): Promise<boolean> {
-  const ecosystems = failed && failed.length > 0 ? failed : batchEcosystems(batch);
-  const keep = async (why: string, error?: unknown): Promise<false> => {
-    // Kept as the ecosystems that hear it: the record replays as a batch of exactly those.
-    const [first = batch.ecosystem, ...others] = ecosystems;
-    await keepPendingFailure(deps, {
-      batch_id: batchId,
-      ecosystem: first,
-      ...(others.length > 0 ? { other_ecosystems: others } : {}),
-      cost: costOf(batch),
-    });
-    // A kept crash journal is expected (the batch's own outcome already says to run `recover`): info, not a warning.
-    deps.logger[error === undefined ? 'info' : 'warn'](
-      { ...(error === undefined ? {} : { err: error }), batch_id: batchId, ecosystem: batch.ecosystem },
-      `the failure of ${batchId} is not recorded in ${CONTROL_FILE_NAME} yet (${why}); the file is unchanged, the failure is kept pending and the next run records it`,
-    );
-    return false;
-  };
-  try {
-    // A journal kept for `recover` (a restore left incomplete, an index lock in use) pins HEAD:
-    // recovery finishes or undoes only on the HEAD the journal names.
-    if (await readJournal(deps.stateDir)) return await keep('a crash journal is kept for `batchctl recover`');
-    const pending = await prepareControlState(deps, { batch, batchId, outcome: 'failure', ecosystems });
-    if (!pending) return true;
-    const head = await deps.git.head();
-    const time = Math.floor(deps.now().getTime() / 1000);
-    let landed = pending;
-    const published = await publishControl(
-      deps,
-      head,
-      { commit: await controlCommit(deps, pending, head, time), text: pending.text },
-      async (base, theirs) => {
-        const again = await prepareControlState(deps, {
-          batch,
-          batchId,
-          outcome: 'failure',
-          ecosystems,
-          from: { text: theirs, name: `${base.slice(0, 12)}:${CONTROL_FILE_NAME}` },
-        });
-        if (!again) throw new Error('the failure changed nothing in the remote control file');
-        landed = again;
-        return { commit: await controlCommit(deps, again, base, time), text: again.text };
-      },
-      { push },
-    );
-    await deps.git.updateRefs(
-      [{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }],
-      `batchctl: control state after ${batchId}`,
-    );
-    await landControlState(deps, { original: pending.original, text: landed.text, change: landed.change });
-    if (published.sync.length > 0) await materializePaths(deps.git, published.commit, published.sync);
-    announceTransitions(deps, landed, batchId);
-    return true;
-  } catch (error) {
-    const code = error instanceof BatchctlError ? error.code : 'an error';
-    return keep(`${code} while committing it`, error).catch((again: unknown) => {
-      deps.logger.error({ err: again, batch_id: batchId }, `the failure of ${batchId} is neither recorded nor kept pending`);
-      return false;
-    });
-  }
 }

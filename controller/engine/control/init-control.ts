@@ -10,10 +10,10 @@ import { controlFileJsonSchema, defaultControlFile, loadControlFile, renderContr
 import { CONTROL_FILE_NAME, CONTROL_SCHEMA_FILE_NAME, EVENT, TRAILER } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { formatTrailers, GitError, type TreeChange } from '../../git/index.js';
-import { acquireRepoLock, writeFileDurably } from '../../journal/index.js';
+import { acquireRepoLock, clearJournal, writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { recoverPending } from '../recover.js';
-import { materializePaths } from '../restore-paths.js';
+import { finishControlJournal, journalControlCommit } from './control-journal.js';
 import { publishControl, type ControlBuild } from './publish-control.js';
 
 export interface InitResult {
@@ -93,13 +93,22 @@ async function commitInit(
     },
     { push, ours: [CONTROL_SCHEMA_FILE_NAME] },
   );
+  // Journaled: a crash between the ref update and the index refresh is finished by recovery (the
+  // files and the index take the commit's), never left as a staged deletion of what init committed.
+  const journal = await journalControlCommit(deps, {
+    batchId: '',
+    head,
+    commit: published.commit,
+    synced: [...new Set([...changes.map((c) => c.path), ...published.sync])],
+  });
   try {
     await git.updateRefs([{ kind: 'update', ref: 'HEAD', newOid: published.commit, oldOid: head }], 'batchctl: init');
   } catch (error) {
+    if ((await git.head()) !== published.commit) await clearJournal(deps.stateDir); // nothing moved: nothing to finish
     if (error instanceof GitError) return null;
     throw error;
   }
-  if (published.sync.length > 0) await materializePaths(git, published.commit, published.sync);
+  await finishControlJournal(deps, journal);
   return { commit: published.commit, pushed: published.published };
 }
 

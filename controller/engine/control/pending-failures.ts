@@ -41,10 +41,20 @@ export async function keepPendingFailure(deps: EngineDeps, record: PendingFailur
   if (!records.some((r) => r.batch_id === record.batch_id)) await writePending(deps, [...records, record]);
 }
 
+/** The failure is in HEAD now (its control-state commit landed): it is pending no longer. */
+export async function dropPendingFailure(deps: EngineDeps, batchId: string): Promise<void> {
+  const records = await readPendingFailures(deps);
+  if (records.some((r) => r.batch_id === batchId))
+    await writePending(
+      deps,
+      records.filter((r) => r.batch_id !== batchId),
+    );
+}
+
 /**
  * Record the kept failures (`records`, as read), oldest first (under the run's lock); returns those
- * still pending. `commit` is control-state.ts's commitFailureState (passed in: the two modules would
- * import each other).
+ * still pending. `commit` is commit-failure-state.ts's commitFailureState (passed in: the two modules
+ * would import each other), which drops each record once its commit is in HEAD and leaves the rest.
  */
 export async function applyPendingFailures(
   deps: EngineDeps,
@@ -52,7 +62,6 @@ export async function applyPendingFailures(
   commit: (record: PendingFailure) => Promise<boolean>,
 ): Promise<PendingFailure[]> {
   if (records.length === 0) return [];
-  await writePending(deps, []); // each one that fails again keeps itself anew
   for (const record of records) await commit(record);
   return readPendingFailures(deps);
 }

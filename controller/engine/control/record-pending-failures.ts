@@ -5,7 +5,7 @@
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { uncommittedControlFields } from './control-dirty.js';
-import { commitFailureState } from './control-state.js';
+import { commitFailureState } from './commit-failure-state.js';
 import { applyPendingFailures, readPendingFailures, type PendingFailure } from './pending-failures.js';
 
 export interface PendingFailuresReport {

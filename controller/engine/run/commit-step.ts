@@ -4,7 +4,7 @@ import { BATCH_STATUS, ITEM_STATUS, TRAILER, type OperationType } from '../../do
 import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
-import { announceTransitions, controlCommit, landControlFile, prepareControlState } from '../control/control-state.js';
+import { announceTransitions, controlCommit, indexFollowsHead, landControlFile, prepareControlState } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
@@ -79,7 +79,8 @@ export const commitStep: RunStep = async (ctx) => {
       // whatever head the state was rebuilt on.
       const state = pub ? pub.pending() : pending;
       if (!pending || !state) return [];
-      return (await landControlFile(ctx.deps, { original: pending.original, text: state.text })) ? [state.change] : [];
+      const landed = await landControlFile(ctx.deps, { original: pending.original, text: state.text });
+      return landed || (await indexFollowsHead(ctx.deps, pending.originalOid)) ? [state.change] : [];
     },
     beforeRefs(commit, changes) {
       // The items are final here, blob ids included: written once (100,000 rows are not cheap twice).

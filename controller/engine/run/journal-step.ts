@@ -33,8 +33,10 @@ export const journalStep: RunStep = async (ctx) => {
     // (A failed lookup is reported by the commit step, which then publishes nothing.)
     git_locks: await trackingRefLock(ctx),
   };
-  await writeJournal(stateDir, journal);
+  // Set first: a write that fails after its rename (the directory's fsync) leaves the file on disk,
+  // and the run's own recovery must then find and remove it.
   ctx.journal = journal;
+  await writeJournal(stateDir, journal);
   store.batches.update(ctx.batchId, { total_count: plan.steps.length, plan_hash: plan.planHash });
   transition(ctx, BATCH_STATUS.running);
   return 'continue';

@@ -1,6 +1,7 @@
 // One batch, start to finish: the lifecycle as an ordered list of steps (docs/lifecycle.md#the-steps-of-a-run), with the
 // always-run tail (restore on error, record, event, unlock) in `finally`.
 import {
+  BACKUP_REF_PREFIX,
   BATCH_STATUS,
   EVENT,
   isBatchDocument,
@@ -18,7 +19,7 @@ import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../
 import { acquireRepoLock } from '../../journal/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { commitFailureState } from '../control/control-state.js';
+import { commitFailureState } from '../control/commit-failure-state.js';
 import { recoverPending } from '../recover.js';
 import { retentionPass } from '../retention/retention-pass.js';
 import { applyStep } from './apply-step.js';
@@ -89,6 +90,7 @@ export function toResult(ctx: RunContext): BatchResult {
     backup_id: ctx.backupRef,
     errors: ctx.errors,
     ...(ctx.reason ? { reason: ctx.reason } : {}),
+    ...(ctx.pending ? { pending: ctx.pending } : {}),
     ...(ctx.status === BATCH_STATUS.planned && ctx.validation ? { validation: ctx.validation } : {}),
     ...(ctx.controlWarnings.length > 0 ? { control_warnings: ctx.controlWarnings } : {}),
     duration_ms: Math.round(performance.now() - ctx.startedMono),
@@ -111,19 +113,22 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   const { store, bus, now } = ctx.deps;
   let failure = error;
   if (failure && ctx.journal) {
-    // The same decision as crash recovery: if HEAD already is our commit, finish it; else undo.
-    // The commit comes from the journal on disk (recovery's report): the copy in memory was taken
-    // before the commit existed, so a batch that landed is never reported failed.
+    // The same decision as crash recovery, from the journal on disk (the copy in memory was taken
+    // before the commit existed): a batch whose refs moved is committed, never reported failed.
     ctx.journal = null;
-    const settled = await settleJournal(ctx.deps, failure);
-    const report = settled.report;
-    failure = settled.failure;
-    if (report?.action === 'finished' && report.batch_id === ctx.batchId && report.commit) {
-      ctx.commit = report.commit;
+    const settled = await settleJournal(ctx.deps, ctx.batchId, failure);
+    if (settled.committed !== null) {
+      ctx.commit = settled.committed;
       ctx.tag = `${TAG_PREFIX}${ctx.batchId}`;
+      // The backup ref moved with HEAD, in the same ref transaction (commit-batch.ts).
+      const backup = `${BACKUP_REF_PREFIX}${ctx.batchId}`;
+      ctx.backupRef ??= (await ctx.deps.git.readRef(backup).catch(() => null)) ? backup : null;
       ctx.status = BATCH_STATUS.completed;
+      ctx.reason = null;
+      if (settled.pending) ctx.pending = settled.pending;
       failure = null;
     } else {
+      failure = settled.failure;
       ctx.results = ctx.results.map((r) => (r.status === ITEM_STATUS.succeeded ? { ...r, status: ITEM_STATUS.reverted } : r));
     }
   }

@@ -70,6 +70,8 @@ export interface RunContext {
   replay: boolean;
   /** the batch row exists in the store */
   recorded: boolean;
+  /** committed, but what follows the commit (index refresh, record) is left to `batchctl recover` */
+  pending?: Reason;
   /** where the apply step streams written bytes (large batches; git/blob-pack.ts) */
   blobPack?: BlobPack;
   /** the bytes of writes that did not land, kept in git for `retry` (retry-content.ts): item index → blob */

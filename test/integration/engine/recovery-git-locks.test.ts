@@ -140,8 +140,12 @@ describe('git lock files at crash recovery', () => {
     const lock = join(gitDir, 'index.lock');
 
     const result = await engine.run(batch({ operations: [{ type: 'write', target: 'a.txt', content: 'v2' }] }));
-    // HEAD moved (the ref transaction does not need the index); the index refresh could not run.
-    expect(result).toMatchObject({ status: 'failed', reason: { code: 'RECOVERY_BLOCKED' } });
+    // HEAD moved (the ref transaction does not need the index): the batch is committed, never failed
+    // (issue 11, class 2); the index refresh is what is left, for `recover`.
+    expect(result).toMatchObject({ status: 'completed', commit: repo.head(), pending: { code: 'RECOVERY_BLOCKED', data: { lock } } });
+    expect(result.reason).toBeUndefined();
+    expect(repo.git('log', '--format=%s').trim().split('\n')).not.toContainEqual(expect.stringMatching(/\(failure\)$/));
+    expect(existsSync(join(stateDir, 'pending-failures.json'))).toBe(false);
     expect(existsSync(lock)).toBe(true);
     expect(await readJournal(stateDir)).not.toBeNull();
 

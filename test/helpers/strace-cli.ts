@@ -1,0 +1,43 @@
+// The built CLI under strace fault injection: the syscalls named fail with `error` when they touch
+// `path` (strace -P: the path as a string argument, or an fd open on it), from the `when`-th such
+// call of each thread or child on (strace counts per tracee). Debian's strace 6.1 (.ci/run installs it).
+// Note: 6.1's -P matches a rename's old name only, not its new one.
+import { spawn } from 'node:child_process';
+
+import { CLI, type CliResult } from './run-cli.js';
+
+export interface Fault {
+  /** the path the failing calls touch (absolute) */
+  path: string;
+  /** e.g. ['ftruncate'], ['fsync', 'fdatasync'], ['mkdir', 'mkdirat'] */
+  syscalls: readonly string[];
+  /** errno name: EIO, ENOSPC */
+  error: string;
+  /** the first matching call that fails (default 1); later ones fail too */
+  when?: number;
+}
+
+export function runCliWithFault(
+  args: readonly string[],
+  { cwd, input, fault }: { cwd: string; input?: string; fault: Fault },
+): Promise<CliResult> {
+  const calls = fault.syscalls.join(',');
+  const inject = `inject=${calls}:error=${fault.error}:when=${fault.when ?? 1}+`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'strace',
+      ['-f', '-qq', '-o', '/dev/null', '-P', fault.path, '-e', `trace=${calls}`, '-e', inject, process.execPath, CLI, ...args],
+      {
+        cwd,
+        env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
