@@ -117,7 +117,7 @@ describe("a failed batch's control-state commit", () => {
     await expectRecordedOnce(r, batchId);
   });
 
-  it('killed before HEAD moved: nothing to undo, and the failure stays pending until the next run records it', async () => {
+  it('killed before HEAD moved: nothing to undo, and the failure stays pending until `recover` records it, once', async () => {
     const r = repo();
     // The ref update of the control-state commit (its reflog message says so), not the retry content's.
     const PATH = hooked({
@@ -128,18 +128,23 @@ describe("a failed batch's control-state commit", () => {
     expect(out.code).toBeNull();
     const batchId = String(jsonLines(out.stdout).find((e) => e.type === 'batch_started')?.batch_id);
     expect(failureCommits(r)).toEqual([]);
-
-    const recovered = await runCli(['recover', '--json'], { cwd: r.dir });
-    expect(recovered.code, recovered.stderr).toBe(0);
-    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({ recovered: { kind: 'control', action: 'restored', batch_id: batchId } });
-    expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
     expect(pendingFailures(r)).toMatchObject([{ batch_id: batchId }]);
 
-    // The next run records it (before it decides anything), once.
+    // Recovery undoes the journaled control-state commit, then records the pending failure (once).
+    const recovered = await runCli(['recover', '--json'], { cwd: r.dir });
+    expect(recovered.code, recovered.stderr).toBe(0);
+    expect(jsonLines(recovered.stdout).at(-1)).toMatchObject({
+      recovered: { kind: 'control', action: 'restored', batch_id: batchId },
+      pending_failures: { recorded: [batchId], pending: [] },
+    });
+    expect(failureCommits(r)).toEqual([`batchctl: control state after ${batchId} (failure)`]);
+    expect(pendingFailures(r)).toEqual([]);
+    expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
+
+    // The next run does not record it again.
     const next = await runCli(['run', '-'], { cwd: r.dir, input: passing });
     expect(next.code, next.stderr).toBe(0);
     expect(failureCommits(r)).toEqual([`batchctl: control state after ${batchId} (failure)`]);
-    expect(pendingFailures(r)).toEqual([]);
     expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
   });
 
