@@ -3,6 +3,6 @@ export { removeFileDurably, syncDirectory, writeFileDurably } from './durable-wr
 export { clearJournal, journalFile, readJournal, writeJournal } from './journal.js';
 export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
 export { isAlive, ownProcessGroup, runStillAlive } from './process-liveness.js';
-export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';
+export { acquireRepoLock, readLockOwner, type LockOwner, type ReleaseLock } from './repo-lock.js';
 export { gitLocksFor, removeRunGitLocks, type KeptLock, type LockSweep } from './git-locks.js';
 export type { LockUser } from './git-lock-users.js';

@@ -12,7 +12,7 @@ import { isAlive } from './process-liveness.js';
 
 export type ReleaseLock = () => Promise<void>;
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   hostname: string;
 }
@@ -25,6 +25,11 @@ async function readOwner(file: string): Promise<LockOwner | null> {
   } catch {
     return null;
   }
+}
+
+/** Who holds the repository lock now (the owner file exists only while it is held), or null. */
+export function readLockOwner(stateDir: string): Promise<LockOwner | null> {
+  return readOwner(join(stateDir, 'repo.owner'));
 }
 
 /**

@@ -11,6 +11,7 @@ export {
   type ItemRow,
   type NewEvent,
   type OutcomeRow,
+  type QueueEntry,
   type RetentionCounts,
   type RetentionPreview,
   type RetentionScope,
@@ -20,5 +21,6 @@ export {
   type StoreConstraint,
   type StoreEvents,
   type StoreItems,
+  type StoreQueue,
   type StoreRetention,
 } from './store.js';

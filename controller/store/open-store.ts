@@ -11,6 +11,7 @@ import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
 import { createItems } from './items.js';
 import { migrate } from './migrate.js';
+import { createQueue } from './queue.js';
 import { createRetention } from './retention.js';
 import { guard, isSqliteFailure } from './store-error.js';
 import type { Store } from './store.js';
@@ -86,6 +87,7 @@ function assemble(db: Database.Database, file: string): Store {
     items: createItems(db),
     backups: createBackups(db),
     events: createEvents(db),
+    queue: createQueue(db),
     retention: createRetention(db),
     controlAudit: createControlAudit(db),
     ...rest,

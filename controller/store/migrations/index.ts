@@ -4,10 +4,11 @@ import { itemOperations } from './002-item-operations.js';
 import { controlAudit } from './003-control-audit.js';
 import { retention } from './004-retention.js';
 import { batchEcosystems } from './005-batch-ecosystems.js';
+import { batchQueue } from './006-batch-queue.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [initial, itemOperations, controlAudit, retention, batchEcosystems];
+export const MIGRATIONS: readonly Migration[] = [initial, itemOperations, controlAudit, retention, batchEcosystems, batchQueue];
 
 export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -44,8 +44,9 @@ describe('openStore', () => {
       { version: 3, name: 'control-audit' },
       { version: 4, name: 'retention' },
       { version: 5, name: 'batch-ecosystems' },
+      { version: 6, name: 'batch-queue' },
     ]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(5);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(6);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -81,7 +82,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 5 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 6 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });
