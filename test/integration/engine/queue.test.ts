@@ -170,3 +170,17 @@ describe('a restart', () => {
     }
   });
 });
+
+describe('control-file edits in one process', () => {
+  it('lands every one of several stops made at once (none overwrites another)', async () => {
+    const { repo, engine } = await setup();
+    const ecosystems = ['npm', 'pypi', 'cargo', 'maven'];
+    await Promise.all(ecosystems.map((ecosystem) => engine.stop({ reason: `${ecosystem} outage`, ecosystem, by: 'alice' })));
+    const control = JSON.parse(readFileSync(join(repo.dir, 'batch-control.json'), 'utf8')) as { disabled_ecosystems: string[] };
+    expect([...control.disabled_ecosystems].sort()).toEqual([...ecosystems].sort());
+    expect(repo.git('status', '--porcelain')).toBe('');
+    expect(JSON.parse(repo.git('show', 'HEAD:batch-control.json'))).toMatchObject({
+      disabled_ecosystems: expect.arrayContaining(ecosystems),
+    });
+  });
+});
