@@ -15,6 +15,7 @@ import { commitBench } from './commit.js';
 import { findBench } from './find.js';
 import { fmt, type Outcome } from './report.js';
 import { rollbackBench } from './rollback.js';
+import { serviceBench } from './service.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     report(await commitBench({ quick, root }, only));
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
+    report(await serviceBench({ quick, root }, wants));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
     console.log(

@@ -56,6 +56,8 @@ export interface ListOptions {
   offset?: number;
   status?: BatchStatus;
   ecosystem?: string;
+  /** the next page: the batch_id of the last row of the page before (stable while batches are added) */
+  cursor?: string;
 }
 
 /**

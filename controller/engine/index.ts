@@ -144,7 +144,7 @@ export function createEngine(given: EngineDeps): Engine {
         ...(progress ? { progress } : {}),
       };
     },
-    list: (opts) => store.batches.list(opts),
+    list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
     rollback: (batchId, options = {}) =>
       work.track(() => {

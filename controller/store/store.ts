@@ -66,6 +66,8 @@ export interface BatchListOptions {
   offset?: number;
   status?: BatchStatus;
   ecosystem?: string;
+  /** the rows after this batch's in the list's order (keyset paging); an unknown id gives none */
+  after?: string;
 }
 
 export interface ItemListOptions {

@@ -139,6 +139,25 @@ describe('cancel', () => {
   });
 });
 
+describe('cancel a retry', () => {
+  it('stops a running retry by the id of its batch, changing nothing', async () => {
+    const { repo, engine } = await setup(seeded());
+    repo.commitAll('seed');
+    const a = await engine.submit(slow());
+    await first(engine, 'batch_progress', a.batch_id);
+    engine.cancel(a.batch_id, 'first try');
+    expect(await engine.wait(a.batch_id)).toMatchObject({ status: 'cancelled' });
+    const head = repo.head();
+    const started = first(engine, 'batch_started');
+    const retrying = engine.retry(a.batch_id);
+    const retryId = await started;
+    expect(engine.cancel(retryId, 'not now')).toEqual({ batch_id: retryId, status: 'cancelling' });
+    expect(await retrying).toMatchObject({ batch_id: retryId, status: 'cancelled', reason: { code: 'CANCELLED' } });
+    expect(await engine.wait(retryId)).toMatchObject({ status: 'cancelled' });
+    expect(repo.head()).toBe(head);
+  });
+});
+
 describe('a restart', () => {
   it('keeps queued batches: a new engine on the same database runs them once started', async () => {
     const repo = gitRepo(seeded());

@@ -158,6 +158,9 @@ describe('live state', () => {
     });
     expect(engine.list({ limit: 10, status: 'queued' }).map((r) => r.batch_id)).toEqual([b.batch_id]);
     expect(engine.list({ limit: 10, ecosystem: 'pypi' })).toEqual([]);
+    const pageOne = engine.list({ limit: 1 });
+    expect(pageOne.map((r) => r.batch_id)).toEqual([b.batch_id]);
+    expect(engine.list({ limit: 5, cursor: b.batch_id }).map((r) => r.batch_id)).toEqual([a.batch_id]);
     await engine.wait(b.batch_id);
     expect(await engine.health()).toMatchObject({ queue_depth: 0, running: null, pending_journal: null, lock_holder: null });
     expect(engine.status(a.batch_id).progress).toBeUndefined();
