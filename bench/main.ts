@@ -5,6 +5,7 @@
  *   npm run bench -- --quick   smoke run at small sizes (the targets are printed but mean little)
  *   npm run bench -- --keep    leave the temporary repositories in place for inspection
  *   npm run bench -- --only S  run only the scenarios whose name contains S
+ *   npm run bench -- --no-settle  do not wait for the disk to go quiet before each timed run
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

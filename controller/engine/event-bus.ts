@@ -70,7 +70,14 @@ export function createEventBus({ store, now = () => new Date(), logger }: EventB
     const held = coalescer.take(batchId);
     if (held) deliver(taps, append(EVENT.batchProgress, batchId, { ...held }, isoNow()));
   };
-  const coalescer = createProgressCoalescer(flush);
+  // From a timer, nobody would catch it: a progress event that cannot be stored (the store closed) is let go.
+  const coalescer = createProgressCoalescer((batchId) => {
+    try {
+      flush(batchId);
+    } catch (error) {
+      logger?.warn({ err: error, batch_id: batchId }, 'a held progress event could not be stored');
+    }
+  });
   return {
     emit(type, batchId, data) {
       const at = isoNow();
