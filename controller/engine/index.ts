@@ -12,7 +12,7 @@ import type { EngineDeps } from './engine-deps.js';
 import { health } from './health.js';
 import { findLegacyBatch } from './legacy-batch.js';
 import { trackProgress } from './live-progress.js';
-import { createBatchQueue } from './queue/batch-queue.js';
+import { createBatchQueue, heldByLiveProcess } from './queue/batch-queue.js';
 import { cancelBatch, cancelQueued } from './queue/cancel-batch.js';
 import { recoverPending } from './recover.js';
 import { reindex } from './reindex.js';
@@ -82,7 +82,9 @@ export function createEngine(given: EngineDeps): Engine {
     if (ticket) return ticket.done;
     const row = store.batches.get(batchId);
     if (!row) throw notFound(batchId, store.file);
-    if (row.status === 'queued' && store.queue.ids().includes(batchId)) return queue.adopt(batchId).done;
+    // Queued in the store and not held by a live process's run(): this engine runs it once started.
+    if (row.status === 'queued' && store.queue.ids().includes(batchId) && !heldByLiveProcess(store.queue.peek(batchId)))
+      return queue.adopt(batchId).done;
     if (['preflight', 'validating', 'running', 'committing', 'queued'].includes(row.status)) {
       throw new BatchctlError({
         code: 'BATCH_RUNNING_ELSEWHERE',

@@ -66,7 +66,7 @@ export interface BatchQueue {
 }
 
 /** A batch kept in memory by a process that still lives is that process's to run. */
-function heldByLiveProcess(runJson: string | undefined): boolean {
+export function heldByLiveProcess(runJson: string | undefined): boolean {
   const holder = runJson ? (JSON.parse(runJson) as { held_by?: { pid: number; hostname: string } }).held_by : undefined;
   return holder !== undefined && holder.hostname === hostname() && isAlive(holder.pid);
 }
