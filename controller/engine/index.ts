@@ -66,7 +66,8 @@ export function createEngine(given: EngineDeps): Engine {
     deps: given,
     engineSignal: work.signal,
     onAbort: (ticket, reason) => {
-      if (ticket.started || !cancelQueued(given, queue, ticket.batchId, 'the caller cancelled')) ticket.controller.abort(reason);
+      const why = reason instanceof BatchctlError ? reason.detail : 'the caller cancelled';
+      if (ticket.started || !cancelQueued(given, queue, ticket.batchId, why)) ticket.controller.abort(reason);
     },
   });
   // Everything that takes the repository lock waits for its turn in the lane, not for the lock.

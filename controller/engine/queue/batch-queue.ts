@@ -22,6 +22,7 @@ import { resultFromRow } from '../run/result-from-row.js';
 import { newRow, runBatch } from '../run/run-batch.js';
 import type { RunOptions } from '../run/run-context.js';
 import { createLane, type Lane } from './lane.js';
+import { withPriority } from './with-priority.js';
 import { newTicket, type Ticket } from './ticket.js';
 
 export interface SubmitOptions extends RunOptions {
@@ -73,18 +74,6 @@ export function heldByLiveProcess(runJson: string | undefined): boolean {
 
 function never(batchId: string): never {
   throw new BatchctlError({ code: 'INTERNAL', message: `the row of queued batch ${batchId} is gone` });
-}
-
-function withPriority(batch: Batch, priority: number | undefined): Batch {
-  if (priority === undefined || priority === batch.options.priority) return batch;
-  if (!Number.isInteger(priority) || priority < 0 || priority > 9) {
-    throw new BatchctlError({
-      code: 'INPUT_INVALID',
-      message: `priority: ${priority} is not an integer from 0 to 9`,
-      data: { field: 'priority' },
-    });
-  }
-  return { ...batch, options: { ...batch.options, priority } };
 }
 
 export interface BatchQueueOptions {
@@ -190,6 +179,7 @@ export function createBatchQueue({ deps, engineSignal, onAbort }: BatchQueueOpti
       }
       const { signal, ...live } = options;
       const ticket = newTicket(batchId, live, batch);
+      ticket.durable = durable;
       tickets.set(batchId, ticket);
       // The caller's own signal (the CLI's SIGINT) cancels like cancel() does.
       if (signal) {
@@ -233,6 +223,11 @@ export function createBatchQueue({ deps, engineSignal, onAbort }: BatchQueueOpti
       closed = true;
       if (current) tickets.get(current)?.controller.abort(new BatchctlError({ code: 'ENGINE_CLOSED', message: 'the engine closed' }));
       await lane.idle();
+      // A run()'s batch that never started is cancelled, as a running one is: its caller gets that result.
+      for (const ticket of [...tickets.values()]) {
+        if (!ticket.started && ticket.durable === false)
+          onAbort(ticket, new BatchctlError({ code: 'ENGINE_CLOSED', message: 'the engine closed' }));
+      }
       for (const ticket of tickets.values()) {
         ticket.fail(
           new BatchctlError({

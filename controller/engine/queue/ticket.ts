@@ -16,6 +16,8 @@ export interface Ticket {
   batch?: Batch;
   /** what the submitter passed that is not stored (in-memory options) */
   live: RunOptions;
+  /** stored with its batch (submit); false: run()'s, in memory only, cancelled when the engine closes */
+  durable?: boolean;
 }
 
 export function newTicket(batchId: string, live: RunOptions = {}, batch?: Batch): Ticket {

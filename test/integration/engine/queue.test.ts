@@ -188,6 +188,28 @@ describe('a restart', () => {
       removeRepo(repo);
     }
   });
+  it('cancels a run() still waiting for its turn when the engine closes: its caller gets that result, nothing stays queued', async () => {
+    const repo = gitRepo(seeded());
+    const db = join(repo.dir, '.git', 'queue-close.db');
+    try {
+      const engine = await openEngine({ repo: repo.dir, db, env: ENV });
+      const a = await engine.submit(slow());
+      await first(engine, 'batch_progress', a.batch_id);
+      const waiting = engine.run(one('b.txt', 'b\n'));
+      await engine.close();
+      const result = await waiting;
+      expect(result).toMatchObject({ status: 'cancelled', reason: { code: 'CANCELLED' }, commit: null });
+      const reopened = await openEngine({ repo: repo.dir, db, env: ENV });
+      try {
+        expect(reopened.status(result.batch_id).batch.status).toBe('cancelled');
+        expect((await reopened.health()).queue_depth).toBe(0);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      removeRepo(repo);
+    }
+  });
 });
 
 describe('control-file edits in one process', () => {
