@@ -139,6 +139,38 @@ describe('subscribe', () => {
   });
 });
 
+describe('the event union', () => {
+  it('types every event a run, a refusal, a stop and resume, a cancel and a rollback store', async () => {
+    const { engine } = await setup();
+    const done = await engine.run(writes(3, 'a'));
+    await engine.stop({ reason: 'drill', by: 'alice' });
+    expect((await engine.run(writes(1, 'refused'))).status).toBe('refused');
+    await engine.resume({ by: 'alice' });
+    const queued = await engine.submit(batch({ operations: [{ type: 'write', target: 'other/b.txt', content: 'b\n' }] }));
+    const later = await engine.submit(batch({ operations: [{ type: 'write', target: 'other/c.txt', content: 'c\n' }] }));
+    engine.cancel(later.batch_id, 'drill');
+    await engine.wait(queued.batch_id);
+    expect((await engine.rollback(done.batch_id)).status).toBe('completed');
+    const stored = engine.events({ limit: 1000 });
+    const types = new Set(stored.map((e) => e.type));
+    for (const type of [
+      'batch_started',
+      'batch_progress',
+      'batch_complete',
+      'batch_refused',
+      'batch_cancelled',
+      'control_changed',
+      'rollback_started',
+      'rollback_complete',
+    ])
+      expect(types.has(type as BatchEvent['type']), type).toBe(true);
+    for (const event of stored) {
+      const parsed = batchEventSchema.safeParse(event);
+      expect(parsed.success, `${event.type}: ${JSON.stringify(parsed.error?.issues ?? [])}`).toBe(true);
+    }
+  });
+});
+
 describe('live state', () => {
   it('status shows live counts while a batch runs; health names it, the queue and the lock holder', async () => {
     const { engine } = await setup();
