@@ -5,6 +5,7 @@
  *   npm run bench -- --quick   smoke run at small sizes (the targets are printed but mean little)
  *   npm run bench -- --keep    leave the temporary repositories in place for inspection
  *   npm run bench -- --only S  run only the scenarios whose name contains S
+ *   npm run bench -- --no-settle  do not wait for the disk to go quiet before each timed run
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { commitBench } from './commit.js';
 import { findBench } from './find.js';
 import { fmt, type Outcome } from './report.js';
 import { rollbackBench } from './rollback.js';
+import { serviceBench } from './service.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     report(await commitBench({ quick, root }, only));
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
+    report(await serviceBench({ quick, root }, wants));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
     console.log(

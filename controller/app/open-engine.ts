@@ -8,6 +8,7 @@ import { openGit } from '../git/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { collectGarbage } from './collect-garbage.js';
 import { readEnvironment, type Environment } from './environment.js';
 
 export interface OpenEngineOptions {
@@ -20,6 +21,11 @@ export interface OpenEngineOptions {
   repairStore?: boolean;
   /** the clock breakers, budget weeks and records use (tests drive time with it) */
   now?: () => Date;
+  /**
+   * A one-shot process (the CLI's run, retry, rollback): large batches collect garbage between
+   * steps (collect-garbage.ts). A long-lived engine (a server) leaves the collector to V8.
+   */
+  oneShot?: boolean;
 }
 
 /** Open the store; with `repair`, a file that is not a healthy database is renamed, never deleted. */
@@ -74,6 +80,7 @@ export async function openEngine({
   env = readEnvironment(),
   repairStore = false,
   now = () => new Date(),
+  oneShot = false,
 }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
@@ -94,5 +101,6 @@ export async function openEngine({
     now,
     ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}),
     ...(actor ? { actor } : {}),
+    ...(oneShot ? { betweenSteps: collectGarbage } : {}),
   });
 }

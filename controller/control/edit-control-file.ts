@@ -12,6 +12,7 @@ import { defaultControlFile, renderControlFile } from './default-control-file.js
 import { parseControlFile } from './load-control-file.js';
 import { readPolicyFile } from './policy-file.js';
 import { renderRawControl } from './render-raw-control.js';
+import { withControlFile } from './with-control-file.js';
 
 /** The file's JSON object, as written: unknown fields included. */
 export type RawControl = Record<string, unknown>;
@@ -63,10 +64,13 @@ export function objectAt(raw: RawControl, ...keys: string[]): RawControl {
  * Apply `edit` to the file's JSON and write it back if it changed.
  * @example await editControlFile(root, (raw) => { raw.enabled = false; });
  */
-export async function editControlFile(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
-  const result = await computeControlEdit(root, edit);
-  if (result.changed) await writeFileDurably(join(root, CONTROL_FILE_NAME), result.text);
-  return result;
+export function editControlFile(root: string, edit: (raw: RawControl, current: ControlFile) => void): Promise<ControlEdit> {
+  // Read, edit and write as one turn: two stops at once in one process both land.
+  return withControlFile(root, async () => {
+    const result = await computeControlEdit(root, edit);
+    if (result.changed) await writeFileDurably(join(root, CONTROL_FILE_NAME), result.text);
+    return result;
+  });
 }
 
 /** The edit, checked, without writing: for state that is committed before it reaches the work tree. */

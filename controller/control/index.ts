@@ -1,5 +1,6 @@
 // control/: batch-control.json — load (fail closed), defaults, edits, preflight, the stop check.
 export { defaultControlFile, renderControlFile } from './default-control-file.js';
+export { withControlFile } from './with-control-file.js';
 export { computeControlEdit, editControlFile, objectAt, type ControlEdit, type RawControl } from './edit-control-file.js';
 export { loadControl, loadControlFile, parseControl, parseControlFile, type LoadedControl } from './load-control-file.js';
 export { checkControlKeys, type ControlKeyReport } from './control-keys.js';

@@ -3,6 +3,7 @@ export * from './batch.js';
 export * from './batch-id.js';
 export * from './control-file.js';
 export * from './events.js';
+export * from './event-schemas.js';
 export * from './issue-codes.js';
 export * from './lifecycle.js';
 export * from './operation.js';

@@ -19,4 +19,11 @@ export interface EngineDeps {
    * `requested_by` and the author of a stop or resume. The composition root works it out.
    */
   actor?: string;
+  /**
+   * Called after each step of a run. The one-shot CLI collects garbage there for large batches
+   * (app/collect-garbage.ts); a long-lived engine shares its process and has none (docs/lifecycle.md#the-queue).
+   */
+  betweenSteps?: (info: { operations: number }) => void;
+  /** runs work that takes the repository lock in its turn among this process's (the engine's lane) */
+  serialize?: <T>(work: () => Promise<T>) => Promise<T>;
 }

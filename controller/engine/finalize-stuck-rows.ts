@@ -30,6 +30,7 @@ export async function finalizeStuckRows(deps: EngineDeps): Promise<string[]> {
       reason_code: 'INTERRUPTED',
       reason_message: `the run (pid ${owner.pid}) ended while the batch was ${status}, ${what}; recovery marked it failed`,
     });
+    store.queue.take(batch_id); // a run() that died waiting for its turn: its entry goes with it
     finalized.push(batch_id);
     bus.emit(EVENT.recovered, batch_id, { batch_id, kind: 'batch', action: 'finalized', paths: 0 });
   }

@@ -1,40 +1,42 @@
 // engine/: the one API every facade uses. Facades subscribe to events; the engine never calls them.
 import { loadControlFile } from '../control/index.js';
-import {
-  isBatchDocument,
-  isBatchId,
-  parseBatchDocument,
-  type Batch,
-  type BatchDocument,
-  type BatchEvent,
-  type BatchResult,
-  type ValidationResult,
-} from '../domain/index.js';
+import { isBatchDocument, isBatchId, newBatchId, parseBatchDocument } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
-import type { BatchRow, ItemRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
-import { controlStatus, type ControlStatus } from './control/control-status.js';
-import { initControl, type InitResult } from './control/init-control.js';
-import { recordPendingFailures, type PendingFailuresReport } from './control/record-pending-failures.js';
+import { controlStatus } from './control/control-status.js';
+import { initControl } from './control/init-control.js';
+import { recordPendingFailures } from './control/record-pending-failures.js';
 import { settingsWarnings } from './control/settings-removed.js';
-import { resumeBatches, stopBatches, type ControlChangeResult } from './control/stop-resume.js';
+import { resumeBatches, stopBatches } from './control/stop-resume.js';
+import type { Engine } from './engine-api.js';
 import type { EngineDeps } from './engine-deps.js';
-import type { EventListener } from './event-bus.js';
-import { findLegacyBatch, type LegacyCommit } from './legacy-batch.js';
-import { recoverPending, type RecoveryReport } from './recover.js';
-import { reindex, type ReindexReport } from './reindex.js';
-import { purge, type PurgeOptions, type PurgeReport } from './retention/purge.js';
-import { retryBatch, type RetryOptions } from './retry-batch.js';
-import { rollbackBatch, type RollbackOptions, type RollbackResult } from './rollback/rollback-batch.js';
+import { health } from './health.js';
+import { findLegacyBatch } from './legacy-batch.js';
+import { trackProgress } from './live-progress.js';
+import { createBatchQueue, heldByLiveProcess } from './queue/batch-queue.js';
+import { cancelBatch, cancelQueued } from './queue/cancel-batch.js';
+import { recoverPending } from './recover.js';
+import { reindex } from './reindex.js';
+import { purge } from './retention/purge.js';
+import { retryBatch } from './retry-batch.js';
+import { requireBatchId } from './rollback/find-batch-commits.js';
+import { rollbackBatch } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
 import { runBatch } from './run/run-batch.js';
+import { withCallerDefaults } from './run/caller-defaults.js';
 import type { RunOptions } from './run/run-context.js';
+import { subscribe } from './subscribe.js';
 import { createWorkTracker } from './work-tracker.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
+export type { BatchDetails, Engine, InitOptions, ListOptions, ResumeOptions, StopOptions } from './engine-api.js';
 export type { EngineDeps } from './engine-deps.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
+export type { Health } from './health.js';
+export type { SubmitOptions, Submitted } from './queue/batch-queue.js';
+export type { CancelResult } from './queue/cancel-batch.js';
+export type { Sink, SubscribeOptions, SubscriptionMessage } from './subscribe.js';
 export type { RecoveryReport } from './recover.js';
 export type { ReindexReport } from './reindex.js';
 export type { LegacyCommit } from './legacy-batch.js';
@@ -47,101 +49,13 @@ export type { ControlStatus } from './control/control-status.js';
 export type { InitResult } from './control/init-control.js';
 export type { PendingFailuresReport } from './control/record-pending-failures.js';
 
-export interface StopOptions {
-  reason: string;
-  ecosystem?: string;
-  incidentUrl?: string;
-  expectedResume?: string;
-  /** who stops; default: the engine's actor ($GITHUB_ACTOR, else the login name) */
-  by?: string;
-  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
-  push?: boolean;
-}
-
-export interface ResumeOptions {
-  ecosystem?: string;
-  by?: string;
-  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
-  push?: boolean;
-}
-
-export interface InitOptions {
-  /** rewrite an existing control file (and its schema) with the defaults */
-  force?: boolean;
-  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
-  push?: boolean;
-}
-
-export interface BatchDetails {
-  batch: BatchRow;
-  result: BatchResult;
-  items: ItemRow[];
-  items_total: number;
-}
-
-/**
- * Every method that commits (run, rollback, retry, stop, resume, init, recordPendingFailures) follows one rule
- * (docs/lifecycle.md#gitops-push): publish to the branch's upstream when it has one, unless its
- * option `push` is false; earlier unpublished batch commits travel with their tags.
- */
-export interface Engine {
-  readonly root: string;
-  /**
-   * Run a batch: a typed Batch or a document as received (text, a chunk stream, a JSON value). The
-   * engine fills `requested_by`, honours `options.dry_run`, and always resolves to a terminal,
-   * recorded result; only a document that is not a batch throws (INPUT_INVALID).
-   */
-  run(batch: Batch | BatchDocument, options?: RunOptions): Promise<BatchResult>;
-  /** judge a batch (or a document) against the repository as it is; changes nothing */
-  validate(batch: Batch | BatchDocument): Promise<ValidationResult>;
-  /** parse a document (JSON or NDJSON, detected) into a Batch; INPUT_INVALID names field and line */
-  parse(document: BatchDocument): Promise<Batch>;
-  status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
-  list(opts: { limit: number; offset?: number }): BatchRow[];
-  /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
-  legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;
-  recover(): Promise<RecoveryReport | null>;
-  /**
-   * commit the breaker failures earlier runs could not record (kept pending: a diverged branch, a
-   * crash journal kept for recover; docs/control-file.md#a-failure-not-yet-recorded), as the next run
-   * would; `batchctl recover` runs it after `recover()`. `push: false`: commit locally only
-   * @example const { recorded, pending } = await engine.recordPendingFailures({ push: false });
-   */
-  recordPendingFailures(options?: { push?: boolean }): Promise<PendingFailuresReport>;
-  /** revert a committed batch as a new batch (docs/lifecycle.md#rollback); conflicts throw ROLLBACK_CONFLICT */
-  rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
-  /** re-run the operations of a batch that did not land; a second retry returns the first unless `again` */
-  retry(batchId: string, options?: RetryOptions): Promise<BatchResult>;
-  /**
-   * delete what the control file's retention windows let go: finished batches' rows and events
-   * (metrics_retention_days), backup refs (backup_retention_days), retry content with its batch
-   * @example const report = await engine.purge({ dryRun: true });
-   */
-  purge(options?: PurgeOptions): Promise<PurgeReport>;
-  /** rebuild the rows of committed batches from git history into this database; `fetch`: unshallow a shallow clone first */
-  reindex(options?: { fetch?: boolean }): Promise<ReindexReport>;
-  /**
-   * write the default control file and its JSON Schema, and commit both (Control-Change: init), or
-   * say why they must be committed by hand; leaves a valid file alone unless `force`
-   */
-  init(opts?: InitOptions): Promise<InitResult>;
-  /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
-  stop(options: StopOptions): Promise<ControlChangeResult>;
-  /** lift the global stop, or one ecosystem's */
-  resume(options: ResumeOptions): Promise<ControlChangeResult>;
-  /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
-  controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
-  /**
-   * the warnings every command shows: settings of batch-control.json another writer's commit removed
-   * (docs/control-file.md#other-writers); cached by HEAD, so no git process on an unmoved HEAD; never throws
-   * @example for (const line of await engine.settingsWarnings()) console.warn(line);
-   */
-  settingsWarnings(): Promise<string[]>;
-  /** the audit log: stored events after `afterSeq`, oldest first */
-  events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
-  on(listener: EventListener): () => void;
-  /** abort running work (a run rolls back after its current operation), wait for it, then close */
-  close(): Promise<void>;
+function notFound(batchId: string, file: string): BatchctlError {
+  return new BatchctlError({
+    code: 'BATCH_NOT_FOUND',
+    message: `no batch ${batchId} in ${file}`,
+    hint: 'list batches with `batchctl list`',
+    data: { batch_id: batchId },
+  });
 }
 
 /**
@@ -149,18 +63,64 @@ export interface Engine {
  * const engine = createEngine(deps);
  * const result = await engine.run({ document: text }, { source: 'cli', identity: 'token:deploy-bot' });
  */
-export function createEngine(deps: EngineDeps): Engine {
-  const { git, store, bus } = deps;
+export function createEngine(given: EngineDeps): Engine {
   const work = createWorkTracker();
-  /** every run follows both its caller's signal and the engine's own (aborted by close) */
-  const withEngineSignal = (options: RunOptions = {}): RunOptions => ({
-    ...options,
-    signal: options.signal ? AbortSignal.any([options.signal, work.signal]) : work.signal,
+  const queue = createBatchQueue({
+    deps: given,
+    engineSignal: work.signal,
+    onAbort: (ticket, reason) => {
+      const why = reason instanceof BatchctlError ? reason.detail : 'the caller cancelled';
+      if (ticket.started || !cancelQueued(given, queue, ticket.batchId, why)) ticket.controller.abort(reason);
+    },
   });
+  // Everything that takes the repository lock waits for its turn in the lane, not for the lock.
+  const deps: EngineDeps = { ...given, serialize: (job) => queue.lane.exclusive(job) };
+  const { git, store, bus } = deps;
+  const live = trackProgress(bus);
+  const inLane = <T>(job: () => Promise<T>): Promise<T> => work.track(() => queue.lane.exclusive(job));
   const actor = deps.actor ?? 'unknown';
+
+  async function wait(batchId: string) {
+    requireBatchId(batchId);
+    const ticket = queue.ticket(batchId);
+    if (ticket) return ticket.done;
+    const row = store.batches.get(batchId);
+    if (!row) throw notFound(batchId, store.file);
+    // Queued in the store and not held by a live process's run(): this engine runs it once started.
+    if (row.status === 'queued' && store.queue.ids().includes(batchId) && !heldByLiveProcess(store.queue.peek(batchId)))
+      return queue.adopt(batchId).done;
+    if (['preflight', 'validating', 'running', 'committing', 'queued'].includes(row.status)) {
+      throw new BatchctlError({
+        code: 'BATCH_RUNNING_ELSEWHERE',
+        message: `batch ${batchId} is ${row.status} in another process`,
+        hint: 'wait for it through that process, or poll `status`',
+        data: { batch_id: batchId, status: row.status },
+      });
+    }
+    return resultFromRow(row, store);
+  }
+
   return {
     root: git.root,
-    run: (batch, options) => work.track(() => runBatch(deps, batch, withEngineSignal(options))),
+    run: (input, options: RunOptions = {}) =>
+      work.track(async () => {
+        const parsed = isBatchDocument(input) ? await parseBatchDocument(input) : input;
+        // A dry run changes nothing and is not queued; it still waits for its turn (it reads under the lock).
+        if (withCallerDefaults(deps, parsed, options).options.dryRun) {
+          const signal = options.signal ? AbortSignal.any([options.signal, work.signal]) : work.signal;
+          return queue.lane.exclusive(() => runBatch(deps, parsed, { ...options, signal }));
+        }
+        // Not durable: a foreground run whose caller is gone must not run later.
+        const submitted = await queue.submit(parsed, { ...options, durable: false });
+        const result = await wait(submitted.batch_id);
+        return submitted.idempotent_replay ? { ...result, idempotent_replay: true } : result;
+      }),
+    submit: (input, options) => work.track(() => queue.submit(input, options)),
+    wait,
+    cancel: (batchId, reason) => cancelBatch({ deps, queue, batchId, reason }),
+    start: () => queue.start(),
+    subscribe: (options, sink) => subscribe({ store, bus, logger: deps.logger }, options, sink),
+    health: () => health(deps, { running: queue.running(), live }),
     validate: (input) =>
       work.track(async () => {
         const batch = isBatchDocument(input) ? await parseBatchDocument(input) : input;
@@ -178,50 +138,59 @@ export function createEngine(deps: EngineDeps): Engine {
         });
       }
       const row = store.batches.get(batchId);
-      if (!row)
-        throw new BatchctlError({
-          code: 'BATCH_NOT_FOUND',
-          message: `no batch ${batchId} in ${store.file}`,
-          hint: 'list batches with `batchctl list`',
-          data: { batch_id: batchId },
-        });
+      if (!row) throw notFound(batchId, store.file);
+      const progress = live.of(batchId);
+      const result = resultFromRow(row, store);
       return {
         batch: row,
-        result: resultFromRow(row, store),
+        // While it runs, the counts so far: the row's are written when it ends.
+        result: progress ? { ...result, success_count: progress.completed, failure_count: progress.failed } : result,
         items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset }),
         items_total: store.items.count(batchId),
+        ...(progress ? { progress } : {}),
       };
     },
-    list: (opts) => store.batches.list(opts),
+    list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
-    rollback: (batchId, options) => work.track(() => rollbackBatch(deps, batchId, options)),
-    retry: (batchId, options) => work.track(() => retryBatch(deps, batchId, options)),
-    purge: (options) => work.track(() => purge(deps, options)),
-    async reindex(options) {
-      const release = await acquireRepoLock({ stateDir: deps.stateDir });
-      try {
-        return await reindex(deps, options);
-      } finally {
-        await release();
-      }
-    },
-    async recover() {
-      const release = await acquireRepoLock({ stateDir: deps.stateDir });
-      try {
-        return await recoverPending(deps);
-      } finally {
-        await release();
-      }
-    },
-    async recordPendingFailures({ push = true } = {}) {
-      const release = await acquireRepoLock({ stateDir: deps.stateDir });
-      try {
-        return await recordPendingFailures(deps, { push });
-      } finally {
-        await release();
-      }
-    },
-    init: ({ force = false, push = true } = {}) => work.track(() => initControl(deps, { force, push })),
+    rollback: (batchId, options = {}) =>
+      work.track(() => {
+        const runId = newBatchId(deps.now());
+        return queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...options, signal, runId }));
+      }),
+    retry: (batchId, options = {}) =>
+      work.track(() => {
+        const runId = newBatchId(deps.now());
+        return queue.job(runId, (signal) => retryBatch(deps, batchId, { ...options, signal, runId }));
+      }),
+    purge: (options) => inLane(() => purge(deps, options)),
+    reindex: (options) =>
+      inLane(async () => {
+        const release = await acquireRepoLock({ stateDir: deps.stateDir });
+        try {
+          return await reindex(deps, options);
+        } finally {
+          await release();
+        }
+      }),
+    recover: () =>
+      inLane(async () => {
+        const release = await acquireRepoLock({ stateDir: deps.stateDir });
+        try {
+          return await recoverPending(deps);
+        } finally {
+          await release();
+        }
+      }),
+    recordPendingFailures: ({ push = true } = {}) =>
+      inLane(async () => {
+        const release = await acquireRepoLock({ stateDir: deps.stateDir });
+        try {
+          return await recordPendingFailures(deps, { push });
+        } finally {
+          await release();
+        }
+      }),
+    init: ({ force = false, push = true } = {}) => inLane(() => initControl(deps, { force, push })),
     stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),
@@ -229,7 +198,10 @@ export function createEngine(deps: EngineDeps): Engine {
     events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
     async close() {
-      await work.close();
+      const closing = work.close(); // aborts at once: the running batch stops after its current operation
+      await queue.close(); // queued batches stay queued in the store; their waits end with ENGINE_CLOSED
+      await closing;
+      live.close();
       store.close();
       await git.close(); // ends git's object reader (a `cat-file --batch` process)
     },

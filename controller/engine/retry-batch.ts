@@ -24,6 +24,10 @@ export interface RetryOptions {
   again?: boolean;
   /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
   push?: boolean;
+  /** the retry batch stops after its current operation and rolls back (the engine's cancel) */
+  signal?: AbortSignal;
+  /** the id the retry batch gets (the engine assigns it, so that cancel can name it) */
+  runId?: string;
 }
 
 /** The idempotency key of the first retry of a batch: a second `retry` finds it and returns that batch. */
@@ -56,7 +60,7 @@ async function unlandedOperations(deps: EngineDeps, batchId: string): Promise<Op
 export async function retryBatch(
   deps: EngineDeps,
   batchId: string,
-  { requestedBy, again = false, push = true }: RetryOptions = {},
+  { requestedBy, again = false, push = true, signal, runId }: RetryOptions = {},
 ): Promise<BatchResult> {
   requireBatchId(batchId);
   const { store } = deps;
@@ -83,7 +87,13 @@ export async function retryBatch(
     operations,
     options: { ...options, dry_run: false, ...(key ? { idempotency_key: key } : {}) },
   });
-  const result = await runBatch(deps, batch, { source: 'retry', push, extraTrailers: [[TRAILER.retriesBatch, batchId]] });
+  const result = await runBatch(deps, batch, {
+    source: 'retry',
+    push,
+    extraTrailers: [[TRAILER.retriesBatch, batchId]],
+    ...(signal ? { signal } : {}),
+    ...(runId ? { batchId: runId } : {}),
+  });
   deps.logger.info({ batch_id: batchId, retry: result.batch_id, status: result.status === BATCH_STATUS.completed }, 'retry finished');
   return result;
 }

@@ -116,6 +116,12 @@ export const ERROR_CODES = {
   IO_FAILED: { kind: 'transient', exit: EXIT.batchFailed, http: 500 },
   /** the database is from a newer batchctl or damaged */
   STORE_FAILED: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
+  /** cancel: the batch already ended (completed, failed, cancelled, refused, rolled back): there is nothing to stop */
+  BATCH_FINISHED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },
+  /** cancel or wait: another process runs this batch; only that process can stop it or report its end */
+  BATCH_RUNNING_ELSEWHERE: { kind: 'transient', exit: EXIT.batchFailed, http: 409 },
+  /** submit: a dry run is not queued (it changes nothing); use run() or validate() */
+  DRY_RUN_NOT_QUEUED: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** the engine was closed (shutting down): it takes no new work */
   ENGINE_CLOSED: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
   /** a bug: never expected */

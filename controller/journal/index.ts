@@ -4,6 +4,6 @@ export { clearJournal, journalFile, readJournal, writeJournal } from './journal.
 export { salvageJournal, type SalvagedJournal } from './salvage-journal.js';
 export { planRecovery, type RecoveryPlan } from './plan-recovery.js';
 export { identityAlive, isAlive, ownIdentity, ownProcessGroup, runStillAlive, type ProcessIdentity } from './process-liveness.js';
-export { acquireRepoLock, type ReleaseLock } from './repo-lock.js';
+export { acquireRepoLock, readLockOwner, type LockOwner, type ReleaseLock } from './repo-lock.js';
 export { gitLocksFor, removeRunGitLocks, type KeptLock, type LockSweep } from './git-locks.js';
 export type { LockUser } from './git-lock-users.js';

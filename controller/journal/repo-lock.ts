@@ -16,7 +16,7 @@ import { identityAlive, ownIdentity, type ProcessIdentity } from './process-live
 
 export type ReleaseLock = () => Promise<void>;
 
-interface LockOwner extends ProcessIdentity {
+export interface LockOwner extends ProcessIdentity {
   hostname: string;
   /** this acquisition, so a holder whose lock was taken over never removes the next owner's file */
   token: string;
@@ -113,6 +113,12 @@ function releaser(files: LockFiles, token: string, release: () => Promise<void>)
       await rm(files.lockDir, { recursive: true, force: true });
     });
   };
+}
+
+/** Who holds the repository lock now (its owner file exists only inside a held lock), or null. */
+export async function readLockOwner(stateDir: string): Promise<LockOwner | null> {
+  const owner = parseOwner(await readOwnerText(join(`${join(stateDir, 'repo')}.lock`, 'owner.json')));
+  return owner && typeof owner.pid === 'number' && typeof owner.hostname === 'string' ? (owner as LockOwner) : null;
 }
 
 /**

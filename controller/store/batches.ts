@@ -64,6 +64,8 @@ export function createBatches(db: Database.Database): StoreBatches {
     const filters = [
       opts.status !== undefined ? 'status = @status' : '',
       opts.ecosystem !== undefined ? 'ecosystem = @ecosystem' : '',
+      // Keyset paging: the rows after the cursor's in the list's own order (stable while rows are added).
+      opts.after !== undefined ? '(created_at, id) < (SELECT created_at, id FROM batch_operations WHERE batch_id = @after)' : '',
     ].filter(Boolean);
     const key = filters.join(' AND ');
     let statement = listCache.get(key);
@@ -120,8 +122,9 @@ export function createBatches(db: Database.Database): StoreBatches {
     },
 
     list(opts: BatchListOptions): BatchRow[] {
-      const { limit, offset = 0, status, ecosystem } = opts;
+      const { limit, offset = 0, status, ecosystem, after } = opts;
       const params: Params = { limit, offset };
+      if (after !== undefined) params['after'] = after;
       if (status !== undefined) params['status'] = status;
       if (ecosystem !== undefined) params['ecosystem'] = ecosystem;
       return listStatement(opts).all(params);

@@ -31,6 +31,8 @@ export function createEvents(db: Database.Database): StoreEvents {
   // sqlite_sequence keeps the highest seq ever handed out, so lastSeq survives a purge of the newest rows.
   const lastSeq = db.prepare<[], number>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'batch_events'), 0)").pluck();
 
+  const purgedThrough = db.prepare<[], number>('SELECT coalesce((SELECT purged_through FROM event_horizon WHERE id = 1), 0)').pluck();
+
   return guard('events', {
     append(event: NewEvent, wantedSeq?: number): BatchEvent {
       const data_json = JSON.stringify(event.data);
@@ -50,6 +52,10 @@ export function createEvents(db: Database.Database): StoreEvents {
 
     lastSeq(): number {
       return lastSeq.get() ?? 0;
+    },
+
+    purgedThrough(): number {
+      return purgedThrough.get() ?? 0;
     },
   });
 }

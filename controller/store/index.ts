@@ -13,6 +13,7 @@ export {
   type ItemRow,
   type NewEvent,
   type OutcomeRow,
+  type QueueEntry,
   type RetentionCounts,
   type RetentionPreview,
   type RetentionScope,
@@ -23,6 +24,7 @@ export {
   type StoreConstraint,
   type StoreEvents,
   type StoreItems,
+  type StoreQueue,
   type StoreRetention,
   type UnfinishedOwnedRow,
 } from './store.js';

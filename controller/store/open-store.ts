@@ -12,6 +12,7 @@ import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
 import { createItems } from './items.js';
 import { migrate } from './migrate.js';
+import { createQueue } from './queue.js';
 import { createRetention } from './retention.js';
 import { guard, isSqliteFailure } from './store-error.js';
 import type { Store } from './store.js';
@@ -94,6 +95,7 @@ function assemble(db: Database.Database, file: string, foundEmpty: boolean): Sto
     items: createItems(db),
     backups: createBackups(db),
     events: createEvents(db),
+    queue: createQueue(db),
     retention: createRetention(db),
     controlAudit: createControlAudit(db),
     ...rest,

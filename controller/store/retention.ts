@@ -26,6 +26,11 @@ export function createRetention(db: Database.Database): StoreRetention {
   const deleteBatches = db.prepare<Params>(`DELETE FROM batch_operations WHERE ${BATCHES}`);
   const countEvents = db.prepare<[string], number>('SELECT count(*) FROM batch_events WHERE at < ?').pluck();
   const deleteEvents = db.prepare<[string]>('DELETE FROM batch_events WHERE at < ?');
+  const lastDeleted = db.prepare<[string], number | null>('SELECT max(seq) FROM batch_events WHERE at < ?').pluck();
+  const markHorizon = db.prepare<[number]>(
+    `INSERT INTO event_horizon (id, purged_through) VALUES (1, ?)
+     ON CONFLICT (id) DO UPDATE SET purged_through = max(purged_through, excluded.purged_through)`,
+  );
   const lastPass = db.prepare<[], string>('SELECT last_pass_at FROM retention_state WHERE id = 1').pluck();
   const markPass = db.prepare<[string]>(
     'INSERT INTO retention_state (id, last_pass_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET last_pass_at = excluded.last_pass_at',
@@ -44,6 +49,9 @@ export function createRetention(db: Database.Database): StoreRetention {
     // Counted first: a cascade's rows are not in `changes`.
     const before = counts(scope);
     const batches = scope.batchesBefore === null ? 0 : deleteBatches.run(params(scope, scope.batchesBefore)).changes;
+    // Remembered before they go: a subscriber resuming from before them learns of the gap (docs/events.md#replay-and-gaps).
+    const horizon = scope.eventsBefore === null ? null : lastDeleted.get(scope.eventsBefore);
+    if (horizon !== null && horizon !== undefined) markHorizon.run(horizon);
     const events = scope.eventsBefore === null ? 0 : deleteEvents.run(scope.eventsBefore).changes;
     return { batches, items: before.items, events };
   });

@@ -66,6 +66,8 @@ export interface BatchListOptions {
   offset?: number;
   status?: BatchStatus;
   ecosystem?: string;
+  /** the rows after this batch's in the list's order (keyset paging); an unknown id gives none */
+  after?: string;
 }
 
 export interface ItemListOptions {
@@ -175,6 +177,25 @@ export interface StoreBackups {
   remove(backupId: string): boolean;
 }
 
+/** A submitted batch as stored until a worker claims it: the batch and its run options as JSON. */
+export interface QueueEntry {
+  batch_id: string;
+  batch_json: string;
+  run_json: string;
+}
+
+export interface StoreQueue {
+  /** the entry of a batch whose `queued` row is already inserted (in the same transaction) */
+  add(entry: QueueEntry): void;
+  /** the queued batches, next first: highest priority, then oldest */
+  ids(): string[];
+  /** claim a batch: its entry, deleted; undefined when it is gone (claimed or cancelled already) */
+  take(batchId: string): QueueEntry | undefined;
+  /** the entry's run options (JSON), without claiming it */
+  peek(batchId: string): string | undefined;
+  count(): number;
+}
+
 export interface StoreEvents {
   /** Assigns the next global seq (never reused, even after a purge) and returns the full envelope. */
   append(event: NewEvent, wantedSeq?: number): BatchEvent;
@@ -182,6 +203,8 @@ export interface StoreEvents {
   list(opts: EventListOptions): BatchEvent[];
   /** The last seq ever assigned (0 for a fresh store), even if that event was purged. */
   lastSeq(): number;
+  /** The highest seq a purge deleted (0: none ever was): a replay from before it has a gap. */
+  purgedThrough(): number;
 }
 
 /** What a purge deletes from the metrics tables; a null time keeps everything of that kind. */
@@ -235,6 +258,7 @@ export interface Store {
   items: StoreItems;
   backups: StoreBackups;
   events: StoreEvents;
+  queue: StoreQueue;
   retention: StoreRetention;
   /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
   transaction<T>(fn: () => T): T;

@@ -38,8 +38,8 @@ const HOUSE: House = {
     { folder: 'control', layer: 2, owns: [], uses: ['zod', 'node:crypto', 'node:fs', 'node:path', 'node:util'] },
     { folder: 'ops', layer: 2, owns: [], uses: ['node:crypto', 'node:fs', 'node:path'] },
     { folder: 'validate', layer: 2, owns: ['re2js'], uses: ['node:crypto', 'node:fs', 'node:path'] },
-    // L3: the one API every facade uses. collect-garbage.ts reaches V8's gc through node:v8 + node:vm.
-    { folder: 'engine', layer: 3, owns: ['node:v8', 'node:vm'], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
+    // L3: the one API every facade uses.
+    { folder: 'engine', layer: 3, owns: [], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
     // L4: the facades to come (docs of the HTTP, WebSocket, MCP, UDP and dashboard issues).
     { folder: 'facades/http', ...FACADE, owns: ['hono', '@hono/node-server'] },
     { folder: 'facades/ws', ...FACADE, owns: ['ws'] },
@@ -54,7 +54,8 @@ const HOUSE: House = {
       uses: ['zod', 'node:fs', 'node:path'],
       never: ['git', 'store', 'control'],
     },
-    { folder: 'app', layer: 5, owns: [], uses: ['zod', 'node:fs', 'node:os', 'node:path'] },
+    // app/collect-garbage.ts reaches V8's gc through node:v8 + node:vm (the one-shot CLI's hook only).
+    { folder: 'app', layer: 5, owns: ['node:v8', 'node:vm'], uses: ['zod', 'node:fs', 'node:os', 'node:path'] },
   ],
   envReader: 'app',
   envExceptions: {

@@ -16,7 +16,7 @@ const retryOptionsSchema = globalOptionsSchema.extend({
 
 export async function retryCommand(id: string, raw: unknown): Promise<number> {
   const options = retryOptionsSchema.parse(raw);
-  const engine = await openCommandEngine({ ...options });
+  const engine = await openCommandEngine({ ...options, oneShot: true });
   try {
     const result = await engine.retry(id, { again: options.again, push: options.push });
     if (options.json) printJsonLine(result);

@@ -23,7 +23,7 @@ const rollbackOptionsSchema = globalOptionsSchema
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
   const options = rollbackOptionsSchema.parse(raw);
-  const engine = await openCommandEngine({ ...options });
+  const engine = await openCommandEngine({ ...options, oneShot: true });
   try {
     const result = await engine.rollback(id, {
       dryRun: options.dryRun,

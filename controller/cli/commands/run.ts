@@ -1,4 +1,4 @@
-// batchctl run <file|-> — apply and commit a batch; progress bar on a terminal, NDJSON with --json.
+// batchctl run <file|-> — apply and commit a batch (engine.run: submit, then wait for its result); progress bar on a terminal, NDJSON with --json.
 import { z } from 'zod';
 
 import { readEnvironment } from '../../app/index.js';
@@ -24,7 +24,7 @@ const runOptionsSchema = globalOptionsSchema.extend({
 export async function runCommand(file: string, raw: unknown): Promise<number> {
   const options = runOptionsSchema.parse(raw);
   const env = readEnvironment();
-  const engine = await openCommandEngine({ ...options, env });
+  const engine = await openCommandEngine({ ...options, env, oneShot: true });
   const controller = new AbortController();
   // GitHub Actions cancels with SIGINT, then SIGTERM: stop starting operations and roll back.
   const onSignal = (): void => controller.abort();

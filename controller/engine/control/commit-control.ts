@@ -35,6 +35,14 @@ export async function commitControlFile(
   deps: EngineDeps,
   request: ControlCommitRequest & { reapply: (raw: RawControl, current: ControlFile) => void },
 ): Promise<string | null> {
+  // In a long-lived engine the commit waits for its turn in the lane (engine/queue/lane.ts), not for the lock.
+  return (deps.serialize ?? ((work) => work()))(() => commitLocked(deps, request));
+}
+
+async function commitLocked(
+  deps: EngineDeps,
+  request: ControlCommitRequest & { reapply: (raw: RawControl, current: ControlFile) => void },
+): Promise<string | null> {
   const { git } = deps;
   const release = await acquireRepoLock({ stateDir: deps.stateDir });
   try {

@@ -4,7 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { charge, computeControlEdit, objectAt, recordOutcome, type BreakerTransition, type Cost } from '../../control/index.js';
+import {
+  charge,
+  computeControlEdit,
+  objectAt,
+  recordOutcome,
+  withControlFile,
+  type BreakerTransition,
+  type Cost,
+} from '../../control/index.js';
 import { batchEcosystems, CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '../../domain/index.js';
 import { formatTrailers, type TreeChange } from '../../git/index.js';
 import { writeFileDurably } from '../../journal/index.js';
@@ -119,15 +127,21 @@ export async function indexFollowsHead(deps: EngineDeps, before: string | null):
 }
 
 /** The work-tree half of landControlState: true when the file was written (the index should follow). */
-export async function landControlFile(deps: EngineDeps, pending: { original: string | null; text: string | Buffer }): Promise<boolean> {
+export function landControlFile(deps: EngineDeps, pending: { original: string | null; text: string | Buffer }): Promise<boolean> {
   const file = join(deps.git.root, CONTROL_FILE_NAME);
-  const current = await readFile(file, 'utf8').catch(() => null);
-  if (current !== pending.original) {
-    deps.logger.warn({ file }, 'the control file changed while the batch ran; its committed state is in HEAD, the work-tree edit was kept');
-    return false;
-  }
-  await writeFileDurably(file, pending.text);
-  return true;
+  // Compare and write as one turn: a stop of this process cannot slip in between and be overwritten.
+  return withControlFile(deps.git.root, async () => {
+    const current = await readFile(file, 'utf8').catch(() => null);
+    if (current !== pending.original) {
+      deps.logger.warn(
+        { file },
+        'the control file changed while the batch ran; its committed state is in HEAD, the work-tree edit was kept',
+      );
+      return false;
+    }
+    await writeFileDurably(file, pending.text);
+    return true;
+  });
 }
 
 /** Every breaker transition is an audit event and a `breaker_changed` event (the same stored event). */

@@ -40,6 +40,10 @@ export interface RollbackOptions {
   push?: boolean;
   /** in a shallow clone, fetch the missing history from the remote instead of refusing (SHALLOW_CLONE) */
   fetch?: boolean;
+  /** the revert batch stops after its current operation and rolls back (the engine's cancel) */
+  signal?: AbortSignal;
+  /** the id the revert batch gets (the engine assigns it, so that cancel can name it) */
+  runId?: string;
 }
 
 export interface RollbackResult {
@@ -233,6 +237,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     extraTags: partial || legacy ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
     // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
     knownBlobs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.runId ? { batchId: options.runId } : {}),
   });
   const done = run.status === BATCH_STATUS.completed;
   if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {

@@ -12,7 +12,9 @@ function verdict(ctx: RunContext): (Reason & { status: 'failed' | 'cancelled' })
   const total = ctx.results.length;
   const failed = ctx.results.filter((r) => r.status !== ITEM_STATUS.succeeded).length;
   if (ctx.options.signal?.aborted) {
-    return { status: 'cancelled', code: 'CANCELLED', message: 'the batch was cancelled; its changes were rolled back' };
+    // cancel(batch_id, reason) aborts with a CANCELLED error carrying the caller's words.
+    const why = ctx.options.signal.reason instanceof BatchctlError ? ` (${ctx.options.signal.reason.detail})` : '';
+    return { status: 'cancelled', code: 'CANCELLED', message: `the batch was cancelled${why}; its changes were rolled back` };
   }
   if (ctx.stoppedBy !== null) {
     return {

@@ -5,14 +5,24 @@ import { hostname } from 'node:os';
 
 import { batchEcosystems } from '../../domain/index.js';
 import { ownIdentity } from '../../journal/index.js';
-import type { BatchRow } from '../../store/index.js';
+import type { BatchOwner, BatchRow } from '../../store/index.js';
 import type { RunContext } from './run-context.js';
+
+/** This process, as a row's owner. */
+export function runOwner(): BatchOwner {
+  const { pid, start, boot } = ownIdentity();
+  return { pid, start, boot, host: hostname() };
+}
 
 export function insertRunRow(ctx: RunContext, row: BatchRow): void {
   const { store } = ctx.deps;
-  const { pid, start, boot } = ownIdentity();
   store.transaction(() => {
     store.batches.insert(row, batchEcosystems(ctx.batch));
-    store.batchOwners.set(row.batch_id, { pid, start, boot, host: hostname() });
+    store.batchOwners.set(row.batch_id, runOwner());
   });
+}
+
+/** A queued row (inserted at submit) that this process starts to run: it becomes this process's. */
+export function claimRunRow(ctx: RunContext): void {
+  ctx.deps.store.batchOwners.set(ctx.batchId, runOwner());
 }

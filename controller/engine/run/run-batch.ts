@@ -24,16 +24,15 @@ import { recoverPending } from '../recover.js';
 import { retentionPass } from '../retention/retention-pass.js';
 import { applyStep } from './apply-step.js';
 import { withCallerDefaults } from './caller-defaults.js';
-import { collectGarbage, LARGE_BATCH_STEPS } from './collect-garbage.js';
 import { commitStep } from './commit-step.js';
 import { decideStep } from './decide-step.js';
-import { insertRunRow } from './insert-run-row.js';
+import { claimRunRow, insertRunRow } from './insert-run-row.js';
 import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
 import { keepRetryContent } from './retry-content.js';
-import { runUpstream, TERMINAL, type RunContext, type RunOptions } from './run-context.js';
+import { runUpstream, TERMINAL, transition, type RunContext, type RunOptions } from './run-context.js';
 import { settleJournal } from './settle-journal.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
@@ -48,7 +47,8 @@ const FINAL_EVENT: Partial<Record<string, EventType>> = {
   refused: EVENT.batchRefused,
 };
 
-function newRow(ctx: RunContext): BatchRow {
+/** The batch's row as first stored (status `queued`); submit stores it before any worker runs it. */
+export function newRow(ctx: Pick<RunContext, 'batch' | 'batchId' | 'startedAt' | 'options'>): BatchRow {
   const types = new Set(ctx.batch.operations.map((op) => op.type));
   return {
     batch_id: ctx.batchId,
@@ -218,7 +218,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
     deps,
     batch,
     options,
-    batchId: newBatchId(deps.now()),
+    batchId: options.batchId ?? newBatchId(deps.now()),
     startedAt: deps.now().getTime(),
     startedMono: performance.now(),
     status: BATCH_STATUS.queued,
@@ -243,19 +243,25 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
   try {
     release = await acquireRepoLock({ stateDir: deps.stateDir });
     await recoverPending(deps);
-    const key = batch.options.idempotency_key;
+    // A queued batch (engine/queue) had its key checked and its row stored when it was submitted.
+    const key = options.queued ? undefined : batch.options.idempotency_key;
     const earlier = key ? deps.store.batches.findByIdempotencyKey(key) : undefined;
     if (earlier) {
       ctx.replay = true;
       return { ...resultFromRow(earlier, deps.store), idempotent_replay: true };
     }
     if (!options.dryRun) {
-      insertRunRow(ctx, newRow(ctx));
+      // A queued row exists since submit: this process claims it now (recovery finalizes it if we die).
+      if (options.queued) claimRunRow(ctx);
+      else insertRunRow(ctx, newRow(ctx));
       ctx.recorded = true;
       // Asked of git now, answered while the batch validates: apply and commit need it (memoised).
       runUpstream(ctx).catch(() => undefined); // a failure is reported where it is awaited
     }
-    for (const step of STEPS) {
+    // Cancelled while it waited for its turn or for the lock: nothing ran, nothing to undo.
+    if (options.signal?.aborted)
+      transition(ctx, BATCH_STATUS.cancelled, { code: 'CANCELLED', message: 'the batch was cancelled before it started' });
+    for (const step of ctx.status === BATCH_STATUS.cancelled ? [] : STEPS) {
       if (step === applyStep)
         deps.bus.emit(EVENT.batchStarted, ctx.batchId, {
           title: batch.title,
@@ -264,7 +270,8 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
         });
       const began = performance.now();
       const next = await step(ctx);
-      if (batch.operations.length >= LARGE_BATCH_STEPS || (ctx.plan?.steps.length ?? 0) >= LARGE_BATCH_STEPS) collectGarbage();
+      // The composition root's hook (the one-shot CLI collects garbage here); a long-lived engine has none.
+      deps.betweenSteps?.({ operations: Math.max(batch.operations.length, ctx.plan?.steps.length ?? 0) });
       // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
       deps.logger.debug(
         {

@@ -39,6 +39,10 @@ export interface RunOptions {
    * records that blob id, so the bytes are neither hashed again nor packed a second time.
    */
   knownBlobs?: ReadonlyMap<string, string>;
+  /** the id the batch gets, assigned by the caller (the queue; a rollback or retry that may be cancelled) */
+  batchId?: string;
+  /** the batch's `queued` row is stored already and its idempotency key checked (engine/queue) */
+  queued?: boolean;
 }
 
 export interface RunContext {

@@ -6,6 +6,7 @@ import { retention } from './004-retention.js';
 import { batchEcosystems } from './005-batch-ecosystems.js';
 import { batchOwners } from './006-batch-owners.js';
 import { ecosystemOutcomes } from './007-ecosystem-outcomes.js';
+import { batchQueue } from './008-batch-queue.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   batchEcosystems,
   batchOwners,
   ecosystemOutcomes,
+  batchQueue,
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

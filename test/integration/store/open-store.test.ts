@@ -46,8 +46,9 @@ describe('openStore', () => {
       { version: 5, name: 'batch-ecosystems' },
       { version: 6, name: 'batch-owners' },
       { version: 7, name: 'ecosystem-outcomes' },
+      { version: 8, name: 'batch-queue' },
     ]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(7);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(8);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -83,7 +84,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 7 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 8 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });

@@ -1,0 +1,142 @@
+// The engine's API: every facade (CLI, HTTP, WebSocket, MCP, UDP, dashboard) calls these methods.
+import type { Batch, BatchDocument, BatchEvent, BatchResult, BatchStatus, ProgressData, ValidationResult } from '../domain/index.js';
+import type { BatchRow, ItemRow } from '../store/index.js';
+import type { ControlStatus } from './control/control-status.js';
+import type { InitResult } from './control/init-control.js';
+import type { PendingFailuresReport } from './control/record-pending-failures.js';
+import type { ControlChangeResult } from './control/stop-resume.js';
+import type { EventListener } from './event-bus.js';
+import type { Health } from './health.js';
+import type { LegacyCommit } from './legacy-batch.js';
+import type { SubmitOptions, Submitted } from './queue/batch-queue.js';
+import type { CancelResult } from './queue/cancel-batch.js';
+import type { RecoveryReport } from './recover.js';
+import type { ReindexReport } from './reindex.js';
+import type { PurgeOptions, PurgeReport } from './retention/purge.js';
+import type { RetryOptions } from './retry-batch.js';
+import type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
+import type { RunOptions } from './run/run-context.js';
+import type { Sink, SubscribeOptions } from './subscribe.js';
+
+export interface StopOptions {
+  reason: string;
+  ecosystem?: string;
+  incidentUrl?: string;
+  expectedResume?: string;
+  /** who stops; default: the engine's actor ($GITHUB_ACTOR, else the login name) */
+  by?: string;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
+}
+
+export interface ResumeOptions {
+  ecosystem?: string;
+  by?: string;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
+}
+
+export interface InitOptions {
+  /** rewrite an existing control file (and its schema) with the defaults */
+  force?: boolean;
+  /** false: commit locally only (`--no-push`); docs/lifecycle.md#gitops-push */
+  push?: boolean;
+}
+
+export interface BatchDetails {
+  batch: BatchRow;
+  result: BatchResult;
+  items: ItemRow[];
+  items_total: number;
+  /** while it runs in this engine: the latest counts (the row's are written when it ends) */
+  progress?: ProgressData;
+}
+
+export interface ListOptions {
+  limit: number;
+  offset?: number;
+  status?: BatchStatus;
+  ecosystem?: string;
+  /** the next page: the batch_id of the last row of the page before (stable while batches are added) */
+  cursor?: string;
+}
+
+/**
+ * Every method that commits (run, rollback, retry, stop, resume, init, recordPendingFailures) follows one rule
+ * (docs/lifecycle.md#gitops-push): publish to the branch's upstream when it has one, unless its
+ * option `push` is false; earlier unpublished batch commits travel with their tags.
+ */
+export interface Engine {
+  readonly root: string;
+  /**
+   * Run a batch: a typed Batch or a document as received (text, a chunk stream, a JSON value). The
+   * engine fills `requested_by`, honours `options.dry_run`, and always resolves to a terminal,
+   * recorded result; only a document that is not a batch throws (INPUT_INVALID).
+   */
+  run(batch: Batch | BatchDocument, options?: RunOptions): Promise<BatchResult>;
+  /**
+   * Queue a batch (docs/lifecycle.md#the-queue) and return its id as soon as it is parsed and stored;
+   * INPUT_INVALID throws. Batches run one at a time, highest priority first, then oldest.
+   */
+  submit(batch: Batch | BatchDocument, options?: SubmitOptions): Promise<Submitted>;
+  /** the final result of a batch (queued or running here, or already finished) */
+  wait(batchId: string): Promise<BatchResult>;
+  /** a queued batch is cancelled at once; a running one (batch, rollback, retry) stops after its current operation */
+  cancel(batchId: string, reason: string): CancelResult;
+  /** also run the batches queued in the store by earlier processes (a server calls it once) */
+  start(): void;
+  /** stored events after `after_seq`, then live ones, with no gap and no duplicate (docs/events.md#subscribing) */
+  subscribe(options: SubscribeOptions, sink: Sink): () => void;
+  /** queue depth, the running batch, a pending crash journal, the lock holder */
+  health(): Promise<Health>;
+  /** judge a batch (or a document) against the repository as it is; changes nothing */
+  validate(batch: Batch | BatchDocument): Promise<ValidationResult>;
+  /** parse a document (JSON or NDJSON, detected) into a Batch; INPUT_INVALID names field and line */
+  parse(document: BatchDocument): Promise<Batch>;
+  status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
+  list(opts: ListOptions): BatchRow[];
+  /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
+  legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;
+  recover(): Promise<RecoveryReport | null>;
+  /**
+   * commit the breaker failures earlier runs could not record (kept pending: a diverged branch, a
+   * crash journal kept for recover; docs/control-file.md#a-failure-not-yet-recorded), as the next run
+   * would; `batchctl recover` runs it after `recover()`. `push: false`: commit locally only
+   * @example const { recorded, pending } = await engine.recordPendingFailures({ push: false });
+   */
+  recordPendingFailures(options?: { push?: boolean }): Promise<PendingFailuresReport>;
+  /** revert a committed batch as a new batch (docs/lifecycle.md#rollback); conflicts throw ROLLBACK_CONFLICT */
+  rollback(batchId: string, options?: RollbackOptions): Promise<RollbackResult>;
+  /** re-run the operations of a batch that did not land; a second retry returns the first unless `again` */
+  retry(batchId: string, options?: RetryOptions): Promise<BatchResult>;
+  /**
+   * delete what the control file's retention windows let go: finished batches' rows and events
+   * (metrics_retention_days), backup refs (backup_retention_days), retry content with its batch
+   * @example const report = await engine.purge({ dryRun: true });
+   */
+  purge(options?: PurgeOptions): Promise<PurgeReport>;
+  /** rebuild the rows of committed batches from git history into this database; `fetch`: unshallow a shallow clone first */
+  reindex(options?: { fetch?: boolean }): Promise<ReindexReport>;
+  /**
+   * write the default control file and its JSON Schema, and commit both (Control-Change: init), or
+   * say why they must be committed by hand; leaves a valid file alone unless `force`
+   */
+  init(opts?: InitOptions): Promise<InitResult>;
+  /** emergency stop (or one ecosystem's): written at once, then committed (Control-Change: stop) */
+  stop(options: StopOptions): Promise<ControlChangeResult>;
+  /** lift the global stop, or one ecosystem's */
+  resume(options: ResumeOptions): Promise<ControlChangeResult>;
+  /** stop, breakers, budget and SLIs (over the last `sliDays` days) at a glance */
+  controlStatus(opts?: { sliDays?: number }): Promise<ControlStatus>;
+  /**
+   * the warnings every command shows: settings of batch-control.json another writer's commit removed
+   * (docs/control-file.md#other-writers); cached by HEAD, so no git process on an unmoved HEAD; never throws
+   * @example for (const line of await engine.settingsWarnings()) console.warn(line);
+   */
+  settingsWarnings(): Promise<string[]>;
+  /** the audit log: stored events after `afterSeq`, oldest first */
+  events(opts: { limit: number; afterSeq?: number; batchId?: string }): BatchEvent[];
+  on(listener: EventListener): () => void;
+  /** abort running work (a run rolls back after its current operation), wait for it, then close */
+  close(): Promise<void>;
+}

@@ -1,0 +1,31 @@
+// health(): what a server's health check and dashboard show of one repository's engine
+// (docs/lifecycle.md#the-queue): the queue, what runs, what a crash left, who holds the lock.
+import type { ProgressData } from '../domain/index.js';
+import { readJournal, readLockOwner, type LockOwner } from '../journal/index.js';
+import type { EngineDeps } from './engine-deps.js';
+import type { LiveProgress } from './live-progress.js';
+
+export interface Health {
+  /** batches waiting in the store's queue (this process's and others') */
+  queue_depth: number;
+  /** the batch this engine runs now (a queued batch, a rollback or retry), or null */
+  running: { batch_id: string; status: string | null; progress: ProgressData | null } | null;
+  /** a crash journal on disk: the next command finishes or undoes that batch (`batchctl recover`) */
+  pending_journal: { batch_id: string; state: string; pid: number; started_at: string } | null;
+  /** the process holding the repository lock now, or null */
+  lock_holder: LockOwner | null;
+}
+
+export async function health(deps: EngineDeps, { running, live }: { running: string | null; live: LiveProgress }): Promise<Health> {
+  const journal = await readJournal(deps.stateDir).catch(() => null);
+  return {
+    queue_depth: deps.store.queue.count(),
+    running: running
+      ? { batch_id: running, status: deps.store.batches.get(running)?.status ?? null, progress: live.of(running) ?? null }
+      : null,
+    pending_journal: journal
+      ? { batch_id: journal.batch_id, state: journal.state, pid: journal.pid, started_at: journal.started_at }
+      : null,
+    lock_holder: await readLockOwner(deps.stateDir),
+  };
+}
