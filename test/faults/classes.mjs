@@ -34,6 +34,8 @@ export function guessClass({ problems, state, run }) {
   const index = has(problems, 'index');
   if (index && index.paths.every((p) => p === 'batch-control.json')) return 8;
   if (index || (exitVsGit && run.code === 0)) return 4;
+  const status = has(problems, 'status');
+  if (status && status.detail.some((line) => line.endsWith(' batch-control.json'))) return state === 'post' ? 8 : 9;
   const files = has(problems, 'files');
   if (has(problems, 'status') && !files && !has(problems, 'dirs')) return 9;
   if (files && state === 'pre' && files.paths.some((p) => !/\.tmp|~|\.batchctl/.test(p))) return 7;

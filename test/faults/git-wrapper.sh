@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The `git` the fault sweep puts first on PATH (docs/reliability.md#faults-inside-git). It finds the
+# The `git` the fault sweep puts first on PATH (docs/reliability.md#the-trials). It finds the
 # subcommand, counts its invocations in $FAULT_GIT_COUNTER, and at the $FAULT_GIT_NTH one of
 # $FAULT_GIT_SUB does $FAULT_GIT_MODE instead of (or around) the real git, $FAULT_REAL_GIT.
 # batchctl drops GIT_* variables before it runs git, hence the FAULT_ prefix.

@@ -1,4 +1,4 @@
-// One trial (docs/reliability.md#a-trial): a fresh copy of the template, the canonical batch run
+// One trial (docs/reliability.md#the-trials): a fresh copy of the template, the canonical batch run
 // under one fault, `batchctl recover`, the invariants, then a small batch that must still commit.
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
