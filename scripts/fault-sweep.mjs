@@ -3,20 +3,19 @@
 // The fault-injection sweep of docs/reliability.md: the canonical atomic batch under strace faults
 // and deaths at every call index of the mutating syscalls, and faults inside each git plumbing
 // subcommand, each followed by `batchctl recover` and the invariants. Exit 1 on any violation.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { ROOT } from '../test/faults/env.mjs';
+import { CLI, ROOT, baseEnv } from '../test/faults/env.mjs';
 import { SYSCALLS, countPlumbing, countSyscalls, parseTrialId, planTrials } from '../test/faults/plan.mjs';
 import { formatTable, formatViolations, tabulate, violationsByClass } from '../test/faults/report.mjs';
 import { canonicalBatch, copyTemplate, makeTemplate, nextBatch } from '../test/faults/scenario.mjs';
 import { selfCheck } from '../test/faults/self-check.mjs';
 import { snapshot } from '../test/faults/snapshot.mjs';
 import { runTrial } from '../test/faults/trial.mjs';
-import { spawnSync } from 'node:child_process';
-import { CLI, baseEnv } from '../test/faults/env.mjs';
 
 const { values } = parseArgs({
   options: {
