@@ -71,8 +71,9 @@ function leftovers(dir) {
   visit('.git');
   if (locks.length) problems.push({ check: 'lock-left', paths: locks });
   const own = existsSync(join(dir, '.git/batchctl')) ? readdirSync(join(dir, '.git/batchctl')) : [];
-  // The database, and the failures waiting for a control commit (docs/control-file.md#a-failure-not-yet-recorded).
-  const extra = own.filter((n) => !/^(state\.db(-wal|-shm)?|pending-failures\.json)$/.test(n));
+  // The database, the failures waiting for a control commit (docs/control-file.md#a-failure-not-yet-recorded)
+  // and the settings audit's cache (docs/control-file.md#other-writers); a damaged journal kept for a human.
+  const extra = own.filter((n) => !/^(state\.db(-wal|-shm)?|pending-failures\.json|settings-audit\.json)$/.test(n));
   if (extra.length) problems.push({ check: 'batchctl-leftover', paths: extra.map((n) => `.git/batchctl/${n}`) });
   return problems;
 }
