@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 import type { Engine } from '../../engine/index.js';
+import { BatchctlError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
 import { openConnection } from './ws-connection.js';
 import { admit, refuse, WS_PROTOCOL, type WsAuthenticate } from './ws-credentials.js';
@@ -72,7 +73,7 @@ export function attachWebSocket({
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => undefined); // a peer that vanishes mid-handshake is not the server's error
     const who = admit(request, { authenticate, origins });
-    if (!('name' in who)) return refuse(socket, who);
+    if (who instanceof BatchctlError) return refuse(socket, who);
     wss.handleUpgrade(request, socket, head, (ws) => {
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
