@@ -146,7 +146,9 @@ describe('WebSocket', () => {
       client.ws.send(bad);
       client.ws.send(JSON.stringify({ type: 'ping', id: String(errors.length) }));
       const pong = await client.next((m) => m.type === 'pong' && m.id === String(errors.length));
-      const error = client.messages[client.messages.indexOf(pong) - 1] as { error: { code: string; details: { field: string } } };
+      const error = client.messages[client.messages.indexOf(pong) - 1] as unknown as {
+        error: { code: string; details: { field: string } };
+      };
       expect(error.error.code).toBe('INPUT_INVALID');
       errors.push(error.error.details.field);
     }
