@@ -55,7 +55,16 @@ export async function startStreamServer(
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
   });
-  const sockets = attachWebSocket({ server, port: 0, host: '127.0.0.1', engine, authenticate, origins: ORIGINS, ...wsOptions });
+  const sockets = attachWebSocket({
+    server,
+    port: 0,
+    host: '127.0.0.1',
+    engine,
+    authenticate,
+    origins: ORIGINS,
+    onDropped: () => metrics.observeDropped('ws'),
+    ...wsOptions,
+  });
   metrics.observeWsClients(sockets.clients);
   const wsPort = await sockets.listening;
   const httpPort = (server.address() as AddressInfo).port;

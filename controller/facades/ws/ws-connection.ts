@@ -20,6 +20,7 @@ export interface ConnectionOptions {
   closeGraceMs: number;
   logger: Pick<Logger, 'warn'>;
   principal: string;
+  onDropped?: () => void;
 }
 
 export interface Connection {
@@ -39,6 +40,7 @@ export function openConnection({
   closeGraceMs,
   logger,
   principal,
+  onDropped,
 }: ConnectionOptions): Connection {
   let unsubscribe: (() => void) | null = null;
   let slow = false;
@@ -50,6 +52,7 @@ export function openConnection({
     if (slow) return;
     slow = true;
     stop();
+    onDropped?.();
     logger.warn({ principal, last_seq: lastSeq, buffered: ws.bufferedAmount }, 'a WebSocket client was too slow; closed with 1013');
     ws.close(CLOSE_TOO_SLOW, 'too slow: subscribe again from the last seq you saw');
     // A client that reads nothing never takes the close frame either: its buffer is let go after the grace.

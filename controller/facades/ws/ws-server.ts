@@ -31,6 +31,8 @@ export interface AttachWebSocketOptions {
   heartbeatMs?: number;
   closeGraceMs?: number;
   logger?: Pick<Logger, 'warn'>;
+  /** told when a client is closed as too slow (metrics count it: `metrics.observeDropped('ws')`) */
+  onDropped?: () => void;
 }
 
 export interface WebSocketHandle {
@@ -61,6 +63,7 @@ export function attachWebSocket({
   heartbeatMs = 30_000,
   closeGraceMs = 5_000,
   logger = silent,
+  onDropped,
 }: AttachWebSocketOptions): WebSocketHandle {
   const wss = new WebSocketServer({
     noServer: true,
@@ -78,7 +81,16 @@ export function attachWebSocket({
       alive.set(ws, true);
       ws.on('pong', () => alive.set(ws, true));
       ws.on('error', () => ws.terminate());
-      openConnection({ ws, engine, maxBufferedBytes, queueLimit, closeGraceMs, logger, principal: who.name });
+      openConnection({
+        ws,
+        engine,
+        maxBufferedBytes,
+        queueLimit,
+        closeGraceMs,
+        logger,
+        principal: who.name,
+        ...(onDropped ? { onDropped } : {}),
+      });
     });
   };
   const onHttpUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {

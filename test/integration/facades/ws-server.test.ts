@@ -187,6 +187,8 @@ describe('WebSocket', () => {
     expect(Number(info.buffered)).toBeLessThan(64 * 1024 + 4096); // checked at every frame: over by at most one
     socket.resume();
     expect(await client.closed).toBe(1013);
+    const metrics = await server.metrics.registry.getSingleMetricAsString('batchctl_events_dropped_total');
+    expect(metrics).toContain('batchctl_events_dropped_total{transport="ws"} 1');
   });
 
   it('terminates a peer that answers no ping, and closes every client with 1001 on shutdown', async () => {
