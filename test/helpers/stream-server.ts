@@ -2,12 +2,14 @@
 // SSE event routes and /metrics on @hono/node-server, WebSockets on their own port and at /ws.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import type { Engine } from '../../controller/engine/index.js';
+import { openStore } from '../../controller/store/index.js';
 import { ERROR_CODES, toBatchctlError } from '../../controller/errors/index.js';
 import type { Authenticate, Principal } from '../../controller/facades/http/auth/principal.js';
 import { eventRoutes } from '../../controller/facades/http/events/event-routes.js';
@@ -36,6 +38,7 @@ export interface StreamServer {
 export async function startStreamServer(
   engine: Engine,
   wsOptions: Partial<Omit<AttachWebSocketOptions, 'engine' | 'server'>> = {},
+  sseOptions: { keepaliveMs?: number } = {},
 ): Promise<StreamServer> {
   const metrics = createMetrics({ engine, authenticate });
   const app = new Hono();
@@ -50,7 +53,7 @@ export async function startStreamServer(
     const body = { error: { code: failure.code, message: failure.detail, ...(failure.hint ? { hint: failure.hint } : {}) } };
     return c.json(body, ERROR_CODES[failure.code].http as ContentfulStatusCode);
   });
-  app.route('/', eventRoutes({ engine, authenticate, onDropped: () => metrics.observeDropped('sse') }));
+  app.route('/', eventRoutes({ engine, authenticate, onDropped: () => metrics.observeDropped('sse'), ...sseOptions }));
   app.route('/', metrics.route);
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
@@ -113,4 +116,13 @@ export async function* sseMessages(response: Response): AsyncGenerator<SseMessag
       yield message;
     }
   }
+}
+
+/** Retention, as a purge does it: every stored event of the repository goes; returns the last seq purged. */
+export function purgeAllEvents(engine: Engine, repoDir: string): number {
+  const last = engine.lastSeq();
+  const store = openStore({ file: join(repoDir, '.git', 'batchctl', 'state.db') });
+  store.retention.purge({ batchesBefore: null, statuses: [], keep: [], eventsBefore: '9999-01-01T00:00:00.000Z' });
+  store.close();
+  return last;
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batchEventSchema, type BatchEvent } from '../../../controller/domain/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
-import { sseMessages, startStreamServer, VIEWER, type SseMessage, type StreamServer } from '../../helpers/stream-server.js';
+import { purgeAllEvents, sseMessages, startStreamServer, VIEWER, type SseMessage, type StreamServer } from '../../helpers/stream-server.js';
 
 const setup = useEngineRepos();
 const servers: StreamServer[] = [];
@@ -13,11 +13,11 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function started(): Promise<{ engine: Engine; server: StreamServer }> {
-  const { engine } = await setup();
-  const server = await startStreamServer(engine);
+async function started(sse: { keepaliveMs?: number } = {}): Promise<{ engine: Engine; server: StreamServer; dir: string }> {
+  const { engine, repo } = await setup();
+  const server = await startStreamServer(engine, {}, sse);
   servers.push(server);
-  return { engine, server };
+  return { engine, server, dir: repo.dir };
 }
 
 const writes = (count: number) =>
@@ -117,5 +117,24 @@ describe('SSE events', () => {
     const viewer = await fetch(url, { headers: VIEWER });
     expect(viewer.status).toBe(200);
     expect(eventsOf(await read(viewer)).at(-1)?.type).toBe('batch_complete');
+  });
+
+  it('starts with a gap event when the history after the resume point was purged, and sends keepalive comments', async () => {
+    const { engine, server, dir } = await started({ keepaliveMs: 20 });
+    await engine.run(writes(2));
+    const purged = purgeAllEvents(engine, dir);
+    const later = await engine.run(writes(1));
+    const messages = await read(
+      await fetch(`${server.http}/api/events?after_seq=0`, { headers: VIEWER }),
+      (m) => m.event === 'batch_complete',
+    );
+    expect(messages[0]).toEqual({ event: 'gap', data: JSON.stringify({ after_seq: 0, purged_through: purged }) });
+    expect(eventsOf(messages.slice(1)).every((e) => e.batch_id === later.batch_id)).toBe(true);
+    // Nothing more happens: the stream stays open with comment lines only.
+    const idle = await fetch(`${server.http}/api/events`, { headers: VIEWER });
+    for await (const message of sseMessages(idle)) {
+      expect(message).toEqual({ comment: 'keepalive' });
+      break;
+    }
   });
 });

@@ -10,7 +10,7 @@ import { batchEventSchema, type BatchEvent } from '../../../controller/domain/in
 import type { Engine } from '../../../controller/engine/index.js';
 import type { AttachWebSocketOptions } from '../../../controller/facades/ws/index.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
-import { ORIGINS, startStreamServer, VIEWER, type StreamServer } from '../../helpers/stream-server.js';
+import { ORIGINS, purgeAllEvents, startStreamServer, VIEWER, type StreamServer } from '../../helpers/stream-server.js';
 
 const setup = useEngineRepos();
 const servers: StreamServer[] = [];
@@ -20,11 +20,11 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-async function started(options: Partial<AttachWebSocketOptions> = {}): Promise<{ engine: Engine; server: StreamServer }> {
-  const { engine } = await setup();
+async function started(options: Partial<AttachWebSocketOptions> = {}): Promise<{ engine: Engine; server: StreamServer; dir: string }> {
+  const { engine, repo } = await setup();
   const server = await startStreamServer(engine, options);
   servers.push(server);
-  return { engine, server };
+  return { engine, server, dir: repo.dir };
 }
 
 const writes = (count: number) =>
@@ -81,6 +81,7 @@ const isFinal = (batchId: string) => (m: Message) => m.type === 'batch_complete'
 describe('WebSocket', () => {
   it('sends every event of a batch in order as {seq, type, batch_id, at, data}, on its own port and at /ws', async () => {
     const { engine, server } = await started();
+    const earlier = await engine.run(writes(2));
     const own = await connect(server.ws);
     const onHttp = await connect(server.wsOnHttp, { headers: VIEWER, origin: ORIGINS[0] });
     for (const client of [own, onHttp]) client.ws.send(JSON.stringify({ type: 'subscribe' }));
@@ -97,6 +98,9 @@ describe('WebSocket', () => {
     }
     expect(expected.map((e) => e.type)).toEqual(expect.arrayContaining(['batch_started', 'batch_progress', 'batch_complete']));
     expect(server.sockets.clients()).toBe(2);
+    // Without after_seq a subscription follows live events only.
+    expect(subscribed?.after_seq).toBe(engine.events({ batchId: earlier.batch_id, limit: 100 }).at(-1)?.seq);
+    expect(expected.some((e) => e.batch_id === earlier.batch_id)).toBe(false);
   });
 
   it('resumes from after_seq on a new connection with no event lost or repeated; one batch only when asked', async () => {
@@ -115,6 +119,21 @@ describe('WebSocket', () => {
     const all = [...seen, ...second.events()];
     expect(all).toEqual(engine.events({ batchId: submitted.batch_id, limit: 10_000 }));
     expect(all.some((e) => e.batch_id === other.batch_id)).toBe(false);
+  });
+
+  it('tells a subscriber from before a purge about the gap first', async () => {
+    const { engine, server, dir } = await started();
+    await engine.run(writes(2));
+    const purged = purgeAllEvents(engine, dir);
+    const later = await engine.run(writes(1));
+    const client = await connect(server.ws);
+    client.ws.send(JSON.stringify({ type: 'subscribe', after_seq: 0 }));
+    await client.next(isFinal(later.batch_id));
+    expect(client.messages.slice(0, 2)).toEqual([
+      { type: 'subscribed', after_seq: 0, batch_id: null, types: null },
+      { type: 'gap', after_seq: 0, purged_through: purged },
+    ]);
+    expect(client.events()).toEqual(engine.events({ limit: 100 }));
   });
 
   it('checks Origin and token before the upgrade: 403 and 401 written on the socket, no WebSocket opened', async () => {

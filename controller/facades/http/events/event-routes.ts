@@ -86,8 +86,9 @@ export function eventRoutes({ engine, authenticate, keepaliveMs = 15_000, queueL
               data: JSON.stringify({ after_seq: message.after_seq, purged_through: message.purged_through }),
             });
           } else {
+            // Not awaited: the reader that was too slow for the queue may not take this one either.
             onDropped?.();
-            await sse.writeSSE({ event: 'dropped', data: JSON.stringify({ reason: message.reason, last_seq: message.last_seq }) });
+            void sse.writeSSE({ event: 'dropped', data: JSON.stringify({ reason: message.reason, last_seq: message.last_seq }) });
             finish();
           }
         };
