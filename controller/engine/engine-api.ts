@@ -87,6 +87,8 @@ export interface Engine {
   start(): void;
   /** stored events after `after_seq`, then live ones, with no gap and no duplicate (docs/events.md#subscribing) */
   subscribe(options: SubscribeOptions, sink: Sink): () => void;
+  /** the highest seq stored so far: `subscribe({after_seq: engine.lastSeq()})` follows live events only */
+  lastSeq(): number;
   /** queue depth, the running batch, a pending crash journal, the lock holder */
   health(): Promise<Health>;
   /** judge a batch (or a document) against the repository as it is; changes nothing */

@@ -120,6 +120,7 @@ export function createEngine(given: EngineDeps): Engine {
     cancel: (batchId, reason) => cancelBatch({ deps, queue, batchId, reason }),
     start: () => queue.start(),
     subscribe: (options, sink) => subscribe({ store, bus, logger: deps.logger }, options, sink),
+    lastSeq: () => store.events.lastSeq(),
     health: () => health(deps, { running: queue.running(), live }),
     validate: (input) =>
       work.track(async () => {

@@ -124,6 +124,12 @@ export const ERROR_CODES = {
   DRY_RUN_NOT_QUEUED: { kind: 'terminal', exit: EXIT.usage, http: 400 },
   /** the engine was closed (shutting down): it takes no new work */
   ENGINE_CLOSED: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
+  /** HTTP: the request carries no token, or one that matches no token of BATCHCTL_TOKENS_FILE (docs/serve.md#tokens-and-roles) */
+  UNAUTHENTICATED: { kind: 'terminal', exit: EXIT.usage, http: 401 },
+  /** HTTP: the token's role is below the route's (viewer < operator < admin) */
+  FORBIDDEN: { kind: 'terminal', exit: EXIT.usage, http: 403 },
+  /** HTTP: the request's Origin is not in the CORS allow-list (--cors-origin) */
+  ORIGIN_REFUSED: { kind: 'terminal', exit: EXIT.usage, http: 403 },
   /** a bug: never expected */
   INTERNAL: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
   /** an environment variable batchctl reads (BATCHCTL_LOG_LEVEL, …) has a value it cannot use */

@@ -41,8 +41,9 @@ const HOUSE: House = {
     // L3: the one API every facade uses.
     { folder: 'engine', layer: 3, owns: [], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
     // L4: the facades to come (docs of the HTTP, WebSocket, MCP, UDP and dashboard issues).
-    { folder: 'facades/http', ...FACADE, owns: ['hono', '@hono/node-server'] },
-    { folder: 'facades/ws', ...FACADE, owns: ['ws'] },
+    { folder: 'facades/http', ...FACADE, owns: ['hono', '@hono/node-server', 'prom-client'], uses: ['zod'] },
+    // ws-server.ts serves its own port with node:http and takes upgrades on the HTTP facade's server.
+    { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'] },
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
