@@ -58,7 +58,7 @@ export function useHttpService(): (files?: Record<string, string>, extra?: Extra
     opened.push({ repo, engine, close: () => (running.server.closeAllConnections(), running.close()) });
     const url = `http://127.0.0.1:${running.port}`;
     const call: HttpService['call'] = (path, { as = 'admin', headers, ...init } = {}) => {
-      const auth = as === 'none' ? {} : { authorization: `Bearer ${as === 'bad' ? 'not-a-token' : TOKENS[as]}` };
+      const auth: Record<string, string> = as === 'none' ? {} : { authorization: `Bearer ${as === 'bad' ? 'not-a-token' : TOKENS[as]}` };
       return fetch(url + path, { ...init, headers: { ...auth, ...(headers as Record<string, string> | undefined) } });
     };
     return { repo, engine, service, url, call };
