@@ -71,10 +71,11 @@ function parseJson(source: string): unknown {
 export async function readJsonBody(c: Context, { limit, optional }: { limit: number; optional: boolean }): Promise<unknown> {
   checkDeclaredLength(c, limit);
   const type = mediaType(c);
-  if (type === null && optional && c.req.raw.body === null) return undefined;
-  if (type !== 'application/json') throw unsupported(type, ['application/json']);
+  if (type !== 'application/json' && !(type === null && optional)) throw unsupported(type, ['application/json']);
   const source = await text(c, limit);
   if (source.trim() === '' && optional) return undefined;
+  // An optional body may come without a Content-Type only when it is empty.
+  if (type === null) throw unsupported(type, ['application/json']);
   return parseJson(source);
 }
 
