@@ -33,6 +33,12 @@ export async function serveCommand(raw: unknown): Promise<number> {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      // A stuck child (git waiting on a lock) must not hold the process past its 5 s: exit 1 then, and
+      // the crash journal lets the next start finish or undo the batch (docs/serve.md#lifecycle).
+      setTimeout(() => {
+        process.stderr.write('batchctl: serve did not stop within 4.5 s; exiting (the next start recovers)\n');
+        process.exit(1);
+      }, 4500).unref();
       void service.shutdown().then(resolve);
     };
     process.on('SIGINT', stop);

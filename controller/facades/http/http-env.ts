@@ -13,6 +13,8 @@ export interface HttpEnv {
     /** an unexpected error, for the request log */
     failure: BatchctlError;
     requestId: string;
+    /** the reason a rollback, cancel or stop gave: the engine keeps no reason for a rollback, so the log does */
+    reason: string;
   };
 }
 

@@ -22,6 +22,7 @@ export function requestLog({ logger, observe }: { logger: Logger; observe?: Obse
         status: c.res.status,
         duration_ms: ms,
         token: c.get('credential') === 'valid' ? (c.get('principal')?.name ?? null) : null,
+        ...(c.get('reason') ? { reason: c.get('reason') } : {}),
         ...(failure ? { error: failure.message } : {}),
       },
       'request',

@@ -75,6 +75,7 @@ export const batchesRoutes: Route[] = [
       409: { description: 'BATCH_FINISHED or BATCH_RUNNING_ELSEWHERE', schema: errorBodySchema },
     },
     handle({ c, engine, params, body }) {
+      c.set('reason', body.reason);
       return c.json(engine.cancel(params.id ?? '', body.reason), 200);
     },
   }),

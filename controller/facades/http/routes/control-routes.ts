@@ -23,6 +23,7 @@ export const controlRoutes: Route[] = [
     body: stopBodySchema,
     responses: { 200: { description: 'the control change' }, 400: { description: 'CONTROL_EDIT_INVALID', schema: errorBodySchema } },
     async handle({ c, engine, body, principal }) {
+      c.set('reason', body.reason);
       const result = await engine.stop({
         reason: body.reason,
         ...(body.ecosystem ? { ecosystem: body.ecosystem } : {}),

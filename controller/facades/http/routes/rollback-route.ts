@@ -19,6 +19,7 @@ export const rollbackRoute = defineRoute({
     409: { description: 'ALREADY_ROLLED_BACK, ROLLBACK_CONFLICT, ROLLBACK_UNSAFE, HEAD_MOVED', schema: errorBodySchema },
   },
   async handle({ c, engine, body, principal }) {
+    c.set('reason', body.reason);
     const by = c.get('credential') === 'valid' && principal ? { requestedBy: principal.name } : {};
     const result = await engine.rollback(body.batch_id, {
       restore: body.restore,
