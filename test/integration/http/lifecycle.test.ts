@@ -30,6 +30,17 @@ describe('batchctl serve: a batch over HTTP', () => {
     expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('NOT_READY');
   });
 
+  it('refuses new submissions with 503 ENGINE_CLOSED while shutting down, and still answers reads', async () => {
+    const { call, service, engine } = await start();
+    service.phase = 'stopping';
+    const refused = await call('/api/batch', { as: 'operator', ...json(writeBatch('s.txt', 's')) });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('ENGINE_CLOSED');
+    expect((await call('/api/batches', { as: 'viewer' })).status).toBe(200);
+    expect(((await (await call('/health', { as: 'none' })).json()) as { status: string }).status).toBe('stopping');
+    expect(engine.list({ limit: 5 })).toEqual([]);
+  });
+
   it('queues a batch (202), runs it to completed, and rolls it back', async () => {
     const { call, repo, engine } = await start({ 'a.txt': 'old' });
     const submitted = await call('/api/batch', { as: 'operator', ...json(writeBatch('pkgs/x.json', '{"v":1}')) });
