@@ -3,6 +3,7 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 
+import type { BatchDocument } from '../../domain/index.js';
 import type { Engine } from '../../engine/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { requireRole } from './auth/authenticate-request.js';
@@ -33,13 +34,17 @@ function shuttingDown(): BatchctlError {
 }
 
 export function mountRoute(app: Hono<HttpEnv>, route: Route, { engine, service, bodyLimit, writeLimit }: MountContext): void {
-  const handler: MiddlewareHandler<HttpEnv> = async (c) => {
+  // Named first, so that even a request the limiter refuses is logged under its route.
+  const name: MiddlewareHandler<HttpEnv> = async (c, next) => {
     c.set('route', route.path);
+    await next();
+  };
+  const handler: MiddlewareHandler<HttpEnv> = async (c) => {
     const principal = route.role === null ? c.get('principal') : requireRole(c, route.role);
     if (route.submits && service.phase === 'stopping') throw shuttingDown();
     const query = route.query ? parse(route.query, c.req.query(), 'query') : {};
     let body: unknown;
-    let document = null;
+    let document: BatchDocument | null = null;
     if (route.body === 'batch') document = await readBatchDocument(c, { limit: bodyLimit });
     else if (route.body) {
       const raw = await readJsonBody(c, { limit: bodyLimit, optional: route.bodyOptional === true });
@@ -48,6 +53,6 @@ export function mountRoute(app: Hono<HttpEnv>, route: Route, { engine, service, 
     return route.handle({ c, engine, principal, body, query, params: c.req.param() as Record<string, string>, document });
   };
   const method = route.method.toUpperCase();
-  if (route.rateLimit === 'write') app.on(method, [route.path], writeLimit, handler);
-  else app.on(method, [route.path], handler);
+  if (route.rateLimit === 'write') app.on(method, [route.path], name, writeLimit, handler);
+  else app.on(method, [route.path], name, handler);
 }
