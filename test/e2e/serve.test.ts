@@ -85,7 +85,7 @@ describe('batchctl serve (the built CLI)', () => {
 
   it('accepts the tokens `batchctl token add` makes, which it stores only as hashes', async () => {
     const repo = repoWith();
-    const file = join(repo.dir, '..', `tokens-${Date.now()}.jsonl`);
+    const file = join(repo.dir, '.git', `tokens-${Date.now()}.jsonl`);
     const made = await runCli(['token', 'add', 'deploy-bot', '--role', 'operator', '--file', file], { cwd: repo.dir });
     expect(made.code).toBe(0);
     const token = made.stdout.trim();
@@ -129,7 +129,7 @@ describe('batchctl serve (the built CLI)', () => {
       { name: 'validation refuses', doc: { ecosystem: 'npm', operations: [{ type: 'write', target: '../out', content: 'x' }] } },
     ];
     for (const { name, doc } of cases) {
-      const file = join(repo.dir, '..', `${name.replace(' ', '-')}-${Date.now()}.json`);
+      const file = join(repo.dir, '.git', `${name.replace(' ', '-')}-${Date.now()}.json`);
       writeFileSync(file, JSON.stringify({ ...doc, title: `cli ${name}` }));
       const cli = await runCli(['run', file, '--json', '--no-push'], { cwd: repo.dir });
       const cliResult = jsonLines(cli.stdout).at(-1) as { reason?: { code: ErrorCode } };
@@ -141,7 +141,7 @@ describe('batchctl serve (the built CLI)', () => {
     }
     // The control plane refuses both alike (stop through the server, run through the CLI).
     expect((await post(`${server.url}/api/control/stop`, { reason: 'incident' })).status).toBe(200);
-    const file = join(repo.dir, '..', `stopped-${Date.now()}.json`);
+    const file = join(repo.dir, '.git', `stopped-${Date.now()}.json`);
     writeFileSync(file, JSON.stringify(cases[0]?.doc));
     const cli = await runCli(['run', file, '--json', '--no-push'], { cwd: repo.dir });
     const http = await post(`${server.url}/api/batch?wait=1`, cases[0]?.doc);
