@@ -87,6 +87,31 @@ describe('batchctl serve: a batch over HTTP', () => {
     expect(repo.snapshot()).toBe(before);
   });
 
+  it('answers a failed atomic batch with 422 ATOMIC_FAILURE, and retries it once the repository allows', async () => {
+    const { call, repo, engine } = await start({ 'k.txt': 'keep\n' });
+    repo.commitAll('seed');
+    const failing = {
+      title: 'atomic',
+      ecosystem: 'npm',
+      options: { atomic: true },
+      operations: [
+        { type: 'write', target: 'n.txt', content: 'n' },
+        { type: 'replace', target: 'k.txt', find: 'later', replace: 'LATER' },
+      ],
+    };
+    const failed = await call('/api/batch?wait=1', { as: 'operator', ...json(failing) });
+    const result = (await failed.json()) as { batch_id: string; reason: { code: string } };
+    expect([failed.status, result.reason.code]).toEqual([422, 'ATOMIC_FAILURE']);
+    repo.write('k.txt', 'keep later\n');
+    repo.commitAll('the missing text arrives');
+    const retried = await call(`/api/batches/${result.batch_id}/retry`, { as: 'operator', method: 'POST' });
+    expect(retried.status).toBe(200);
+    const retry = (await retried.json()) as { batch_id: string; status: string };
+    expect(retry.status).toBe('completed');
+    expect(engine.status(retry.batch_id).batch.requested_by).toBe('operator-bot');
+    expect(repo.read('k.txt')).toBe('keep LATER\n');
+  });
+
   it('takes an NDJSON upload of 10,000 operations, streamed', async () => {
     const { call, engine } = await start();
     const lines = [JSON.stringify({ title: 'big', ecosystem: 'npm' })];
