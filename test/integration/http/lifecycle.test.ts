@@ -56,6 +56,8 @@ describe('batchctl serve: a batch over HTTP', () => {
     expect(detail.batch).toMatchObject({ status: 'completed', requested_by: 'operator-bot' });
     expect(repo.read('pkgs/x.json')).toBe('{"v":1}');
 
+    const restore = await call('/api/rollback', { as: 'operator', ...json({ batch_id: body.batch_id, reason: 'reset', restore: true }) });
+    expect([restore.status, ((await restore.json()) as { error: { code: string } }).error.code]).toEqual([403, 'FORBIDDEN']);
     const rolled = await call('/api/rollback', { as: 'operator', ...json({ batch_id: body.batch_id, reason: 'test' }) });
     expect(rolled.status).toBe(200);
     expect(await rolled.json()).toMatchObject({ success: true, batch_id: body.batch_id });

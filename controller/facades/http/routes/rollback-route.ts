@@ -2,6 +2,7 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 import { outcomeOf } from '../../../errors/index.js';
+import { requireRole } from '../auth/authenticate-request.js';
 import { defineRoute } from '../route.js';
 import { errorBodySchema, rollbackBodySchema } from '../schemas.js';
 
@@ -20,6 +21,8 @@ export const rollbackRoute = defineRoute({
   },
   async handle({ c, engine, body, principal }) {
     c.set('reason', body.reason);
+    // Resetting to the backup overwrites later changes to those paths: an admin's call, as in the CLI's --restore.
+    if (body.restore) requireRole(c, 'admin');
     const by = c.get('credential') === 'valid' && principal ? { requestedBy: principal.name } : {};
     const result = await engine.rollback(body.batch_id, {
       restore: body.restore,
