@@ -43,10 +43,10 @@ export function spawnServe({
 }
 
 /** Ask `probe` until it says yes (a condition, polled; not a fixed wait). */
-export async function until(probe: () => Promise<boolean>, what: string, tries = 2000): Promise<void> {
+export async function until(probe: () => Promise<boolean>, what: string, everyMs = 10, tries = 1000): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await probe()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   throw new Error(`never: ${what}`);
 }
