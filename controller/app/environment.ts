@@ -11,6 +11,8 @@ const environmentSchema = z.object({
   BATCHCTL_AUTHOR_EMAIL: z.string().min(3).default('batchctl@localhost'),
   /** HMAC key: batch commits carry Batch-Sig, and rollback accepts only commits that verify */
   BATCHCTL_SIGNING_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** `batchctl serve`: JSON lines {name, role, sha256} of the tokens it accepts (docs/serve.md#tokens-and-roles) */
+  BATCHCTL_TOKENS_FILE: z.string().min(1).optional(),
   /** default requested_by when a batch does not say (GitHub sets GITHUB_ACTOR) */
   GITHUB_ACTOR: z.string().optional(),
   /** set by GitHub Actions: a Markdown summary is appended to this file */

@@ -115,6 +115,22 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('recover', 'finish or undo a batch interrupted by a crash, and record the breaker failures kept pending')
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
+  command('serve', 'run the HTTP service for one repository (docs/serve.md)')
+    .option('--http <port>', 'HTTP port', '8022')
+    .option('--ws <port>', 'WebSocket port', '9022')
+    .option('--host <address>', 'address to bind (not loopback: needs BATCHCTL_TOKENS_FILE)', '127.0.0.1')
+    .option('--cors-origin <origins...>', 'origins allowed by CORS (default: the local dashboards)')
+    .option('--log-level <level>', 'request log level (stdout)', 'info')
+    .option('--body-limit <bytes>', 'largest request body')
+    .action(act(run, async (_: [], opts) => (await import('./commands/serve.js')).serveCommand(opts)));
+  program
+    .command('token')
+    .description('tokens of `batchctl serve`')
+    .command('add <name>')
+    .description('make a token: printed once, only its hash is stored')
+    .requiredOption('--role <role>', 'viewer, operator or admin')
+    .option('--file <file>', 'tokens file (default $BATCHCTL_TOKENS_FILE)')
+    .action(act(run, async ([name]: [string], opts) => (await import('./commands/token.js')).tokenAddCommand(name, opts)));
   return program;
 }
 

@@ -7,10 +7,12 @@ import { batchHeaderSchema, batchSchema, HARD_LIMITS, type Batch } from './batch
 import { operationSchema, type Operation } from './operation.js';
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): { field: string; message: string }[] {
-  return issues.slice(0, 20).map((issue) => ({
-    field: [...prefix, ...issue.path].map(String).join('.') || '(document)',
-    message: issue.message,
-  }));
+  // An unknown key's issue has the object's path: name the key itself, which is what the caller must fix.
+  return issues.slice(0, 20).flatMap((issue) => {
+    const at = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
+    return [{ field: at.join('.') || '(document)', message: issue.message }];
+  });
 }
 
 function invalid(message: string, details: { field: string; message: string }[], extra: Record<string, unknown> = {}): BatchctlError {

@@ -1,5 +1,14 @@
 // The engine's API: every facade (CLI, HTTP, WebSocket, MCP, UDP, dashboard) calls these methods.
-import type { Batch, BatchDocument, BatchEvent, BatchResult, BatchStatus, ProgressData, ValidationResult } from '../domain/index.js';
+import type {
+  Batch,
+  BatchDocument,
+  BatchEvent,
+  BatchResult,
+  BatchStatus,
+  ItemStatus,
+  ProgressData,
+  ValidationResult,
+} from '../domain/index.js';
 import type { BatchRow, ItemRow } from '../store/index.js';
 import type { ControlStatus } from './control/control-status.js';
 import type { InitResult } from './control/init-control.js';
@@ -95,7 +104,8 @@ export interface Engine {
   validate(batch: Batch | BatchDocument): Promise<ValidationResult>;
   /** parse a document (JSON or NDJSON, detected) into a Batch; INPUT_INVALID names field and line */
   parse(document: BatchDocument): Promise<Batch>;
-  status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number }): BatchDetails;
+  /** `itemStatus`: only the items in that status (items_total counts them too) */
+  status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number; itemStatus?: ItemStatus }): BatchDetails;
   list(opts: ListOptions): BatchRow[];
   /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
   legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;

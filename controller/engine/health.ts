@@ -8,6 +8,8 @@ import type { LiveProgress } from './live-progress.js';
 export interface Health {
   /** batches waiting in the store's queue (this process's and others') */
   queue_depth: number;
+  /** backup refs kept (refs/batchctl/backups/*, until their retention ends) */
+  backup_count: number;
   /** the batch this engine runs now (a queued batch, a rollback or retry), or null */
   running: { batch_id: string; status: string | null; progress: ProgressData | null } | null;
   /** a crash journal on disk: the next command finishes or undoes that batch (`batchctl recover`) */
@@ -20,6 +22,7 @@ export async function health(deps: EngineDeps, { running, live }: { running: str
   const journal = await readJournal(deps.stateDir).catch(() => null);
   return {
     queue_depth: deps.store.queue.count(),
+    backup_count: deps.store.backups.count(),
     running: running
       ? { batch_id: running, status: deps.store.batches.get(running)?.status ?? null, progress: live.of(running) ?? null }
       : null,

@@ -129,7 +129,7 @@ export function createEngine(given: EngineDeps): Engine {
         return (await validateBatch({ batch, git, control, describe: true })).result;
       }),
     parse: (document) => parseBatchDocument(document),
-    status(batchId, { itemLimit = 100, itemOffset = 0 } = {}) {
+    status(batchId, { itemLimit = 100, itemOffset = 0, itemStatus } = {}) {
       if (!isBatchId(batchId)) {
         throw new BatchctlError({
           code: 'BATCH_ID_INVALID',
@@ -146,8 +146,8 @@ export function createEngine(given: EngineDeps): Engine {
         batch: row,
         // While it runs, the counts so far: the row's are written when it ends.
         result: progress ? { ...result, success_count: progress.completed, failure_count: progress.failed } : result,
-        items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset }),
-        items_total: store.items.count(batchId),
+        items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
+        items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
       };
     },

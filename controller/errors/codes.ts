@@ -130,6 +130,18 @@ export const ERROR_CODES = {
   FORBIDDEN: { kind: 'terminal', exit: EXIT.usage, http: 403 },
   /** HTTP: the request's Origin is not in the CORS allow-list (--cors-origin) */
   ORIGIN_REFUSED: { kind: 'terminal', exit: EXIT.usage, http: 403 },
+  /** HTTP: no route has that method and path */
+  ROUTE_NOT_FOUND: { kind: 'terminal', exit: EXIT.notFound, http: 404 },
+  /** HTTP: the body is over the server's limit (counted as it streams) */
+  BODY_TOO_LARGE: { kind: 'terminal', exit: EXIT.usage, http: 413 },
+  /** HTTP: the body's Content-Type is not one the route accepts */
+  UNSUPPORTED_MEDIA_TYPE: { kind: 'terminal', exit: EXIT.usage, http: 415 },
+  /** HTTP: too many requests from this token (or address) in the window; see Retry-After */
+  RATE_LIMITED: { kind: 'transient', exit: EXIT.batchFailed, http: 429 },
+  /** HTTP: the server is still recovering an interrupted batch (GET /ready says when it is done) */
+  NOT_READY: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
+  /** serve: no tokens file, so it binds loopback only, and --host named another address (docs/serve.md#tokens-and-roles) */
+  HOST_NOT_LOOPBACK: { kind: 'terminal', exit: EXIT.usage, http: 500 },
   /** a bug: never expected */
   INTERNAL: { kind: 'internal', exit: EXIT.batchFailed, http: 500 },
   /** an environment variable batchctl reads (BATCHCTL_LOG_LEVEL, …) has a value it cannot use */

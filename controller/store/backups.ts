@@ -22,6 +22,7 @@ export function createBackups(db: Database.Database): StoreBackups {
   const expired = db.prepare<[string], StoredBackup>(`${SELECT} WHERE expires_at <= ? ORDER BY expires_at, id`);
   const markRestored = db.prepare<[string]>('UPDATE batch_backups SET restored = 1 WHERE backup_id = ?');
   const remove = db.prepare<[string]>('DELETE FROM batch_backups WHERE backup_id = ?');
+  const count = db.prepare<[], number>('SELECT count(*) FROM batch_backups').pluck();
 
   return guard('backups', {
     insert(row: BackupRow): void {
@@ -42,6 +43,10 @@ export function createBackups(db: Database.Database): StoreBackups {
 
     remove(backupId: string): boolean {
       return remove.run(backupId).changes > 0;
+    },
+
+    count(): number {
+      return count.get() ?? 0;
     },
   });
 }

@@ -175,6 +175,8 @@ export interface StoreBackups {
   markRestored(backupId: string): boolean;
   /** Forget a backup whose ref is gone (purged); false when no backup has that id. */
   remove(backupId: string): boolean;
+  /** backups kept now (`GET /health`'s backup_count) */
+  count(): number;
 }
 
 /** A submitted batch as stored until a worker claims it: the batch and its run options as JSON. */

@@ -41,7 +41,13 @@ const HOUSE: House = {
     // L3: the one API every facade uses.
     { folder: 'engine', layer: 3, owns: [], uses: ['node:crypto', 'node:fs', 'node:os', 'node:path'] },
     // L4: the facades to come (docs of the HTTP, WebSocket, MCP, UDP and dashboard issues).
-    { folder: 'facades/http', ...FACADE, owns: ['hono', '@hono/node-server', 'prom-client'], uses: ['zod'] },
+    // facades/http parses its HTTP-only shapes with zod (schemas.ts) and hands node's server to app/.
+    {
+      folder: 'facades/http',
+      ...FACADE,
+      owns: ['hono', '@hono/node-server', 'hono-rate-limiter', 'prom-client'],
+      uses: ['zod', 'node:http', 'node:net'],
+    },
     // ws-server.ts serves its own port with node:http and takes upgrades on the HTTP facade's server.
     { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'] },
@@ -56,7 +62,7 @@ const HOUSE: House = {
       never: ['git', 'store', 'control'],
     },
     // app/collect-garbage.ts reaches V8's gc through node:v8 + node:vm (the one-shot CLI's hook only).
-    { folder: 'app', layer: 5, owns: ['node:v8', 'node:vm'], uses: ['zod', 'node:fs', 'node:os', 'node:path'] },
+    { folder: 'app', layer: 5, owns: ['node:v8', 'node:vm'], uses: ['zod', 'node:crypto', 'node:fs', 'node:net', 'node:os', 'node:path'] },
   ],
   envReader: 'app',
   envExceptions: {

@@ -25,6 +25,20 @@ describe('parsing batch documents', () => {
     );
   });
 
+  it('names an unknown field by its own path, not the object holding it', () => {
+    expect(() => parseBatchJson('{"bogus":1,"operations":[{"type":"delete","target":"a","colour":"red"}]}')).toThrow(
+      expect.objectContaining({
+        code: 'INPUT_INVALID',
+        data: {
+          issues: expect.arrayContaining([
+            { field: 'bogus', message: 'unknown field' },
+            { field: 'operations.0.colour', message: 'unknown field' },
+          ]),
+        },
+      }),
+    );
+  });
+
   it('reads NDJSON: header, then operations, blank lines ignored', async () => {
     const batch = await parseBatchNdjson(
       lines('{"title":"t","ecosystem":"npm"}', '', '{"type":"delete","target":"a"}', '{"type":"delete","target":"b"}'),
