@@ -131,7 +131,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     hashBlob: (content) => hashBlob(runner, { content, objectFormat }),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
-    writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
+    writeTree: ({ parent, changes }) => editTree({ git: runner, reader, format: objectFormat, base: parent, changes }),
     // read back before anything names them (written-objects.ts)
     commitTree: async (input) => expectCommit(reader, { oid: await commitTree(runner, input), input }),
     makeTag: async (input) => expectTag(reader, { oid: await makeTag(runner, input), input }),
