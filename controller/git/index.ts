@@ -4,6 +4,7 @@ import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { expectIndexEntries } from './index-check.js';
+import { readIndexEntries } from './index-file.js';
 import { openObjectReader } from './object-reader.js';
 import { readCommit, readFileAt, readHead, readRef, type CommitInfo } from './objects.js';
 import {
@@ -109,6 +110,9 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
   const { root, gitDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
   const reader = openObjectReader(runner);
+  // read from the file itself when its layout allows (index-file.ts), else asked of git
+  const indexEntries = async (paths: readonly string[]): Promise<Map<string, IndexEntry>> =>
+    (await readIndexEntries({ gitDir, format: objectFormat, paths })) ?? listIndexEntries(runner, paths, indexEntryCount(gitDir));
   return {
     root,
     gitDir,
@@ -120,7 +124,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     fileAt: (commit, path) => readFileAt(reader, commit, path),
     readRef: (ref) => readRef(reader, ref),
     resolveCommit: (ref) => resolveCommit(runner, ref),
-    indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
+    indexEntries,
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
     namesBeside: (dirs) => namesBeside(runner, dirs),
@@ -139,7 +143,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat, readRef: (ref) => readRef(reader, ref) }),
     updateIndex: async (changes) => {
       await updateIndex(runner, { changes, objectFormat });
-      await expectIndexEntries(runner, { changes, indexSize: indexEntryCount(gitDir) }); // index-check.ts
+      await expectIndexEntries(runner, { changes, entriesOf: indexEntries }); // index-check.ts
     },
     commitChanges: (commit) => commitChanges(runner, commit),
     renamesSince: (args) => renamesSince(runner, args),
