@@ -20,7 +20,8 @@ import {
 } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { renamesSince } from './renames.js';
-import { deepenHistory, fetchTag, historyRemote, shallowBoundary } from './shallow.js';
+import { deepenHistory, fetchTag, historyRemote, shallowBoundary, shallowFile } from './shallow.js';
+import { cachedUpstream } from './upstream-cache.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
 import { moveTag } from './tag-move.js';
@@ -47,6 +48,7 @@ export { formatTrailers, parseTrailers } from './trailers.js';
 export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
+import type { Upstream } from './remote.js';
 export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
@@ -94,6 +96,8 @@ export interface Git {
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
   /** commits whose parents this (shallow) clone lacks; empty for a complete clone (shallow.ts) */
   shallowBoundary(): Promise<Set<string>>;
+  /** the branch's upstream (remote.ts upstreamOf), asked of git again only when HEAD's branch or a config file changed (upstream-cache.ts) */
+  upstream(): Promise<Upstream | null>;
   /** where missing history can be fetched from (the upstream's remote, else origin), or null */
   historyRemote(): Promise<string | null>;
   deepenHistory(args: { remote: string; by: number | 'all' }): Promise<void>;
@@ -107,12 +111,19 @@ export interface Git {
  * @example const git = await openGit({ dir: process.cwd(), identity: { name: 'batchctl', email: 'batchctl@localhost' } })
  */
 export async function openGit({ dir, identity }: { dir: string; identity: GitIdentity }): Promise<Git> {
-  const { root, gitDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
+  const { root, gitDir, commonDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
   const reader = openObjectReader(runner);
   // read from the file itself when its layout allows (index-file.ts), else asked of git
   const indexEntries = async (paths: readonly string[]): Promise<Map<string, IndexEntry>> =>
     (await readIndexEntries({ gitDir, format: objectFormat, paths })) ?? listIndexEntries(runner, paths, indexEntryCount(gitDir));
+  let shallowAt: Promise<string> | null = null; // the file's path is fixed for a repository: asked once
+  const shallowPath = (): Promise<string> =>
+    (shallowAt ??= shallowFile(runner).catch((error: unknown) => {
+      shallowAt = null;
+      throw error;
+    }));
+  const upstream = cachedUpstream({ git: runner, gitDir, commonDir });
   return {
     root,
     gitDir,
@@ -152,7 +163,8 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
-    shallowBoundary: () => shallowBoundary(runner),
+    shallowBoundary: async () => shallowBoundary(await shallowPath()),
+    upstream,
     historyRemote: () => historyRemote(runner),
     deepenHistory: (args) => deepenHistory(runner, args),
     fetchTag: (args) => fetchTag(runner, args),
