@@ -5,16 +5,14 @@
 // each configuration file's identity (inode, size, modification time in nanoseconds).
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import { upstreamOf, type Upstream } from './remote.js';
-import type { GitRunner } from './runner.js';
+import { userConfigFiles, type GitRunner } from './runner.js';
 
 /** The files an upstream is configured in: the repository's, a worktree's own, the user's. */
 function configFiles({ gitDir, commonDir }: { gitDir: string; commonDir: string }): string[] {
-  const home = homedir();
-  return [join(commonDir, 'config'), join(gitDir, 'config.worktree'), join(home, '.gitconfig'), join(home, '.config', 'git', 'config')];
+  return [join(commonDir, 'config'), join(gitDir, 'config.worktree'), ...userConfigFiles()];
 }
 
 function identityOf(file: string): string {
