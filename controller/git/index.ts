@@ -8,6 +8,7 @@ import { readIndexEntries } from './index-file.js';
 import { openObjectReader } from './object-reader.js';
 import { readCommit, readFileAt, readHead, readRef, type CommitInfo } from './objects.js';
 import {
+  blobId,
   commitTree,
   hashBlob,
   hashFiles,
@@ -73,6 +74,8 @@ export interface Git {
   ignored(paths: readonly string[]): Promise<Set<string>>;
   hashFiles(paths: readonly string[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
+  /** the id `hashBlob` would give these bytes, computed here without storing them (for comparisons only) */
+  blobId(content: string | Buffer): string;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
   /** the entries' bytes as blobs under one flat tree (content-tree.ts): the tree and each blob id, in order */
   writeContentTree(entries: Iterable<ContentEntry>): Promise<{ tree: string; oids: string[] }>;
@@ -138,12 +141,13 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     indexEntries,
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
-    namesBeside: (dirs) => namesBeside(runner, dirs),
+    namesBeside: (dirs) => namesBeside({ reader, format: objectFormat, dirs }),
     pathStates: (paths, isTracked) =>
       pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
     hashBlob: (content) => hashBlob(runner, { content, objectFormat }),
+    blobId: (content) => blobId({ content, objectFormat }),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
     writeTree: ({ parent, changes }) => editTree({ git: runner, reader, format: objectFormat, base: parent, changes }),

@@ -9,16 +9,12 @@ import type { ObjectReader } from './object-reader.js';
 import type { TreeChange } from './plumbing.js';
 import type { GitRunner } from './runner.js';
 import { treeId } from './tree-id.js';
+import { parseTree, type TreeObjectEntry as Entry } from './tree-object.js';
 import { writeUnverified } from './write-unverified.js';
 
 const TREE_MODE = '40000';
 /** A path that is all ASCII is its own byte string: no conversion needed. */
 const ASCII = /^[\x00-\x7f]*$/;
-
-interface Entry {
-  mode: string;
-  oid: string;
-}
 
 /** Directories from the root down: '' is the root, 'a/b' is at depth 2. */
 function depthOf(dir: string): number {
@@ -32,22 +28,6 @@ function parentOf(dir: string): string {
 
 function nameIn(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/** A raw tree object's entries (names as their bytes, latin1). */
-function parseTree(body: Buffer, format: ObjectFormat): Map<string, Entry> {
-  const rawLength = format === 'sha1' ? 20 : 32; // binary ids
-  const entries = new Map<string, Entry>();
-  let p = 0;
-  while (p < body.length) {
-    const space = body.indexOf(0x20, p);
-    const nul = body.indexOf(0x00, space);
-    const mode = body.toString('latin1', p, space);
-    const name = body.toString('latin1', space + 1, nul);
-    entries.set(name, { mode, oid: body.toString('hex', nul + 1, nul + 1 + rawLength) });
-    p = nul + 1 + rawLength;
-  }
-  return entries;
 }
 
 function typeOf(mode: string): string {
