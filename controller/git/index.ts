@@ -118,8 +118,9 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
   const runner = createRunner({ cwd: root, identity });
   const reader = openObjectReader(runner);
   // read from the file itself when its layout allows (index-file.ts), else asked of git
+  const scratch = { buffer: null, busy: false };
   const indexEntries = async (paths: readonly string[]): Promise<Map<string, IndexEntry>> =>
-    (await readIndexEntries({ gitDir, format: objectFormat, paths })) ?? listIndexEntries(runner, paths, indexEntryCount(gitDir));
+    (await readIndexEntries({ gitDir, format: objectFormat, paths, scratch })) ?? listIndexEntries(runner, paths, indexEntryCount(gitDir));
   let shallowAt: Promise<string> | null = null; // the file's path is fixed for a repository: asked once
   const shallowPath = (): Promise<string> =>
     (shallowAt ??= shallowFile(runner).catch((error: unknown) => {

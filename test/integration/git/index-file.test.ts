@@ -69,6 +69,21 @@ describe('readIndexEntries', () => {
     expect(ours?.size).toBeGreaterThan(6);
   });
 
+  it('a buffer kept between reads: each read answers from the index as it is now (smaller, then larger)', async () => {
+    const { dir, git } = repo('scratch');
+    const paths = stage(git);
+    const scratch = { buffer: null, busy: false };
+    const read = () => readIndexEntries({ gitDir: join(dir, '.git'), format: 'sha1', paths, scratch });
+    expect(await read()).toEqual(await gitsAnswer(dir, paths));
+    git(['update-index', '--force-remove', '--', paths[5] as string, 'a.txt']); // the long path: the file shrinks
+    expect(await read()).toEqual(await gitsAnswer(dir, paths));
+    expect((await read())?.has('a.txt')).toBe(false);
+    const [first, second] = await Promise.all([read(), read()]); // at once: one of them reads into its own buffer
+    expect(first).toEqual(second);
+    stage(git);
+    expect(await read()).toEqual(await gitsAnswer(dir, paths));
+  });
+
   it('no index yet: no entries', async () => {
     const { dir } = repo('fresh');
     expect(await readIndexEntries({ gitDir: join(dir, '.git'), format: 'sha1', paths: ['a.txt'] })).toEqual(new Map());
