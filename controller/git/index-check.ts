@@ -3,20 +3,19 @@
 // staged as their reverts (a later `git commit` would commit them as the user's).
 import type { TreeChange } from './plumbing.js';
 import type { GitRunner } from './runner.js';
-import { listIndexEntries } from './worktree-state.js';
+import { listIndexEntries, type IndexEntry } from './worktree-state.js';
 import { writeUnverified } from './write-unverified.js';
 
-/** Throws GIT_WRITE_UNVERIFIED naming the paths whose index entry is not the one given. */
+/**
+ * Throws GIT_WRITE_UNVERIFIED naming the paths whose index entry is not the one given. `entriesOf`:
+ * the index's stage-0 entries for exactly these paths, as they are now (Git.indexEntries).
+ */
 export async function expectIndexEntries(
   git: GitRunner,
-  { changes, indexSize }: { changes: readonly TreeChange[]; indexSize: number },
+  { changes, entriesOf }: { changes: readonly TreeChange[]; entriesOf: (paths: readonly string[]) => Promise<Map<string, IndexEntry>> },
 ): Promise<void> {
   if (changes.length === 0) return;
-  const entries = await listIndexEntries(
-    git,
-    changes.map((c) => c.path),
-    indexSize,
-  );
+  const entries = await entriesOf(changes.map((c) => c.path));
   const wrong = changes.filter(({ path, entry }) => {
     const now = entries.get(path);
     return entry ? now?.oid !== entry.oid || now.mode !== canonicalMode(entry.mode) : now !== undefined;

@@ -4,9 +4,11 @@ import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { expectIndexEntries } from './index-check.js';
+import { readIndexEntries } from './index-file.js';
 import { openObjectReader } from './object-reader.js';
 import { readCommit, readFileAt, readHead, readRef, type CommitInfo } from './objects.js';
 import {
+  blobId,
   commitTree,
   hashBlob,
   hashFiles,
@@ -19,7 +21,8 @@ import {
 } from './plumbing.js';
 import { resolveCommit, updateRefs, type RefUpdate } from './refs.js';
 import { renamesSince } from './renames.js';
-import { deepenHistory, fetchTag, historyRemote, shallowBoundary } from './shallow.js';
+import { deepenHistory, fetchTag, historyRemote, shallowBoundary, shallowFile } from './shallow.js';
+import { cachedUpstream } from './upstream-cache.js';
 import type { ObjectFormat } from './object-format.js';
 import { locateRepository } from './repository.js';
 import { moveTag } from './tag-move.js';
@@ -46,6 +49,7 @@ export { formatTrailers, parseTrailers } from './trailers.js';
 export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
+import type { Upstream } from './remote.js';
 export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
@@ -70,6 +74,8 @@ export interface Git {
   ignored(paths: readonly string[]): Promise<Set<string>>;
   hashFiles(paths: readonly string[]): Promise<string[]>;
   hashBlob(content: string | Buffer): Promise<string>;
+  /** the id `hashBlob` would give these bytes, computed here without storing them (for comparisons only) */
+  blobId(content: string | Buffer): string;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
   /** the entries' bytes as blobs under one flat tree (content-tree.ts): the tree and each blob id, in order */
   writeContentTree(entries: Iterable<ContentEntry>): Promise<{ tree: string; oids: string[] }>;
@@ -93,6 +99,8 @@ export interface Git {
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
   /** commits whose parents this (shallow) clone lacks; empty for a complete clone (shallow.ts) */
   shallowBoundary(): Promise<Set<string>>;
+  /** the branch's upstream (remote.ts upstreamOf), asked of git again only when HEAD's branch or a config file changed (upstream-cache.ts) */
+  upstream(): Promise<Upstream | null>;
   /** where missing history can be fetched from (the upstream's remote, else origin), or null */
   historyRemote(): Promise<string | null>;
   deepenHistory(args: { remote: string; by: number | 'all' }): Promise<void>;
@@ -106,9 +114,20 @@ export interface Git {
  * @example const git = await openGit({ dir: process.cwd(), identity: { name: 'batchctl', email: 'batchctl@localhost' } })
  */
 export async function openGit({ dir, identity }: { dir: string; identity: GitIdentity }): Promise<Git> {
-  const { root, gitDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
+  const { root, gitDir, commonDir, objectFormat } = await locateRepository(createRunner({ cwd: dir, identity }));
   const runner = createRunner({ cwd: root, identity });
   const reader = openObjectReader(runner);
+  // read from the file itself when its layout allows (index-file.ts), else asked of git
+  const scratch = { buffer: null, busy: false };
+  const indexEntries = async (paths: readonly string[]): Promise<Map<string, IndexEntry>> =>
+    (await readIndexEntries({ gitDir, format: objectFormat, paths, scratch })) ?? listIndexEntries(runner, paths, indexEntryCount(gitDir));
+  let shallowAt: Promise<string> | null = null; // the file's path is fixed for a repository: asked once
+  const shallowPath = (): Promise<string> =>
+    (shallowAt ??= shallowFile(runner).catch((error: unknown) => {
+      shallowAt = null;
+      throw error;
+    }));
+  const upstream = cachedUpstream({ git: runner, gitDir, commonDir });
   return {
     root,
     gitDir,
@@ -120,18 +139,19 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     fileAt: (commit, path) => readFileAt(reader, commit, path),
     readRef: (ref) => readRef(reader, ref),
     resolveCommit: (ref) => resolveCommit(runner, ref),
-    indexEntries: (paths) => listIndexEntries(runner, paths, indexEntryCount(gitDir)),
+    indexEntries,
     treeEntries: (commit, paths) => treeEntries(runner, commit, paths, indexEntryCount(gitDir)),
     trackedUnder: (prefixes) => listTrackedUnder(runner, prefixes),
-    namesBeside: (dirs) => namesBeside(runner, dirs),
+    namesBeside: (dirs) => namesBeside({ reader, format: objectFormat, dirs }),
     pathStates: (paths, isTracked) =>
       pathStates(runner, paths, { indexSize: indexEntryCount(gitDir), ...(isTracked ? { isTracked } : {}) }),
     ignored: (paths) => ignoredPaths(runner, paths),
     hashFiles: (paths) => hashFiles(runner, paths),
     hashBlob: (content) => hashBlob(runner, { content, objectFormat }),
+    blobId: (content) => blobId({ content, objectFormat }),
     readBlobs: (oids) => readBlobs(runner, oids),
     writeContentTree: (entries) => writeContentTree(runner, objectFormat, entries),
-    writeTree: ({ parent, changes }) => editTree(runner, parent, changes),
+    writeTree: ({ parent, changes }) => editTree({ git: runner, reader, format: objectFormat, base: parent, changes }),
     // read back before anything names them (written-objects.ts)
     commitTree: async (input) => expectCommit(reader, { oid: await commitTree(runner, input), input }),
     makeTag: async (input) => expectTag(reader, { oid: await makeTag(runner, input), input }),
@@ -139,7 +159,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     updateRefs: (updates, reason) => updateRefs(runner, { updates, reason, objectFormat, readRef: (ref) => readRef(reader, ref) }),
     updateIndex: async (changes) => {
       await updateIndex(runner, { changes, objectFormat });
-      await expectIndexEntries(runner, { changes, indexSize: indexEntryCount(gitDir) }); // index-check.ts
+      await expectIndexEntries(runner, { changes, entriesOf: indexEntries }); // index-check.ts
     },
     commitChanges: (commit) => commitChanges(runner, commit),
     renamesSince: (args) => renamesSince(runner, args),
@@ -148,7 +168,8 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
-    shallowBoundary: () => shallowBoundary(runner),
+    shallowBoundary: async () => shallowBoundary(await shallowPath()),
+    upstream,
     historyRemote: () => historyRemote(runner),
     deepenHistory: (args) => deepenHistory(runner, args),
     fetchTag: (args) => fetchTag(runner, args),

@@ -38,10 +38,15 @@ export async function hashBlob(
   { content, objectFormat }: { content: string | Buffer; objectFormat: ObjectFormat },
 ): Promise<string> {
   const oid = await git.text(['hash-object', '-w', '--no-filters', '--stdin'], { input: content });
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const expected = createHash(objectFormat).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  const expected = blobId({ content, objectFormat });
   if (oid !== expected) throw writeUnverified({ what: 'git hash-object stored other bytes than it was given', data: { oid, expected } });
   return oid;
+}
+
+/** The id a blob of these bytes has, computed here (nothing is stored): for comparing content with a blob's id. */
+export function blobId({ content, objectFormat }: { content: string | Buffer; objectFormat: ObjectFormat }): string {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return createHash(objectFormat).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** Read blobs by id in one process (`cat-file --batch`), for restoring paths to HEAD. */

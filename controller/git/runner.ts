@@ -107,6 +107,17 @@ function cleanEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv 
   };
 }
 
+/**
+ * The user's own git configuration files, as git's children will find them (their HOME and
+ * XDG_CONFIG_HOME are this process's): what a cached answer from configuration depends on besides
+ * the repository's files (upstream-cache.ts).
+ */
+export function userConfigFiles(): string[] {
+  const home = process.env.HOME;
+  const xdg = process.env.XDG_CONFIG_HOME || (home ? `${home}/.config` : undefined);
+  return [...(home ? [`${home}/.gitconfig`] : []), ...(xdg ? [`${xdg}/git/config`] : [])];
+}
+
 /** @example const git = createRunner({ cwd: '/repo', identity: { name: 'batchctl', email: 'b@x' } }) */
 export function createRunner({ cwd, identity }: { cwd: string; identity: GitIdentity }): GitRunner {
   const prefix = [...HARDENING, '-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];

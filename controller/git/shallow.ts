@@ -6,11 +6,14 @@ import { isAbsolute, join } from 'node:path';
 
 import type { GitRunner } from './runner.js';
 
-/** The boundary commits (listed in `.git/shallow`); empty for a complete clone. */
-export async function shallowBoundary(git: GitRunner): Promise<Set<string>> {
-  // --git-path: in a linked worktree the file is the main repository's
+/** Where the boundary is listed (`--git-path`: in a linked worktree, the main repository's file); fixed for a repository. */
+export async function shallowFile(git: GitRunner): Promise<string> {
   const path = await git.text(['rev-parse', '--git-path', 'shallow']);
-  const file = isAbsolute(path) ? path : join(git.cwd, path);
+  return isAbsolute(path) ? path : join(git.cwd, path);
+}
+
+/** The boundary commits listed in `file` (shallowFile); empty for a complete clone. */
+export async function shallowBoundary(file: string): Promise<Set<string>> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

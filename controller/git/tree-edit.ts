@@ -1,23 +1,20 @@
 // A commit's tree with some paths changed, written without an index (docs/lifecycle.md#how-batchctl-drives-git: cost with the batch,
-// not the repository). Only the trees on the way to a changed path are read (`cat-file --batch`,
-// one process per depth) and written again (`mktree --batch`, one process per depth); every other
-// tree is shared with the parent as it is. Seeding a temporary index instead costs a read and a
-// write of every entry in the repository: 0.16 s at 100,000 files, for a 50-file batch.
+// not the repository). Only the trees on the way to a changed path are read (through the object
+// reader's one long-lived `cat-file --batch`) and written again (one `mktree --batch` for all of
+// them: each tree's id is computed here, so a parent can name its new child before git has written
+// it); every other tree is shared with the parent as it is. Seeding a temporary index instead costs
+// a read and a write of every entry in the repository: 0.16 s at 100,000 files, for a 50-file batch.
 import type { ObjectFormat } from './object-format.js';
-import { expectObjects } from './object-presence.js';
+import type { ObjectReader } from './object-reader.js';
 import type { TreeChange } from './plumbing.js';
 import type { GitRunner } from './runner.js';
 import { treeId } from './tree-id.js';
+import { parseTree, type TreeObjectEntry as Entry } from './tree-object.js';
 import { writeUnverified } from './write-unverified.js';
 
 const TREE_MODE = '40000';
 /** A path that is all ASCII is its own byte string: no conversion needed. */
 const ASCII = /^[\x00-\x7f]*$/;
-
-interface Entry {
-  mode: string;
-  oid: string;
-}
 
 /** Directories from the root down: '' is the root, 'a/b' is at depth 2. */
 function depthOf(dir: string): number {
@@ -33,41 +30,19 @@ function nameIn(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Raw tree objects from `cat-file --batch` output, in the order asked. */
-function parseTrees(output: Buffer, count: number): Array<Map<string, Entry>> {
-  const trees: Array<Map<string, Entry>> = [];
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const newline = output.indexOf(0x0a, at);
-    const header = output.subarray(at, newline).toString('utf8'); // "<oid> tree <size>"
-    const [oid, type, sizeText] = header.split(' ');
-    if (type !== 'tree' || oid === undefined) throw new Error(`cat-file: expected a tree, got "${header}"`);
-    const size = Number(sizeText);
-    const rawLength = oid.length / 2; // binary ids: 20 bytes for SHA-1, 32 for SHA-256
-    const body = output.subarray(newline + 1, newline + 1 + size);
-    const entries = new Map<string, Entry>();
-    let p = 0;
-    while (p < body.length) {
-      const space = body.indexOf(0x20, p);
-      const nul = body.indexOf(0x00, space);
-      const mode = body.toString('latin1', p, space);
-      const name = body.toString('latin1', space + 1, nul);
-      entries.set(name, { mode, oid: body.toString('hex', nul + 1, nul + 1 + rawLength) });
-      p = nul + 1 + rawLength;
-    }
-    trees.push(entries);
-    at = newline + 1 + size + 1; // the content, then a newline
-  }
-  return trees;
-}
-
 function typeOf(mode: string): string {
   if (mode === TREE_MODE || mode === '040000') return 'tree';
   return mode === '160000' ? 'commit' : 'blob';
 }
 
-/** Writes trees with one `mktree --batch`; their ids in the same order. */
-async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<string, Entry> }>): Promise<string[]> {
+/** A tree to write, and the id its entries make (treeId). */
+interface Written {
+  entries: Map<string, Entry>;
+  oid: string;
+}
+
+/** Writes trees with one `mktree --batch`, and proves each is stored as the id computed for it. */
+async function writeTrees({ git, reader }: { git: GitRunner; reader: ObjectReader }, written: readonly Written[]): Promise<void> {
   // An empty root is the only empty tree written; --batch would not tell it from a separator.
   const emptyRoot = written.length === 1 && written[0]?.entries.size === 0;
   // --missing: a blob may still be on its way into the batch's pack (git/blob-pack.ts); the commit
@@ -83,22 +58,37 @@ async function writeTrees(git: GitRunner, written: ReadonlyArray<{ entries: Map<
   const oids = stdout.toString('utf8').trim().split('\n');
   // Each id is checked against the one its entries make: input cut at an entry's end is taken by
   // mktree as the whole (docs/lifecycle.md#durability-and-concurrency).
-  const format: ObjectFormat = oids[0]?.length === 64 ? 'sha256' : 'sha1';
-  const wrong = written.flatMap(({ entries }, i) => (oids[i] === treeId(entries, format) ? [] : [{ index: i, printed: oids[i] ?? null }]));
+  const wrong = written.flatMap(({ oid }, i) => (oids[i] === oid ? [] : [{ index: i, printed: oids[i] ?? null }]));
   if (oids.length !== written.length || wrong.length > 0) {
     throw writeUnverified({
       what: 'git mktree wrote trees other than the ones asked for',
       data: { asked: written.length, wrong: wrong.slice(0, 20) },
     });
   }
-  return oids;
+  // mktree prints an id and exits 0 when it could not write the object (a full disk): no commit
+  // may name a tree that is not stored. Asked of the object reader: no process of its own.
+  const found = await Promise.all(written.map(({ oid }) => reader.read(oid)));
+  const missing = written.flatMap(({ oid }, i) => (found[i]?.type === 'tree' ? [] : [{ oid, type: 'tree' }]));
+  if (missing.length > 0) {
+    throw writeUnverified({ what: 'git mktree printed ids of objects that are not stored', data: { missing: missing.slice(0, 20) } });
+  }
+}
+
+export interface EditTreeArgs {
+  git: GitRunner;
+  /** the repository's object reader: the trees on the way are read through it, and the ones written read back */
+  reader: ObjectReader;
+  format: ObjectFormat;
+  /** a commit or tree id; null: the empty tree */
+  base: string | null;
+  changes: readonly TreeChange[];
 }
 
 /**
- * The tree of `base` (a commit or tree id; null: the empty tree) with `changes` applied.
- * @example const tree = await editTree(runner, head, [{ path: 'a/b.txt', entry: { mode: '100644', oid } }]);
+ * The tree of `base` with `changes` applied.
+ * @example const tree = await editTree({ git: runner, reader, format: 'sha1', base: head, changes: [{ path: 'a/b.txt', entry: { mode: '100644', oid } }] });
  */
-export async function editTree(git: GitRunner, base: string | null, changes: readonly TreeChange[]): Promise<string> {
+export async function editTree({ git, reader, format, base, changes }: EditTreeArgs): Promise<string> {
   // Names are handled as their bytes (latin1 strings): a tree may hold names that are not UTF-8,
   // and an entry the batch does not change must be written back exactly as it was.
   const fileChanges = new Map<string, Map<string, Entry | null>>();
@@ -133,18 +123,20 @@ export async function editTree(git: GitRunner, base: string | null, changes: rea
       const entry = before.get(parentOf(dir))?.get(nameIn(dir));
       return entry && typeOf(entry.mode) === 'tree' ? entry.oid : null;
     });
-    const wanted = level.filter((_, i) => ids[i] !== null);
-    if (wanted.length === 0) continue;
-    const { stdout } = await git.exec(['cat-file', '--batch'], { input: `${ids.filter((id) => id !== null).join('\n')}\n` });
-    parseTrees(stdout, wanted.length).forEach((entries, i) => before.set(wanted[i] as string, entries));
+    const objects = await Promise.all(ids.map((id) => (id === null ? null : reader.read(id))));
+    objects.forEach((object, i) => {
+      if (ids[i] === null) return;
+      if (object?.type !== 'tree') throw new Error(`cat-file: expected a tree at ${ids[i]}, got ${object?.type ?? 'nothing'}`);
+      before.set(level[i] as string, parseTree(object.content, format));
+    });
   }
 
-  // Write the new trees from the deepest level up; an emptied directory disappears from its parent.
+  // The new trees from the deepest level up, each id computed here; an emptied directory disappears
+  // from its parent. All are written by one mktree, children before their parents.
   const after = new Map<string, string | null>();
+  const written: Written[] = [];
   for (let depth = levels.length - 1; depth >= 0; depth--) {
-    const level = levels[depth] ?? [];
-    const written: Array<{ dir: string; entries: Map<string, Entry> }> = [];
-    for (const dir of level) {
+    for (const dir of levels[depth] ?? []) {
       const entries = new Map(before.get(dir));
       for (const [name, entry] of fileChanges.get(dir) ?? []) {
         if (entry === null) entries.delete(name);
@@ -161,18 +153,17 @@ export async function editTree(git: GitRunner, base: string | null, changes: rea
           entries.delete(name); // emptied; a file the batch put at that name stays
         }
       }
-      if (entries.size === 0 && dir !== '') after.set(dir, null);
-      else written.push({ dir, entries });
+      if (entries.size === 0 && dir !== '') {
+        after.set(dir, null);
+        continue;
+      }
+      const oid = treeId(entries, format);
+      after.set(dir, oid);
+      written.push({ entries, oid });
     }
-    if (written.length === 0) continue;
-    const oids = await writeTrees(git, written);
-    written.forEach(({ dir }, i) => after.set(dir, oids[i] as string));
   }
   const root = after.get('');
   if (!root) throw new Error('no root tree written');
-  // mktree prints an id and exits 0 when it could not write the object (a full disk): no commit
-  // may name a tree that is not stored.
-  const trees = [...after.values()].flatMap((oid) => (oid === null ? [] : [{ oid, type: 'tree' }]));
-  await expectObjects(git, { objects: trees, what: 'git mktree' });
+  await writeTrees({ git, reader }, written);
   return root;
 }

@@ -6,6 +6,7 @@
 import { isAutomationIdentity, parseControlFile } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, type ControlFile } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { readControlHistory } from './control-history-cache.js';
 
 async function controlAt(deps: EngineDeps, rev: string): Promise<ControlFile | null> {
   const text = await deps.git.fileAt(rev, CONTROL_FILE_NAME);
@@ -22,6 +23,9 @@ export async function auditManualBreakerChanges(
   deps: EngineDeps,
   { automationIdentities }: { automationIdentities?: readonly string[] } = {},
 ): Promise<void> {
+  // The newest commit of the file is batchctl's as of this HEAD (control-history-cache.ts): nothing to audit.
+  const [head, history] = await Promise.all([deps.git.head(), readControlHistory(deps)]);
+  if (head !== null && history?.head === head && history.ownNewest === true) return;
   const { stdout } = await deps.git.runner.exec(
     ['log', '-1', '--format=%H%x1f%an <%ae>%x1f%P%x1f%(trailers:key=Control-Change,valueonly)', 'HEAD', '--', CONTROL_FILE_NAME],
     { okExitCodes: [128] }, // unborn HEAD

@@ -77,10 +77,9 @@ export async function prepareControlState(
     from,
   );
   if (!edit.changed) return null;
-  const [oid, originalOid] = await Promise.all([
-    deps.git.hashBlob(edit.text),
-    edit.original === null ? null : deps.git.hashBlob(edit.original),
-  ]);
+  const oid = await deps.git.hashBlob(edit.text);
+  // Only compared with the index's and the work tree's ids (indexFollowsHead, recovery), never read: not stored.
+  const originalOid = edit.original === null ? null : deps.git.blobId(edit.original);
   const kinds = transitions.length > 0 ? ['budget', 'breaker'] : ['budget'];
   const subject = `batchctl: control state after ${batchId} (${outcome})`;
   const body = transitions.map((t) => `Breaker ${t.ecosystem}: ${t.from} → ${t.to} (${t.why}).`);
@@ -112,7 +111,7 @@ export async function landControlState(
   pending: { original: string | null; text: string | Buffer; change: TreeChange },
 ): Promise<void> {
   if (await landControlFile(deps, pending)) return deps.git.updateIndex([pending.change]);
-  const before = pending.original === null ? null : await deps.git.hashBlob(pending.original);
+  const before = pending.original === null ? null : deps.git.blobId(pending.original);
   if (await indexFollowsHead(deps, before)) await deps.git.updateIndex([pending.change]);
 }
 

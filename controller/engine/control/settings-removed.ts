@@ -2,14 +2,15 @@
 // batch-control.json that batchctl did not make removed `policy` (or keys of it) or breaker history,
 // every command that reads the file warns while they are still missing, and the commit is recorded
 // once as a control_changed audit event naming it and its author. The history search is cached by
-// HEAD (settings-audit.json in the state directory): a command on an unmoved HEAD runs no git process
-// for it, only a read of HEAD through the object reader.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// HEAD (control-history-cache.ts): a command on an unmoved HEAD, or on one only batchctl's own batch
+// commits moved, runs no git process for it, only a read of HEAD through the object reader.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { hasPath, removedSettings } from '../../control/index.js';
 import { CONTROL_FILE_NAME, EVENT, POLICY_FILE_NAME } from '../../domain/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { readControlHistory, SEARCH_DEPTH, writeControlHistory, type Removal } from './control-history-cache.js';
 
 export interface SettingsRemoved {
   commit: string;
@@ -17,9 +18,6 @@ export interface SettingsRemoved {
   /** what it removed that is still missing: policy.protected_paths, circuit_breaker.npm.recent */
   fields: string[];
 }
-
-/** How far back the newest commit not made by batchctl is looked for. */
-const SEARCH_DEPTH = 200;
 
 const json = (text: string | null): unknown => {
   if (text === null) return null;
@@ -31,7 +29,13 @@ const json = (text: string | null): unknown => {
 };
 
 /** `parent` '' : none here (the root commit, or the edge of a shallow clone). */
-async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; author: string; parent: string } | null> {
+interface Search {
+  found: { commit: string; author: string; parent: string; position: number } | null;
+  /** the newest commit of the file is batchctl's (a Control-Change trailer); false also when there is none */
+  ownNewest: boolean;
+}
+
+async function newestForeignCommit(deps: EngineDeps): Promise<Search> {
   const { stdout } = await deps.git.runner.exec(
     [
       'log',
@@ -43,52 +47,45 @@ async function newestForeignCommit(deps: EngineDeps): Promise<{ commit: string; 
     ],
     { okExitCodes: [128] }, // unborn HEAD
   );
+  let position = 0;
+  let ownNewest = false;
   for (const record of stdout.toString('utf8').split('\x1e')) {
     const [commit, author, parents, kinds] = record.trim().split('\x1f');
     if (!commit) continue;
-    if ((kinds ?? '').trim() !== '') continue; // batchctl's own
-    return { commit, author: author ?? '', parent: (parents ?? '').split(' ')[0] ?? '' };
+    const own = (kinds ?? '').trim() !== '';
+    if (position === 0) ownNewest = own;
+    if (!own) return { found: { commit, author: author ?? '', parent: (parents ?? '').split(' ')[0] ?? '', position }, ownNewest };
+    position++; // batchctl's own
   }
-  return null;
-}
-
-/** What the history says, whatever the work tree holds now: the commit and everything it removed. */
-interface Removal {
-  commit: string;
-  author: string;
-  removed: string[];
+  return { found: null, ownNewest };
 }
 
 /** null: nothing removed; 'unknown': the commit is a shallow clone's edge, so not judged (and not cached: a deepen may tell). */
-async function searchHistory(deps: EngineDeps): Promise<Removal | null | 'unknown'> {
-  const found = await newestForeignCommit(deps);
-  if (!found) return null;
+async function searchHistory(deps: EngineDeps): Promise<{ removal: Removal | null; ownNewest: boolean } | 'unknown'> {
+  const { found, ownNewest } = await newestForeignCommit(deps);
+  if (!found) return { removal: null, ownNewest };
   // No parent: the root commit removed nothing; the edge of a shallow clone is not judged (nothing invented).
-  if (!found.parent) return (await deps.git.shallowBoundary()).has(found.commit) ? 'unknown' : null;
+  if (!found.parent) return (await deps.git.shallowBoundary()).has(found.commit) ? 'unknown' : { removal: null, ownNewest };
   const [before, after] = await Promise.all([
     deps.git.fileAt(found.parent, CONTROL_FILE_NAME).catch(() => null),
     deps.git.fileAt(found.commit, CONTROL_FILE_NAME),
   ]);
-  if (before === null) return null; // the file is new in that commit
+  if (before === null) return { removal: null, ownNewest }; // the file is new in that commit
   const removed = removedSettings(json(before), json(after));
-  return removed.length === 0 ? null : { commit: found.commit, author: found.author, removed };
+  const removal = removed.length === 0 ? null : { commit: found.commit, author: found.author, removed, position: found.position };
+  return { removal, ownNewest };
 }
-
-const cacheFile = (deps: EngineDeps): string => join(deps.stateDir, 'settings-audit.json');
 
 /** The history search for this HEAD: from the cache when HEAD has not moved since it was made. */
 async function removalAtHead(deps: EngineDeps): Promise<Removal | null> {
   const head = await deps.git.head();
   if (head === null) return null; // no commits: no history to search
-  const cached = json(await readFile(cacheFile(deps), 'utf8').catch(() => null)) as { head?: unknown; removal?: Removal | null } | null;
-  if (cached?.head === head && cached.removal !== undefined) return cached.removal;
-  const removal = await searchHistory(deps);
-  if (removal === 'unknown') return null;
-  // Only a cache: a write that fails (a read-only state directory) costs the next command a search.
-  await mkdir(deps.stateDir, { recursive: true })
-    .then(() => writeFile(cacheFile(deps), `${JSON.stringify({ head, removal })}\n`))
-    .catch(() => undefined);
-  return removal;
+  const cached = await readControlHistory(deps);
+  if (cached?.head === head) return cached.removal;
+  const search = await searchHistory(deps);
+  if (search === 'unknown') return null;
+  await writeControlHistory(deps, { head, ...search });
+  return search.removal;
 }
 
 /** The settings another writer removed and that are still missing, or null; audits the commit once. */

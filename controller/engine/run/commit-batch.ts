@@ -44,6 +44,8 @@ export interface CommitArgs {
 
 export interface Committed {
   commit: string;
+  /** the commit it is built on: the control-state commit, the HEAD it began on, or a remote's newer head */
+  parent: string | null;
   tag: string;
   backupRef: string | null;
   changes: TreeChange[];
@@ -161,5 +163,5 @@ export async function commitBatch(args: CommitArgs): Promise<Committed | null> {
   await git.updateIndex([...changes, ...((await args.afterRefs?.()) ?? [])]);
   // A replay on the remote's newer head: its other changes reach the work tree too.
   if (sync.length > 0) await materializePaths(git, commit, sync);
-  return { commit, tag, backupRef, changes };
+  return { commit, parent, tag, backupRef, changes };
 }

@@ -1,9 +1,10 @@
 // Step 7, commit, and its bookkeeping: items are stored (status committing) before HEAD moves, so a
 // crash after the ref update finds everything recovery needs.
-import { BATCH_STATUS, ITEM_STATUS, TRAILER, type OperationType } from '../../domain/index.js';
+import { BATCH_STATUS, CONTROL_FILE_NAME, ITEM_STATUS, TRAILER, type OperationType } from '../../domain/index.js';
 import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
+import { advanceControlHistory } from '../control/control-history-cache.js';
 import { announceTransitions, controlCommit, indexFollowsHead, landControlFile, prepareControlState } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
@@ -96,6 +97,15 @@ export const commitStep: RunStep = async (ctx) => {
   const landed = pub ? pub.pending() : pending;
   if (committed && landed) announceTransitions(ctx.deps, landed, ctx.batchId);
   if (committed) {
+    // HEAD moved by this batch's own commits only (no remote head in between, the file untouched by
+    // the batch): the control file's history record follows it (control-history-cache.ts).
+    const ours =
+      committed.parent === (control ? control.base : journal.head) && !committed.changes.some((c) => c.path === CONTROL_FILE_NAME);
+    if (ours && journal.head !== null) {
+      // a control-state commit counts as a commit of the file only when it changed it (git log -- file)
+      const changed = control !== undefined && (await git.readRef(`${journal.head}:${CONTROL_FILE_NAME}`)) !== control.after;
+      await advanceControlHistory(ctx.deps, { from: journal.head, to: committed.commit, controlCommit: changed });
+    }
     ctx.commit = committed.commit;
     ctx.tag = committed.tag;
     ctx.backupRef = committed.backupRef;

@@ -10,7 +10,7 @@ import {
   type Reason,
   type ValidationResult,
 } from '../../domain/index.js';
-import { upstreamOf, type BlobPack, type Upstream } from '../../git/index.js';
+import type { BlobPack, Upstream } from '../../git/index.js';
 import type { RuntimeState } from '../../ops/index.js';
 import type { Plan } from '../../validate/index.js';
 import type { EngineDeps } from '../engine-deps.js';
@@ -87,7 +87,7 @@ export interface RunContext {
 /** Where this run publishes (docs/lifecycle.md#gitops-push); null: the branch has no upstream, or `--no-push`. */
 export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
   if (ctx.options.push === false) return Promise.resolve(null);
-  ctx.upstream ??= upstreamOf(ctx.deps.git.runner);
+  ctx.upstream ??= ctx.deps.git.upstream();
   return ctx.upstream;
 }
 

@@ -10,15 +10,23 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { createRunner, type TreeChange } from '../../../controller/git/index.js';
+import { openObjectReader } from '../../../controller/git/object-reader.js';
 import { editTree } from '../../../controller/git/tree-edit.js';
 import { GIT_ENV } from '../../helpers/git-repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batchctl-tree-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 const git = (args: string[], input?: string | Buffer, env: Record<string, string> = {}): string =>
   execFileSync('git', args, { cwd: dir, env: { ...GIT_ENV, ...env }, input: input ?? '', encoding: 'utf8' }).trim();
 git(['init', '-q', '-b', 'main']);
 const runner = createRunner({ cwd: dir, identity: { name: 't', email: 't@example.com' } });
+const reader = openObjectReader(runner);
+afterAll(async () => {
+  await reader.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const edit = (base: string | null, changes: readonly TreeChange[]): Promise<string> =>
+  editTree({ git: runner, reader, format: 'sha1', base, changes });
 const blobs = ['one\n', 'two\n', 'three\n', '#!/bin/sh\n'].map((text) => git(['hash-object', '-w', '--stdin'], text));
 
 type Files = Map<string, { mode: string; oid: string }>;
@@ -82,7 +90,7 @@ describe('editTree', () => {
     await fc.assert(
       fc.asyncProperty(arbitraryFiles, arbitraryFiles, async (from, to) => {
         const base = from.size === 0 ? null : commitOf(from);
-        expect(await editTree(runner, base, diff(from, to))).toBe(treeOf(to));
+        expect(await edit(base, diff(from, to))).toBe(treeOf(to));
       }),
       { numRuns: 60 },
     );
@@ -93,13 +101,13 @@ describe('editTree', () => {
       ['a/b/c/only.txt', 0, '100644'],
       ['keep.txt', 1, '100644'],
     ]);
-    const tree = await editTree(runner, commitOf(from), [{ path: 'a/b/c/only.txt', entry: null }]);
+    const tree = await edit(commitOf(from), [{ path: 'a/b/c/only.txt', entry: null }]);
     expect(git(['ls-tree', '-r', '-t', '--name-only', tree])).toBe('keep.txt');
   });
 
   it('writes the empty tree when everything is deleted', async () => {
     const from = files([['a/x.txt', 0, '100644']]);
-    expect(await editTree(runner, commitOf(from), [{ path: 'a/x.txt', entry: null }])).toBe(git(['mktree'], ''));
+    expect(await edit(commitOf(from), [{ path: 'a/x.txt', entry: null }])).toBe(git(['mktree'], ''));
   });
 
   it('keeps entries it does not change exactly: a name that is not UTF-8, a submodule', async () => {
@@ -115,7 +123,7 @@ describe('editTree', () => {
     ]);
     const tree = execFileSync('git', ['mktree', '-z'], { cwd: dir, env: GIT_ENV, input }).toString('utf8').trim();
     const base = git(['commit-tree', tree, '-m', 'odd names']);
-    const edited = await editTree(runner, base, [{ path: 'changed.txt', entry: { mode: '100644', oid: blobs[2] as string } }]);
+    const edited = await edit(base, [{ path: 'changed.txt', entry: { mode: '100644', oid: blobs[2] as string } }]);
     const listing = execFileSync('git', ['ls-tree', '-z', edited], { cwd: dir, env: GIT_ENV });
     expect(listing.includes(Buffer.concat([Buffer.from(`100644 blob ${blobs[0]}\t`), latin1Name, Buffer.from('\0')]))).toBe(true);
     expect(listing.toString('latin1')).toContain(`160000 commit ${sub}\tmodule\0`);
@@ -127,7 +135,7 @@ describe('editTree', () => {
       ['x/y.txt', 0, '100644'],
       ['z.txt', 1, '100755'],
     ]);
-    expect(await editTree(runner, null, diff(new Map(), to))).toBe(treeOf(to));
+    expect(await edit(null, diff(new Map(), to))).toBe(treeOf(to));
   });
 
   it('gives the same tree for a level of thousands of entries gaining and losing files', async () => {
@@ -139,6 +147,6 @@ describe('editTree', () => {
       });
     const from = files(entries(0));
     const to = files([...entries(1), ['top.txt', 3, '100644']]);
-    expect(await editTree(runner, commitOf(from), diff(from, to))).toBe(treeOf(to));
+    expect(await edit(commitOf(from), diff(from, to))).toBe(treeOf(to));
   }, 60_000);
 });

@@ -12,11 +12,15 @@ import { GIT_ENV, type TestRepo } from '../../helpers/git-repo.js';
 const setup = useEngineRepos();
 const faults = useGitFaults();
 
-/** mktree, for the input that holds dir/'s entries only: the object lands nowhere the repository reads. */
+/**
+ * mktree, for the input that holds dir/'s new tree: every tree goes to an object directory the
+ * repository does not read, then the root alone (the last tree of the batch) is written for real.
+ */
 const subtreeLost = [
   'input="$SCRATCH/mktree.$$"; cat > "$input"',
-  'if grep -qa new.txt "$input" && ! grep -qa a.txt "$input"; then',
+  'if grep -qa new.txt "$input"; then',
   '  mkdir -p "$SCRATCH/lost"; GIT_OBJECT_DIRECTORY="$SCRATCH/lost" "$GIT" "$@" < "$input"',
+  `  "$NODE" -e 'const all = require("fs").readFileSync(process.argv[1]); process.stdout.write(all.subarray(all.lastIndexOf("\\0\\0") + 2))' "$input" | "$GIT" mktree --missing -z > /dev/null`,
   'else "$GIT" "$@" < "$input"; fi',
 ].join('\n');
 
