@@ -183,12 +183,28 @@ export function removeFile(root: string, path: string): void {
 export function pruneEmptyParents(root: string, path: string): void {
   let dir = dirname(path);
   while (dir !== '.' && dir !== '') {
-    try {
-      rmdirSync(join(root, dir));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return; // not empty: stop climbing
-    }
+    if (!removeEmptyDir(join(root, dir))) return; // not empty: stop climbing
     dir = dirname(dir);
+  }
+}
+
+/** Answers of rmdir(2) that say the directory stays: it holds something, or is not one. */
+const KEEPS_DIR = new Set(['ENOTEMPTY', 'EEXIST', 'ENOTDIR']);
+
+/**
+ * rmdir, tried a second time after an I/O error (EIO, ENOSPC, EBUSY: a fault that passes), so that
+ * one bad moment does not leave an empty directory git would not have. Returns false when it stays.
+ */
+function removeEmptyDir(dir: string): boolean {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmdirSync(dir);
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code === 'ENOENT') return true; // climbed past: a `mkdir -p` that failed midway made only its top
+      if (KEEPS_DIR.has(code) || attempt === 2) return false;
+    }
   }
 }
 

@@ -77,6 +77,25 @@ describe('a rollback after a failed system call', () => {
     expect(r.snapshot()).toBe(before);
   });
 
+  it('removes a directory a delete emptied even when its first rmdir fails with EIO, as git has none there (class 11)', async () => {
+    const r = repo({ 'keep.txt': 'k\n', 'tmp/only.txt': 'o\n', 'gen/deep/one.txt': '1\n' });
+    const out = await runCliWithFault(['run', '-'], {
+      cwd: r.dir,
+      input: JSON.stringify({
+        title: 'empties',
+        operations: [
+          { type: 'delete', target: 'tmp/only.txt' },
+          { type: 'move', source: 'gen/deep/one.txt', target: 'one.txt' },
+        ],
+      }),
+      fault: { path: join(r.dir, 'tmp'), syscalls: ['rmdir'], error: 'EIO', once: true },
+    });
+    expect(out.code, out.stderr).toBe(0);
+    expect(existsSync(join(r.dir, 'tmp'))).toBe(false);
+    expect(existsSync(join(r.dir, 'gen'))).toBe(false);
+    expect(readFileSync(join(r.dir, 'one.txt'), 'utf8')).toBe('1\n');
+  });
+
   it('leaves no temp file of its own durable write in .git/batchctl when the rename into place fails (class 11)', async () => {
     const r = repo({ 'a.txt': 'v1\n' });
     const stateDir = join(r.dir, '.git', 'batchctl');

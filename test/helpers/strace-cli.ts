@@ -13,8 +13,10 @@ export interface Fault {
   syscalls: readonly string[];
   /** errno name: EIO, ENOSPC */
   error: string;
-  /** the first matching call that fails (default 1); later ones fail too */
+  /** the first matching call that fails (default 1); later ones fail too, unless `once` */
   when?: number;
+  /** only the `when`-th matching call fails (a fault that passes) */
+  once?: boolean;
 }
 
 export function runCliWithFault(
@@ -22,7 +24,7 @@ export function runCliWithFault(
   { cwd, input, fault }: { cwd: string; input?: string; fault: Fault },
 ): Promise<CliResult> {
   const calls = fault.syscalls.join(',');
-  const inject = `inject=${calls}:error=${fault.error}:when=${fault.when ?? 1}+`;
+  const inject = `inject=${calls}:error=${fault.error}:when=${fault.when ?? 1}${fault.once ? '' : '+'}`;
   return new Promise((resolve, reject) => {
     const child = spawn(
       'strace',
