@@ -6,14 +6,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, undoControlState, type TestRepo } from '../helpers/git-repo.js';
-import { gitShim, type GitShim } from '../helpers/git-shim.js';
+import { useGitHook } from '../helpers/git-hook-path.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
 const repos: TestRepo[] = [];
-const shims: GitShim[] = [];
+const hooked = useGitHook();
 afterEach(() => {
   for (const r of repos.splice(0)) removeRepo(r);
-  for (const s of shims.splice(0)) s.remove();
 });
 
 describe('a run whose rollback cannot read git objects', () => {
@@ -24,10 +23,10 @@ describe('a run whose rollback cannot read git objects', () => {
     const before = repo.snapshot();
     // Once the batch has written sentinel.txt, every `git cat-file` fails (a disk that went bad): the
     // rollback cannot read the pre-batch blobs, neither in the run nor in its failure path.
-    const shim = gitShim(`if [[ " $* " == *" cat-file "* && -e sentinel.txt ]]; then
-  touch .git/shim-fired; echo "fatal: injected fault" >&2; exit 128
-fi`);
-    shims.push(shim);
+    const PATH = hooked({
+      subcommand: 'cat-file',
+      before: 'if [ -e sentinel.txt ]; then touch "$GIT_DIR_OF/shim-fired"; echo "fatal: injected fault" >&2; exit 128; fi',
+    });
     const input = JSON.stringify({
       title: 'rollback meets a git fault',
       options: { atomic: true },
@@ -37,7 +36,7 @@ fi`);
         { type: 'replace', target: 'a.txt', find: 'absent', replace: 'x' }, // fails: the atomic batch rolls back
       ],
     });
-    const out = await runCli(['run', '-', '--json'], { cwd: repo.dir, input, env: { PATH: shim.path } });
+    const out = await runCli(['run', '-', '--json'], { cwd: repo.dir, input, env: { PATH } });
     expect(existsSync(join(repo.dir, '.git', 'shim-fired'))).toBe(true);
     expect(out.code, out.stderr).toBe(1);
     const result = jsonLines(out.stdout).at(-1) as { batch_id: string };

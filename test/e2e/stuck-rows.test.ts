@@ -7,14 +7,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
-import { gitShim, type GitShim } from '../helpers/git-shim.js';
+import { useGitHook } from '../helpers/git-hook-path.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
 const repos: TestRepo[] = [];
-const shims: GitShim[] = [];
+const hooked = useGitHook();
 afterEach(() => {
   for (const r of repos.splice(0)) removeRepo(r);
-  for (const s of shims.splice(0)) s.remove();
 });
 
 describe('a run killed before its journal', () => {
@@ -24,12 +23,12 @@ describe('a run killed before its journal', () => {
     const before = repo.snapshot();
     // The upstream lookup is the first git call after the row is inserted: the run dies there (SIGKILL
     // of the node process that called git, so nothing of it can finish the row).
-    const shim = gitShim(`if [[ " $* " == *" for-each-ref "* && "$*" == *"upstream:remotename"* ]]; then
-  touch .git/shim-fired; kill -KILL $PPID; exit 1
-fi`);
-    shims.push(shim);
+    const PATH = hooked({
+      subcommand: 'for-each-ref',
+      before: 'case "$*" in *upstream:remotename*) touch "$GIT_DIR_OF/shim-fired"; kill -KILL $BATCHCTL_PID; exit 1 ;; esac',
+    });
     const input = JSON.stringify({ title: 'killed early', operations: [{ type: 'write', target: 'b.txt', content: 'b\n' }] });
-    const killed = await runCli(['run', '-', '--json'], { cwd: repo.dir, input, env: { PATH: shim.path } });
+    const killed = await runCli(['run', '-', '--json'], { cwd: repo.dir, input, env: { PATH } });
     expect(existsSync(join(repo.dir, '.git', 'shim-fired'))).toBe(true);
     expect(killed.code).toBeNull();
     expect(existsSync(join(repo.dir, '.git', 'batchctl', 'journal.json'))).toBe(false);
