@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { useGitHook } from '../helpers/git-hook-path.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
+import { runCliWithFault } from '../helpers/strace-cli.js';
 
 const repos: TestRepo[] = [];
 afterEach(() => {
@@ -127,4 +128,25 @@ exit 137`,
     const retry = await runCli(['retry', result.batch_id, '--json'], { cwd: r.dir });
     expect(jsonLines(retry.stdout).at(-1)).toMatchObject({ error: { code: 'NOTHING_TO_RETRY' } });
   });
+});
+
+describe('a batch whose process cannot read its own memory figures', () => {
+  // Reading the RSS opens /proc/self/stat: out of space or file handles, that open fails like any
+  // other (the fault sweep's strace:openat:ENOSPC:213). A figure for a log line never fails a batch,
+  // nor makes a landed one `failed` with a failure control-state commit on top of it.
+  for (const level of ['info', 'debug']) {
+    it(`lands and exits 0 at log level ${level}`, async () => {
+      const r = repo();
+      const out = await runCliWithFault(['run', '-', '--json'], {
+        cwd: r.dir,
+        input,
+        env: { BATCHCTL_LOG_LEVEL: level },
+        fault: { path: '/proc/self/stat', syscalls: ['openat'], error: 'ENOSPC' },
+      });
+      expect(out.code, out.stderr).toBe(0);
+      const result = jsonLines(out.stdout).at(-1) as { batch_id: string; status: string; commit: string };
+      expect(result.status).toBe('completed');
+      expectLanded(r, result.batch_id, result.commit);
+    });
+  }
 });

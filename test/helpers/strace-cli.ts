@@ -21,7 +21,7 @@ export interface Fault {
 
 export function runCliWithFault(
   args: readonly string[],
-  { cwd, input, fault }: { cwd: string; input?: string; fault: Fault },
+  { cwd, input, env = {}, fault }: { cwd: string; input?: string; env?: Record<string, string>; fault: Fault },
 ): Promise<CliResult> {
   const calls = fault.syscalls.join(',');
   const inject = `inject=${calls}:error=${fault.error}:when=${fault.when ?? 1}${fault.once ? '' : '+'}`;
@@ -31,7 +31,7 @@ export function runCliWithFault(
       ['-f', '-qq', '-o', '/dev/null', '-P', fault.path, '-e', `trace=${calls}`, '-e', inject, process.execPath, CLI, ...args],
       {
         cwd,
-        env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+        env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
       },
     );
     let stdout = '';

@@ -6,6 +6,7 @@ import { openBlobPack, PACK_FROM_FILES } from '../../git/index.js';
 import type { Effect, RuntimeState } from '../../ops/index.js';
 import { applyPlan } from './apply-plan.js';
 import { remoteStopPoll } from './remote-stop-poll.js';
+import { residentBytes } from './resident-memory.js';
 import { runUpstream } from './run-context.js';
 import type { RunStep } from './step.js';
 
@@ -19,7 +20,7 @@ export const applyStep: RunStep = async (ctx) => {
   let failed = 0;
   const started = performance.now();
   // Reading the RSS is a /proc read; once per 100 ms is plenty for a progress display.
-  let rss = { bytes: process.memoryUsage.rss(), at: started };
+  let rss = { bytes: residentBytes(0), at: started };
   // A rollback is the incident tool: a stop must not halt it (it bypasses admission for that reason).
   const stopCheck = ctx.options.bypassAdmission ? null : watchForStop(ctx.deps.git.root, batchEcosystems(ctx.batch));
   const upstream = ctx.options.bypassAdmission ? null : await runUpstream(ctx);
@@ -51,7 +52,7 @@ export const applyStep: RunStep = async (ctx) => {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;
       const now = performance.now();
-      if (now - rss.at > 100) rss = { bytes: process.memoryUsage.rss(), at: now };
+      if (now - rss.at > 100) rss = { bytes: residentBytes(rss.bytes), at: now };
       const seconds = (now - started) / 1000;
       const rate = seconds > 0 ? (completed + failed) / seconds : 0;
       const progress = {

@@ -31,6 +31,7 @@ import { itemRows } from './item-rows.js';
 import { journalStep } from './journal-step.js';
 import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
+import { residentBytes } from './resident-memory.js';
 import { keepRetryContent } from './retry-content.js';
 import { runUpstream, TERMINAL, transition, type RunContext, type RunOptions } from './run-context.js';
 import { settleJournal } from './settle-journal.js';
@@ -112,6 +113,15 @@ function countsAsBreakerFailure(ctx: RunContext): boolean {
 async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<void> {
   const { store, bus, now } = ctx.deps;
   let failure = error;
+  if (failure && !ctx.journal && ctx.status === BATCH_STATUS.completed && ctx.commit) {
+    // Failed after the commit step finished (the refs moved, the journal is gone): the batch is
+    // committed, and what failed after it is said, never made its outcome.
+    ctx.pending = {
+      code: failure.code,
+      message: `batch ${ctx.batchId} is committed (${ctx.commit.slice(0, 12)}); after it: ${failure.detail}`,
+    };
+    failure = null;
+  }
   if (failure && ctx.journal) {
     // The same decision as crash recovery, from the journal on disk (the copy in memory was taken
     // before the commit existed): a batch whose refs moved is committed, never reported failed.
@@ -178,6 +188,17 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
     await commitFailureState(ctx.deps, ctx.batch, ctx.batchId, { push: ctx.options.push !== false, failed: failingEcosystems(shares) });
   const type = FINAL_EVENT[ctx.status];
   if (type) bus.emit(type, ctx.batchId, { ...result, errors: result.errors.slice(0, 100) });
+}
+
+/** Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug). */
+function logStep(ctx: RunContext, step: RunStep, began: number): void {
+  const { logger } = ctx.deps;
+  if (!logger.isLevelEnabled('debug')) return;
+  const rss = residentBytes(-1);
+  logger.debug(
+    { batch_id: ctx.batchId, step: step.name, ms: Math.round(performance.now() - began), rss_mb: rss < 0 ? null : Math.round(rss / 1e6) },
+    'step done',
+  );
 }
 
 /** Internal errors are bugs and keep their stack; expected outcomes (a lost race, a refusal) are one line. */
@@ -272,16 +293,7 @@ export async function runBatch(deps: EngineDeps, input: Batch | BatchDocument, g
       const next = await step(ctx);
       // The composition root's hook (the one-shot CLI collects garbage here); a long-lived engine has none.
       deps.betweenSteps?.({ operations: Math.max(batch.operations.length, ctx.plan?.steps.length ?? 0) });
-      // Per-step wall time at debug level: where a slow batch spends its time (BATCHCTL_LOG_LEVEL=debug).
-      deps.logger.debug(
-        {
-          batch_id: ctx.batchId,
-          step: step.name,
-          ms: Math.round(performance.now() - began),
-          rss_mb: Math.round(process.memoryUsage.rss() / 1e6),
-        },
-        'step done',
-      );
+      logStep(ctx, step, began);
       if (next === 'stop') break;
     }
   } catch (error) {
