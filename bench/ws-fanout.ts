@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 
 import { changeSet, seedRepo, settle } from './fixtures.js';
 import { type BenchOptions, fmt, median, type Outcome, verdict } from './report.js';
-import { batchBody, postAndWait, startBatchctlServe } from './serve-child.js';
+import { batchBody, postAndWait, startBatchctlServe, type ServerChild } from './serve-child.js';
 
 interface Envelope {
   seq?: number;
@@ -71,8 +71,10 @@ const percentile = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 
-async function oneRun({ port, wsPort }: { port: number; wsPort: number }, clientCount: number, ops: number, round: number) {
+async function oneRun(server: ServerChild, clientCount: number, ops: number, round: number) {
+  const { port, wsPort } = { port: server.port, wsPort: server.wsPort as number };
   const clients = await Promise.all(Array.from({ length: clientCount }, () => connect(wsPort, {})));
+  const connectedKiB = server.rss().now;
   settle();
   const { seconds, batchId } = await postAndWait(port, batchBody(changeSet(100, ops, 100, round)));
   const deadline = new Promise<'late'>((r) => setTimeout(() => r('late'), 120_000).unref());
@@ -94,7 +96,7 @@ async function oneRun({ port, wsPort }: { port: number; wsPort: number }, client
     c.socket.close();
   }
   const closed = clients.filter((c) => c.closeCode !== null && c.closeCode !== 1005 && c.closeCode !== 1000).length;
-  return { seconds, stored: stored.length, lost, wrong, closed, p99: percentile(delays, 99), p50: percentile(delays, 50) };
+  return { seconds, connectedKiB, stored: stored.length, lost, wrong, closed, p99: percentile(delays, 99), p50: percentile(delays, 50) };
 }
 
 export async function wsFanout({ quick, root }: BenchOptions): Promise<Outcome[]> {
@@ -110,7 +112,7 @@ export async function wsFanout({ quick, root }: BenchOptions): Promise<Outcome[]
   try {
     before = server.rss().now;
     for (let k = 0; k < repeats; k++) {
-      const run = await oneRun({ port: server.port, wsPort: server.wsPort as number }, clientCount, ops, k);
+      const run = await oneRun(server, clientCount, ops, k);
       runs.push(run);
       console.error(
         `[ws-200] run ${k + 1}/${repeats}: batch ${fmt(run.seconds)} s, ${run.stored} stored events, ${run.lost} lost, ${run.wrong} clients off, ${run.closed} closed by the server, delay p50 ${run.p50} ms p99 ${run.p99} ms`,
@@ -129,7 +131,7 @@ export async function wsFanout({ quick, root }: BenchOptions): Promise<Outcome[]
       pass,
     },
     {
-      line: `ws-200 server RSS: ${mib(before)} before the clients, ${mib(after.now)} after ${repeats} batches, peak ${mib(after.peak)} (no target) INFO`,
+      line: `ws-200 server RSS: ${mib(before)} before the clients, ${mib((runs[0] as { connectedKiB: number }).connectedKiB)} with ${clientCount} connected (before the first batch), ${mib(after.now)} after ${repeats} batches, peak ${mib(after.peak)} (no target) INFO`,
       pass: null,
     },
   ];
