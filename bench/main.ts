@@ -1,7 +1,7 @@
 // npm run bench: every benchmark, each printing its figure, its baseline from the same run, and the ratio.
 /*
  * Usage:
- *   npm run bench              full sizes, the issues' targets (about 6 minutes on 2 idle cores)
+ *   npm run bench              full sizes, the issues' targets (about 10 minutes on 2 idle cores)
  *   npm run bench -- --quick   smoke run at small sizes (the targets are printed but mean little)
  *   npm run bench -- --keep    leave the temporary repositories in place for inspection
  *   npm run bench -- --only S  run only the scenarios whose name contains S
