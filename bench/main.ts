@@ -1,7 +1,7 @@
 // npm run bench: every benchmark, each printing its figure, its baseline from the same run, and the ratio.
 /*
  * Usage:
- *   npm run bench              full sizes, the issues' targets (about 6 minutes on 2 idle cores)
+ *   npm run bench              full sizes, the issues' targets (about 10 minutes on 2 idle cores)
  *   npm run bench -- --quick   smoke run at small sizes (the targets are printed but mean little)
  *   npm run bench -- --keep    leave the temporary repositories in place for inspection
  *   npm run bench -- --only S  run only the scenarios whose name contains S
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 
 import { commitBench } from './commit.js';
 import { findBench } from './find.js';
+import { httpBench } from './http.js';
 import { fmt, type Outcome } from './report.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
+    report(await httpBench({ quick, root }, wants));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
     console.log(

@@ -35,6 +35,8 @@ export interface ServeOptions {
   corsOrigins?: readonly string[];
   logLevel: string;
   bodyLimit?: number;
+  /** per-client request limits (docs/serve.md#rate-limits); only the HTTP bench raises them, to measure the routes */
+  rateLimits?: { general: number; write: number; windowMs: number };
 }
 
 export interface Service {
@@ -94,6 +96,7 @@ export async function startService(options: ServeOptions): Promise<Service> {
     mount: [events, metrics.route],
     observeRequest: metrics.observeRequest,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   });
   const http = await startServer({ app, port: options.httpPort, host });
   // Every engine event over WebSocket, on its own port and at /ws on the HTTP port.
