@@ -135,7 +135,17 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
 }
 
 /** Entry point: parses argv, runs one command, sets the exit code (docs/outcomes.md#exit-codes). */
+/**
+ * Output that cannot be written (a full disk under a redirected stdout, a reader that went away) is
+ * lost, not fatal: the outcome is in git and the database already, and the exit code still says it.
+ * Without a listener Node would crash with exit 1 after a batch that landed (docs/reliability.md).
+ */
+function keepGoingWhenOutputFails(): void {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
+  keepGoingWhenOutputFails();
   let exitCode: number = EXIT.ok;
   const run = async (action: Action, json: boolean): Promise<void> => {
     try {

@@ -2,7 +2,8 @@
 // taken during `update-index`, `update-index` killed, the database refusing the record) never makes
 // it `failed`: it ends `completed`, or completed with what is left pending for `batchctl recover`,
 // and never feeds the breaker (no failure control-state commit, nothing kept pending).
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -11,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { useGitHook } from '../helpers/git-hook-path.js';
-import { jsonLines, runCli } from '../helpers/run-cli.js';
+import { CLI, jsonLines, runCli } from '../helpers/run-cli.js';
 import { runCliWithFault } from '../helpers/strace-cli.js';
 
 const repos: TestRepo[] = [];
@@ -149,4 +150,44 @@ describe('a batch whose process cannot read its own memory figures', () => {
       expectLanded(r, result.batch_id, result.commit);
     });
   }
+});
+
+describe('a batch whose output cannot be written', () => {
+  // stdout redirected to a file on a full disk (the fault sweep's strace:write:ENOSPC:151): the
+  // result line is lost, but the batch landed, so the exit code is 0 and nothing is reported failed.
+  it('lands and exits 0 when every write to its stdout fails with ENOSPC', async () => {
+    const r = repo();
+    const outFile = join(r.dir, '..', `stdout-${process.pid}.txt`);
+    const fd = openSync(outFile, 'w');
+    const child = spawn(
+      'strace',
+      [
+        '-f',
+        '-qq',
+        '-o',
+        '/dev/null',
+        '-P',
+        outFile,
+        '-e',
+        'trace=write',
+        '-e',
+        'inject=write:error=ENOSPC',
+        process.execPath,
+        CLI,
+        'run',
+        '-',
+      ],
+      { cwd: r.dir, stdio: ['pipe', fd, 'pipe'], env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } },
+    );
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdin?.end(input);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    closeSync(fd);
+    rmSync(outFile, { force: true });
+    expect(code, stderr).toBe(0);
+    const tag = r.git('tag', '--list', 'batch/*').trim();
+    expect(tag).not.toBe('');
+    expectLanded(r, tag.slice('batch/'.length), r.head());
+  });
 });
