@@ -1,4 +1,4 @@
-// A violation's likely class among issue 11's thirteen, from what broke (docs/reliability.md#known-violations).
+// A violation's likely class among issue 11's thirteen, from what broke (docs/reliability.md#what-the-first-sweep-found-before-the-fixes).
 // A guess from the symptoms, to route a finding to the right fix; the problems themselves are the facts.
 
 export const CLASS_NAMES = {
