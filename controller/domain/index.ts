@@ -13,3 +13,4 @@ export * from './trailers.js';
 export * from './journal-record.js';
 export * from './batch-document.js';
 export * from './stored-operation.js';
+export * from './queued-run.js';

@@ -9,6 +9,7 @@ import {
   newBatchId,
   parseBatchDocument,
   parseBatchValue,
+  parseQueuedRun,
   type Batch,
   type BatchDocument,
   type BatchResult,
@@ -69,7 +70,7 @@ export interface BatchQueue {
 
 /** A batch kept in memory by a process that still lives is that process's to run. */
 export function heldByLiveProcess(runJson: string | undefined): boolean {
-  const holder = runJson ? (JSON.parse(runJson) as { held_by?: { pid: number; hostname: string } }).held_by : undefined;
+  const holder = runJson ? parseQueuedRun(runJson)?.held_by : undefined;
   return holder !== undefined && holder.hostname === hostname() && isAlive(holder.pid);
 }
 
@@ -109,7 +110,9 @@ export function createBatchQueue({ deps, engineSignal, onAbort }: BatchQueueOpti
     }
     try {
       const batch = ticket.batch ?? parseBatchValue(JSON.parse(batchJson));
-      const stored = JSON.parse(runJson) as RunOptions;
+      const queued = parseQueuedRun(runJson);
+      if (!queued) throw new Error(`the stored run options of ${ticket.batchId} are not valid: ${runJson.slice(0, 200)}`);
+      const { held_by: _holder, ...stored } = queued;
       const signal = AbortSignal.any([ticket.controller.signal, engineSignal]);
       ticket.settle(await runBatch(deps, batch, { ...stored, ...ticket.live, signal, batchId: ticket.batchId, queued: true }));
     } catch (error) {

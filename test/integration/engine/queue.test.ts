@@ -1,7 +1,9 @@
 // The engine as a long-lived service (issue 12; docs/lifecycle.md#the-queue): several callers in one
 // process submit, wait for and cancel batches; they run one at a time, highest priority first, and
 // what is queued survives a restart.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -181,6 +183,35 @@ describe('a restart', () => {
         expect(await result).toMatchObject({ status: 'completed' });
         expect(readFileSync(join(repo.dir, 'b.txt'), 'utf8')).toBe('kept\n');
         expect((await second.health()).queue_depth).toBe(0);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      removeRepo(repo);
+    }
+  });
+  it('refuses a stored batch whose run options are not valid (another build, a hand edit): failed INPUT_INVALID, nothing run', async () => {
+    const repo = gitRepo(seeded());
+    const db = join(repo.dir, '.git', 'queue-bad.db');
+    try {
+      const first_ = await openEngine({ repo: repo.dir, db, env: ENV });
+      const a = await first_.submit(slow());
+      const b = await first_.submit(one('b.txt', 'b\n'));
+      await first(first_, 'batch_progress', a.batch_id);
+      const waiting = first_.wait(b.batch_id).catch(() => undefined);
+      await first_.close();
+      await waiting;
+      const raw = new Database(db);
+      raw.prepare('UPDATE batch_queue SET run_json = ? WHERE batch_id = ?').run('{"push": "yes"}', b.batch_id);
+      raw.close();
+
+      const second = await openEngine({ repo: repo.dir, db, env: ENV });
+      try {
+        const result = second.wait(b.batch_id).catch((error: unknown) => error);
+        second.start();
+        await result;
+        expect(second.status(b.batch_id).batch).toMatchObject({ status: 'failed', reason_code: 'INPUT_INVALID' });
+        expect(existsSync(join(repo.dir, 'b.txt'))).toBe(false);
       } finally {
         await second.close();
       }
