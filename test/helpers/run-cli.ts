@@ -13,6 +13,7 @@ export interface CliResult {
 /**
  * `fileSizeLimitKiB`: run under `ulimit -f` (a bigger write then fails with EFBIG midway).
  * `umask`: run under that umask (octal digits, e.g. '077').
+ * `under`: a command the CLI runs under (`strace … `), its arguments before node's.
  */
 export function runCli(
   args: readonly string[],
@@ -22,17 +23,16 @@ export function runCli(
     env = {},
     fileSizeLimitKiB,
     umask,
-  }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number; umask?: string },
+    under = [],
+  }: { cwd: string; input?: string; env?: Record<string, string>; fileSizeLimitKiB?: number; umask?: string; under?: readonly string[] },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const setup = [
       ...(fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${fileSizeLimitKiB}`]),
       ...(umask === undefined ? [] : [`umask ${umask}`]),
     ];
-    const argv =
-      setup.length === 0
-        ? [process.execPath, CLI, ...args]
-        : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, process.execPath, CLI, ...args];
+    const command = [...under, process.execPath, CLI, ...args];
+    const argv = setup.length === 0 ? command : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, ...command];
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd,
       env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },

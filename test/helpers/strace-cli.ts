@@ -2,9 +2,7 @@
 // `path` (strace -P: the path as a string argument, or an fd open on it), from the `when`-th such
 // call of each thread or child on (strace counts per tracee). Debian's strace 6.1 (.ci/run installs it).
 // Note: 6.1's -P matches a rename's old name only, not its new one.
-import { spawn } from 'node:child_process';
-
-import { CLI, type CliResult } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
 
 export interface Fault {
   /** the path the failing calls touch (absolute) */
@@ -25,21 +23,6 @@ export function runCliWithFault(
 ): Promise<CliResult> {
   const calls = fault.syscalls.join(',');
   const inject = `inject=${calls}:error=${fault.error}:when=${fault.when ?? 1}${fault.once ? '' : '+'}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'strace',
-      ['-f', '-qq', '-o', '/dev/null', '-P', fault.path, '-e', `trace=${calls}`, '-e', inject, process.execPath, CLI, ...args],
-      {
-        cwd,
-        env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  const strace = ['strace', '-f', '-qq', '-o', '/dev/null', '-P', fault.path, '-e', `trace=${calls}`, '-e', inject];
+  return runCli(args, { cwd, ...(input === undefined ? {} : { input }), env, under: strace });
 }
