@@ -14,3 +14,4 @@ export * from './journal-record.js';
 export * from './batch-document.js';
 export * from './stored-operation.js';
 export * from './queued-run.js';
+export * from './verify-report.js';
