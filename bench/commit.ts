@@ -201,12 +201,26 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
   outcomes.push({
     line: `${sc.name}: batchctl ${fmt(b)} s, baseline ${fmt(g)} s, ratio ${ratio.toFixed(2)}× ${target} ${pass === null ? 'INFO' : verdict(pass)}  [${what}; median of ${sc.repeats}${sc.repeats === 2 ? ' = mean' : ''}]`,
     pass,
+    row: {
+      name: sc.name,
+      figure: `${fmt(b)} s`,
+      baseline: `${fmt(g)} s`,
+      ratio: `${ratio.toFixed(2)}×`,
+      goal: sc.ratioTarget === null ? '—' : `≤ ${sc.ratioTarget.toFixed(1)}×`,
+    },
   });
   if (sc.engine) {
     const e = median(inProcess);
     outcomes.push({
       line: `${sc.name} (engine in a long-running process): batchctl ${fmt(e)} s, baseline ${fmt(g)} s, ratio ${(e / g).toFixed(2)}× (no target: the issue's figure is the CLI's) INFO  [engine.run on a warmed-up engine, batch parse included, no process start; median of ${sc.repeats}]`,
       pass: null,
+      row: {
+        name: `${sc.name} (engine in-process)`,
+        figure: `${fmt(e)} s`,
+        baseline: `${fmt(g)} s`,
+        ratio: `${(e / g).toFixed(2)}×`,
+        goal: '—',
+      },
     });
   }
   if (sc.rssTargetMB !== null) {
@@ -215,6 +229,7 @@ async function runScenario(root: string, sc: Scenario): Promise<Outcome[]> {
     outcomes.push({
       line: `${sc.name}: peak RSS ${mb.toFixed(0)} MB (target ≤ ${sc.rssTargetMB} MB) ${verdict(ok)}  [batchctl process, max of ${rss.length}]`,
       pass: ok,
+      row: { name: `${sc.name} peak RSS`, figure: `${mb.toFixed(0)} MB`, baseline: '', ratio: '', goal: `≤ ${sc.rssTargetMB} MB` },
     });
   }
   return outcomes;

@@ -114,6 +114,13 @@ async function queueHundred(root: string, count: number): Promise<Outcome> {
   return {
     line: `queue-100x1: engine ${fmt(queued)} s (${(count / queued).toFixed(1)} batches/s), ${count} sequential CLI runs ${fmt(cli)} s (${(count / cli).toFixed(1)} batches/s), ${speedup.toFixed(1)}× faster (target ≥ 3×) ${verdict(pass)}  [${count} one-write batches submitted at once]`,
     pass,
+    row: {
+      name: 'queue-100x1 (speed-up)',
+      figure: `${fmt(queued)} s`,
+      baseline: `${fmt(cli)} s`,
+      ratio: `${speedup.toFixed(1)}×`,
+      goal: '≥ 3×',
+    },
   };
 }
 
@@ -166,6 +173,13 @@ async function subscribeOverhead(root: string, ops: number, repeats: number): Pr
   return {
     line: `subscribe-${ops / 1000}k: apply with 50 subscribers ${fmt(median(fifty))} s, with none ${fmt(median(none))} s, ratio ${ratio.toFixed(2)}× (target ≤ 1.1×) ${verdict(pass)}  [${ops.toLocaleString('en-US')} writes of 100 B; median of ${repeats}]`,
     pass,
+    row: {
+      name: `subscribe-${ops / 1000}k`,
+      figure: `${fmt(median(fifty))} s`,
+      baseline: `${fmt(median(none))} s`,
+      ratio: `${ratio.toFixed(2)}×`,
+      goal: '≤ 1.1×',
+    },
   };
 }
 
@@ -184,6 +198,13 @@ export async function serviceBench({ quick, root }: BenchOptions, wants: (name: 
       outcomes.push({
         line: `service-50-into-${files / 1000}k: engine (submit + wait) ${fmt(m.engine)} s, baseline ${fmt(m.base)} s, ratio ${ratio.toFixed(2)}× (target ≤ 0.5×) ${verdict(ratio <= 0.5)}  [50 writes of 1 KiB into ${files.toLocaleString('en-US')} files; warmed-up engine; median of ${repeats}]`,
         pass: ratio <= 0.5,
+        row: {
+          name: `service-50-into-${files / 1000}k`,
+          figure: `${fmt(m.engine)} s`,
+          baseline: `${fmt(m.base)} s`,
+          ratio: `${ratio.toFixed(2)}×`,
+          goal: '≤ 0.5×',
+        },
       });
     }
     // Flat in repository size: the engine's own time for the same 50 writes, large repository over small.
@@ -191,6 +212,13 @@ export async function serviceBench({ quick, root }: BenchOptions, wants: (name: 
     outcomes.push({
       line: `service-50 flatness: engine ${fmt(large.engine)} s at ${big.toLocaleString('en-US')} files / ${fmt(small.engine)} s at 1,000 files = ${flat.toFixed(2)} (target ≤ 1.3) ${verdict(flat <= 1.3)}  [baseline: ${fmt(large.base)} s / ${fmt(small.base)} s = ${(large.base / small.base).toFixed(2)}]`,
       pass: flat <= 1.3,
+      row: {
+        name: 'service-50 flatness (100k/1k)',
+        figure: `${fmt(large.engine)} s`,
+        baseline: `${fmt(small.engine)} s`,
+        ratio: flat.toFixed(2),
+        goal: '≤ 1.3',
+      },
     });
   }
   if (wants('queue')) outcomes.push(await queueHundred(root, quick ? 20 : 100));
