@@ -3,7 +3,7 @@
 // is held to. The SDK parses every call's arguments with these before a tool runs.
 import { z } from 'zod';
 
-import { BATCH_STATUS, batchIdSchema, batchOptionsSchema, batchSchema, operationSchema } from '../../domain/index.js';
+import { BATCH_STATUS, batchIdSchema, batchOptionsSchema, batchSchema, ecosystemName, operationSchema } from '../../domain/index.js';
 import { BOUNDS } from './bounds.js';
 
 const batchOptions = batchOptionsSchema.unwrap().shape;
@@ -63,7 +63,8 @@ export const getControlStateInput = z.strictObject({});
 
 export const engageEmergencyStopInput = z.strictObject({
   reason: reason('why everything must stop (shown to everyone whose batch is refused)'),
-  ecosystem: batchSchema.shape.ecosystem.optional().describe("stop only this ecosystem's batches"),
+  // Not the batch header's field: that one defaults to "default", and an absent ecosystem here means every batch.
+  ecosystem: ecosystemName.optional().describe("stop only this ecosystem's batches (default: all batches)"),
 });
 
 const operationError = z.object({ index: z.number(), type: z.string(), path: z.string(), code: z.string(), message: z.string() });
