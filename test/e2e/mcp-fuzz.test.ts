@@ -42,9 +42,11 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('blank' as const), value: fc.constantFrom('', ' ', '\n\t', '\u00a0') }),
 );
 
-function mutate(valid: Json, changes: Array<fc.RecordValue<Json>>): Json {
+type Mutation = { kind: string; at?: number; nested?: boolean; key?: string; value?: unknown };
+
+function mutate(valid: Json, changes: readonly Mutation[]): Json {
   const args = clone(valid);
-  for (const change of changes as Array<{ kind: string; at?: number; nested?: boolean; key?: string; value?: unknown }>) {
+  for (const change of changes) {
     const first = Array.isArray(args['operations']) ? (args['operations'][0] as Json | undefined) : undefined;
     const target = change.nested && first && typeof first === 'object' ? first : args;
     const keys = Object.keys(target);
@@ -63,9 +65,7 @@ const call = fc
   .chain((tool) =>
     fc
       .oneof(
-        fc
-          .array(mutation, { minLength: 1, maxLength: 3 })
-          .map((changes) => mutate((TOOLS[tool] as { valid: Json }).valid, changes as never)),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }).map((changes) => mutate((TOOLS[tool] as { valid: Json }).valid, changes)),
         fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 4 }).map(clone),
       )
       .map((args) => ({ tool, args })),
