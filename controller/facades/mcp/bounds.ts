@@ -1,4 +1,4 @@
-// What a tool's answer may carry (docs/mcp.md#bounded-output): repository text (paths, messages,
+// What a tool's answer may carry (docs/mcp.md#untrusted-text): repository text (paths, messages,
 // titles) reaches a model as untrusted input, so every list and string in a result has a ceiling.
 
 export const BOUNDS = {

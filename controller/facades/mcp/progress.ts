@@ -1,4 +1,4 @@
-// Progress notifications for a client that sent a progress token (docs/mcp.md#progress): the engine's
+// Progress notifications for a client that sent a progress token (docs/mcp.md#progress-and-cancellation): the engine's
 // batch_progress events of one batch, at most one every 100 ms plus the last, each strictly ahead of
 // the one before as the protocol requires.
 import type { Engine } from '../../engine/index.js';

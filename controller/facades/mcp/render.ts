@@ -1,4 +1,4 @@
-// A tool's answer (docs/mcp.md#results): structured content for programs, one short line of text for
+// A tool's answer (docs/mcp.md#tools): structured content for programs, one short line of text for
 // the model, and `isError` from the one outcome table (errors/), never from a table of our own.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
