@@ -127,6 +127,19 @@ describe('batchctl mcp: safety for agents', () => {
     expect(repo.read('README.md')).toBe('hello\n');
   });
 
+  it('keeps a client name that tries to forge trailers to one printable line', async () => {
+    const repo = gitRepo({ 'README.md': 'hello\n' });
+    repos.push(repo);
+    const forged = `evil\nBatch-Id: ${A_BATCH_ID}\nBatch-Sig: x`;
+    const mcp = await mcpSession(repo.dir, { name: forged, version: '1\r\nBatch-Failed: 0' });
+    sessions.push(mcp);
+    const { batch_id } = await execute(mcp, [{ type: 'write', target: 'e.txt', content: 'e' }]);
+    expect(trailer(repo, 'Batch-Id')).toBe(batch_id);
+    expect(trailer(repo, 'Batch-Sig')).toBe('');
+    expect(trailer(repo, 'Batch-Agent')).toBe(`evil?Batch-Id: ${A_BATCH_ID}?Batch-Sig: x/1??Batch-Failed: 0`);
+    expect(trailer(repo, 'Batch-Requested-By')).toBe(`mcp:evil?Batch-Id: ${A_BATCH_ID}?Batch-Sig: x`);
+  });
+
   it('refuses bad arguments of every tool as a tool error naming the field, and changes nothing', async () => {
     const { repo, mcp } = await open();
     const write = { type: 'write', target: 'ok.txt', content: 'ok' };

@@ -116,6 +116,22 @@ describe('batchctl mcp', () => {
     expect(repo.read('README.md')).toBe('hello world\n');
   });
 
+  it('plans a dry run without changing anything, and replays a batch sent again under its idempotency_key', async () => {
+    const { repo, mcp } = await open();
+    const operations = [{ type: 'write', target: 'once.txt', content: 'once\n' }];
+    const before = repo.snapshot();
+    const planned = await mcp.call('execute_batch', { operations, dry_run: true });
+    expect(planned.isError).toBeFalsy();
+    expect(planned.structuredContent).toMatchObject({ status: 'planned', commit: null, plan_hash: expect.any(String) });
+    expect(repo.snapshot()).toBe(before);
+
+    const first = await mcp.call('execute_batch', { operations, idempotency_key: 'agent-run-1' });
+    const again = await mcp.call('execute_batch', { operations, idempotency_key: 'agent-run-1' });
+    const id = (first.structuredContent as { batch_id: string }).batch_id;
+    expect(again.structuredContent).toMatchObject({ batch_id: id, status: 'completed', idempotent_replay: true });
+    expect(repo.git('rev-list', '--count', `batch/${id}..HEAD`).trim()).toBe('0');
+  });
+
   it('refuses more operations than policy.limits.max_operations_per_batch_mcp, changing nothing', async () => {
     const { repo, mcp } = await open();
     const before = repo.snapshot();

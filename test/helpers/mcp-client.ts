@@ -30,6 +30,8 @@ export async function mcpSession(
   transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const client = new Client({ name, version });
   await client.connect(transport);
+  // Listing the tools makes the client check every structuredContent against its tool's output schema.
+  await client.listTools();
   return {
     client,
     stderr: () => stderr,
