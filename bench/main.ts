@@ -16,6 +16,7 @@ import { commitBench } from './commit.js';
 import { findBench } from './find.js';
 import { httpBench } from './http.js';
 import { fmt, type Outcome, summaryTable } from './report.js';
+import { mcpBench } from './mcp.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     if (wants('find')) report(await findBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
+    report(await mcpBench({ quick, root }, wants));
     console.log(`\n${summaryTable(outcomes)}\n`);
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;

@@ -123,6 +123,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--log-level <level>', 'request log level (stdout)', 'info')
     .option('--body-limit <bytes>', 'largest request body')
     .action(act(run, async (_: [], opts) => (await import('./commands/serve.js')).serveCommand(opts)));
+  command('mcp', 'serve MCP tools to an agent over stdio (docs/mcp.md)').action(
+    act(run, async (_: [], opts) => (await import('./commands/mcp.js')).mcpCommand(opts)),
+  );
   program
     .command('token')
     .description('tokens of `batchctl serve`')

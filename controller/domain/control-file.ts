@@ -47,7 +47,7 @@ export const limitsPolicySchema = z.strictObject({
     .int()
     .positive()
     .default(50)
-    .describe('the same limit for batches submitted through MCP (read by the MCP facade, a later issue; not enforced yet)'),
+    .describe('the same limit for batches submitted through MCP (`batchctl mcp`; the lower of the two applies)'),
   max_concurrent_operations: z.number().int().positive().default(5).describe('operations of one batch applied at the same time'),
   auto_rollback_failure_rate: fraction
     .default(0.2)

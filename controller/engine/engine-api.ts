@@ -100,8 +100,8 @@ export interface Engine {
   lastSeq(): number;
   /** queue depth, the running batch, a pending crash journal, the lock holder */
   health(): Promise<Health>;
-  /** judge a batch (or a document) against the repository as it is; changes nothing */
-  validate(batch: Batch | BatchDocument): Promise<ValidationResult>;
+  /** judge a batch (or a document) against the repository as it is; changes nothing. `source` as RunOptions.source (its caps) */
+  validate(batch: Batch | BatchDocument, options?: { source?: string }): Promise<ValidationResult>;
   /** parse a document (JSON or NDJSON, detected) into a Batch; INPUT_INVALID names field and line */
   parse(document: BatchDocument): Promise<Batch>;
   /** `itemStatus`: only the items in that status (items_total counts them too) */

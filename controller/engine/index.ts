@@ -122,11 +122,11 @@ export function createEngine(given: EngineDeps): Engine {
     subscribe: (options, sink) => subscribe({ store, bus, logger: deps.logger }, options, sink),
     lastSeq: () => store.events.lastSeq(),
     health: () => health(deps, { running: queue.running(), live }),
-    validate: (input) =>
+    validate: (input, { source } = {}) =>
       work.track(async () => {
         const batch = isBatchDocument(input) ? await parseBatchDocument(input) : input;
         const control = await loadControlFile(git.root);
-        return (await validateBatch({ batch, git, control, describe: true })).result;
+        return (await validateBatch({ batch, git, control, describe: true, source })).result;
       }),
     parse: (document) => parseBatchDocument(document),
     status(batchId, { itemLimit = 100, itemOffset = 0, itemStatus } = {}) {

@@ -26,6 +26,15 @@ export interface ValidateArgs {
   control: ControlFile;
   /** include the step-by-step plan description (dry run) */
   describe?: boolean;
+  /** who submits (RunOptions.source): 'mcp' is held to policy.limits.max_operations_per_batch_mcp too (docs/mcp.md#safety) */
+  source?: string | undefined;
+}
+
+/** The operation cap a caller is held to, and the setting that raises it. */
+function operationCap(limits: ControlFile['policy']['limits'], source: string | undefined): { limit: number; setting: string } {
+  if (source === 'mcp' && limits.max_operations_per_batch_mcp < limits.max_operations_per_batch)
+    return { limit: limits.max_operations_per_batch_mcp, setting: 'max_operations_per_batch_mcp' };
+  return { limit: limits.max_operations_per_batch, setting: 'max_operations_per_batch' };
 }
 
 /**
@@ -37,16 +46,18 @@ export async function validateBatch({
   git,
   control,
   describe = false,
+  source,
 }: ValidateArgs): Promise<{ result: ValidationResult; plan: Plan | null }> {
   const issues = new IssueList();
   const advisory = batch.options.validation;
   const isProtected = createProtectedMatcher(control.policy.protected_paths);
-  const contents = checkStaticLimits(batch, control.policy.limits, issues);
+  const cap = operationCap(control.policy.limits, source);
+  const contents = checkStaticLimits(batch, { ...control.policy.limits, max_operations_per_batch: cap.limit }, issues, cap.setting);
   const normalised = checkPathSafety(batch, isProtected, issues);
   const resolved = await resolveOperations({ batch, normalised, contents, git, issues });
   const facts = await gatherFacts(git, git.root, touchedOf(resolved));
   const steps = simulate({ resolved, facts, issues, root: git.root, advisory, isProtected });
-  const limit = control.policy.limits.max_operations_per_batch;
+  const { limit } = cap;
   if (steps.length > limit && batch.operations.length <= limit) {
     issues.error(
       ISSUE.tooManyOperations,

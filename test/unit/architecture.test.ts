@@ -50,7 +50,8 @@ const HOUSE: House = {
     },
     // ws-server.ts serves its own port with node:http and takes upgrades on the HTTP facade's server.
     { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
-    { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'] },
+    // facades/mcp builds its tools' input and output schemas with zod (schemas.ts), from the domain's.
+    { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'], uses: ['zod'] },
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.

@@ -10,7 +10,13 @@ export const validateStep: RunStep = async (ctx) => {
   transition(ctx, BATCH_STATUS.validating);
   const control = ctx.control;
   if (!control) throw new Error('validate before preflight');
-  const { result, plan } = await validateBatch({ batch: ctx.batch, git: ctx.deps.git, control, describe: ctx.options.dryRun === true });
+  const { result, plan } = await validateBatch({
+    batch: ctx.batch,
+    git: ctx.deps.git,
+    control,
+    describe: ctx.options.dryRun === true,
+    source: ctx.options.source,
+  });
   ctx.validation = result;
   if (!result.valid || !plan) {
     const first = result.issues[0];

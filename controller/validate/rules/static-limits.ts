@@ -17,7 +17,13 @@ export function decodeContent(op: {
   return { content: Buffer.from(text, 'base64') };
 }
 
-export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: IssueList): Map<number, StepContent> {
+/** `setting`: the policy.limits key the cap came from, named in the hint (the MCP cap is its own). */
+export function checkStaticLimits(
+  batch: Batch,
+  limits: LimitsPolicy,
+  issues: IssueList,
+  setting = 'max_operations_per_batch',
+): Map<number, StepContent> {
   const contents = new Map<number, StepContent>();
   if (batch.operations.length > limits.max_operations_per_batch) {
     issues.error(
@@ -25,7 +31,7 @@ export function checkStaticLimits(batch: Batch, limits: LimitsPolicy, issues: Is
       -1,
       undefined,
       `the batch has ${batch.operations.length} operations; the limit is ${limits.max_operations_per_batch}`,
-      'split it into several batches, or raise policy.limits.max_operations_per_batch in batch-control.json',
+      `split it into several batches, or raise policy.limits.${setting} in batch-control.json`,
     );
   }
   batch.operations.forEach((op, index) => {
