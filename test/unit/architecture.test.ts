@@ -51,7 +51,8 @@ const HOUSE: House = {
     // ws-server.ts serves its own port with node:http and takes upgrades on the HTTP facade's server.
     { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'] },
-    { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
+    // facades/udp parses frames and config/interlock.json with zod (schemas.ts) and signs them with node:crypto's HMAC.
+    { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'], uses: ['zod', 'node:crypto'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
     {

@@ -1,0 +1,48 @@
+// With a shared key (docs/interlock.md#signing): a frame must carry a MAC that verifies, a timestamp
+// within max_skew_seconds of this clock, and a MAC not seen before from its sender. Checked before any
+// state changes: a forged frame touches nothing but the drop counter.
+import { timingSafeEqual } from 'node:crypto';
+
+import type { Frame } from './decode-frame.js';
+import { DROP, type DropReason } from './drop-reasons.js';
+import { macOf } from './wire.js';
+
+export interface FrameGuard {
+  /** null: accept (and remember the MAC); else the reason to drop */
+  check(frame: Frame, nowSeconds: number): DropReason | null;
+}
+
+/** MACs remembered per sender; past this the oldest go first (a flood needs the key, so this is a bound, not a defence). */
+const PER_SENDER = 4096;
+const SENDERS = 1024;
+
+/** @example const guard = frameGuard({ key, maxSkewSeconds: 60 }); const reason = guard.check(frame, now); */
+export function frameGuard({ key, maxSkewSeconds }: { key: string | undefined; maxSkewSeconds: number }): FrameGuard {
+  if (key === undefined) return { check: () => null };
+  // sender → MAC (hex) → the timestamp it carried; a MAC older than the skew window can never come back un-stale.
+  const seen = new Map<string, Map<string, number>>();
+  const forget = (macs: Map<string, number>, nowSeconds: number): void => {
+    for (const [mac, ts] of macs) if (Math.abs(nowSeconds - ts) > maxSkewSeconds || macs.size > PER_SENDER) macs.delete(mac);
+  };
+  return {
+    check(frame, nowSeconds) {
+      if (frame.mac === null) return DROP.unsigned;
+      const expected = macOf(frame.mac.signed, key);
+      if (!timingSafeEqual(expected, frame.mac.tag)) return DROP.bad_mac;
+      const ts = frame.timestamp ?? 0;
+      if (Math.abs(nowSeconds - ts) > maxSkewSeconds) return DROP.stale;
+      const sender = frame.payload.sender;
+      let macs = seen.get(sender);
+      const id = frame.mac.tag.toString('hex');
+      if (macs?.has(id)) return DROP.replay;
+      if (!macs) {
+        if (seen.size >= SENDERS) seen.delete(seen.keys().next().value as string);
+        macs = new Map();
+        seen.set(sender, macs);
+      }
+      macs.set(id, ts);
+      if (macs.size > PER_SENDER / 2) forget(macs, nowSeconds);
+      return null;
+    },
+  };
+}
