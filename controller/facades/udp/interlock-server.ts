@@ -158,7 +158,10 @@ export async function startInterlock({
 
   const stopHeartbeat = every(config.heartbeat_seconds * 1000, () => void broadcast('HEARTBEAT', { status: status() }));
   void broadcast('DISCOVERY', { status: status() });
-  logger.info({ port: socket.address().port, peers: config.peers.length, signed: config.shared_key !== undefined }, 'interlock listening');
+  logger.info(
+    { udp_port: socket.address().port, peers: config.peers.length, signed: config.shared_key !== undefined },
+    'interlock listening',
+  );
 
   let closing: Promise<void> | undefined;
   return {
