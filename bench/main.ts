@@ -18,6 +18,7 @@ import { httpBench } from './http.js';
 import { fmt, type Outcome } from './report.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
+import { udpBench } from './udp.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     if (wants('find')) report(await findBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
+    if (wants('udp')) report(udpBench({ quick }));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
     console.log(

@@ -12,17 +12,27 @@ export interface FrameGuard {
   check(frame: Frame, nowSeconds: number): DropReason | null;
 }
 
-/** MACs remembered per sender; past this the oldest go first (a flood needs the key, so this is a bound, not a defence). */
-const PER_SENDER = 4096;
-const SENDERS = 1024;
+/**
+ * MACs remembered per sender; past this the oldest go first. Only frames that verify are remembered
+ * (a replay is refused, not stored), so only a key holder fills the window: 16,384 is more than a
+ * sender within the default rate limit (50/s) sends in the 120 s a frame can stay un-stale.
+ */
+const PER_SENDER = 16_384;
+/** senders remembered (each needs the key to be created) */
+const SENDERS = 256;
 
 /** @example const guard = frameGuard({ key, maxSkewSeconds: 60 }); const reason = guard.check(frame, now); */
 export function frameGuard({ key, maxSkewSeconds }: { key: string | undefined; maxSkewSeconds: number }): FrameGuard {
   if (key === undefined) return { check: () => null };
   // sender → MAC (hex) → the timestamp it carried; a MAC older than the skew window can never come back un-stale.
   const seen = new Map<string, Map<string, number>>();
+  // Oldest first (insertion order): drop what is over the cap or can no longer pass the skew check,
+  // and stop at the first that must stay, so each frame costs O(1) amortised.
   const forget = (macs: Map<string, number>, nowSeconds: number): void => {
-    for (const [mac, ts] of macs) if (Math.abs(nowSeconds - ts) > maxSkewSeconds || macs.size > PER_SENDER) macs.delete(mac);
+    for (const [mac, ts] of macs) {
+      if (macs.size <= PER_SENDER && nowSeconds - ts <= maxSkewSeconds) return;
+      macs.delete(mac);
+    }
   };
   return {
     check(frame, nowSeconds) {
@@ -41,7 +51,7 @@ export function frameGuard({ key, maxSkewSeconds }: { key: string | undefined; m
         seen.set(sender, macs);
       }
       macs.set(id, ts);
-      if (macs.size > PER_SENDER / 2) forget(macs, nowSeconds);
+      forget(macs, nowSeconds);
       return null;
     },
   };

@@ -21,14 +21,15 @@ export interface EncodeArgs {
 
 /** @example const bytes = encodeFrame({ code: 0x04, timestamp: 1764680000, payload: { sender: 'batchctl' } }); */
 export function encodeFrame({ code, timestamp, payload, key }: EncodeArgs): Buffer {
-  const body = Buffer.from(JSON.stringify(payload), 'utf8');
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length + (key === undefined ? 0 : MAC_BYTES));
+  const json = JSON.stringify(payload);
+  const length = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + length + (key === undefined ? 0 : MAC_BYTES));
   frame.writeUInt16BE(code, 0);
   frame.writeUInt16BE(PROTOCOL_VERSION, 2);
-  frame.writeUInt32BE(body.length, 4);
+  frame.writeUInt32BE(length, 4);
   frame.writeUInt32BE(timestamp >>> 0, 8);
-  body.copy(frame, HEADER_BYTES);
-  if (key !== undefined) macOf(frame.subarray(0, HEADER_BYTES + body.length), key).copy(frame, HEADER_BYTES + body.length);
+  frame.write(json, HEADER_BYTES, 'utf8');
+  if (key !== undefined) macOf(frame.subarray(0, HEADER_BYTES + length), key).copy(frame, HEADER_BYTES + length);
   return frame;
 }
 
