@@ -119,6 +119,7 @@ export async function startService(options: ServeOptions): Promise<Service> {
     onDropped: () => metrics.observeDropped('ws'),
   });
   metrics.observeWsClients(() => ws.clients());
+  if (interlock) metrics.observeInterlock(interlock);
   const wsPort = await ws.listening;
   const udpPort = interlock?.port ?? null;
   logger.info({ host, port: http.port, ws_port: wsPort, udp_port: udpPort, tokens: anonymous === null }, 'listening');

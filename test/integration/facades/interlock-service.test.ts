@@ -1,5 +1,5 @@
 // InterLock inside `batchctl serve` (app/serve.ts): config/interlock.json read from the repository,
-// the peer table and counters over HTTP for a viewer, a bad config refused by field, SHUTDOWN on stop.
+// the peer table and counters over HTTP for a viewer and in /metrics, a bad config refused by field, SHUTDOWN on stop.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,14 @@ describe('serve --udp', () => {
     });
     const stats = await fetch(`${url}/api/interlock/stats`, { headers: { authorization: `Bearer ${viewer}` } });
     expect(await stats.json()).toMatchObject({ received: 2, accepted: 2, peers: 1, dropped: { bad_mac: 0 } });
+    await other.send(Buffer.from([0xde, 0xad]), service.udpPort ?? 0);
+    await other.send(encodeFrame({ code: 0x06, timestamp: 0, payload: { sender: 'other', seq: 3 } }), service.udpPort ?? 0);
+    await other.next('HEALTH_RESPONSE', (f) => f.payload['in_reply_to'] === 3);
+    const metrics = await (await fetch(`${url}/metrics`)).text(); // open on loopback
+    expect(metrics).toContain('batchctl_interlock_datagrams_total{kind="received"} 4');
+    expect(metrics).toContain('batchctl_interlock_datagrams_total{kind="accepted"} 3');
+    expect(metrics).toContain('batchctl_interlock_dropped_total{reason="short"} 1');
+    expect(metrics).toContain('batchctl_interlock_peers{status="up"} 1');
 
     await service.shutdown();
     expect((await other.next('SHUTDOWN')).payload).toMatchObject({ sender: 'ctl' });
