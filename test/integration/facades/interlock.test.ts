@@ -167,6 +167,31 @@ describe('bad datagrams', () => {
   });
 });
 
+describe('a stream of hostile datagrams', () => {
+  it('leaves the server answering, with every datagram accepted or dropped by reason', async () => {
+    const { interlock, clock } = await server({ rate_limit: { per_second: 1, burst: 100_000 } });
+    const probe = await peer();
+    const valid = check(clock.now());
+    // Seeded (a linear congruential generator): random bytes, and valid frames with bytes flipped or cut.
+    let state = 20261202;
+    const random = (n: number): number => ((state = (state * 1103515245 + 12345) % 2 ** 31), state % n);
+    for (let i = 0; i < 500; i++) {
+      const bytes = i % 2 === 0 ? Buffer.from(Array.from({ length: random(300) }, () => random(256))) : Buffer.from(valid);
+      if (i % 2 === 1) for (let k = 0; k < 3; k++) bytes[random(bytes.length)] = random(256);
+      await probe.send(i % 6 === 1 ? bytes.subarray(0, random(bytes.length)) : bytes, interlock.port);
+      // One in flight at a time: a burst from this same process would overflow the socket's receive
+      // buffer, and the kernel would drop datagrams before the server could count them.
+      while (interlock.stats().received <= i) await new Promise(setImmediate);
+    }
+    await probe.send(check(clock.now(), { seq: 424242 }), interlock.port);
+    await probe.next('HEALTH_RESPONSE', (f) => f.payload['in_reply_to'] === 424242);
+    const stats = interlock.stats();
+    expect(stats.received).toBe(501);
+    expect(stats.accepted + stats.dropped_total).toBe(stats.received);
+    expect(stats.dropped.internal).toBe(0);
+  });
+});
+
 describe('with a shared key', () => {
   it('accepts a signed frame and signs its answer', async () => {
     const { interlock, clock } = await server({ shared_key: KEY });
