@@ -19,6 +19,7 @@ import { fmt, type Outcome, summaryTable } from './report.js';
 import { mcpBench } from './mcp.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
+import { udpBench } from './udp.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
     report(await mcpBench({ quick, root }, wants));
+    if (wants('udp')) report(udpBench({ quick }));
     console.log(`\n${summaryTable(outcomes)}\n`);
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;

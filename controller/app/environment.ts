@@ -13,6 +13,8 @@ const environmentSchema = z.object({
   BATCHCTL_SIGNING_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** `batchctl serve`: JSON lines {name, role, sha256} of the tokens it accepts (docs/serve.md#tokens-and-roles) */
   BATCHCTL_TOKENS_FILE: z.string().min(1).optional(),
+  /** `serve --udp`: the InterLock shared key (HMAC-SHA256), instead of config/interlock.json's shared_key */
+  BATCHCTL_INTERLOCK_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   /** default requested_by when a batch does not say (GitHub sets GITHUB_ACTOR) */
   GITHUB_ACTOR: z.string().optional(),
   /** set by GitHub Actions: a Markdown summary is appended to this file */

@@ -8,17 +8,20 @@ import {
   createMetrics,
   DEFAULT_CORS_ORIGINS,
   eventRoutes,
+  interlockRoutes,
   startServer,
   type Authenticate,
   type Principal,
   type RunningServer,
   type ServiceState,
 } from '../facades/http/index.js';
+import { startInterlock, type InterlockHandle } from '../facades/udp/index.js';
 import { attachWebSocket } from '../facades/ws/index.js';
 import { BatchctlError, toBatchctlError } from '../errors/index.js';
-import { createLogger } from '../log/index.js';
+import { createLogger, type Logger } from '../log/index.js';
 import type { Engine } from '../engine/index.js';
 import type { Environment } from './environment.js';
+import { readInterlockFile } from './interlock-file.js';
 import { openEngine } from './open-engine.js';
 import { readTokensFile, tokenAuthenticator } from './tokens-file.js';
 
@@ -35,6 +38,8 @@ export interface ServeOptions {
   corsOrigins?: readonly string[];
   logLevel: string;
   bodyLimit?: number;
+  /** `--udp [port]`: the InterLock peer protocol (docs/interlock.md); no port: config/interlock.json's (3022) */
+  udp?: { port?: number };
   /** per-client request limits (docs/serve.md#rate-limits); only the HTTP bench raises them, to measure the routes */
   rateLimits?: { general: number; write: number; windowMs: number };
 }
@@ -44,6 +49,8 @@ export interface Service {
   http: RunningServer;
   /** the bound port of the WebSocket server's own listener (`--ws`; 0 picks a free one) */
   wsPort: number | null;
+  /** the bound UDP port of InterLock (`--udp`), or null when it is off */
+  udpPort: number | null;
   service: ServiceState;
   /** resolves once recovery at start is done (or failed: /ready stays 503) */
   ready: Promise<void>;
@@ -82,6 +89,7 @@ export async function startService(options: ServeOptions): Promise<Service> {
   // Events and metrics check their own roles; without a tokens file, a caller with no token is the
   // loopback admin for them too, as for the routes.
   const streamAuth: Authenticate = (token) => (token === undefined && anonymous ? anonymous : authenticate(token));
+  const interlock = options.udp ? await startPeers({ engine, udp: options.udp, env, status: () => service.phase, logger }) : null;
   const corsOrigins = options.corsOrigins ?? DEFAULT_CORS_ORIGINS;
   const metrics = createMetrics({ engine, authenticate: streamAuth });
   const events = eventRoutes({ engine, authenticate: streamAuth, onDropped: () => metrics.observeDropped('sse') });
@@ -93,7 +101,7 @@ export async function startService(options: ServeOptions): Promise<Service> {
     logger,
     version: VERSION,
     corsOrigins,
-    mount: [events, metrics.route],
+    mount: [events, metrics.route, ...(interlock ? [interlockRoutes({ authenticate: streamAuth, interlock })] : [])],
     observeRequest: metrics.observeRequest,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
@@ -111,8 +119,10 @@ export async function startService(options: ServeOptions): Promise<Service> {
     onDropped: () => metrics.observeDropped('ws'),
   });
   metrics.observeWsClients(() => ws.clients());
+  if (interlock) metrics.observeInterlock(interlock);
   const wsPort = await ws.listening;
-  logger.info({ host, port: http.port, ws_port: wsPort, tokens: anonymous === null }, 'listening');
+  const udpPort = interlock?.port ?? null;
+  logger.info({ host, port: http.port, ws_port: wsPort, udp_port: udpPort, tokens: anonymous === null }, 'listening');
 
   let retention: NodeJS.Timeout | undefined;
   const purge = (): void => {
@@ -143,11 +153,35 @@ export async function startService(options: ServeOptions): Promise<Service> {
       const sockets = ws.close(1001); // going away: clients reconnect to the next start
       metrics.close();
       await engine.close(); // the running batch ends after its current operation; waits end with ENGINE_CLOSED
+      const peers = interlock?.close(); // after the engine: its last events reach the peers, then SHUTDOWN
       // Streams (SSE, held ?wait requests) have had their answer: cut what is left.
       const cut = setTimeout(() => http.server.closeAllConnections(), 500);
-      await Promise.all([stopped, sockets]);
+      await Promise.all([stopped, sockets, peers]);
       clearTimeout(cut);
       logger.info('stopped');
     })());
-  return { engine, http, wsPort, service, ready, shutdown };
+  return { engine, http, wsPort, udpPort, service, ready, shutdown };
+}
+
+/** InterLock on its UDP port; a bad config/interlock.json or a taken port closes the engine and fails the start. */
+async function startPeers({
+  engine,
+  udp,
+  env,
+  status,
+  logger,
+}: {
+  engine: Engine;
+  udp: { port?: number };
+  env: Environment;
+  status: () => string;
+  logger: Logger;
+}): Promise<InterlockHandle> {
+  try {
+    const config = readInterlockFile({ root: engine.root, key: env.BATCHCTL_INTERLOCK_KEY });
+    return await startInterlock({ config: udp.port === undefined ? config : { ...config, port: udp.port }, engine, status, logger });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
 }

@@ -118,6 +118,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('serve', 'run the HTTP service for one repository (docs/serve.md)')
     .option('--http <port>', 'HTTP port', '8022')
     .option('--ws <port>', 'WebSocket port', '9022')
+    .option('--udp [port]', 'InterLock peers on UDP (docs/interlock.md); no port: config/interlock.json, else 3022')
     .option('--host <address>', 'address to bind (not loopback: needs BATCHCTL_TOKENS_FILE)', '127.0.0.1')
     .option('--cors-origin <origins...>', 'origins allowed by CORS (default: the local dashboards)')
     .option('--log-level <level>', 'request log level (stdout)', 'info')

@@ -9,6 +9,8 @@ export interface ServeProcess {
   url: string;
   /** the WebSocket server's own port */
   wsPort: number;
+  /** InterLock's UDP port (`--udp`), or null when it is off */
+  udpPort: number | null;
   /** resolves when it exits, with its code and everything it wrote */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
 }
@@ -39,8 +41,8 @@ export function spawnServe({
       if (before.includes('"listening"')) return;
       const line = stdout.split('\n').find((l) => l.includes('"msg":"listening"'));
       if (!line) return;
-      const { port, ws_port } = JSON.parse(line) as { port: number; ws_port: number };
-      resolve({ child, url: `http://127.0.0.1:${port}`, wsPort: ws_port, exited });
+      const { port, ws_port, udp_port } = JSON.parse(line) as { port: number; ws_port: number; udp_port?: number | null };
+      resolve({ child, url: `http://127.0.0.1:${port}`, wsPort: ws_port, udpPort: udp_port ?? null, exited });
     });
     void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
   });

@@ -52,7 +52,8 @@ const HOUSE: House = {
     { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
     // facades/mcp builds its tools' input and output schemas with zod (schemas.ts), from the domain's.
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'], uses: ['zod'] },
-    { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
+    // facades/udp parses frames and config/interlock.json with zod (schemas.ts) and signs them with node:crypto's HMAC.
+    { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'], uses: ['zod', 'node:crypto'] },
     { folder: 'facades/dashboard', ...FACADE, owns: [] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
     {

@@ -10,6 +10,8 @@ const port = z.coerce.number().int().min(0).max(65_535);
 const serveOptionsSchema = globalOptionsSchema.extend({
   http: port.default(8022),
   ws: port.default(9022),
+  /** `--udp` alone: true (the config file's port, 3022 by default) */
+  udp: z.union([z.literal(true), port]).optional(),
   host: z.string().min(1).default('127.0.0.1'),
   corsOrigin: z.array(z.url()).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -28,6 +30,7 @@ export async function serveCommand(raw: unknown): Promise<number> {
     logLevel: options.logLevel,
     ...(options.corsOrigin ? { corsOrigins: options.corsOrigin } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.udp === undefined ? {} : { udp: options.udp === true ? {} : { port: options.udp } }),
   });
   await new Promise<void>((resolve) => {
     const stop = (): void => {

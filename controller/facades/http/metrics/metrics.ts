@@ -9,7 +9,9 @@ import { BatchctlError } from '../../../errors/index.js';
 import type { Engine } from '../../../engine/index.js';
 import { hasRole, type Authenticate } from '../auth/principal.js';
 import { bearerOf } from '../events/bearer-viewer.js';
+import type { InterlockView } from '../interlock/interlock-routes.js';
 import { countEngineEvents } from './engine-counters.js';
+import { interlockCounters } from './interlock-counters.js';
 import { stateGauges } from './state-gauges.js';
 
 export interface Metrics {
@@ -19,6 +21,8 @@ export interface Metrics {
   observeRequest(route: string, status: number, ms: number): void;
   /** where the number of WebSocket clients is read at scrape time */
   observeWsClients(n: () => number): void;
+  /** where InterLock's counts and peers are read at scrape time (`serve --udp`) */
+  observeInterlock(view: InterlockView): void;
   /** a subscriber (WebSocket or SSE) dropped as too slow */
   observeDropped(transport: 'ws' | 'sse'): void;
   registry: Registry;
@@ -46,6 +50,7 @@ export function createMetrics({ engine, authenticate }: { engine: Engine; authen
   collectDefaultMetrics({ register: registry });
   const stop = countEngineEvents({ engine, registry });
   stateGauges({ engine, registry });
+  const observeInterlock = interlockCounters(registry);
 
   const requests = new Counter({
     name: 'batchctl_http_requests_total',
@@ -101,6 +106,7 @@ export function createMetrics({ engine, authenticate }: { engine: Engine; authen
     observeWsClients(n) {
       wsClients = n;
     },
+    observeInterlock,
     observeDropped(transport) {
       dropped.inc({ transport });
     },
