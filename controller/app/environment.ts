@@ -15,6 +15,12 @@ const environmentSchema = z.object({
   BATCHCTL_TOKENS_FILE: z.string().min(1).optional(),
   /** `serve --udp`: the InterLock shared key (HMAC-SHA256), instead of config/interlock.json's shared_key */
   BATCHCTL_INTERLOCK_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** GitOps push: how long one batch or control change keeps retrying a rejected push, in ms (docs/lifecycle.md#gitops-push) */
+  BATCHCTL_PUSH_BUDGET_MS: z
+    .string()
+    .regex(/^\d{1,7}$/, 'milliseconds, a whole number up to 9999999')
+    .transform(Number)
+    .optional(),
   /** default requested_by when a batch does not say (GitHub sets GITHUB_ACTOR) */
   GITHUB_ACTOR: z.string().optional(),
   /** set by GitHub Actions: a Markdown summary is appended to this file */

@@ -101,6 +101,7 @@ export async function openEngine({
     now,
     ...(env.BATCHCTL_SIGNING_KEY ? { signingKey: env.BATCHCTL_SIGNING_KEY } : {}),
     ...(actor ? { actor } : {}),
+    ...(env.BATCHCTL_PUSH_BUDGET_MS !== undefined ? { pushBudgetMs: env.BATCHCTL_PUSH_BUDGET_MS } : {}),
     ...(oneShot ? { betweenSteps: collectGarbage } : {}),
   });
 }

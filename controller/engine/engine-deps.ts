@@ -24,6 +24,8 @@ export interface EngineDeps {
    * (app/collect-garbage.ts); a long-lived engine shares its process and has none (docs/lifecycle.md#the-queue).
    */
   betweenSteps?: (info: { operations: number }) => void;
+  /** BATCHCTL_PUSH_BUDGET_MS: how long one change keeps retrying its push (default push-retry.ts PUSH_BUDGET_MS) */
+  pushBudgetMs?: number;
   /** runs work that takes the repository lock in its turn among this process's (the engine's lane) */
   serialize?: <T>(work: () => Promise<T>) => Promise<T>;
 }

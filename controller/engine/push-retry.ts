@@ -1,13 +1,19 @@
 // The part of GitOps publishing that batches and control changes share (docs/lifecycle.md#gitops-push): push with a
 // lease, retry a transport error, and when the remote moved, fetch it and tell a head to rebuild on
 // apart from one that is only behind us (push the same commit again) or that diverged (refuse).
+// Retries run within a time budget (not a count) with full jitter: writers of disjoint paths racing
+// for one branch each lose a round now and then, and a fixed few tries lost 8–13 % of their batches
+// with only 4 of them (docs/reliability.md#many-writers-one-remote).
 import { ROLLBACK_TAG_PREFIX, TAG_PREFIX } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, type Upstream } from '../git/index.js';
 import type { Git } from '../git/index.js';
 
-const ATTEMPTS = 5;
-const BASE_DELAY_MS = 50;
+/** How long one change keeps trying to publish, across rebuilds, by default (BATCHCTL_PUSH_BUDGET_MS). */
+export const PUSH_BUDGET_MS = 60_000;
+/** The backoff's cap grows from this, doubling per failed push, up to MAX_DELAY_MS. */
+const BASE_DELAY_MS = 20;
+const MAX_DELAY_MS = 2_000;
 /** the tags that make a commit a batch (and a rollback) in git: they travel with their commits */
 const BATCH_TAGS = [`refs/tags/${TAG_PREFIX}`, `refs/tags/${ROLLBACK_TAG_PREFIX}`];
 
@@ -19,10 +25,32 @@ export interface PushRound {
   expected: string | null;
   /** the local branch's head before this change (what "behind us" is measured against) */
   localHead: string | null;
-  /** pushes made so far, across rebuilds: the bound holds for the whole change */
-  attempts: { count: number };
+  /** failed pushes so far and the deadline, across rebuilds: the bound holds for the whole change */
+  budget: PushBudget;
   /** what the failure leaves behind, for the messages: "nothing was published" */
   consequence: string;
+}
+
+export interface PushBudget {
+  /** pushes that failed so far */
+  count: number;
+  /** Date.now() past which no push starts */
+  deadline: number;
+}
+
+/** A fresh budget for one change (a batch, a stop): `ms` from now. */
+export function pushBudget(ms: number = PUSH_BUDGET_MS): PushBudget {
+  return { count: 0, deadline: Date.now() + ms };
+}
+
+/**
+ * Full jitter (a uniform wait up to the exponential cap): losers of one round spread out instead of
+ * colliding again in lockstep. Null when the wait would end past the deadline.
+ */
+function nextDelay(budget: PushBudget): number | null {
+  const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(budget.count, 16));
+  const delay = Math.random() * cap;
+  return Date.now() + delay < budget.deadline ? delay : null;
 }
 
 /** Null once published; otherwise the remote's new head, a descendant of localHead, to rebuild on. */
@@ -33,16 +61,18 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
     const refs = [...round.refs, ...carried];
     const pushed = await pushAtomic(git.runner, up, { commit: round.commit, expected, refs });
     if (pushed.ok) return null;
-    round.attempts.count++;
-    if (round.attempts.count >= ATTEMPTS) {
+    const { budget } = round;
+    budget.count++;
+    const delay = nextDelay(budget);
+    if (delay === null) {
       throw new BatchctlError({
         code: 'PUSH_REJECTED',
-        message: `${up.remote} rejected the push ${round.attempts.count} times; ${round.consequence}`,
-        hint: 'run it again; if it keeps happening, serialise the writers (a GitHub Actions concurrency group)',
-        data: { remote: up.remote, ref: up.remoteRef, detail: pushed.detail.slice(0, 2000) },
+        message: `${up.remote} rejected the push ${budget.count} times and the time to publish ran out; ${round.consequence}`,
+        hint: 'run it again; if it keeps happening, serialise the writers (a GitHub Actions concurrency group) or raise BATCHCTL_PUSH_BUDGET_MS',
+        data: { remote: up.remote, ref: up.remoteRef, attempts: budget.count, detail: pushed.detail.slice(0, 2000) },
       });
     }
-    await new Promise((resolve) => setTimeout(resolve, BASE_DELAY_MS * 2 ** round.attempts.count * (0.5 + Math.random())));
+    await new Promise((resolve) => setTimeout(resolve, delay));
     if (!pushed.rejected) continue; // a transport error: push again
     const remoteHead = await fetchUpstream(git.runner, up);
     if (remoteHead === null) {
@@ -87,9 +117,17 @@ export async function incomingPaths(
     remoteHead,
     ours,
     consequence,
-  }: { localHead: string | null; remoteHead: string; ours: (path: string) => boolean; consequence: string },
+    changed,
+  }: {
+    localHead: string | null;
+    remoteHead: string;
+    ours: (path: string) => boolean;
+    consequence: string;
+    /** changedPaths(localHead, remoteHead) when the caller has it already (one diff per rebuild) */
+    changed?: readonly string[];
+  },
 ): Promise<string[]> {
-  const incoming = (await changedPaths(git.runner, localHead, remoteHead)).filter((path) => !ours(path));
+  const incoming = (changed ?? (await changedPaths(git.runner, localHead, remoteHead))).filter((path) => !ours(path));
   const dirty = [...(await git.pathStates(incoming)).keys()];
   if (dirty.length > 0) {
     throw new BatchctlError({

@@ -122,7 +122,9 @@ export async function readLockOwner(stateDir: string): Promise<LockOwner | null>
 }
 
 /**
- * Wait for the lock (up to `timeoutMs`), then hold it until release.
+ * Wait for the lock, then hold it until release. `timeoutMs` bounds the wait for one holder: each
+ * time the lock changes hands (a new owner token) the wait starts afresh, so writers taking turns on
+ * one clone never time out because of the queue ahead of them, only because of a holder that stays.
  * @example const release = await acquireRepoLock({ stateDir }); try { … } finally { await release(); }
  */
 export async function acquireRepoLock({ stateDir, timeoutMs = 120_000 }: { stateDir: string; timeoutMs?: number }): Promise<ReleaseLock> {
@@ -134,7 +136,8 @@ export async function acquireRepoLock({ stateDir, timeoutMs = 120_000 }: { state
     ownerFile: join(`${target}.lock`, 'owner.json'),
     guard: `${target}.takeover`,
   };
-  const deadline = Date.now() + timeoutMs;
+  let deadline = Date.now() + timeoutMs;
+  let holder: string | undefined;
   let delay = 25;
   for (;;) {
     try {
@@ -158,6 +161,10 @@ export async function acquireRepoLock({ stateDir, timeoutMs = 120_000 }: { state
       const text = await readOwnerText(files.ownerFile);
       const owner = parseOwner(text);
       if ((await isStale(files, owner)) && (await takeOver(files, text))) continue;
+      if (typeof owner?.token === 'string' && owner.token !== holder) {
+        if (holder !== undefined) deadline = Date.now() + timeoutMs; // handed on: wait for this holder afresh
+        holder = owner.token;
+      }
       if (Date.now() >= deadline) {
         throw new BatchctlError({
           code: 'LOCK_TIMEOUT',

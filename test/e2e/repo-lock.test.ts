@@ -115,6 +115,29 @@ describe('the repository lock', () => {
     await release();
   });
 
+  it('restarts the wait each time the lock changes hands: a queue of holders is no timeout', async () => {
+    const dir = stateDir();
+    mkdirSync(join(dir, 'repo.lock'));
+    // Holders on another host (judged by mtime only, fresh here) hand the lock on every 350 ms, five
+    // times: 1.75 s in all, each holder well inside the waiter's 1 s. The wait is for one holder.
+    const hand = (token: string): void =>
+      writeFileSync(
+        join(dir, 'repo.lock', 'owner.json'),
+        JSON.stringify({ pid: 1, hostname: 'another-host', start: null, boot: null, token }),
+      );
+    hand('holder-0');
+    const waiting = acquireRepoLock({ stateDir: dir, timeoutMs: 1_000 });
+    for (let i = 1; i <= 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 350)); // a holder's turn (pacing, not synchronisation)
+      hand(`holder-${i}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    rmSync(join(dir, 'repo.lock'), { recursive: true, force: true }); // the last holder releases
+    const release = await waiting;
+    expect(owner(dir).pid).toBe(process.pid);
+    await release();
+  });
+
   it('a holder whose lock was taken over releases without an error and leaves the new owner alone', async () => {
     const dir = stateDir();
     const release = await acquireRepoLock({ stateDir: dir, timeoutMs: 0 });

@@ -4,7 +4,7 @@
 import { CONTROL_FILE_NAME } from '../../domain/index.js';
 import { upstreamOf } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
-import { incomingPaths, pushOrFindNewHead } from '../push-retry.js';
+import { incomingPaths, pushBudget, pushOrFindNewHead } from '../push-retry.js';
 
 export interface ControlBuild {
   commit: string;
@@ -42,7 +42,7 @@ export async function publishControl(
   if (!up) return { ...first, sync: [], published: false };
   const mine = new Set([CONTROL_FILE_NAME, ...ours]);
   const consequence = `${CONTROL_FILE_NAME} is written here but neither committed nor pushed`;
-  const attempts = { count: 0 };
+  const budget = pushBudget(deps.pushBudgetMs);
   let built = first;
   let expected = head; // what the commit is built on: the push can only fast-forward
   let sync: string[] = [];
@@ -52,7 +52,7 @@ export async function publishControl(
       refs: [],
       expected,
       localHead: head,
-      attempts,
+      budget,
       consequence,
     });
     if (remoteHead === null) return { ...built, sync, published: true };

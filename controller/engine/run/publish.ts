@@ -7,7 +7,7 @@ import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { changedPaths, type RefUpdate, type Upstream } from '../../git/index.js';
 import { controlCommit, prepareControlState, type PendingControl } from '../control/control-state.js';
-import { incomingPaths, pushOrFindNewHead } from '../push-retry.js';
+import { incomingPaths, pushBudget, pushOrFindNewHead } from '../push-retry.js';
 import type { CommitArgs } from './commit-batch.js';
 import type { RunContext } from './run-context.js';
 
@@ -28,14 +28,14 @@ export function publisher(
   const { git } = ctx.deps;
   const batchPaths = new Set(ctx.runtime.keys());
   const localHead = ctx.journal?.head ?? null;
-  const attempts = { count: 0 };
+  const budget = pushBudget(ctx.deps.pushBudgetMs);
   let expected = first.expected;
   let pending = first.pending;
   return {
     pending: () => pending,
     async publish({ commit, tags }: { commit: string; tags: readonly RefUpdate[] }) {
       const refs = tags.flatMap((t) => (t.kind === 'delete' ? [] : [[t.newOid, t.ref] as const]));
-      const remoteHead = await pushOrFindNewHead(git, up, { commit, refs, expected, localHead, attempts, consequence: CONSEQUENCE });
+      const remoteHead = await pushOrFindNewHead(git, up, { commit, refs, expected, localHead, budget, consequence: CONSEQUENCE });
       if (remoteHead === null) return { kind: 'published' };
 
       const where = `${up.remote} ${up.remoteRef} at ${remoteHead.slice(0, 12)}`;
@@ -52,7 +52,9 @@ export function publisher(
           data: { remote: up.remote, head: remoteHead },
         });
       }
-      const clash = (await changedPaths(git.runner, localHead, remoteHead)).filter((path) => batchPaths.has(path));
+      // One diff per rebuild: the clash check and the paths the work tree takes read the same list.
+      const changed = await changedPaths(git.runner, localHead, remoteHead);
+      const clash = changed.filter((path) => batchPaths.has(path));
       if (clash.length > 0) {
         throw new BatchctlError({
           code: 'PUSH_CONFLICT',
@@ -66,6 +68,7 @@ export function publisher(
         remoteHead,
         ours: (path) => path === CONTROL_FILE_NAME || batchPaths.has(path),
         consequence: CONSEQUENCE,
+        changed,
       });
       // Rebuilt on their head: the control state is recomputed from their control file.
       pending = await prepareControlState(ctx.deps, {
