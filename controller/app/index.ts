@@ -1,5 +1,6 @@
 // app/: the composition root.
 export { readEnvironment, type Environment } from './environment.js';
 export { openEngine, type OpenEngineOptions } from './open-engine.js';
+export { openGitHub, requireGitHub, type GitHubAccess } from './open-github.js';
 export { startService, VERSION, type ServeOptions, type Service } from './serve.js';
 export { addToken, readTokensFile, tokenAuthenticator } from './tokens-file.js';

@@ -124,6 +124,13 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--body-limit <bytes>', 'largest request body')
     .action(act(run, async (_: [], opts) => (await import('./commands/serve.js')).serveCommand(opts)));
   program
+    .command('github')
+    .description('GitHub features (docs/github-api.md)')
+    .command('drift-issue')
+    .description('open, update or close the drift issue from a `verify --json` report')
+    .requiredOption('--report <file>', 'the report `batchctl verify --all --json` wrote')
+    .action(act(run, async (_: [], opts) => (await import('./commands/github.js')).driftIssueCommand(opts)));
+  program
     .command('token')
     .description('tokens of `batchctl serve`')
     .command('add <name>')

@@ -32,6 +32,8 @@ import { createWorkTracker } from './work-tracker.js';
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { BatchDetails, Engine, InitOptions, ListOptions, ResumeOptions, StopOptions } from './engine-api.js';
 export type { EngineDeps } from './engine-deps.js';
+export { DRIFT_LABEL, DRIFT_MARKER, syncDriftIssue } from './github/drift-issue.js';
+export type { GitHubPort } from './github/github-port.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { Health } from './health.js';
 export type { SubmitOptions, Submitted } from './queue/batch-queue.js';
