@@ -56,6 +56,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--dry-run', 'validate and print the plan; change nothing', false)
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
+    .option('--pr', 'propose: commit on a new branch batch/<id>, push it and open a pull request (needs GITHUB_TOKEN)', false)
+    .option('--auto-merge', 'with --pr: enable auto-merge on the pull request', false)
+    .option('--base <branch>', "with --pr: the branch the pull request merges into (default: the branch's upstream)")
     .action(act(run, async ([file]: [string], opts) => (await import('./commands/run.js')).runCommand(file, opts)));
   command('validate <file>', 'validate a batch without changing anything').action(
     act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)),
