@@ -25,7 +25,12 @@ export function createGitHubReporter({ port, bus, logger }: { port: GitHubPort; 
   const later = (what: string, call: () => Promise<void>): void => {
     chain = chain.then(call).catch((error: unknown) => {
       const failure = toBatchctlError(error);
-      warn({ code: failure.code, message: `${what}: ${failure.detail}`, ...(failure.hint ? { hint: failure.hint } : {}) });
+      warn({
+        code: failure.code,
+        message: `${what}: ${failure.detail}`,
+        ...(failure.hint ? { hint: failure.hint } : {}),
+        ...(Object.keys(failure.data).length > 0 ? { data: failure.data } : {}),
+      });
     });
   };
   const onEvent = (event: BatchEvent): void => {

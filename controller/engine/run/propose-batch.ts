@@ -88,6 +88,7 @@ export async function proposeBatch(
       code: failure.code,
       message: `batch ${batchId} is committed on ${branch} and pushed; its pull request was not opened: ${failure.detail}`,
       hint: failure.hint ?? `open it by hand from ${branch} into ${baseBranch}`,
+      ...(Object.keys(failure.data).length > 0 ? { data: failure.data } : {}),
     };
     return { ...result, github: { ...done, warnings: [...(done.warnings ?? []), warning] } };
   }
