@@ -8,6 +8,7 @@ import {
   type Batch,
   type BatchDocument,
   type BatchResult,
+  type GitHubOutcome,
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
@@ -29,7 +30,8 @@ import { reindex } from './reindex.js';
 import { purge } from './retention/purge.js';
 import { retryBatch } from './retry-batch.js';
 import { requireBatchId } from './rollback/find-batch-commits.js';
-import { rollbackBatch } from './rollback/rollback-batch.js';
+import { proposeRollback } from './rollback/propose-rollback.js';
+import { rollbackBatch, type RollbackOptions } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
 import { proposeBatch } from './run/propose-batch.js';
 import { runBatch } from './run/run-batch.js';
@@ -115,13 +117,14 @@ export function createEngine(given: EngineDeps): Engine {
 
   const reporter = deps.github ? createGitHubReporter({ port: deps.github, bus, logger: deps.logger }) : null;
   /** What the run did on GitHub (status, incidents), waited for so the caller can say it. */
-  const withGitHub = async (result: BatchResult): Promise<BatchResult> => {
+  const withGitHub = async <R extends { github?: GitHubOutcome | undefined }>(result: R): Promise<R> => {
     if (!reporter) return result;
     const done = await reporter.settle();
     return Object.keys(done).length === 0 ? result : { ...result, github: { ...result.github, ...done } };
   };
   // The commit status is a GitHub write of every run with a token: the budget counts it (api_writes).
-  const charged = (options: RunOptions): RunOptions => (deps.github ? { ...options, apiWrites: (options.apiWrites ?? 0) + 1 } : options);
+  const charged = <O extends { apiWrites?: number | undefined }>(options: O): O =>
+    deps.github ? { ...options, apiWrites: (options.apiWrites ?? 0) + 1 } : options;
 
   const run = (input: Batch | BatchDocument, options: RunOptions = {}): Promise<BatchResult> =>
     work.track(async () => {
@@ -140,7 +143,7 @@ export function createEngine(given: EngineDeps): Engine {
   return {
     root: git.root,
     run,
-    propose: (input, options = {}) => proposeBatch({ deps, github: deps.github, run }, input, options),
+    propose: (input, options = {}) => proposeBatch({ deps, run }, input, options),
     submit: (input, options) => work.track(() => queue.submit(input, options)),
     wait,
     cancel: (batchId, reason) => cancelBatch({ deps, queue, batchId, reason }),
@@ -179,10 +182,15 @@ export function createEngine(given: EngineDeps): Engine {
     },
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
-    rollback: (batchId, options = {}) =>
-      work.track(() => {
-        const runId = newBatchId(deps.now());
-        return queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...options, signal, runId }));
+    rollback: (batchId, { pr, ...options } = {}) =>
+      work.track(async () => {
+        const job = (runId: string, given: RollbackOptions) =>
+          queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...given, signal, runId }));
+        const result =
+          pr && !options.dryRun
+            ? await proposeRollback({ deps, job }, batchId, { ...charged(options), pr })
+            : await job(newBatchId(deps.now()), options.dryRun ? options : charged(options));
+        return withGitHub(result);
       }),
     retry: (batchId, options = {}) =>
       work.track(() => {

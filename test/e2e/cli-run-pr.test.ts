@@ -129,6 +129,41 @@ describe('batchctl run --pr', () => {
     expect(git(remote, 'rev-parse', `refs/heads/batch/${result.batch_id as string}`)).toBe(result.commit);
   });
 
+  it('rollback --pr proposes the revert; the batch is rolled back once the revert is merged and reindexed', async () => {
+    const { r, remote } = withRemote({ 'a.txt': 'v1\n' });
+    const ran = await runCli(['run', '-', '--json'], { cwd: r.dir, input: BATCH, env: env() });
+    expect(ran.code, ran.stderr).toBe(0);
+    const id = (jsonLines(ran.stdout).at(-1) ?? {}).batch_id as string;
+    const mainBefore = git(remote, 'rev-parse', 'main');
+
+    const out = await runCli(['rollback', id, '--pr', '--json'], { cwd: r.dir, env: env() });
+    expect(out.code, out.stderr).toBe(0);
+    const result = jsonLines(out.stdout).at(-1) ?? {};
+    const revert = result.rollback_batch_id as string;
+    expect(result).toMatchObject({ success: true, status: 'proposed', github: { pull_request: { auto_merge: false } } });
+    expect(git(remote, 'rev-parse', 'main')).toBe(mainBefore);
+    expect(git(remote, 'rev-parse', `refs/heads/batch/${revert}`)).toBe(result.commit);
+    expect(git(remote, 'tag', '--list', 'rollback/*')).toBe('');
+    const pull = github.issues.find((i) => i.pull?.head === `batch/${revert}`);
+    expect(pull).toMatchObject({ title: `Revert batch ${id}`, labels: ['batch', 'rollback', 'ecosystem:npm'] });
+    expect(pull?.body).toContain(`Reverts-Batch: ${id}`);
+    const proposed = await runCli(['status', id, '--json'], { cwd: r.dir });
+    expect(jsonLines(proposed.stdout)[0]).toMatchObject({ batch: { status: 'completed' } });
+
+    const merger = mkdtempSync(join(tmpdir(), 'batchctl-merge-'));
+    cleanup.push(() => rmSync(merger, { recursive: true, force: true }));
+    git(merger, 'clone', '-q', remote, '.');
+    git(merger, 'merge', '-q', '--no-ff', '-m', 'Merge the revert', `origin/batch/${revert}`);
+    git(merger, 'push', '-q', 'origin', 'main');
+    r.git('pull', '-q', '--ff-only');
+    expect((await runCli(['reindex'], { cwd: r.dir })).code).toBe(0);
+    const original = await runCli(['status', id, '--json'], { cwd: r.dir });
+    expect(jsonLines(original.stdout)[0]).toMatchObject({ batch: { status: 'rolled_back' } });
+    const reverted = await runCli(['status', revert, '--json'], { cwd: r.dir });
+    expect(jsonLines(reverted.stdout)[0]).toMatchObject({ batch: { status: 'completed' } });
+    expect(r.git('ls-files', 'packages').trim()).toBe(''); // the files the batch created are gone again
+  });
+
   it('refuses --auto-merge without --pr', async () => {
     const { r } = withRemote({ 'a.txt': 'v1\n' });
     const out = await runCli(['run', '-', '--auto-merge'], { cwd: r.dir, input: BATCH, env: env() });

@@ -5,7 +5,7 @@ import { openGitHub, readEnvironment, requireGitHub, type GitHubAccess } from '.
 import { createLogger } from '../../log/index.js';
 import { openBatchFile } from '../batch-file.js';
 import { openCommandEngine } from '../open-command-engine.js';
-import { globalOptionsSchema } from '../global-options.js';
+import { globalOptionsSchema, prFlagsNeedPr } from '../global-options.js';
 import { printControlWarnings } from '../output/control-warnings.js';
 import { reportToGitHub } from '../output/github.js';
 import { printGitHubOff, printGitHubOutcome } from '../output/github-outcome.js';
@@ -27,12 +27,7 @@ const runOptionsSchema = globalOptionsSchema
     autoMerge: z.boolean().default(false),
     base: z.string().min(1).optional(),
   })
-  .superRefine((o, ctx) => {
-    for (const key of ['autoMerge', 'base'] as const) {
-      if (o[key] !== undefined && o[key] !== false && !o.pr) ctx.addIssue({ code: 'custom', path: [key], message: 'goes with --pr' });
-    }
-    if (o.pr && !o.push) ctx.addIssue({ code: 'custom', path: ['push'], message: '--pr pushes batch/<id>: it cannot go with --no-push' });
-  });
+  .superRefine(prFlagsNeedPr);
 
 export async function runCommand(file: string, raw: unknown): Promise<number> {
   const options = runOptionsSchema.parse(raw);
