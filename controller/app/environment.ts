@@ -3,6 +3,12 @@ import { z } from 'zod';
 
 import { BatchctlError } from '../errors/index.js';
 
+/** A workflow's `env: X: ${{ secrets.MISSING }}` sets X to "": that is not set, not a bad value. */
+const unsetWhenEmpty = z
+  .string()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
 const environmentSchema = z.object({
   /** pino level for logs on stderr */
   BATCHCTL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
@@ -26,6 +32,18 @@ const environmentSchema = z.object({
   /** set by GitHub Actions: a Markdown summary is appended to this file */
   GITHUB_STEP_SUMMARY: z.string().optional(),
   GITHUB_ACTIONS: z.string().optional(),
+  // GitHub features (docs/github-api.md): pull requests, incident and drift issues, commit status.
+  /** the token the GitHub features use; without it they are off (a plain `run` needs none) */
+  GITHUB_TOKEN: unsetWhenEmpty,
+  /** REST root (default https://api.github.com); GitHub Enterprise: https://HOST/api/v3 (Actions sets it) */
+  GITHUB_API_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** owner/name of the repository the features act on (Actions sets it) */
+  GITHUB_REPOSITORY: unsetWhenEmpty,
+  /** for links to the run that acted (Actions sets them) */
+  GITHUB_SERVER_URL: unsetWhenEmpty,
+  GITHUB_RUN_ID: unsetWhenEmpty,
+  /** ms between two GitHub writes (default 1000, as GitHub asks; tests pass 0) */
+  BATCHCTL_GITHUB_WRITE_GAP_MS: z.coerce.number().int().nonnegative().optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -3,7 +3,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { createEngine, createEventBus, type Engine } from '../engine/index.js';
+import { createEngine, createEventBus, type Engine, type GitHubPort } from '../engine/index.js';
 import { openGit } from '../git/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { createLogger, type Logger } from '../log/index.js';
@@ -26,6 +26,8 @@ export interface OpenEngineOptions {
    * steps (collect-garbage.ts). A long-lived engine (a server) leaves the collector to V8.
    */
   oneShot?: boolean;
+  /** GitHub access (open-github.ts): commit statuses, incident issues, `propose` */
+  github?: GitHubPort;
 }
 
 /** Open the store; with `repair`, a file that is not a healthy database is renamed, never deleted. */
@@ -81,6 +83,7 @@ export async function openEngine({
   repairStore = false,
   now = () => new Date(),
   oneShot = false,
+  github,
 }: OpenEngineOptions = {}): Promise<Engine> {
   keepFileSizeErrorsAsErrors();
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
@@ -103,5 +106,6 @@ export async function openEngine({
     ...(actor ? { actor } : {}),
     ...(env.BATCHCTL_PUSH_BUDGET_MS !== undefined ? { pushBudgetMs: env.BATCHCTL_PUSH_BUDGET_MS } : {}),
     ...(oneShot ? { betweenSteps: collectGarbage } : {}),
+    ...(github ? { github } : {}),
   });
 }

@@ -14,3 +14,13 @@ export function commitNeedsLegacy(o: { legacy: boolean; commit?: string | undefi
     ctx.addIssue({ code: 'custom', path: ['commit'], message: 'goes with --legacy (it picks one of the commits a legacy batch id names)' });
   }
 }
+
+/** `--auto-merge` and `--base` shape the pull request of `--pr`, which `--no-push` rules out (docs/github-api.md#pull-requests). */
+export function prFlagsNeedPr(
+  o: { pr: boolean; autoMerge: boolean; base?: string | undefined; push: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (o.autoMerge && !o.pr) ctx.addIssue({ code: 'custom', path: ['autoMerge'], message: 'goes with --pr' });
+  if (o.base !== undefined && !o.pr) ctx.addIssue({ code: 'custom', path: ['base'], message: 'goes with --pr' });
+  if (o.pr && !o.push) ctx.addIssue({ code: 'custom', path: ['push'], message: '--pr pushes batch/<id>: it cannot go with --no-push' });
+}

@@ -56,6 +56,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--dry-run', 'validate and print the plan; change nothing', false)
     .option('--plan-hash <hash>', 'refuse unless the repository still yields this plan hash')
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
+    .option('--pr', 'propose: commit on a new branch batch/<id>, push it and open a pull request (needs GITHUB_TOKEN)', false)
+    .option('--auto-merge', 'with --pr: enable auto-merge on the pull request', false)
+    .option('--base <branch>', "with --pr: the branch the pull request merges into (default: the branch's upstream)")
     .action(act(run, async ([file]: [string], opts) => (await import('./commands/run.js')).runCommand(file, opts)));
   command('validate <file>', 'validate a batch without changing anything').action(
     act(run, async ([file]: [string], opts) => (await import('./commands/validate.js')).validateCommand(file, opts)),
@@ -82,6 +85,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .option('--fetch', 'in a shallow clone, fetch the missing history from the remote instead of refusing', false)
     .option('--by <name>', 'who is rolling back (default: $GITHUB_ACTOR or your login name)')
+    .option('--pr', 'propose: commit the revert on a new branch batch/<id>, push it and open a pull request (needs GITHUB_TOKEN)', false)
+    .option('--auto-merge', 'with --pr: enable auto-merge on the pull request', false)
+    .option('--base <branch>', "with --pr: the branch the pull request merges into (default: the branch's upstream)")
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)
@@ -127,6 +133,13 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('mcp', 'serve MCP tools to an agent over stdio (docs/mcp.md)').action(
     act(run, async (_: [], opts) => (await import('./commands/mcp.js')).mcpCommand(opts)),
   );
+  program
+    .command('github')
+    .description('GitHub features (docs/github-api.md)')
+    .command('drift-issue')
+    .description('open, update or close the drift issue from a `verify --json` report')
+    .requiredOption('--report <file>', 'the report `batchctl verify --all --json` wrote')
+    .action(act(run, async (_: [], opts) => (await import('./commands/github.js')).driftIssueCommand(opts)));
   program
     .command('token')
     .description('tokens of `batchctl serve`')

@@ -10,6 +10,11 @@ export const BATCH_STATUS = {
   committing: 'committing',
   /** committed and tagged */
   completed: 'completed',
+  /**
+   * `run --pr`: committed and tagged on the side branch batch/<id>, pushed, its pull request opened;
+   * `completed` when reindex finds the commit on the branch (docs/github-api.md#pull-requests)
+   */
+  proposed: 'proposed',
   /** refused before anything ran (control plane, validation, --plan-hash): never an SLI or breaker failure */
   refused: 'refused',
   /** an operation failed beyond the threshold (or any, when atomic): rolled back, no commit */
@@ -29,8 +34,9 @@ export const TRANSITIONS: Readonly<Record<BatchStatus, readonly BatchStatus[]>> 
   preflight: ['validating', 'refused', 'cancelled'],
   validating: ['running', 'refused', 'planned', 'cancelled'],
   running: ['committing', 'failed', 'cancelled'],
-  committing: ['completed', 'failed'],
+  committing: ['completed', 'proposed', 'failed'],
   completed: ['rolled_back'],
+  proposed: ['completed', 'rolled_back'],
   refused: [],
   failed: [],
   cancelled: [],

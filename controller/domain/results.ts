@@ -46,6 +46,20 @@ export interface BatchResult {
   validation?: ValidationResult;
   /** what the control file carries that batchctl kept or ignored (other tools' keys, deprecated settings) */
   control_warnings?: string[];
+  /** with a GitHub token (docs/github-api.md): what was done on GitHub after the run, and what could not be */
+  github?: GitHubOutcome;
+}
+
+/** What a run did on GitHub; a GitHub failure never changes the batch's outcome, it is a warning here. */
+export interface GitHubOutcome {
+  /** `run --pr`: the pull request of the proposed batch */
+  pull_request?: { number: number; url: string; auto_merge: boolean };
+  /** the `batchctl/batch` status was set on the batch commit */
+  commit_status?: 'success' | 'failure';
+  /** incident issues opened, commented on or closed for breakers that changed */
+  incidents?: Array<{ ecosystem: string; action: string; number: number | null; url: string | null }>;
+  /** what failed, one per call (the code names a missing permission: GITHUB_PERMISSION) */
+  warnings?: Reason[];
 }
 
 export interface PlannedStep {

@@ -35,6 +35,8 @@ export function ecosystemsOfTrailer(value: string | undefined): string[] {
 }
 
 export const TAG_PREFIX = 'batch/';
+/** `run --pr`: the side branch a proposed batch is committed on, batch/<id> (the same name as its tag, as the design card says) */
+export const PROPOSAL_BRANCH_PREFIX = 'batch/';
 export const ROLLBACK_TAG_PREFIX = 'rollback/';
 export const BACKUP_REF_PREFIX = 'refs/batchctl/backups/';
 /** a tree of the content of writes a batch did not land, for `retry` (purged with the batch's rows) */

@@ -24,6 +24,7 @@ import type { ReindexReport } from './reindex.js';
 import type { PurgeOptions, PurgeReport } from './retention/purge.js';
 import type { RetryOptions } from './retry-batch.js';
 import type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
+import type { ProposeOptions } from './run/propose-batch.js';
 import type { RunOptions } from './run/run-context.js';
 import type { Sink, SubscribeOptions } from './subscribe.js';
 
@@ -83,6 +84,13 @@ export interface Engine {
    * recorded result; only a document that is not a batch throws (INPUT_INVALID).
    */
   run(batch: Batch | BatchDocument, options?: RunOptions): Promise<BatchResult>;
+  /**
+   * `run --pr`: commit the batch on a new branch batch/<id>, push it there, open its pull request;
+   * status `proposed` until reindex finds the commit on the base branch (docs/github-api.md#pull-requests).
+   * GITHUB_OFF without GitHub access.
+   * @example const result = await engine.propose(batch, { autoMerge: true }); result.github?.pull_request?.url
+   */
+  propose(batch: Batch | BatchDocument, options?: ProposeOptions): Promise<BatchResult>;
   /**
    * Queue a batch (docs/lifecycle.md#the-queue) and return its id as soon as it is parsed and stored;
    * INPUT_INVALID throws. Batches run one at a time, highest priority first, then oldest.

@@ -3,6 +3,7 @@ import type { Git } from '../git/index.js';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
 import type { EventBus } from './event-bus.js';
+import type { GitHubPort } from './github/github-port.js';
 
 export interface EngineDeps {
   git: Git;
@@ -26,6 +27,11 @@ export interface EngineDeps {
   betweenSteps?: (info: { operations: number }) => void;
   /** BATCHCTL_PUSH_BUDGET_MS: how long one change keeps retrying its push (default push-retry.ts PUSH_BUDGET_MS) */
   pushBudgetMs?: number;
+  /**
+   * GitHub access (app/open-github.ts, when GITHUB_TOKEN is set): commit statuses, incident issues,
+   * `propose` (docs/github-api.md). Without it those features are off and a run is unchanged.
+   */
+  github?: GitHubPort;
   /** runs work that takes the repository lock in its turn among this process's (the engine's lane) */
   serialize?: <T>(work: () => Promise<T>) => Promise<T>;
 }

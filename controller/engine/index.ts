@@ -1,6 +1,15 @@
 // engine/: the one API every facade uses. Facades subscribe to events; the engine never calls them.
 import { loadControlFile } from '../control/index.js';
-import { isBatchDocument, isBatchId, newBatchId, parseBatchDocument } from '../domain/index.js';
+import {
+  isBatchDocument,
+  isBatchId,
+  newBatchId,
+  parseBatchDocument,
+  type Batch,
+  type BatchDocument,
+  type BatchResult,
+  type GitHubOutcome,
+} from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
 import { validateBatch } from '../validate/index.js';
@@ -21,17 +30,23 @@ import { reindex } from './reindex.js';
 import { purge } from './retention/purge.js';
 import { retryBatch } from './retry-batch.js';
 import { requireBatchId } from './rollback/find-batch-commits.js';
-import { rollbackBatch } from './rollback/rollback-batch.js';
+import { proposeRollback } from './rollback/propose-rollback.js';
+import { rollbackBatch, type RollbackOptions } from './rollback/rollback-batch.js';
 import { resultFromRow } from './run/result-from-row.js';
+import { proposeBatch } from './run/propose-batch.js';
 import { runBatch } from './run/run-batch.js';
 import { withCallerDefaults } from './run/caller-defaults.js';
 import type { RunOptions } from './run/run-context.js';
 import { subscribe } from './subscribe.js';
 import { createWorkTracker } from './work-tracker.js';
+import { createGitHubReporter } from './github/github-reporter.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
+export type { ProposeOptions } from './run/propose-batch.js';
 export type { BatchDetails, Engine, InitOptions, ListOptions, ResumeOptions, StopOptions } from './engine-api.js';
 export type { EngineDeps } from './engine-deps.js';
+export { DRIFT_LABEL, DRIFT_MARKER, syncDriftIssue } from './github/drift-issue.js';
+export type { GitHubPort } from './github/github-port.js';
 export type { BatchRow, ItemRow } from '../store/index.js';
 export type { Health } from './health.js';
 export type { SubmitOptions, Submitted } from './queue/batch-queue.js';
@@ -100,21 +115,35 @@ export function createEngine(given: EngineDeps): Engine {
     return resultFromRow(row, store);
   }
 
+  const reporter = deps.github ? createGitHubReporter({ port: deps.github, bus, logger: deps.logger }) : null;
+  /** What the run did on GitHub (status, incidents), waited for so the caller can say it. */
+  const withGitHub = async <R extends { github?: GitHubOutcome | undefined }>(result: R): Promise<R> => {
+    if (!reporter) return result;
+    const done = await reporter.settle();
+    return Object.keys(done).length === 0 ? result : { ...result, github: { ...result.github, ...done } };
+  };
+  // The commit status is a GitHub write of every run with a token: the budget counts it (api_writes).
+  const charged = <O extends { apiWrites?: number | undefined }>(options: O): O =>
+    deps.github ? { ...options, apiWrites: (options.apiWrites ?? 0) + 1 } : options;
+
+  const run = (input: Batch | BatchDocument, options: RunOptions = {}): Promise<BatchResult> =>
+    work.track(async () => {
+      const parsed = isBatchDocument(input) ? await parseBatchDocument(input) : input;
+      // A dry run changes nothing and is not queued; it still waits for its turn (it reads under the lock).
+      if (withCallerDefaults(deps, parsed, options).options.dryRun) {
+        const signal = options.signal ? AbortSignal.any([options.signal, work.signal]) : work.signal;
+        return queue.lane.exclusive(() => runBatch(deps, parsed, { ...options, signal }));
+      }
+      // Not durable: a foreground run whose caller is gone must not run later.
+      const submitted = await queue.submit(parsed, { ...charged(options), durable: false });
+      const result = await withGitHub(await wait(submitted.batch_id));
+      return submitted.idempotent_replay ? { ...result, idempotent_replay: true } : result;
+    });
+
   return {
     root: git.root,
-    run: (input, options: RunOptions = {}) =>
-      work.track(async () => {
-        const parsed = isBatchDocument(input) ? await parseBatchDocument(input) : input;
-        // A dry run changes nothing and is not queued; it still waits for its turn (it reads under the lock).
-        if (withCallerDefaults(deps, parsed, options).options.dryRun) {
-          const signal = options.signal ? AbortSignal.any([options.signal, work.signal]) : work.signal;
-          return queue.lane.exclusive(() => runBatch(deps, parsed, { ...options, signal }));
-        }
-        // Not durable: a foreground run whose caller is gone must not run later.
-        const submitted = await queue.submit(parsed, { ...options, durable: false });
-        const result = await wait(submitted.batch_id);
-        return submitted.idempotent_replay ? { ...result, idempotent_replay: true } : result;
-      }),
+    run,
+    propose: (input, options = {}) => proposeBatch({ deps, run }, input, options),
     submit: (input, options) => work.track(() => queue.submit(input, options)),
     wait,
     cancel: (batchId, reason) => cancelBatch({ deps, queue, batchId, reason }),
@@ -153,10 +182,15 @@ export function createEngine(given: EngineDeps): Engine {
     },
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
-    rollback: (batchId, options = {}) =>
-      work.track(() => {
-        const runId = newBatchId(deps.now());
-        return queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...options, signal, runId }));
+    rollback: (batchId, { pr, ...options } = {}) =>
+      work.track(async () => {
+        const job = (runId: string, given: RollbackOptions) =>
+          queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...given, signal, runId }));
+        const result =
+          pr && !options.dryRun
+            ? await proposeRollback({ deps, job }, batchId, { ...charged(options), pr })
+            : await job(newBatchId(deps.now()), options.dryRun ? options : charged(options));
+        return withGitHub(result);
       }),
     retry: (batchId, options = {}) =>
       work.track(() => {
@@ -199,6 +233,7 @@ export function createEngine(given: EngineDeps): Engine {
     events: ({ limit, afterSeq = 0, batchId }) => store.events.list({ limit, afterSeq, ...(batchId ? { batchId } : {}) }),
     on: (listener) => bus.on(listener),
     async close() {
+      await reporter?.close(); // the GitHub calls of the last run finish before the store closes
       const closing = work.close(); // aborts at once: the running batch stops after its current operation
       await queue.close(); // queued batches stay queued in the store; their waits end with ENGINE_CLOSED
       await closing;

@@ -50,6 +50,9 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
       if (!row || missing.includes(b)) continue;
       if (rolledBack.has(b.id) && row.status === BATCH_STATUS.completed) store.batches.update(b.id, { status: BATCH_STATUS.rolled_back });
       if (squashed.has(b.id) && tagOf(b)) store.batches.update(b.id, { commit_sha: b.oid, tag: tagOf(b) });
+      // A proposed batch (`run --pr`) whose commit is on the branch now: its pull request was merged.
+      if (row.status === BATCH_STATUS.proposed)
+        store.batches.update(b.id, { status: rolledBack.has(b.id) ? BATCH_STATUS.rolled_back : BATCH_STATUS.completed });
     }
     for (const b of missing) {
       const at = new Date(b.time * 1000).toISOString();

@@ -147,6 +147,18 @@ export const ERROR_CODES = {
   /** an environment variable batchctl reads (BATCHCTL_LOG_LEVEL, …) has a value it cannot use */
   CONFIG_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 500 },
 
+  // GitHub (docs/github-api.md): pull requests, incident and drift issues, commit status.
+  /** a GitHub feature was asked for without GITHUB_TOKEN (or GITHUB_REPOSITORY): it is off, nothing was sent */
+  GITHUB_OFF: { kind: 'terminal', exit: EXIT.usage, http: 503 },
+  /** GitHub refused the token (401): expired, revoked, or for another GitHub than GITHUB_API_URL */
+  GITHUB_UNAUTHORIZED: { kind: 'terminal', exit: EXIT.usage, http: 502 },
+  /** the token lacks a permission the call needs (`data.permission`, from X-Accepted-GitHub-Permissions) */
+  GITHUB_PERMISSION: { kind: 'terminal', exit: EXIT.usage, http: 502 },
+  /** GitHub's primary or secondary rate limit held after the retries (`data.retry_after` when it said) */
+  GITHUB_RATE_LIMITED: { kind: 'transient', exit: EXIT.batchFailed, http: 503 },
+  /** any other GitHub answer or a network failure (`data.status`, `data.request`) */
+  GITHUB_FAILED: { kind: 'transient', exit: EXIT.batchFailed, http: 502 },
+
   // Batch outcomes: the reason a batch that ran did not complete (result.reason.code).
   /** the caller cancelled the batch (signal, SIGINT/SIGTERM, engine closed): rolled back, no commit */
   CANCELLED: { kind: 'terminal', exit: EXIT.batchFailed, http: 409 },

@@ -13,6 +13,7 @@ export interface Outcome {
 /** What a status means when no reason code says more (a reason, when present, wins). */
 const BY_STATUS: Readonly<Record<string, { exit: ExitCode; http: number }>> = {
   completed: { exit: EXIT.ok, http: 200 },
+  proposed: { exit: EXIT.ok, http: 202 },
   planned: { exit: EXIT.ok, http: 200 },
   queued: { exit: EXIT.ok, http: 202 },
   rolled_back: { exit: EXIT.ok, http: 200 },

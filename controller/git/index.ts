@@ -46,6 +46,7 @@ export { PACK_FROM_FILES };
 export { GitError } from './git-error.js';
 export type { RefUpdate } from './refs.js';
 export { formatTrailers, parseTrailers } from './trailers.js';
+export { leaveProposalBranch, startProposalBranch } from './proposal-branch.js';
 export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';

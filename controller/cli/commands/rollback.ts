@@ -1,8 +1,11 @@
 // batchctl rollback <id> — revert a committed batch as one new commit (Reverts-Batch, rollback/<id>).
 import { z } from 'zod';
 
+import { openGitHub, readEnvironment, requireGitHub, type GitHubAccess } from '../../app/index.js';
+import { createLogger } from '../../log/index.js';
 import { openCommandEngine } from '../open-command-engine.js';
-import { commitNeedsLegacy, globalOptionsSchema } from '../global-options.js';
+import { commitNeedsLegacy, globalOptionsSchema, prFlagsNeedPr } from '../global-options.js';
+import { printGitHubOutcome } from '../output/github-outcome.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
 
@@ -18,12 +21,21 @@ const rollbackOptionsSchema = globalOptionsSchema
     push: z.boolean().default(true),
     fetch: z.boolean().default(false),
     by: z.string().min(1).optional(),
+    /** propose the revert as a pull request (docs/github-api.md#pull-requests) */
+    pr: z.boolean().default(false),
+    autoMerge: z.boolean().default(false),
+    base: z.string().min(1).optional(),
   })
-  .superRefine(commitNeedsLegacy);
+  .superRefine(commitNeedsLegacy)
+  .superRefine(prFlagsNeedPr);
 
 export async function rollbackCommand(id: string, raw: unknown): Promise<number> {
   const options = rollbackOptionsSchema.parse(raw);
-  const engine = await openCommandEngine({ ...options, oneShot: true });
+  const env = readEnvironment();
+  const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL });
+  const propose = options.pr && !options.dryRun;
+  const github: GitHubAccess = propose ? { on: true, port: requireGitHub(env, 'rollback --pr', logger) } : openGitHub(env, logger);
+  const engine = await openCommandEngine({ ...options, env, oneShot: true, ...(github.on ? { github: github.port } : {}) });
   try {
     const result = await engine.rollback(id, {
       dryRun: options.dryRun,
@@ -34,6 +46,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       ...(options.by ? { requestedBy: options.by } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
       ...(options.legacy ? { legacy: { commit: options.commit } } : {}),
+      ...(propose ? { pr: { autoMerge: options.autoMerge, ...(options.base ? { base: options.base } : {}) } } : {}),
     });
     if (options.json) {
       printJsonLine(result);
@@ -50,6 +63,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
+    printGitHubOutcome(result.github, options.json);
     return reportOutcome(result);
   } finally {
     await engine.close();

@@ -42,6 +42,12 @@ export function costOf(batch: ChargedBatch): Cost {
   return batch.options.cost ?? { operations: batch.operations.length };
 }
 
+/** The batch charged also for the GitHub writes its run makes (docs/github-api.md#budget): unit `api_writes`. */
+export function withApiWrites<B extends ChargedBatch>(batch: B, writes: number | undefined): B {
+  if (!writes) return batch;
+  return { ...batch, options: { ...batch.options, cost: { ...costOf(batch), api_writes: writes } } };
+}
+
 /** The control file after this batch's outcome, hashed into the object store; null if unusable. */
 export async function prepareControlState(
   deps: EngineDeps,

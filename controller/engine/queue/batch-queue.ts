@@ -165,7 +165,8 @@ export function createBatchQueue({ deps, engineSignal, onAbort }: BatchQueueOpti
       const key = batch.options.idempotency_key;
       const earlier = key ? store.batches.findByIdempotencyKey(key) : undefined;
       if (earlier) return { batch_id: earlier.batch_id, idempotent_replay: true };
-      const batchId = newBatchId(deps.now());
+      // A caller that names its branch or tag by the id before the run (propose-batch.ts) assigns it.
+      const batchId = given.batchId ?? newBatchId(deps.now());
       const row = newRow({ batch, batchId, startedAt: deps.now().getTime(), options });
       const kept: Record<string, unknown> = Object.fromEntries(STORED.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
       if (!durable) kept['held_by'] = { pid: process.pid, hostname: hostname() };

@@ -10,6 +10,7 @@ import {
   ecosystemsOfTrailer,
   parseBatchValue,
   type BatchStatus,
+  type GitHubOutcome,
   type Operation,
   type Reason,
 } from '../../domain/index.js';
@@ -18,6 +19,7 @@ import type { IndexEntry, PathChange } from '../../git/index.js';
 import { checkPath, compileGlob } from '../../paths/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { legacyCommits } from '../legacy-batch.js';
+import type { ProposalRequest } from '../run/proposal.js';
 import { runBatch } from '../run/run-batch.js';
 import { checkRevertScope } from './check-revert-scope.js';
 import { findBatchCommits } from './find-batch-commits.js';
@@ -44,10 +46,18 @@ export interface RollbackOptions {
   signal?: AbortSignal;
   /** the id the revert batch gets (the engine assigns it, so that cancel can name it) */
   runId?: string;
+  /** `rollback --pr`: propose the revert as a pull request (docs/github-api.md#pull-requests) */
+  pr?: ProposalRequest;
+  /** set by propose-rollback.ts: the revert commits on batch/<runId>, pushed to this remote */
+  proposal?: { remote: string };
+  /** GitHub writes the revert's run makes, charged as api_writes */
+  apiWrites?: number;
 }
 
 export interface RollbackResult {
   success: boolean;
+  /** with a GitHub token: the pull request (`--pr`), the commit status, and what failed there */
+  github?: GitHubOutcome;
   /** planned (dry run), completed, or the status of the revert batch that did not land */
   status: BatchStatus;
   batch_id: string;
@@ -234,20 +244,24 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),
     ],
     // Legacy ids repeat: a rollback/<id> tag would name several batches (a second rollback finds nothing to revert).
-    extraTags: partial || legacy ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
+    // Proposed, it is not rolled back until merged: reindex reads its Reverts-Batch trailer on the branch then.
+    extraTags: partial || legacy || options.proposal ? [] : [`${ROLLBACK_TAG_PREFIX}${batchId}`],
     // A restored file is the very blob it comes from: git has it, no need to hash or pack it again.
     knownBlobs,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.runId ? { batchId: options.runId } : {}),
+    ...(options.proposal ? { proposal: options.proposal } : {}),
+    ...(options.apiWrites ? { apiWrites: options.apiWrites } : {}),
   });
   const done = run.status === BATCH_STATUS.completed;
+  const proposed = run.status === BATCH_STATUS.proposed;
   if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {
     store.batches.update(batchId, { status: BATCH_STATUS.rolled_back });
   }
   bus.emit(EVENT.rollbackComplete, batchId, { rollback_batch_id: run.batch_id, status: run.status, commit: run.commit });
   return {
     ...result,
-    success: done,
+    success: done || proposed,
     status: run.status,
     rollback_batch_id: run.batch_id,
     commit: run.commit,

@@ -5,7 +5,14 @@ import { clearJournal } from '../../journal/index.js';
 import { signBatch } from '../batch-signature.js';
 import { batchCommitMessage } from '../commit-message.js';
 import { advanceControlHistory } from '../control/control-history-cache.js';
-import { announceTransitions, controlCommit, indexFollowsHead, landControlFile, prepareControlState } from '../control/control-state.js';
+import {
+  announceTransitions,
+  controlCommit,
+  indexFollowsHead,
+  landControlFile,
+  prepareControlState,
+  withApiWrites,
+} from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
@@ -52,14 +59,20 @@ export const commitStep: RunStep = async (ctx) => {
   // The budget charge and the breaker's success ride under the batch commit, in one ref update.
   const pending = ctx.options.bypassAdmission
     ? null
-    : await prepareControlState(ctx.deps, { batch: ctx.batch, batchId: ctx.batchId, outcome: 'success' });
+    : await prepareControlState(ctx.deps, {
+        batch: withApiWrites(ctx.batch, ctx.options.apiWrites),
+        batchId: ctx.batchId,
+        outcome: 'success',
+      });
   const control = pending
     ? { base: await controlCommit(ctx.deps, pending, journal.head, time), before: pending.originalOid, after: pending.oid }
     : undefined;
   // GitOps: with an upstream, nothing lands here before it landed there (docs/lifecycle.md#gitops-push). The lease
   // is the commit the batch is built on: the push can only ever fast-forward the remote.
   const upstream = await runUpstream(ctx);
-  const pub = upstream ? publisher(ctx, upstream, { expected: journal.head, pending }, time) : null;
+  // A proposal creates its branch on the remote: the lease is that it does not exist yet.
+  const expected = ctx.options.proposal ? null : journal.head;
+  const pub = upstream ? publisher(ctx, upstream, { expected, pending }, time) : null;
   await keepRetryContent(ctx); // before the item rows are written (beforeRefs): they name its blobs
   const committed = await commitBatch({
     ...(control ? { control } : {}),
@@ -125,7 +138,7 @@ export const commitStep: RunStep = async (ctx) => {
   } else {
     transition(ctx, BATCH_STATUS.committing);
   }
-  transition(ctx, BATCH_STATUS.completed);
+  transition(ctx, ctx.options.proposal ? BATCH_STATUS.proposed : BATCH_STATUS.completed);
   await clearJournal(stateDir);
   ctx.journal = null;
   return 'continue';

@@ -33,7 +33,7 @@ import { preflightStep } from './preflight-step.js';
 import { resultFromRow } from './result-from-row.js';
 import { residentBytes } from './resident-memory.js';
 import { keepRetryContent } from './retry-content.js';
-import { runUpstream, TERMINAL, transition, type RunContext, type RunOptions } from './run-context.js';
+import { COMMITTED, runUpstream, TERMINAL, transition, type RunContext, type RunOptions } from './run-context.js';
 import { settleJournal } from './settle-journal.js';
 import type { RunStep } from './step.js';
 import { validateStep } from './validate-step.js';
@@ -43,6 +43,7 @@ const STEPS: readonly RunStep[] = [preflightStep, validateStep, journalStep, app
 
 const FINAL_EVENT: Partial<Record<string, EventType>> = {
   completed: EVENT.batchComplete,
+  proposed: EVENT.batchComplete,
   failed: EVENT.batchFailed,
   cancelled: EVENT.batchCancelled,
   refused: EVENT.batchRefused,
@@ -113,7 +114,7 @@ function countsAsBreakerFailure(ctx: RunContext): boolean {
 async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<void> {
   const { store, bus, now } = ctx.deps;
   let failure = error;
-  if (failure && !ctx.journal && ctx.status === BATCH_STATUS.completed && ctx.commit) {
+  if (failure && !ctx.journal && COMMITTED.has(ctx.status) && ctx.commit) {
     // Failed after the commit step finished (the refs moved, the journal is gone): the batch is
     // committed, and what failed after it is said, never made its outcome.
     ctx.pending = {
@@ -133,7 +134,7 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
       // The backup ref moved with HEAD, in the same ref transaction (commit-batch.ts).
       const backup = `${BACKUP_REF_PREFIX}${ctx.batchId}`;
       ctx.backupRef ??= (await ctx.deps.git.readRef(backup).catch(() => null)) ? backup : null;
-      ctx.status = BATCH_STATUS.completed;
+      ctx.status = ctx.options.proposal ? BATCH_STATUS.proposed : BATCH_STATUS.completed;
       ctx.reason = null;
       if (settled.pending) ctx.pending = settled.pending;
       failure = null;
@@ -162,11 +163,11 @@ async function finishRun(ctx: RunContext, error: BatchctlError | null): Promise<
   }
   if (!ctx.recorded) return;
   const result = toResult(ctx);
-  if (ctx.status !== BATCH_STATUS.completed) await keepRetryContent(ctx);
+  if (!COMMITTED.has(ctx.status)) await keepRetryContent(ctx);
   const shares = ecosystemOutcomes(ctx); // per ecosystem, for SLIs and breakers (docs/control-file.md#multi-ecosystem-outcomes)
   store.transaction(() => {
     if (shares) store.batches.recordEcosystemOutcomes(ctx.batchId, shares);
-    if (ctx.status !== BATCH_STATUS.completed) store.items.upsertMany(itemRows(ctx));
+    if (!COMMITTED.has(ctx.status)) store.items.upsertMany(itemRows(ctx));
     store.batches.update(ctx.batchId, {
       status: ctx.status,
       total_count: ctx.plan ? ctx.plan.steps.length : ctx.batch.operations.length,
@@ -219,7 +220,7 @@ async function settle(ctx: RunContext, failure: BatchctlError | null): Promise<v
   } catch (error) {
     const recordFailure = toBatchctlError(error);
     ctx.deps.logger.error({ err: error, batch_id: ctx.batchId }, 'could not record the outcome of the batch');
-    if (ctx.status !== BATCH_STATUS.completed) {
+    if (!COMMITTED.has(ctx.status)) {
       ctx.status = TERMINAL.has(ctx.status) ? ctx.status : BATCH_STATUS.failed;
       ctx.reason ??= { code: recordFailure.code, message: recordFailure.detail };
     }

@@ -2,6 +2,7 @@
 import {
   BATCH_STATUS,
   canTransition,
+  PROPOSAL_BRANCH_PREFIX,
   type Batch,
   type BatchStatus,
   type ControlFile,
@@ -43,6 +44,13 @@ export interface RunOptions {
   batchId?: string;
   /** the batch's `queued` row is stored already and its idempotency key checked (engine/queue) */
   queued?: boolean;
+  /**
+   * `run --pr` (propose-batch.ts): HEAD is on the new local branch batch/<id>, and the commit is
+   * published to `remote` as a new branch of that name (the push's lease: the branch is absent)
+   */
+  proposal?: { remote: string };
+  /** GitHub writes the run will make (status, pull request): charged as the budget's `api_writes` */
+  apiWrites?: number;
 }
 
 export interface RunContext {
@@ -86,6 +94,15 @@ export interface RunContext {
 
 /** Where this run publishes (docs/lifecycle.md#gitops-push); null: the branch has no upstream, or `--no-push`. */
 export function runUpstream(ctx: RunContext): Promise<Upstream | null> {
+  const proposal = ctx.options.proposal;
+  if (proposal) {
+    const branch = `${PROPOSAL_BRANCH_PREFIX}${ctx.batchId}`;
+    return Promise.resolve({
+      remote: proposal.remote,
+      remoteRef: `refs/heads/${branch}`,
+      trackingRef: `refs/remotes/${proposal.remote}/${branch}`,
+    });
+  }
   if (ctx.options.push === false) return Promise.resolve(null);
   ctx.upstream ??= ctx.deps.git.upstream();
   return ctx.upstream;
@@ -104,8 +121,12 @@ export function transition(ctx: RunContext, to: BatchStatus, reason?: Reason): v
   }
 }
 
+/** The batch commit exists (on the branch, or on batch/<id> for a proposal). */
+export const COMMITTED: ReadonlySet<BatchStatus> = new Set([BATCH_STATUS.completed, BATCH_STATUS.proposed]);
+
 export const TERMINAL: ReadonlySet<BatchStatus> = new Set([
   BATCH_STATUS.completed,
+  BATCH_STATUS.proposed,
   BATCH_STATUS.failed,
   BATCH_STATUS.cancelled,
   BATCH_STATUS.refused,

@@ -1,0 +1,43 @@
+// The incident issue of an ecosystem's circuit breaker (docs/github-api.md#incident-issues): opened (or commented
+// on, never a duplicate) when the breaker opens, closed with a comment when it closes.
+import type { GitHubPort, IssueAction } from './github-port.js';
+
+export const INCIDENT_LABEL = 'incident';
+
+/** The hidden marker that makes an issue this ecosystem's incident. */
+export const incidentMarker = (ecosystem: string): string => `<!-- batchctl:breaker:${ecosystem} -->`;
+
+export interface BreakerChange {
+  ecosystem: string;
+  from: string;
+  to: string;
+  why?: string;
+  batchId: string | null;
+}
+
+/** Opens or closes the incident for one breaker transition; null when the transition needs neither. */
+export async function syncIncident(port: GitHubPort, change: BreakerChange): Promise<IssueAction | null> {
+  const ref = { label: INCIDENT_LABEL, marker: incidentMarker(change.ecosystem) };
+  const run = port.runUrl ? `\n\nRun: ${port.runUrl}` : '';
+  const batch = change.batchId ? ` after batch \`${change.batchId}\`` : '';
+  if (change.to === 'open') {
+    const text =
+      `The circuit breaker of ecosystem \`${change.ecosystem}\` opened${batch}${change.why ? `: ${change.why}` : ''}. ` +
+      `It refuses the ecosystem's batches until its recovery time, then admits one probe batch.\n\n` +
+      '`batchctl control` shows its state; `batchctl stop --ecosystem ' +
+      `${change.ecosystem} --reason … --incident-url <this issue>\` holds it stopped while you look.${run}`;
+    return port.raiseIssue({
+      ...ref,
+      title: `Incident: circuit breaker open for ${change.ecosystem}`,
+      body: text,
+      comment: `Opened again. ${text}`,
+    });
+  }
+  if (change.to === 'closed') {
+    return port.closeIssue({
+      ...ref,
+      comment: `The circuit breaker of \`${change.ecosystem}\` closed${batch}: its batches run again.${run}`,
+    });
+  }
+  return null;
+}
