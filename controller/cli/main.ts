@@ -82,6 +82,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .option('--fetch', 'in a shallow clone, fetch the missing history from the remote instead of refusing', false)
     .option('--by <name>', 'who is rolling back (default: $GITHUB_ACTOR or your login name)')
+    .option('--reason <text>', 'why (the Rollback-Reason trailer and the stored rollback record)')
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)

@@ -32,7 +32,7 @@ import { createWorkTracker } from './work-tracker.js';
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { BatchDetails, Engine, InitOptions, ListOptions, ResumeOptions, StopOptions } from './engine-api.js';
 export type { EngineDeps } from './engine-deps.js';
-export type { BatchRow, ItemRow } from '../store/index.js';
+export type { BatchRow, ItemRow, RollbackRow } from '../store/index.js';
 export type { Health } from './health.js';
 export type { SubmitOptions, Submitted } from './queue/batch-queue.js';
 export type { CancelResult } from './queue/cancel-batch.js';
@@ -149,6 +149,8 @@ export function createEngine(given: EngineDeps): Engine {
         items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
         items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
+        rollbacks: store.rollbacks.ofBatch(batchId),
+        rollback_of: store.rollbacks.byRollback(batchId) ?? null,
       };
     },
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),

@@ -18,6 +18,7 @@ const rollbackOptionsSchema = globalOptionsSchema
     push: z.boolean().default(true),
     fetch: z.boolean().default(false),
     by: z.string().min(1).optional(),
+    reason: z.string().trim().min(1).optional(),
   })
   .superRefine(commitNeedsLegacy);
 
@@ -32,6 +33,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       push: options.push,
       fetch: options.fetch,
       ...(options.by ? { requestedBy: options.by } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
       ...(options.legacy ? { legacy: { commit: options.commit } } : {}),
     });
