@@ -88,6 +88,7 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
     .option('--pr', 'propose: commit the revert on a new branch batch/<id>, push it and open a pull request (needs GITHUB_TOKEN)', false)
     .option('--auto-merge', 'with --pr: enable auto-merge on the pull request', false)
     .option('--base <branch>', "with --pr: the branch the pull request merges into (default: the branch's upstream)")
+    .option('--reason <text>', 'why (the Rollback-Reason trailer and the stored rollback record)')
     .action(act(run, async ([id]: [string], opts) => (await import('./commands/rollback.js')).rollbackCommand(id, opts)));
   command('retry <id>', 'run again the operations of a batch that did not land')
     .option('--again', 'a new retry even if this batch was retried before (default: return that retry)', false)

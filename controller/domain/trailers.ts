@@ -9,6 +9,8 @@ export const TRAILER = {
   signature: 'Batch-Sig',
   revertsBatch: 'Reverts-Batch',
   rollbackPaths: 'Rollback-Paths',
+  /** the reason the caller gave for a rollback (one line) */
+  rollbackReason: 'Rollback-Reason',
   retriesBatch: 'Retries-Batch',
   controlChange: 'Control-Change',
 } as const;

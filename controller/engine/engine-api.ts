@@ -9,7 +9,7 @@ import type {
   ProgressData,
   ValidationResult,
 } from '../domain/index.js';
-import type { BatchRow, ItemRow } from '../store/index.js';
+import type { BatchRow, ItemRow, RollbackRow } from '../store/index.js';
 import type { ControlStatus } from './control/control-status.js';
 import type { InitResult } from './control/init-control.js';
 import type { PendingFailuresReport } from './control/record-pending-failures.js';
@@ -60,6 +60,10 @@ export interface BatchDetails {
   items_total: number;
   /** while it runs in this engine: the latest counts (the row's are written when it ends) */
   progress?: ProgressData;
+  /** the rollbacks asked of this batch, oldest first, each with its reason (the revert batch's row has its outcome) */
+  rollbacks: RollbackRow[];
+  /** when this batch is a revert batch: the rollback it ran */
+  rollback_of: RollbackRow | null;
 }
 
 export interface ListOptions {

@@ -47,7 +47,7 @@ export type { BatchDetails, Engine, InitOptions, ListOptions, ResumeOptions, Sto
 export type { EngineDeps } from './engine-deps.js';
 export { DRIFT_LABEL, DRIFT_MARKER, syncDriftIssue } from './github/drift-issue.js';
 export type { GitHubPort } from './github/github-port.js';
-export type { BatchRow, ItemRow } from '../store/index.js';
+export type { BatchRow, ItemRow, RollbackRow } from '../store/index.js';
 export type { Health } from './health.js';
 export type { SubmitOptions, Submitted } from './queue/batch-queue.js';
 export type { CancelResult } from './queue/cancel-batch.js';
@@ -178,6 +178,8 @@ export function createEngine(given: EngineDeps): Engine {
         items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
         items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
+        rollbacks: store.rollbacks.ofBatch(batchId),
+        rollback_of: store.rollbacks.byRollback(batchId) ?? null,
       };
     },
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),

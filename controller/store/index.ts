@@ -17,6 +17,7 @@ export {
   type RetentionCounts,
   type RetentionPreview,
   type RetentionScope,
+  type RollbackRow,
   type Store,
   type StoreBackups,
   type StoreBatchOwners,
@@ -26,5 +27,6 @@ export {
   type StoreItems,
   type StoreQueue,
   type StoreRetention,
+  type StoreRollbacks,
   type UnfinishedOwnedRow,
 } from './store.js';

@@ -14,6 +14,7 @@ import { createItems } from './items.js';
 import { migrate } from './migrate.js';
 import { createQueue } from './queue.js';
 import { createRetention } from './retention.js';
+import { createRollbacks } from './rollbacks.js';
 import { guard, isSqliteFailure } from './store-error.js';
 import type { Store } from './store.js';
 
@@ -97,6 +98,7 @@ function assemble(db: Database.Database, file: string, foundEmpty: boolean): Sto
     events: createEvents(db),
     queue: createQueue(db),
     retention: createRetention(db),
+    rollbacks: createRollbacks(db),
     controlAudit: createControlAudit(db),
     ...rest,
   };

@@ -179,6 +179,30 @@ export interface StoreBackups {
   count(): number;
 }
 
+/** One rollback a caller asked for (migration 9): the revert batch's row holds its outcome, this the why. */
+export interface RollbackRow {
+  /** the revert batch that ran it (its own row in batch_operations) */
+  rollback_batch_id: string;
+  /** the batch it reverts */
+  batch_id: string;
+  /** the caller's reason (`POST /api/rollback {reason}`, `batchctl rollback --reason`); null: none given */
+  reason: string | null;
+  requested_by: string;
+  /** `--paths` globs of a partial rollback; null: all of it */
+  paths: string[] | null;
+  restore: boolean;
+  at: string;
+}
+
+export interface StoreRollbacks {
+  /** in the revert batch's lifetime: its row must exist (FOREIGN KEY) */
+  insert(row: RollbackRow): void;
+  /** the rollbacks asked of a batch, oldest first */
+  ofBatch(batchId: string): RollbackRow[];
+  /** the rollback a revert batch ran, if it is one */
+  byRollback(rollbackBatchId: string): RollbackRow | undefined;
+}
+
 /** A submitted batch as stored until a worker claims it: the batch and its run options as JSON. */
 export interface QueueEntry {
   batch_id: string;
@@ -262,6 +286,7 @@ export interface Store {
   events: StoreEvents;
   queue: StoreQueue;
   retention: StoreRetention;
+  rollbacks: StoreRollbacks;
   /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** 'ok' when healthy, otherwise the problems PRAGMA integrity_check reports, one per line. */

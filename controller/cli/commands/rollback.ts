@@ -25,6 +25,7 @@ const rollbackOptionsSchema = globalOptionsSchema
     pr: z.boolean().default(false),
     autoMerge: z.boolean().default(false),
     base: z.string().min(1).optional(),
+    reason: z.string().trim().min(1).optional(),
   })
   .superRefine(commitNeedsLegacy)
   .superRefine(prFlagsNeedPr);
@@ -44,6 +45,7 @@ export async function rollbackCommand(id: string, raw: unknown): Promise<number>
       push: options.push,
       fetch: options.fetch,
       ...(options.by ? { requestedBy: options.by } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
       ...(options.paths ? { paths: options.paths } : {}),
       ...(options.legacy ? { legacy: { commit: options.commit } } : {}),
       ...(propose ? { pr: { autoMerge: options.autoMerge, ...(options.base ? { base: options.base } : {}) } } : {}),

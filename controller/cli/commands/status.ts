@@ -36,8 +36,14 @@ export async function statusCommand(id: string | undefined, raw: unknown): Promi
       printJsonLine(details);
     } else {
       const b = details.batch;
+      // The rollbacks asked of it, with the reason each caller gave (or what this revert batch reverted).
+      const rollbacks = details.rollbacks.map(
+        (r) => `  rollback ${r.rollback_batch_id} by ${r.requested_by}: ${r.reason ?? '(no reason given)'}\n`,
+      );
+      const of = details.rollback_of;
+      const reverts = of ? `  reverts ${of.batch_id}, by ${of.requested_by}: ${of.reason ?? '(no reason given)'}\n` : '';
       process.stdout.write(
-        `${renderResult(details.result)}\n  title: ${b.title}\n  ecosystem: ${b.ecosystem}, requested by ${b.requested_by}\n  created ${b.created_at}, finished ${b.completed_at ?? '-'}\n  items: ${details.items_total}\n`,
+        `${renderResult(details.result)}\n  title: ${b.title}\n  ecosystem: ${b.ecosystem}, requested by ${b.requested_by}\n  created ${b.created_at}, finished ${b.completed_at ?? '-'}\n  items: ${details.items_total}\n${rollbacks.join('')}${reverts}`,
       );
     }
     return EXIT.ok;

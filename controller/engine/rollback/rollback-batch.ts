@@ -38,6 +38,8 @@ export interface RollbackOptions {
   paths?: readonly string[];
   /** who asks (the Batch-Requested-By trailer); default: the engine's actor */
   requestedBy?: string;
+  /** why (the Rollback-Reason trailer, the rollback_started event, the stored rollback record) */
+  reason?: string;
   /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
   push?: boolean;
   /** in a shallow clone, fetch the missing history from the remote instead of refusing (SHALLOW_CLONE) */
@@ -226,11 +228,19 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   // Nothing to revert is an answer, not a rollback: no rollback_started without its rollback_complete.
   if (operations.length === 0)
     return { ...result, reason: { code: 'NOTHING_TO_REVERT', message: 'every path is already as it was before the batch' } };
-  bus.emit(EVENT.rollbackStarted, batchId, { paths: operations.length, partial, restore: options.restore === true });
+  const reason = options.reason?.replace(/\s+/g, ' ').trim() || null;
+  const requestedBy = options.requestedBy ?? deps.actor ?? 'unknown';
+  bus.emit(EVENT.rollbackStarted, batchId, {
+    paths: operations.length,
+    partial,
+    restore: options.restore === true,
+    reason,
+    requested_by: requestedBy,
+  });
   const batch = parseBatchValue({
     title: `Revert batch ${batchId}${partial ? ' (partial)' : ''}`,
     ecosystem: ecosystemsOfTrailer(original?.get(TRAILER.ecosystem))[0] ?? 'default',
-    requested_by: options.requestedBy ?? deps.actor ?? 'unknown',
+    requested_by: requestedBy,
     operations,
     options: { atomic: true },
   });
@@ -242,6 +252,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     extraTrailers: [
       [TRAILER.revertsBatch, batchId],
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),
+      ...(reason ? [[TRAILER.rollbackReason, reason] as const] : []),
     ],
     // Legacy ids repeat: a rollback/<id> tag would name several batches (a second rollback finds nothing to revert).
     // Proposed, it is not rolled back until merged: reindex reads its Reverts-Batch trailer on the branch then.
@@ -255,6 +266,18 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
   });
   const done = run.status === BATCH_STATUS.completed;
   const proposed = run.status === BATCH_STATUS.proposed;
+  // The revert batch's row exists now (runBatch records every run): the why goes beside it, whatever its outcome.
+  if (store.batches.get(run.batch_id)) {
+    store.rollbacks.insert({
+      rollback_batch_id: run.batch_id,
+      batch_id: batchId,
+      reason,
+      requested_by: requestedBy,
+      paths: partial ? [...(options.paths ?? [])] : null,
+      restore: options.restore === true,
+      at: deps.now().toISOString(),
+    });
+  }
   if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {
     store.batches.update(batchId, { status: BATCH_STATUS.rolled_back });
   }

@@ -13,7 +13,7 @@ export interface HttpEnv {
     /** an unexpected error, for the request log */
     failure: BatchctlError;
     requestId: string;
-    /** the reason a rollback, cancel or stop gave: the engine keeps no reason for a rollback, so the log does */
+    /** the reason a rollback, cancel or stop gave, for the request log (the engine records it too) */
     reason: string;
   };
 }

@@ -32,7 +32,7 @@ export const sliQuerySchema = z.strictObject({ days: z.coerce.number().int().min
 
 export const rollbackBodySchema = z.strictObject({
   batch_id: z.string().min(1).max(100),
-  reason: z.string().min(1).max(2000).describe('why (kept in the request log)'),
+  reason: z.string().min(1).max(2000).describe('why: the Rollback-Reason trailer and the rollback record GET /api/batches/:id shows'),
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000).optional().describe('roll back only the paths matching these globs'),
   restore: z.boolean().default(false).describe('reset the paths to the backup ref instead of merging'),
 });

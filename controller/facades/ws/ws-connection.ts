@@ -69,7 +69,9 @@ export function openConnection({
   const sink = async (message: SubscriptionMessage): Promise<void> => {
     if (message.kind === 'event') return send(message.event);
     if (message.kind === 'gap') return send({ type: 'gap', after_seq: message.after_seq, purged_through: message.purged_through });
-    await send({ type: 'dropped', reason: message.reason, last_seq: message.last_seq });
+    // Not awaited: a client that reads nothing never takes this frame, and it must be closed all the same.
+    // The close frame queues behind it, so a client that does read gets `dropped`, then 1013.
+    void send({ type: 'dropped', reason: message.reason, last_seq: message.last_seq });
     tooSlow(message.last_seq);
   };
 

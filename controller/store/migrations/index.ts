@@ -7,6 +7,7 @@ import { batchEcosystems } from './005-batch-ecosystems.js';
 import { batchOwners } from './006-batch-owners.js';
 import { ecosystemOutcomes } from './007-ecosystem-outcomes.js';
 import { batchQueue } from './008-batch-queue.js';
+import { batchRollbacks } from './009-batch-rollbacks.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   batchOwners,
   ecosystemOutcomes,
   batchQueue,
+  batchRollbacks,
 ];
 
 export const LATEST_VERSION: number = MIGRATIONS.at(-1)?.version ?? 0;

@@ -47,8 +47,9 @@ describe('openStore', () => {
       { version: 6, name: 'batch-owners' },
       { version: 7, name: 'ecosystem-outcomes' },
       { version: 8, name: 'batch-queue' },
+      { version: 9, name: 'batch-rollbacks' },
     ]);
-    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(8);
+    expect(inspect(file, (db) => db.pragma('user_version', { simple: true }))).toBe(9);
   });
 
   it('creates the seed tables and indexes', () => {
@@ -84,7 +85,7 @@ describe('openStore', () => {
 
     const error = thrown(() => openStore({ file }));
     expect(error.code).toBe('STORE_FAILED');
-    expect(error.data).toMatchObject({ file, user_version: 99, latest: 8 });
+    expect(error.data).toMatchObject({ file, user_version: 99, latest: 9 });
     expect(error.message).toMatch(/upgrade batchctl/);
     expect(inspect(file, (raw) => raw.pragma('user_version', { simple: true }))).toBe(99);
   });

@@ -33,10 +33,10 @@ export const batchesRoutes: Route[] = [
     path: '/api/batches/:id',
     role: 'viewer',
     summary: 'one batch: its record, its result, and its live progress while it runs',
-    responses: { 200: { description: '{batch, result, items_total, progress?}' }, 404: notFound },
+    responses: { 200: { description: '{batch, result, items_total, rollbacks, rollback_of, progress?}' }, 404: notFound },
     handle({ c, engine, params }) {
-      const { batch, result, items_total, progress } = engine.status(params.id ?? '', { itemLimit: 0 });
-      return c.json({ batch, result, items_total, ...(progress ? { progress } : {}) });
+      const { batch, result, items_total, progress, rollbacks, rollback_of } = engine.status(params.id ?? '', { itemLimit: 0 });
+      return c.json({ batch, result, items_total, rollbacks, rollback_of, ...(progress ? { progress } : {}) });
     },
   }),
   defineRoute({

@@ -26,6 +26,7 @@ export const rollbackRoute = defineRoute({
     const by = c.get('credential') === 'valid' && principal ? { requestedBy: principal.name } : {};
     const result = await engine.rollback(body.batch_id, {
       restore: body.restore,
+      reason: body.reason,
       ...(body.paths ? { paths: body.paths } : {}),
       ...by,
     });
