@@ -8,6 +8,7 @@ import {
   createMetrics,
   DEFAULT_CORS_ORIGINS,
   eventRoutes,
+  pagesApp,
   startServer,
   type Authenticate,
   type Principal,
@@ -15,10 +16,12 @@ import {
   type ServiceState,
 } from '../facades/http/index.js';
 import { attachWebSocket } from '../facades/ws/index.js';
+import { DASHBOARD_CSP, DASHBOARD_PATHS, dashboardFiles } from '../facades/dashboard/index.js';
 import { BatchctlError, toBatchctlError } from '../errors/index.js';
 import { createLogger } from '../log/index.js';
 import type { Engine } from '../engine/index.js';
 import type { Environment } from './environment.js';
+import { dashboardDir } from './dashboard-dir.js';
 import { openEngine } from './open-engine.js';
 import { readTokensFile, tokenAuthenticator } from './tokens-file.js';
 
@@ -93,7 +96,11 @@ export async function startService(options: ServeOptions): Promise<Service> {
     logger,
     version: VERSION,
     corsOrigins,
-    mount: [events, metrics.route],
+    mount: [
+      events,
+      metrics.route,
+      pagesApp({ paths: DASHBOARD_PATHS, files: dashboardFiles({ dir: dashboardDir() }), csp: DASHBOARD_CSP }),
+    ],
     observeRequest: metrics.observeRequest,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),

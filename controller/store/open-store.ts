@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { BatchctlError } from '../errors/index.js';
 import { createBackups } from './backups.js';
 import { createBatchOwners } from './batch-owners.js';
+import { createBatchStats } from './batch-stats.js';
 import { createBatches } from './batches.js';
 import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
@@ -98,6 +99,7 @@ function assemble(db: Database.Database, file: string, foundEmpty: boolean): Sto
     queue: createQueue(db),
     retention: createRetention(db),
     controlAudit: createControlAudit(db),
+    stats: createBatchStats(db),
     ...rest,
   };
 }

@@ -52,7 +52,8 @@ const HOUSE: House = {
     { folder: 'facades/ws', ...FACADE, owns: ['ws'], uses: ['zod', 'node:http', 'node:stream'] },
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'] },
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'] },
-    { folder: 'facades/dashboard', ...FACADE, owns: [] },
+    // dashboard-pages.ts reads the built page (dist/dashboard) once at start.
+    { folder: 'facades/dashboard', ...FACADE, owns: [], uses: ['node:fs', 'node:path'] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
     {
       folder: 'cli',

@@ -7,3 +7,4 @@ export type { ObserveRequest } from './request-log.js';
 export { startServer, type RunningServer } from './server.js';
 export { eventRoutes, type EventRoutesOptions } from './events/event-routes.js';
 export { createMetrics, type Metrics } from './metrics/metrics.js';
+export { pagesApp, type PagesOptions } from './pages-app.js';
