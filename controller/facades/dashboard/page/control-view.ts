@@ -122,12 +122,17 @@ function renderControl(control: ControlStatus, role: Role | null): void {
   applyRole(document, role);
 }
 
-export function table(headings: string[], rows: Array<Array<string | Node>>): HTMLTableElement {
+/** A small table in a wrapper that scrolls sideways on a narrow screen rather than widening the page. */
+export function table(headings: string[], rows: Array<Array<string | Node>>): HTMLElement {
   return h(
-    'table',
-    {},
-    h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', { scope: 'col' }, heading)))),
-    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, ...headings.map((heading) => h('th', { scope: 'col' }, heading)))),
+      h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, cell))))),
+    ),
   );
 }
 
