@@ -9,6 +9,7 @@ import {
   DEFAULT_CORS_ORIGINS,
   eventRoutes,
   interlockRoutes,
+  pagesApp,
   startServer,
   type Authenticate,
   type Principal,
@@ -17,11 +18,13 @@ import {
 } from '../facades/http/index.js';
 import { startInterlock, type InterlockHandle } from '../facades/udp/index.js';
 import { attachWebSocket } from '../facades/ws/index.js';
+import { DASHBOARD_CSP, DASHBOARD_PATHS, dashboardFiles } from '../facades/dashboard/index.js';
 import { BatchctlError, toBatchctlError } from '../errors/index.js';
 import { createLogger, type Logger } from '../log/index.js';
 import type { Engine } from '../engine/index.js';
 import type { Environment } from './environment.js';
 import { readInterlockFile } from './interlock-file.js';
+import { dashboardDir } from './dashboard-dir.js';
 import { openEngine } from './open-engine.js';
 import { readTokensFile, tokenAuthenticator } from './tokens-file.js';
 
@@ -101,7 +104,12 @@ export async function startService(options: ServeOptions): Promise<Service> {
     logger,
     version: VERSION,
     corsOrigins,
-    mount: [events, metrics.route, ...(interlock ? [interlockRoutes({ authenticate: streamAuth, interlock })] : [])],
+    mount: [
+      events,
+      metrics.route,
+      ...(interlock ? [interlockRoutes({ authenticate: streamAuth, interlock })] : []),
+      pagesApp({ paths: DASHBOARD_PATHS, files: dashboardFiles({ dir: dashboardDir() }), csp: DASHBOARD_CSP }),
+    ],
     observeRequest: metrics.observeRequest,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),

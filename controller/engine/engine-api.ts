@@ -10,6 +10,8 @@ import type {
   ValidationResult,
 } from '../domain/index.js';
 import type { BatchRow, ItemRow, RollbackRow } from '../store/index.js';
+import type { BatchCommit } from './batch-commit.js';
+import type { BatchStats } from './batch-stats.js';
 import type { ControlStatus } from './control/control-status.js';
 import type { InitResult } from './control/init-control.js';
 import type { PendingFailuresReport } from './control/record-pending-failures.js';
@@ -119,6 +121,16 @@ export interface Engine {
   /** `itemStatus`: only the items in that status (items_total counts them too) */
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number; itemStatus?: ItemStatus }): BatchDetails;
   list(opts: ListOptions): BatchRow[];
+  /**
+   * the dashboard's charts: batches per hour by status and success per ecosystem over the last `days` days (aggregated in SQLite)
+   * @example const { hours, ecosystems } = engine.batchStats({ days: 7 });
+   */
+  batchStats(opts: { days: number }): BatchStats;
+  /**
+   * a batch's commit: id, tag, subject, trailers and lines added/deleted per path; nulls when it made none
+   * @example const { commit, files } = await engine.batchCommit('b-20261122-101500-7k3m9q');
+   */
+  batchCommit(batchId: string): Promise<BatchCommit>;
   /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
   legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;
   recover(): Promise<RecoveryReport | null>;

@@ -12,7 +12,10 @@ import {
 } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
 import { acquireRepoLock } from '../journal/index.js';
+import type { BatchRow } from '../store/index.js';
 import { validateBatch } from '../validate/index.js';
+import { batchCommit } from './batch-commit.js';
+import { batchStats } from './batch-stats.js';
 import { controlStatus } from './control/control-status.js';
 import { initControl } from './control/init-control.js';
 import { recordPendingFailures } from './control/record-pending-failures.js';
@@ -61,6 +64,8 @@ export type { RunOptions } from './run/run-context.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 export type { ControlChangeResult } from './control/stop-resume.js';
 export type { ControlStatus } from './control/control-status.js';
+export type { BatchCommit } from './batch-commit.js';
+export type { BatchStats } from './batch-stats.js';
 export type { InitResult } from './control/init-control.js';
 export type { PendingFailuresReport } from './control/record-pending-failures.js';
 
@@ -93,6 +98,20 @@ export function createEngine(given: EngineDeps): Engine {
   const { git, store, bus } = deps;
   const live = trackProgress(bus);
   const inLane = <T>(job: () => Promise<T>): Promise<T> => work.track(() => queue.lane.exclusive(job));
+  /** the stored row of a batch: BATCH_ID_INVALID, BATCH_NOT_FOUND */
+  const rowOf = (batchId: string): BatchRow => {
+    if (!isBatchId(batchId)) {
+      throw new BatchctlError({
+        code: 'BATCH_ID_INVALID',
+        message: `"${batchId}" is not a batch id`,
+        hint: 'ids look like b-20261122-101500-7k3m9q',
+        data: { batch_id: batchId },
+      });
+    }
+    const row = store.batches.get(batchId);
+    if (!row) throw notFound(batchId, store.file);
+    return row;
+  };
   const actor = deps.actor ?? 'unknown';
 
   async function wait(batchId: string) {
@@ -159,16 +178,7 @@ export function createEngine(given: EngineDeps): Engine {
       }),
     parse: (document) => parseBatchDocument(document),
     status(batchId, { itemLimit = 100, itemOffset = 0, itemStatus } = {}) {
-      if (!isBatchId(batchId)) {
-        throw new BatchctlError({
-          code: 'BATCH_ID_INVALID',
-          message: `"${batchId}" is not a batch id`,
-          hint: 'ids look like b-20261122-101500-7k3m9q',
-          data: { batch_id: batchId },
-        });
-      }
-      const row = store.batches.get(batchId);
-      if (!row) throw notFound(batchId, store.file);
+      const row = rowOf(batchId);
       const progress = live.of(batchId);
       const result = resultFromRow(row, store);
       return {
@@ -183,6 +193,8 @@ export function createEngine(given: EngineDeps): Engine {
       };
     },
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
+    batchStats: (opts) => batchStats(deps, opts),
+    batchCommit: (batchId) => work.track(() => batchCommit(deps, rowOf(batchId))),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
     rollback: (batchId, { pr, ...options } = {}) =>
       work.track(async () => {

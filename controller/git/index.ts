@@ -2,6 +2,7 @@
 import { namesBeside } from './names-beside.js';
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
+import { diffStat, type FileStat } from './diff-stat.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { expectIndexEntries } from './index-check.js';
 import { readIndexEntries } from './index-file.js';
@@ -51,7 +52,7 @@ export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 import type { Upstream } from './remote.js';
-export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type { CommitInfo, CommitInput, ContentEntry, FileStat, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
 
 export interface Git {
   readonly root: string;
@@ -91,6 +92,8 @@ export interface Git {
   /** refresh the real index for these paths only: the user's other staged work stays */
   updateIndex(changes: readonly TreeChange[]): Promise<void>;
   commitChanges(commit: string): Promise<PathChange[]>;
+  /** the lines each path of `commit` added and deleted against its first parent (diff-stat.ts) */
+  diffStat(commit: string): Promise<FileStat[]>;
   /** each of `sources` (paths in `base`) renamed away by `head`, with its new path (renames.ts) */
   renamesSince(args: { base: string; head: string; sources: readonly string[] }): Promise<Map<string, string>>;
   commitsWithTrailer(args: { key: string; value: string; ref?: string }): Promise<string[]>;
@@ -163,6 +166,7 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
       await expectIndexEntries(runner, { changes, entriesOf: indexEntries }); // index-check.ts
     },
     commitChanges: (commit) => commitChanges(runner, commit),
+    diffStat: (commit) => diffStat(runner, commit),
     renamesSince: (args) => renamesSince(runner, args),
     commitsWithTrailer: (args) => commitsWithTrailer(runner, args),
     mergeFile: (files) => mergeFile(runner, files),

@@ -1,5 +1,6 @@
 // The store's only door: open a SQLite store and the types of its rows and namespaces.
 export { openStore, type OpenStoreOptions } from './open-store.js';
+export type { EcosystemRate, HourlyCount, StoreBatchStats } from './batch-stats.js';
 export {
   STORE_CONSTRAINT,
   type BackupRow,

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { BatchctlError } from '../errors/index.js';
 import { createBackups } from './backups.js';
 import { createBatchOwners } from './batch-owners.js';
+import { createBatchStats } from './batch-stats.js';
 import { createBatches } from './batches.js';
 import { createControlAudit } from './control-audit.js';
 import { createEvents } from './events.js';
@@ -100,6 +101,7 @@ function assemble(db: Database.Database, file: string, foundEmpty: boolean): Sto
     retention: createRetention(db),
     rollbacks: createRollbacks(db),
     controlAudit: createControlAudit(db),
+    stats: createBatchStats(db),
     ...rest,
   };
 }

@@ -1,5 +1,6 @@
 // The store's rows and its namespaced API (docs/lifecycle.md#durability-and-concurrency: SQLite is an index and metrics store, rebuildable from git).
 import type { BatchEvent, BatchStatus, EventType, ItemStatus } from '../domain/index.js';
+import type { StoreBatchStats } from './batch-stats.js';
 
 /** One row of batch_operations: the seed design's columns first, then ours. */
 export interface BatchRow {
@@ -287,6 +288,8 @@ export interface Store {
   queue: StoreQueue;
   retention: StoreRetention;
   rollbacks: StoreRollbacks;
+  /** the dashboard's aggregates: batches per hour and success per ecosystem */
+  stats: StoreBatchStats;
   /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** 'ok' when healthy, otherwise the problems PRAGMA integrity_check reports, one per line. */

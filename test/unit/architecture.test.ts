@@ -54,7 +54,8 @@ const HOUSE: House = {
     { folder: 'facades/mcp', ...FACADE, owns: ['@modelcontextprotocol/sdk'], uses: ['zod'] },
     // facades/udp parses frames and config/interlock.json with zod (schemas.ts) and signs them with node:crypto's HMAC.
     { folder: 'facades/udp', ...FACADE, owns: ['node:dgram'], uses: ['zod', 'node:crypto'] },
-    { folder: 'facades/dashboard', ...FACADE, owns: [] },
+    // dashboard-pages.ts reads the built page (dist/dashboard) once at start.
+    { folder: 'facades/dashboard', ...FACADE, owns: [], uses: ['node:fs', 'node:path'] },
     // L5: on top. cli renders what the engine returns; app is the composition root that builds everything.
     {
       folder: 'cli',

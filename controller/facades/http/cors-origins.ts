@@ -5,6 +5,7 @@ import { cors } from 'hono/cors';
 
 import { BatchctlError } from '../../errors/index.js';
 import type { HttpEnv } from './http-env.js';
+import { isSameOrigin } from './same-origin.js';
 
 /** The seed server's allow-list. */
 export const DEFAULT_CORS_ORIGINS = [
@@ -18,7 +19,7 @@ export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpE
   const allowed = new Set(origins);
   const refuse: MiddlewareHandler<HttpEnv> = async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin !== undefined && !allowed.has(origin)) {
+    if (origin !== undefined && !allowed.has(origin) && !isSameOrigin(origin, c.req.header('host'))) {
       throw new BatchctlError({
         code: 'ORIGIN_REFUSED',
         message: `origin ${origin} is not allowed`,

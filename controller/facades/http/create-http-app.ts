@@ -19,10 +19,12 @@ import { requestLog, type ObserveRequest } from './request-log.js';
 import type { Route } from './route.js';
 import { batchesRoutes } from './routes/batches-routes.js';
 import { controlRoutes } from './routes/control-routes.js';
+import { dashboardRoutes } from './routes/dashboard-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { rollbackRoute } from './routes/rollback-route.js';
 import { submitRoute } from './routes/submit-route.js';
 import { validateRoute } from './routes/validate-route.js';
+import { whoamiRoute } from './routes/whoami-route.js';
 
 export interface HttpAppOptions {
   engine: Engine;
@@ -45,7 +47,16 @@ export interface HttpAppOptions {
 
 /** The route table: every route of the API, in the order of docs/serve.md. */
 export function routeTable({ service, version }: { service: ServiceState; version: string }): Route[] {
-  return [...healthRoutes({ service, version }), submitRoute, validateRoute, rollbackRoute, ...batchesRoutes, ...controlRoutes];
+  return [
+    ...healthRoutes({ service, version }),
+    submitRoute,
+    validateRoute,
+    rollbackRoute,
+    ...batchesRoutes,
+    ...controlRoutes,
+    whoamiRoute,
+    ...dashboardRoutes,
+  ];
 }
 
 /**

@@ -8,3 +8,4 @@ export { startServer, type RunningServer } from './server.js';
 export { eventRoutes, type EventRoutesOptions } from './events/event-routes.js';
 export { createMetrics, type Metrics } from './metrics/metrics.js';
 export { interlockRoutes, type InterlockView } from './interlock/interlock-routes.js';
+export { pagesApp, type PagesOptions } from './pages-app.js';

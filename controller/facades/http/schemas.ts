@@ -89,3 +89,30 @@ export const healthSchema = z.object({
   journal_pending: z.boolean(),
   version: z.string(),
 });
+
+// The dashboard's routes (docs/dashboard.md): who calls, the 7-day charts, a batch's commit.
+export const whoamiSchema = z.object({
+  name: z.string().describe("the token's name (the anonymous loopback admin is `local`)"),
+  role: z.enum(['viewer', 'operator', 'admin']),
+});
+
+export const statsQuerySchema = z.strictObject({ days: z.coerce.number().int().min(1).max(31).default(7) });
+
+export const statsSchema = z.object({
+  since: z.string().describe('the start of the window (ISO-8601 UTC)'),
+  hours: z.array(z.object({ hour: z.string().describe('2026-11-22T10:00:00Z'), status: batchStatus, count: z.number().int() })),
+  ecosystems: z.array(
+    z.object({ ecosystem: z.string(), batches: z.number().int(), succeeded: z.number().int(), success_rate: z.number() }),
+  ),
+});
+
+export const batchCommitSchema = z.object({
+  batch_id: z.string(),
+  commit: z.string().nullable().describe('null: the batch made no commit'),
+  tag: z.string().nullable(),
+  subject: z.string().nullable(),
+  trailers: z.array(z.object({ key: z.string(), value: z.string() })),
+  files: z.array(
+    z.object({ path: z.string(), added: z.number().int().nullable().describe('null: binary'), deleted: z.number().int().nullable() }),
+  ),
+});

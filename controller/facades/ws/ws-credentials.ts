@@ -6,6 +6,16 @@ import type { Duplex } from 'node:stream';
 
 import { BatchctlError, ERROR_CODES, type ErrorCode } from '../../errors/index.js';
 
+/**
+ * The server's own page (the dashboard served on the HTTP port) opening /ws: not cross-site. An IP
+ * literal or localhost only, as the HTTP facade's same-origin.ts (a DNS name could be rebound).
+ */
+function isSameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined || (origin !== `http://${host}` && origin !== `https://${host}`)) return false;
+  const name = host.replace(/:\d+$/, '');
+  return name === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/i.test(name);
+}
+
 /** The principal a token belongs to; the same shape as facades/http/auth/principal.ts. */
 export interface WsPrincipal {
   name: string;
@@ -35,7 +45,7 @@ export function admit(
 ): WsPrincipal | BatchctlError {
   const origin = request.headers.origin;
   // A browser always sends Origin; a client without one (curl, a server) is not a cross-site page.
-  if (origin !== undefined && !origins.includes(origin)) {
+  if (origin !== undefined && !origins.includes(origin) && !isSameOrigin(origin, request.headers.host)) {
     return new BatchctlError({
       code: 'ORIGIN_REFUSED',
       message: `origin ${origin} may not open a WebSocket`,

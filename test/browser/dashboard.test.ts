@@ -1,0 +1,237 @@
+// The dashboard at GET / of the built `batchctl serve`, in Debian's chromium: a 2,000-operation batch
+// submitted from the page to a full bar and a completed row, a WebSocket cut mid-batch and resumed with
+// nothing lost or repeated, SSE when no WebSocket opens, Stop and its banner, a refused submission with
+// its reason, Resume, a rollback to a new commit, and a viewer who cannot stop. Every page is checked
+// for console errors and CSP violations.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { launchChromium, openPage, type WatchedPage } from '../helpers/browser.js';
+import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { spawnServe, type ServeProcess } from '../helpers/serve-process.js';
+
+const ROLES = { admin: 'admin', 'admin-2': 'admin', operator: 'operator', viewer: 'viewer', client: 'admin' } as const;
+type Who = keyof typeof ROLES;
+const tokens = Object.fromEntries(Object.keys(ROLES).map((name) => [name, randomBytes(24).toString('hex')])) as Record<Who, string>;
+
+/** Screenshots go to docs/screenshots when DASHBOARD_SCREENSHOTS=1 (to refresh the README's), else to a temp dir. */
+const SHOTS = process.env.DASHBOARD_SCREENSHOTS === '1' ? resolve('docs/screenshots') : join(tmpdir(), 'batchctl-dashboard-shots');
+
+let repo: TestRepo;
+let server: ServeProcess;
+let browser: Browser;
+const pages: WatchedPage[] = [];
+
+async function page(options: { token?: string; width?: number; height?: number } = {}): Promise<WatchedPage> {
+  const watched = await openPage(browser, options);
+  pages.push(watched);
+  return watched;
+}
+
+const api = (path: string, init: { method?: string; body?: unknown; as?: Who } = {}) =>
+  fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `Bearer ${tokens[init.as ?? 'client']}`, 'content-type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+
+/** Every seq the server's stream holds for one batch, from its first event to its final one. */
+async function storedSeqs(batchId: string): Promise<number[]> {
+  const text = await (await api(`/api/batches/${batchId}/events`)).text();
+  return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+}
+
+const bigBatch = {
+  title: 'two thousand files',
+  ecosystem: 'npm',
+  options: { concurrency: 1 },
+  operations: Array.from({ length: 2000 }, (_, i) => ({ type: 'write', target: `big/${i}.txt`, content: `file ${i}\n` })),
+};
+
+beforeAll(async () => {
+  repo = gitRepo({ 'docs/a.txt': 'a\n' });
+  repo.commitAll('seed');
+  const file = join(repo.dir, '.git', 'tokens.ndjson');
+  writeFileSync(
+    file,
+    Object.entries(ROLES)
+      .map(([name, role]) =>
+        JSON.stringify({
+          name,
+          role,
+          sha256: createHash('sha256')
+            .update(tokens[name as Who])
+            .digest('hex'),
+        }),
+      )
+      .join('\n') + '\n',
+  );
+  server = await spawnServe({ cwd: repo.dir, env: { BATCHCTL_TOKENS_FILE: file } });
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  for (const p of pages) await p.context.close();
+  await browser?.close();
+  if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
+  await server?.exited;
+  if (repo) removeRepo(repo);
+});
+
+describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
+  it('serves the page with a strict Content-Security-Policy and no external resource', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await response.text();
+    expect(html).not.toMatch(/https?:\/\//);
+    expect((await fetch(`${server.url}/dashboard/app.js`)).headers.get('content-type')).toContain('javascript');
+  });
+
+  it('runs a 2,000-operation batch submitted from the page to a full bar and a completed row, and resumes a WebSocket cut mid-batch with nothing lost or repeated', async () => {
+    const { page: p, problems } = await page({ token: tokens.admin });
+    let connections = 0;
+    let forwardedProgress = 0;
+    // The page's WebSocket goes through the test: the first connection is cut after three progress frames.
+    await p.routeWebSocket(/\/ws$/, (ws) => {
+      connections += 1;
+      const first = connections === 1;
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => upstream.send(message));
+      upstream.onMessage((message) => {
+        if (first && String(message).includes('"batch_progress"') && ++forwardedProgress > 3) {
+          void ws.close({ code: 4001, reason: 'cut by the test' });
+          return;
+        }
+        ws.send(message);
+      });
+    });
+    await p.goto(server.url);
+    await p.locator('#connection[data-transport="websocket"]').waitFor();
+    await expect.poll(() => p.locator('#who').textContent()).toBe('admin · admin');
+
+    await p.locator('#batch-text').fill(JSON.stringify(bigBatch));
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await p.locator('#submit-valid').waitFor();
+    await p.getByRole('button', { name: 'Run' }).click();
+    await p.locator('#submit-status code').waitFor();
+    const batchId = (await p.locator('#submit-status code').textContent()) ?? '';
+    expect(batchId).toMatch(/^b-/);
+
+    await p.locator('#running-bar[data-percent="100"]').waitFor();
+    await expect.poll(() => p.locator('#running-status').textContent()).toBe('completed');
+    await expect.poll(() => p.locator(`#batch-table tr[data-id="${batchId}"]`).getAttribute('data-status')).toBe('completed');
+    expect(await p.locator('#running-done').textContent()).toBe('2000 / 2000 (100 %)');
+    expect(connections).toBe(2);
+    expect(Number(await p.locator('#connection').getAttribute('data-reconnects'))).toBe(1);
+
+    // Resumed from its last seq: every event of the batch the server stored, once each, in order.
+    const seen = (await p.evaluate('window.__batchctl.feed.seqs()')) as Array<[number, string | null]>;
+    const all = seen.map(([seq]) => seq);
+    expect(all).toEqual([...all].sort((a, b) => a - b));
+    expect(new Set(all).size).toBe(all.length);
+    expect(seen.filter(([, id]) => id === batchId).map(([seq]) => seq)).toEqual(await storedSeqs(batchId));
+    await p.screenshot({ path: join(SHOTS, 'completed-1280.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('falls back to SSE when no WebSocket opens, and still follows a batch to its end', async () => {
+    const { page: p, problems } = await page({ token: tokens['admin-2'] });
+    // Every WebSocket closes before it opens: a proxy that does not pass them.
+    await p.routeWebSocket(/\/ws$/, (ws) => void ws.close({ code: 1006, reason: 'no websockets here' }));
+    await p.goto(server.url);
+    await p.locator('#connection[data-transport="sse"]').waitFor();
+    const submitted = (await (
+      await api('/api/batch', {
+        method: 'POST',
+        body: { title: 'over sse', ecosystem: 'npm', operations: [{ type: 'write', target: 'sse.txt', content: 's\n' }] },
+      })
+    ).json()) as { batch_id: string };
+    await expect.poll(() => p.locator(`#batch-table tr[data-id="${submitted.batch_id}"]`).getAttribute('data-status')).toBe('completed');
+    expect(problems).toEqual([]);
+  });
+
+  it('stops with a reason (the red banner), refuses a submission with the reason, and resumes', async () => {
+    const { page: p, problems } = await page({ token: tokens.admin });
+    await p.goto(server.url);
+    await p.locator('#connection[data-transport="websocket"]').waitFor();
+    await p.getByRole('button', { name: 'Stop…' }).click();
+    await p.getByLabel('Reason (required)').fill('incident 42: bad mirror');
+    await p.getByLabel('Incident link (optional)').fill('https://status.example.com/42');
+    await p.locator('#ask-ok').click();
+    const banner = p.locator('#stop-banner');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('incident 42: bad mirror');
+    expect(await banner.textContent()).toContain('by admin');
+    await p.screenshot({ path: join(SHOTS, 'stopped-1280.png') });
+
+    await p
+      .locator('#batch-text')
+      .fill(
+        JSON.stringify({ title: 'during the stop', ecosystem: 'npm', operations: [{ type: 'write', target: 'stop.txt', content: 'x\n' }] }),
+      );
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await p.locator('#submit-valid').waitFor();
+    await p.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => p.locator('#submit-error').textContent()).toContain('EMERGENCY_STOP');
+    expect(await p.locator('#submit-error').textContent()).toContain('refused');
+
+    await p.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect.poll(() => banner.isHidden()).toBe(true);
+    // The control file's flag: batches may run again.
+    await expect.poll(async () => ((await (await api('/api/control')).json()) as { stop: { enabled: boolean } }).stop.enabled).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('rolls back a batch from its detail (a reason asked) and shows the new commit', async () => {
+    const done = (await (
+      await api('/api/batch?wait=1', {
+        method: 'POST',
+        body: { title: 'to undo', ecosystem: 'npm', operations: [{ type: 'write', target: 'undo/me.txt', content: 'u\n' }] },
+      })
+    ).json()) as { batch_id: string; status: string };
+    expect(done.status).toBe('completed');
+    const { page: p, problems } = await page({ token: tokens.operator });
+    await p.goto(server.url);
+    await p.getByRole('button', { name: `open batch ${done.batch_id}` }).click();
+    await expect.poll(() => p.locator('#detail-status').textContent()).toBe('completed');
+    expect(await p.locator('#diff-table').textContent()).toContain('undo/me.txt');
+    expect(await p.locator('#detail-body').textContent()).toContain('Batch-Id');
+    await p.screenshot({ path: join(SHOTS, 'detail-1280.png'), fullPage: true });
+
+    await p.getByRole('button', { name: 'Roll back…' }).click();
+    await p.getByLabel('Reason (required)').fill('wrong file');
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#notice').textContent()).toContain('new commit');
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    expect(await p.locator('#notice').textContent()).toContain(head.slice(0, 10));
+    expect(repo.git('log', '-1', '--format=%s')).toContain(`Revert batch ${done.batch_id}`);
+    await expect.poll(() => p.locator(`#batch-table tr[data-id="${done.batch_id}"]`).getAttribute('data-status')).toBe('rolled_back');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a viewer its role and no Stop, Submit or Roll back; the API refuses its stop with 403', async () => {
+    const { page: p, problems } = await page({ width: 390, height: 844 });
+    await p.goto(server.url);
+    await p.getByLabel('Token').fill(tokens.viewer);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => p.locator('#who').textContent()).toBe('viewer · viewer');
+    expect(await p.getByRole('button', { name: 'Stop…' }).isHidden()).toBe(true);
+    expect(await p.locator('#submit').isHidden()).toBe(true);
+    expect(await p.evaluate("sessionStorage.getItem('batchctl.token')")).toBe(tokens.viewer);
+    await p.screenshot({ path: join(SHOTS, 'viewer-390.png'), fullPage: true });
+    const refused = await api('/api/control/stop', { method: 'POST', body: { reason: 'a viewer tries' }, as: 'viewer' });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    expect(problems).toEqual([]);
+  });
+});
