@@ -2,6 +2,7 @@
 import { namesBeside } from './names-beside.js';
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
+import { batchIdsOnHead, blobsAt, lastTouchers, workTreeChanges, type PathToucher, type WorkTreeChange } from './drift-pass.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { expectIndexEntries } from './index-check.js';
 import { readIndexEntries } from './index-file.js';
@@ -50,7 +51,18 @@ export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 import type { Upstream } from './remote.js';
-export type { CommitInfo, CommitInput, ContentEntry, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type {
+  CommitInfo,
+  CommitInput,
+  ContentEntry,
+  HistoryCommit,
+  IndexEntry,
+  PathChange,
+  PathState,
+  PathToucher,
+  TreeChange,
+  WorkTreeChange,
+};
 
 export interface Git {
   readonly root: string;
@@ -97,6 +109,14 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
+  /** path → blob id of every file at `commit`, one `ls-tree -r` (drift-pass.ts) */
+  blobsAt(commit: string): Promise<Map<string, string>>;
+  /** the newest commit on `head` that changed each of `paths`, one path-limited `log` (drift-pass.ts) */
+  lastTouchers(args: { head: string; paths: readonly string[] }): Promise<Map<string, PathToucher>>;
+  /** which of `paths` differ from HEAD in the index or work tree, one `status --porcelain=v2` (drift-pass.ts) */
+  workTreeChanges(paths: ReadonlySet<string>): Promise<Map<string, WorkTreeChange>>;
+  /** the Batch-Id trailer values of the commits on `head`, one `log --grep` (drift-pass.ts) */
+  batchIdsOnHead(head: string): Promise<string[]>;
   /** commits whose parents this (shallow) clone lacks; empty for a complete clone (shallow.ts) */
   shallowBoundary(): Promise<Set<string>>;
   /** the branch's upstream (remote.ts upstreamOf), asked of git again only when HEAD's branch or a config file changed (upstream-cache.ts) */
@@ -168,6 +188,10 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
+    blobsAt: (commit) => blobsAt(runner, commit),
+    lastTouchers: (args) => lastTouchers(runner, args),
+    workTreeChanges: (paths) => workTreeChanges(runner, { paths, objectFormat }),
+    batchIdsOnHead: (head) => batchIdsOnHead(runner, head),
     shallowBoundary: async () => shallowBoundary(await shallowPath()),
     upstream,
     historyRemote: () => historyRemote(runner),
