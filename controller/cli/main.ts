@@ -122,6 +122,9 @@ function buildProgram(run: (action: Action, json: boolean) => Promise<void>): Co
   command('recover', 'finish or undo a batch interrupted by a crash, and record the breaker failures kept pending')
     .option('--no-push', "commit locally only (the rule: publish to the branch's upstream unless --no-push)")
     .action(act(run, async (_: [], opts) => (await import('./commands/recover.js')).recoverCommand(opts)));
+  command('verify [id]', 'drift: files a batch wrote that a later non-batchctl commit or the work tree changed (exit 6)')
+    .option('--all', 'every committed batch', false)
+    .action(act(run, async ([id]: [string | undefined], opts) => (await import('./commands/verify.js')).verifyCommand(id, opts)));
   command('serve', 'run the HTTP service for one repository (docs/serve.md)')
     .option('--http <port>', 'HTTP port', '8022')
     .option('--ws <port>', 'WebSocket port', '9022')

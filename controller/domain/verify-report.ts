@@ -21,5 +21,12 @@ export const VerifyReportSchema = z.strictObject({
   checked_batches: z.number().int().nonnegative(),
   checked_files: z.number().int().nonnegative(),
   drift: z.array(DriftEntrySchema),
+  unrecorded_batches: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('batch commits on HEAD the history database lacks (a cold cache): their files were not checked'),
+  note: z.string().optional().describe('why the report may be incomplete, and the command that fixes it (`batchctl reindex`)'),
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;

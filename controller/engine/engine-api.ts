@@ -8,6 +8,7 @@ import type {
   ItemStatus,
   ProgressData,
   ValidationResult,
+  VerifyReport,
 } from '../domain/index.js';
 import type { BatchRow, ItemRow, RollbackRow } from '../store/index.js';
 import type { BatchCommit } from './batch-commit.js';
@@ -29,6 +30,7 @@ import type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.
 import type { ProposeOptions } from './run/propose-batch.js';
 import type { RunOptions } from './run/run-context.js';
 import type { Sink, SubscribeOptions } from './subscribe.js';
+import type { VerifyOptions } from './verify/verify-batches.js';
 
 export interface StopOptions {
   reason: string;
@@ -151,6 +153,12 @@ export interface Engine {
    * @example const report = await engine.purge({ dryRun: true });
    */
   purge(options?: PurgeOptions): Promise<PurgeReport>;
+  /**
+   * drift (docs/lifecycle.md#drift): files the batch (or every committed batch) wrote whose blob no
+   * longer matches, changed by a later commit that is not batchctl's, or in the work tree; changes nothing
+   * @example const { drift } = await engine.verify({ batchId });
+   */
+  verify(options?: VerifyOptions): Promise<VerifyReport>;
   /** rebuild the rows of committed batches from git history into this database; `fetch`: unshallow a shallow clone first */
   reindex(options?: { fetch?: boolean }): Promise<ReindexReport>;
   /**

@@ -41,6 +41,7 @@ import { runBatch } from './run/run-batch.js';
 import { withCallerDefaults } from './run/caller-defaults.js';
 import type { RunOptions } from './run/run-context.js';
 import { subscribe } from './subscribe.js';
+import { verifyBatches } from './verify/verify-batches.js';
 import { createWorkTracker } from './work-tracker.js';
 import { createGitHubReporter } from './github/github-reporter.js';
 
@@ -61,6 +62,7 @@ export type { LegacyCommit } from './legacy-batch.js';
 export type { PurgeOptions, PurgeReport } from './retention/purge.js';
 export type { RetryOptions } from './retry-batch.js';
 export type { RunOptions } from './run/run-context.js';
+export type { VerifyOptions } from './verify/verify-batches.js';
 export type { RollbackOptions, RollbackResult } from './rollback/rollback-batch.js';
 export type { ControlChangeResult } from './control/stop-resume.js';
 export type { ControlStatus } from './control/control-status.js';
@@ -212,6 +214,8 @@ export function createEngine(given: EngineDeps): Engine {
         return queue.job(runId, (signal) => retryBatch(deps, batchId, { ...options, signal, runId }));
       }),
     purge: (options) => inLane(() => purge(deps, options)),
+    // Read-only, but after the batch running here (its half-applied tree is not drift).
+    verify: (options) => inLane(() => verifyBatches(deps, options)),
     reindex: (options) =>
       inLane(async () => {
         const release = await acquireRepoLock({ stateDir: deps.stateDir });

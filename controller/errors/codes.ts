@@ -184,6 +184,10 @@ export const ERROR_CODES = {
   REPLACE_NO_MATCH: { kind: 'terminal', exit: EXIT.batchFailed, http: 422 },
   /** a replace pattern RE2 cannot compile */
   REGEX_INVALID: { kind: 'terminal', exit: EXIT.usage, http: 422 },
+
+  // Verify outcomes (docs/lifecycle.md#drift).
+  /** verify: files a batch wrote no longer have the recorded blob ids, changed by a later commit that is not batchctl's, or in the work tree */
+  DRIFT_FOUND: { kind: 'terminal', exit: EXIT.drift, http: 409 },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@ import { namesBeside } from './names-beside.js';
 import { batchCommits, changesOf, refsUnder, type HistoryCommit } from './batch-history.js';
 import { writeContentTree, type ContentEntry } from './content-tree.js';
 import { diffStat, type FileStat } from './diff-stat.js';
+import { batchIdsOnHead, blobsAt, lastTouchers, workTreeChanges, type PathToucher, type WorkTreeChange } from './drift-pass.js';
 import { commitChanges, commitsWithTrailer, mergeFile, type PathChange } from './history.js';
 import { expectIndexEntries } from './index-check.js';
 import { readIndexEntries } from './index-file.js';
@@ -52,7 +53,19 @@ export { legacyBatchCommits, type LegacyCommit } from './legacy-search.js';
 export { createRunner, type GitIdentity, type GitRunner } from './runner.js';
 export { changedPaths, fetchUpstream, isAncestor, pushAtomic, tagsBetween, upstreamOf, type PushOutcome, type Upstream } from './remote.js';
 import type { Upstream } from './remote.js';
-export type { CommitInfo, CommitInput, ContentEntry, FileStat, HistoryCommit, IndexEntry, PathChange, PathState, TreeChange };
+export type {
+  CommitInfo,
+  CommitInput,
+  ContentEntry,
+  FileStat,
+  HistoryCommit,
+  IndexEntry,
+  PathChange,
+  PathState,
+  PathToucher,
+  TreeChange,
+  WorkTreeChange,
+};
 
 export interface Git {
   readonly root: string;
@@ -101,6 +114,14 @@ export interface Git {
   batchCommits(): Promise<HistoryCommit[]>;
   refsUnder(prefixes: readonly string[]): Promise<Map<string, string>>;
   changesOf(commits: readonly string[]): Promise<Map<string, PathChange[]>>;
+  /** path → blob id of every file at `commit`, one `ls-tree -r` (drift-pass.ts) */
+  blobsAt(commit: string): Promise<Map<string, string>>;
+  /** the newest commit on `head` that changed each of `paths`, one path-limited `log` (drift-pass.ts) */
+  lastTouchers(args: { head: string; paths: readonly string[] }): Promise<Map<string, PathToucher>>;
+  /** which of `paths` differ from HEAD in the index or work tree, one `status --porcelain=v2` (drift-pass.ts) */
+  workTreeChanges(paths: ReadonlySet<string>): Promise<Map<string, WorkTreeChange>>;
+  /** the Batch-Id trailer values of the commits on `head`, one `log --grep` (drift-pass.ts) */
+  batchIdsOnHead(head: string): Promise<string[]>;
   /** commits whose parents this (shallow) clone lacks; empty for a complete clone (shallow.ts) */
   shallowBoundary(): Promise<Set<string>>;
   /** the branch's upstream (remote.ts upstreamOf), asked of git again only when HEAD's branch or a config file changed (upstream-cache.ts) */
@@ -173,6 +194,10 @@ export async function openGit({ dir, identity }: { dir: string; identity: GitIde
     batchCommits: () => batchCommits(runner),
     refsUnder: (prefixes) => refsUnder(runner, prefixes),
     changesOf: (commits) => changesOf(runner, commits),
+    blobsAt: (commit) => blobsAt(runner, commit),
+    lastTouchers: (args) => lastTouchers(runner, args),
+    workTreeChanges: (paths) => workTreeChanges(runner, { paths, objectFormat }),
+    batchIdsOnHead: (head) => batchIdsOnHead(runner, head),
     shallowBoundary: async () => shallowBoundary(await shallowPath()),
     upstream,
     historyRemote: () => historyRemote(runner),
