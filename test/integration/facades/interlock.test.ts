@@ -253,4 +253,23 @@ describe('engine events', () => {
     });
     expect(complete.payload['event_seq']).toBeGreaterThan(started.payload['event_seq'] as number);
   });
+
+  it('reach a peer as ROLLBACK_STARTED and ROLLBACK_COMPLETE, and a failed batch as BATCH_FAILED', async () => {
+    const other = await peer();
+    const { engine } = await server({ peers: [{ name: 'other', host: '127.0.0.1', port: other.port }] });
+    const done = await engine.run(batch({ operations: [{ type: 'write', target: 'hello.txt', content: 'hi\n' }] }));
+    const rollback = await engine.rollback(done.batch_id);
+    expect((await other.next('ROLLBACK_STARTED')).payload).toMatchObject({ batch_id: done.batch_id, outcome: 'rollback_started' });
+    expect((await other.next('ROLLBACK_COMPLETE')).payload).toMatchObject({
+      batch_id: done.batch_id,
+      rollback_batch_id: rollback.rollback_batch_id,
+      status: 'completed',
+    });
+
+    const failed = await engine.run(
+      batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'nothing-here.txt', find: 'absent', replace: 'y' }] }),
+    );
+    expect(failed.status).not.toBe('completed');
+    expect((await other.next('BATCH_FAILED')).payload).toMatchObject({ batch_id: failed.batch_id, failure_count: failed.failure_count });
+  });
 });
