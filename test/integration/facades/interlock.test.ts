@@ -114,6 +114,15 @@ describe('peers', () => {
     expect((await other.next('HEARTBEAT')).payload).toMatchObject({ sender: 'ctl' });
   });
 
+  it('that cannot be sent to are counted as send_failed, and the server goes on', async () => {
+    const { interlock, clock } = await server({ peers: [{ name: 'v6-only', host: '::1', port: 3022 }] }); // a udp4 socket
+    while (interlock.stats().send_failed === 0) await new Promise(setImmediate);
+    const probe = await peer();
+    await probe.send(check(clock.now()), interlock.port);
+    await probe.next('HEALTH_RESPONSE');
+    expect(interlock.stats()).toMatchObject({ send_failed: 1, sent: 1 });
+  });
+
   it('are told SHUTDOWN when the server closes', async () => {
     const other = await peer();
     const { interlock } = await server({ peers: [{ name: 'other', host: '127.0.0.1', port: other.port }] });
