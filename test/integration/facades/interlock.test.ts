@@ -98,6 +98,24 @@ describe('peers', () => {
     expect(interlock.peers().find((p) => p.name === 'other')?.status).toBe('down');
   });
 
+  it("speak the seed spec's HEARTBEAT 0x01 when the config moves the codes", async () => {
+    const old = await peer();
+    const { interlock, clock } = await server({
+      signals: { HEARTBEAT: 0x01, DISCOVERY: 0x08 },
+      peers: [{ name: 'old', host: '127.0.0.1', port: old.port }],
+    });
+    clock.tick();
+    // The helper names codes by the defaults: 0x01 reads as DISCOVERY there, 0x08 as nothing.
+    const heartbeat = await old.next('DISCOVERY', (f) => f.payload['seq'] === 2);
+    expect(heartbeat.signal).toBe(0x01);
+    expect(old.frames[0]?.signal).toBe(0x08); // the DISCOVERY at start
+    await old.send(encodeFrame({ code: 0x01, timestamp: sec(clock.now()), payload: { sender: 'old' } }), interlock.port);
+    await old.send(check(clock.now()), interlock.port);
+    await old.next('HEALTH_RESPONSE');
+    expect(interlock.peers().find((p) => p.name === 'old')?.last_signal).toBe('HEARTBEAT'); // 0x01 read as HEARTBEAT
+    expect(interlock.stats().accepted_by_signal).toEqual({ HEARTBEAT: 1, HEALTH_CHECK: 1 });
+  });
+
   it('shows a peer that sent SHUTDOWN as stopped', async () => {
     const { interlock, clock } = await server();
     const other = await peer();
