@@ -24,16 +24,7 @@ const SENDERS = 256;
 /** @example const guard = frameGuard({ key, maxSkewSeconds: 60 }); const reason = guard.check(frame, now); */
 export function frameGuard({ key, maxSkewSeconds }: { key: string | undefined; maxSkewSeconds: number }): FrameGuard {
   if (key === undefined) return { check: () => null };
-  // sender → MAC (hex) → the timestamp it carried; a MAC older than the skew window can never come back un-stale.
-  const seen = new Map<string, Map<string, number>>();
-  // Oldest first (insertion order): drop what is over the cap or can no longer pass the skew check,
-  // and stop at the first that must stay, so each frame costs O(1) amortised.
-  const forget = (macs: Map<string, number>, nowSeconds: number): void => {
-    for (const [mac, ts] of macs) {
-      if (macs.size <= PER_SENDER && nowSeconds - ts <= maxSkewSeconds) return;
-      macs.delete(mac);
-    }
-  };
+  const seen = new Map<string, ReplayWindow>();
   return {
     check(frame, nowSeconds) {
       if (frame.mac === null) return DROP.unsigned;
@@ -42,17 +33,48 @@ export function frameGuard({ key, maxSkewSeconds }: { key: string | undefined; m
       const ts = frame.timestamp ?? 0;
       if (Math.abs(nowSeconds - ts) > maxSkewSeconds) return DROP.stale;
       const sender = frame.payload.sender;
-      let macs = seen.get(sender);
-      const id = frame.mac.tag.toString('hex');
-      if (macs?.has(id)) return DROP.replay;
-      if (!macs) {
+      let window = seen.get(sender);
+      const id = frame.mac.tag.toString('base64');
+      if (window?.has(id)) return DROP.replay;
+      if (!window) {
         if (seen.size >= SENDERS) seen.delete(seen.keys().next().value as string);
-        macs = new Map();
-        seen.set(sender, macs);
+        window = replayWindow();
+        seen.set(sender, window);
       }
-      macs.set(id, ts);
-      forget(macs, nowSeconds);
+      window.add(id, ts, nowSeconds - maxSkewSeconds);
       return null;
+    },
+  };
+}
+
+interface ReplayWindow {
+  has(id: string): boolean;
+  /** remember `id` (its frame's timestamp `ts`), forgetting the oldest that are older than `before` or over the cap */
+  add(id: string, ts: number, before: number): void;
+}
+
+/**
+ * A set plus an arrival-ordered queue: the oldest are forgotten from the front, stopping at the first
+ * that must stay, so each frame costs O(1) amortised (a Map's own front fills with deletion holes
+ * that every iteration walks again).
+ */
+function replayWindow(): ReplayWindow {
+  const ids = new Set<string>();
+  let queue: Array<{ id: string; ts: number }> = [];
+  let head = 0;
+  return {
+    has: (id) => ids.has(id),
+    add(id, ts, before) {
+      ids.add(id);
+      queue.push({ id, ts });
+      for (let first = queue[head]; first !== undefined && (ids.size > PER_SENDER || first.ts < before); first = queue[head]) {
+        ids.delete(first.id);
+        head += 1;
+      }
+      if (head > 1024 && head * 2 > queue.length) {
+        queue = queue.slice(head);
+        head = 0;
+      }
     },
   };
 }

@@ -78,11 +78,17 @@ export async function startInterlock({
       // `seq` makes every frame distinct: two equal signals in one second are not a replay.
       const payload = { ...fields, sender: config.server_id, seq };
       const bytes = encodeFrame({ code: table.code(name), timestamp: Math.floor(now() / 1000), payload, key: config.shared_key });
-      socket.send(bytes, to.port, to.host, (error) => {
+      const done = (error: Error | null): void => {
         if (error) stats.sendFailed();
         else stats.sent();
         resolve();
-      });
+      };
+      // A send can also throw at once (a closed socket, a port out of range): counted, never a rejection.
+      try {
+        socket.send(bytes, to.port, to.host, done);
+      } catch (error) {
+        done(error as Error);
+      }
     });
   const broadcast = (name: SignalName, fields: Record<string, unknown>): Promise<void> =>
     Promise.all(peers.targets().map((peer) => send(name, fields, peer))).then(() => undefined);

@@ -98,6 +98,24 @@ describe('peers', () => {
     expect(interlock.peers().find((p) => p.name === 'other')?.status).toBe('down');
   });
 
+  it("speak the seed spec's HEARTBEAT 0x01 when the config moves the codes", async () => {
+    const old = await peer();
+    const { interlock, clock } = await server({
+      signals: { HEARTBEAT: 0x01, DISCOVERY: 0x08 },
+      peers: [{ name: 'old', host: '127.0.0.1', port: old.port }],
+    });
+    clock.tick();
+    // The helper names codes by the defaults: 0x01 reads as DISCOVERY there, 0x08 as nothing.
+    const heartbeat = await old.next('DISCOVERY', (f) => f.payload['seq'] === 2);
+    expect(heartbeat.signal).toBe(0x01);
+    expect(old.frames[0]?.signal).toBe(0x08); // the DISCOVERY at start
+    await old.send(encodeFrame({ code: 0x01, timestamp: sec(clock.now()), payload: { sender: 'old' } }), interlock.port);
+    await old.send(check(clock.now()), interlock.port);
+    await old.next('HEALTH_RESPONSE');
+    expect(interlock.peers().find((p) => p.name === 'old')?.last_signal).toBe('HEARTBEAT'); // 0x01 read as HEARTBEAT
+    expect(interlock.stats().accepted_by_signal).toEqual({ HEARTBEAT: 1, HEALTH_CHECK: 1 });
+  });
+
   it('shows a peer that sent SHUTDOWN as stopped', async () => {
     const { interlock, clock } = await server();
     const other = await peer();
@@ -112,6 +130,15 @@ describe('peers', () => {
     const other = await peer();
     await other.send(encodeFrame({ code: 0x01, timestamp: sec(clock.now()), payload: { sender: 'newcomer' } }), interlock.port);
     expect((await other.next('HEARTBEAT')).payload).toMatchObject({ sender: 'ctl' });
+  });
+
+  it('that cannot be sent to are counted as send_failed, and the server goes on', async () => {
+    const { interlock, clock } = await server({ peers: [{ name: 'v6-only', host: '::1', port: 3022 }] }); // a udp4 socket
+    while (interlock.stats().send_failed === 0) await new Promise(setImmediate);
+    const probe = await peer();
+    await probe.send(check(clock.now()), interlock.port);
+    await probe.next('HEALTH_RESPONSE');
+    expect(interlock.stats()).toMatchObject({ send_failed: 1, sent: 1 });
   });
 
   it('are told SHUTDOWN when the server closes', async () => {
@@ -252,5 +279,24 @@ describe('engine events', () => {
       commit: result.commit,
     });
     expect(complete.payload['event_seq']).toBeGreaterThan(started.payload['event_seq'] as number);
+  });
+
+  it('reach a peer as ROLLBACK_STARTED and ROLLBACK_COMPLETE, and a failed batch as BATCH_FAILED', async () => {
+    const other = await peer();
+    const { engine } = await server({ peers: [{ name: 'other', host: '127.0.0.1', port: other.port }] });
+    const done = await engine.run(batch({ operations: [{ type: 'write', target: 'hello.txt', content: 'hi\n' }] }));
+    const rollback = await engine.rollback(done.batch_id);
+    expect((await other.next('ROLLBACK_STARTED')).payload).toMatchObject({ batch_id: done.batch_id, outcome: 'rollback_started' });
+    expect((await other.next('ROLLBACK_COMPLETE')).payload).toMatchObject({
+      batch_id: done.batch_id,
+      rollback_batch_id: rollback.rollback_batch_id,
+      status: 'completed',
+    });
+
+    const failed = await engine.run(
+      batch({ options: { atomic: true }, operations: [{ type: 'replace', target: 'nothing-here.txt', find: 'absent', replace: 'y' }] }),
+    );
+    expect(failed.status).not.toBe('completed');
+    expect((await other.next('BATCH_FAILED')).payload).toMatchObject({ batch_id: failed.batch_id, failure_count: failed.failure_count });
   });
 });
