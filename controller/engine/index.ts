@@ -40,6 +40,7 @@ import type { RunOptions } from './run/run-context.js';
 import { subscribe } from './subscribe.js';
 import { createWorkTracker } from './work-tracker.js';
 import { createGitHubReporter } from './github/github-reporter.js';
+import { openIncidentUrl } from './github/incident-issue.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { ProposeOptions } from './run/propose-batch.js';
@@ -226,7 +227,12 @@ export function createEngine(given: EngineDeps): Engine {
         }
       }),
     init: ({ force = false, push = true } = {}) => inLane(() => initControl(deps, { force, push })),
-    stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
+    stop: (options) =>
+      work.track(async () => {
+        // With GitHub, a stop given no incident link links the open incident issue (docs/github-api.md#incident-issues).
+        const found = !options.incidentUrl && deps.github ? await openIncidentUrl(deps.github, options.ecosystem, deps.logger) : null;
+        return stopBatches(deps, { ...options, ...(found ? { incidentUrl: found } : {}), by: options.by ?? actor });
+      }),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),
     settingsWarnings: () => settingsWarnings(deps),
