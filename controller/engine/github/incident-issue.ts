@@ -43,7 +43,7 @@ export async function syncIncident(port: GitHubPort, change: BreakerChange): Pro
       `The circuit breaker of ecosystem \`${change.ecosystem}\` opened${batch}${change.why ? `: ${change.why}` : ''}. ` +
       `It refuses the ecosystem's batches until its recovery time, then admits one probe batch.\n\n` +
       '`batchctl control` shows its state; `batchctl stop --ecosystem ' +
-      `${change.ecosystem} --reason … --incident-url <this issue>\` holds it stopped while you look.${run}`;
+      `${change.ecosystem} --reason …\` holds it stopped while you look (the stop links this issue).${run}`;
     return port.raiseIssue({
       ...ref,
       title: `Incident: circuit breaker open for ${change.ecosystem}`,
