@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** Pacing without waiting: the pacer's sleeps are recorded and resolve at once; Retry-After seconds become ms. */
 async function setup(
-  options: { pageSize?: number; token?: string } = {},
+  options: { pageSize?: number; token?: string; enterprise?: boolean } = {},
 ): Promise<{ github: FakeGitHub; client: GitHubClient; waits: number[] }> {
   const github = await fakeGitHub(options);
   servers.push(github);
