@@ -2,7 +2,7 @@
 // The batch is pushed to batch/<id> (never to main), recorded `proposed`, its pull request opened with labels
 // and the commit status set; after the merge and `reindex` it is `completed`. Without a token it is off.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,7 +58,12 @@ describe('batchctl run --pr', () => {
   it('pushes batch/<id>, opens the labelled pull request, sets the status; completed after the merge and reindex', async () => {
     const { r, remote } = withRemote({ 'a.txt': 'v1\n' });
     const mainBefore = git(remote, 'rev-parse', 'main');
-    const out = await runCli(['run', '-', '--pr', '--auto-merge', '--json'], { cwd: r.dir, input: BATCH, env: env() });
+    const summary = join(remote, 'step-summary.md'); // outside the work tree
+    const out = await runCli(['run', '-', '--pr', '--auto-merge', '--json'], {
+      cwd: r.dir,
+      input: BATCH,
+      env: { ...env(), GITHUB_STEP_SUMMARY: summary },
+    });
     expect(out.code, out.stderr).toBe(0);
     const result = jsonLines(out.stdout).at(-1) ?? {};
     const id = result.batch_id as string;
@@ -79,6 +84,9 @@ describe('batchctl run --pr', () => {
     expect(pull?.body).toContain(`Batch-Id: ${id}`);
     expect(github.graphql.at(-1)?.variables).toEqual({ id: pull?.pull?.node_id });
     expect(github.statuses.at(-1)).toMatchObject({ sha: result.commit, state: 'success', context: 'batchctl/batch' });
+    expect(readFileSync(summary, 'utf8')).toContain(
+      `Pull request: [#${pull?.number}](https://github.test/acme/registry/pull/${pull?.number})`,
+    );
 
     const status = await runCli(['status', id, '--json'], { cwd: r.dir });
     expect(jsonLines(status.stdout)[0]).toMatchObject({ batch: { status: 'proposed' } });
