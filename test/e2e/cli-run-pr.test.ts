@@ -172,6 +172,19 @@ describe('batchctl run --pr', () => {
     expect(r.git('ls-files', 'packages').trim()).toBe(''); // the files the batch created are gone again
   });
 
+  it('leaves no branch behind when the proposed batch does not commit', async () => {
+    const { r, remote } = withRemote({ 'a.txt': 'v1\n' });
+    const before = r.snapshot();
+    const refused = JSON.stringify({ title: 'bad', ecosystem: 'npm', operations: [{ type: 'delete', target: 'missing.txt' }] });
+    const out = await runCli(['run', '-', '--pr', '--json'], { cwd: r.dir, input: refused, env: env() });
+    expect(out.code).toBe(2);
+    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ status: 'refused' });
+    expect(r.git('symbolic-ref', 'HEAD').trim()).toBe('refs/heads/main');
+    expect(r.git('for-each-ref', '--format=%(refname)', 'refs/heads/').trim()).toBe('refs/heads/main');
+    expect(git(remote, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main');
+    expect(r.snapshot()).toBe(before);
+  });
+
   it('refuses --auto-merge without --pr', async () => {
     const { r } = withRemote({ 'a.txt': 'v1\n' });
     const out = await runCli(['run', '-', '--auto-merge'], { cwd: r.dir, input: BATCH, env: env() });
