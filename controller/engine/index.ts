@@ -39,7 +39,7 @@ import { withCallerDefaults } from './run/caller-defaults.js';
 import type { RunOptions } from './run/run-context.js';
 import { subscribe } from './subscribe.js';
 import { createWorkTracker } from './work-tracker.js';
-import { createGitHubReporter } from './github/github-reporter.js';
+import { createGitHubReporter, mergeGitHubOutcome } from './github/github-reporter.js';
 import { openIncidentUrl } from './github/incident-issue.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
@@ -121,7 +121,7 @@ export function createEngine(given: EngineDeps): Engine {
   const withGitHub = async <R extends { github?: GitHubOutcome | undefined }>(result: R): Promise<R> => {
     if (!reporter) return result;
     const done = await reporter.settle();
-    return Object.keys(done).length === 0 ? result : { ...result, github: { ...result.github, ...done } };
+    return Object.keys(done).length === 0 ? result : { ...result, github: mergeGitHubOutcome(result.github, done) };
   };
   // The commit status is a GitHub write of every run with a token: the budget counts it (api_writes).
   const charged = <O extends { apiWrites?: number | undefined }>(options: O): O =>

@@ -131,7 +131,7 @@ describe('batchctl run --pr', () => {
     const out = await runCli(['run', '-', '--pr', '--json'], { cwd: r.dir, input: BATCH, env: env() });
     expect(out.code, out.stderr).toBe(0);
     const result = jsonLines(out.stdout).at(-1) ?? {};
-    expect(result).toMatchObject({ status: 'proposed', github: { warnings: [{ code: 'GITHUB_PERMISSION' }] } });
+    expect(result).toMatchObject({ status: 'proposed', github: { commit_status: 'success', warnings: [{ code: 'GITHUB_PERMISSION' }] } });
     expect(out.stderr).toContain('batchctl: warning: GITHUB_PERMISSION:');
     expect(out.stderr).toContain('pull_requests=write');
     expect(git(remote, 'rev-parse', `refs/heads/batch/${result.batch_id as string}`)).toBe(result.commit);
