@@ -2,7 +2,14 @@
 // features are off. Only app/ reads GITHUB_TOKEN; without it `run` works and the GitHub features say they are off.
 import type { GitHubPort } from '../engine/index.js';
 import { BatchctlError } from '../errors/index.js';
-import { closeMarkedIssue, createGitHubClient, openPullRequest, raiseMarkedIssue, setCommitStatus } from '../github/index.js';
+import {
+  closeMarkedIssue,
+  createGitHubClient,
+  findMarkedIssue,
+  openPullRequest,
+  raiseMarkedIssue,
+  setCommitStatus,
+} from '../github/index.js';
 import type { Logger } from '../log/index.js';
 import type { Environment } from './environment.js';
 
@@ -29,6 +36,7 @@ export function openGitHub(env: Environment, logger?: Logger): GitHubAccess {
       repository: env.GITHUB_REPOSITORY,
       runUrl,
       openPullRequest: (input) => openPullRequest(client, input),
+      findIssue: (ref) => findMarkedIssue(client, ref),
       raiseIssue: (input) => raiseMarkedIssue(client, input),
       closeIssue: (input) => closeMarkedIssue(client, input),
       setCommitStatus: (input) => setCommitStatus(client, input),

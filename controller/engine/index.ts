@@ -43,7 +43,8 @@ import type { RunOptions } from './run/run-context.js';
 import { subscribe } from './subscribe.js';
 import { verifyBatches } from './verify/verify-batches.js';
 import { createWorkTracker } from './work-tracker.js';
-import { createGitHubReporter } from './github/github-reporter.js';
+import { createGitHubReporter, mergeGitHubOutcome } from './github/github-reporter.js';
+import { openIncidentUrl } from './github/incident-issue.js';
 
 export { createEventBus, type EventBus, type EventListener } from './event-bus.js';
 export type { ProposeOptions } from './run/propose-batch.js';
@@ -141,7 +142,7 @@ export function createEngine(given: EngineDeps): Engine {
   const withGitHub = async <R extends { github?: GitHubOutcome | undefined }>(result: R): Promise<R> => {
     if (!reporter) return result;
     const done = await reporter.settle();
-    return Object.keys(done).length === 0 ? result : { ...result, github: { ...result.github, ...done } };
+    return Object.keys(done).length === 0 ? result : { ...result, github: mergeGitHubOutcome(result.github, done) };
   };
   // The commit status is a GitHub write of every run with a token: the budget counts it (api_writes).
   const charged = <O extends { apiWrites?: number | undefined }>(options: O): O =>
@@ -244,7 +245,12 @@ export function createEngine(given: EngineDeps): Engine {
         }
       }),
     init: ({ force = false, push = true } = {}) => inLane(() => initControl(deps, { force, push })),
-    stop: (options) => work.track(() => stopBatches(deps, { ...options, by: options.by ?? actor })),
+    stop: (options) =>
+      work.track(async () => {
+        // With GitHub, a stop given no incident link links the open incident issue (docs/github-api.md#incident-issues).
+        const found = !options.incidentUrl && deps.github ? await openIncidentUrl(deps.github, options.ecosystem, deps.logger) : null;
+        return stopBatches(deps, { ...options, ...(found ? { incidentUrl: found } : {}), by: options.by ?? actor });
+      }),
     resume: (options) => work.track(() => resumeBatches(deps, { ...options, by: options.by ?? actor })),
     controlStatus: (opts) => controlStatus(deps, opts),
     settingsWarnings: () => settingsWarnings(deps),

@@ -31,32 +31,24 @@ export interface GitHubClient {
   writes(): number;
 }
 
+type Job = (...args: unknown[]) => unknown;
+
 /**
- * The shape plugin-throttling schedules its write queue with (a Bottleneck group): its own 1 s gap is
- * replaced by the pacer, which also keeps the per-minute and per-hour counts.
+ * The shape plugin-throttling schedules its queues with (a Bottleneck group: `key(id).schedule([options,]
+ * fn, ...args)`), running each job after `before()`. Its write queue's own 1 s gap is replaced by the
+ * pacer, which also keeps the per-minute and per-hour counts; its notification queue (3 s) by nothing,
+ * as every write already waits its turn in the pacer.
  */
-function pacedGroup(pacer: Pacer): unknown {
+function group(before: () => Promise<void>): unknown {
   const limiter = {
-    schedule: async (...args: unknown[]): Promise<unknown> => {
-      const [first, ...rest] = args;
-      const [fn, ...fnArgs] = (typeof first === 'function' ? [first, ...rest] : rest) as [(...a: unknown[]) => unknown, ...unknown[]];
-      await pacer.take();
-      return fn(...fnArgs);
+    async schedule(...args: unknown[]): Promise<unknown> {
+      const [fn, ...rest] = (typeof args[0] === 'function' ? args : args.slice(1)) as [Job, ...unknown[]];
+      await before();
+      return fn(...rest);
     },
   };
   return { key: () => limiter };
 }
-
-/** A limiter that lets everything through: the notification queue's 3 s gap is covered by the pacer's. */
-const openGroup = {
-  key: () => ({
-    schedule: async (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      const [fn, ...fnArgs] = (typeof first === 'function' ? [first, ...rest] : rest) as [(...a: unknown[]) => unknown, ...unknown[]];
-      return fn(...fnArgs);
-    },
-  }),
-};
 
 const REPOSITORY = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/;
 
@@ -98,8 +90,8 @@ export function createGitHubClient({
       onSecondaryRateLimit: onLimit('secondary rate limit'),
       retryAfterBaseValue: retryUnitMs,
       // The plugin's groups are module-wide; these are this client's (its own pacer).
-      write: pacedGroup(pacer),
-      notifications: openGroup,
+      write: group(() => pacer.take()),
+      notifications: group(() => Promise.resolve()),
     },
     retry: { retryAfterBaseValue: retryUnitMs },
     // octokit logs to the console by default; stdout belongs to results.
@@ -109,6 +101,7 @@ export function createGitHubClient({
       warn: (message: string) => logger?.warn(message),
       error: (message: string) => logger?.error(message),
     },
+    // The throttle option's type does not name the `write`/`notifications` groups the plugin reads.
   } as ConstructorParameters<typeof Octokit>[0]);
   let writes = 0;
   octokit.hook.after('request', (_response, options) => {

@@ -2,7 +2,7 @@
 // The batch is pushed to batch/<id> (never to main), recorded `proposed`, its pull request opened with labels
 // and the commit status set; after the merge and `reindex` it is `completed`. Without a token it is off.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,7 +58,12 @@ describe('batchctl run --pr', () => {
   it('pushes batch/<id>, opens the labelled pull request, sets the status; completed after the merge and reindex', async () => {
     const { r, remote } = withRemote({ 'a.txt': 'v1\n' });
     const mainBefore = git(remote, 'rev-parse', 'main');
-    const out = await runCli(['run', '-', '--pr', '--auto-merge', '--json'], { cwd: r.dir, input: BATCH, env: env() });
+    const summary = join(remote, 'step-summary.md'); // outside the work tree
+    const out = await runCli(['run', '-', '--pr', '--auto-merge', '--json'], {
+      cwd: r.dir,
+      input: BATCH,
+      env: { ...env(), GITHUB_STEP_SUMMARY: summary },
+    });
     expect(out.code, out.stderr).toBe(0);
     const result = jsonLines(out.stdout).at(-1) ?? {};
     const id = result.batch_id as string;
@@ -79,6 +84,9 @@ describe('batchctl run --pr', () => {
     expect(pull?.body).toContain(`Batch-Id: ${id}`);
     expect(github.graphql.at(-1)?.variables).toEqual({ id: pull?.pull?.node_id });
     expect(github.statuses.at(-1)).toMatchObject({ sha: result.commit, state: 'success', context: 'batchctl/batch' });
+    expect(readFileSync(summary, 'utf8')).toContain(
+      `Pull request: [#${pull?.number}](https://github.test/acme/registry/pull/${pull?.number})`,
+    );
 
     const status = await runCli(['status', id, '--json'], { cwd: r.dir });
     expect(jsonLines(status.stdout)[0]).toMatchObject({ batch: { status: 'proposed' } });
@@ -123,7 +131,7 @@ describe('batchctl run --pr', () => {
     const out = await runCli(['run', '-', '--pr', '--json'], { cwd: r.dir, input: BATCH, env: env() });
     expect(out.code, out.stderr).toBe(0);
     const result = jsonLines(out.stdout).at(-1) ?? {};
-    expect(result).toMatchObject({ status: 'proposed', github: { warnings: [{ code: 'GITHUB_PERMISSION' }] } });
+    expect(result).toMatchObject({ status: 'proposed', github: { commit_status: 'success', warnings: [{ code: 'GITHUB_PERMISSION' }] } });
     expect(out.stderr).toContain('batchctl: warning: GITHUB_PERMISSION:');
     expect(out.stderr).toContain('pull_requests=write');
     expect(git(remote, 'rev-parse', `refs/heads/batch/${result.batch_id as string}`)).toBe(result.commit);
@@ -162,6 +170,19 @@ describe('batchctl run --pr', () => {
     const reverted = await runCli(['status', revert, '--json'], { cwd: r.dir });
     expect(jsonLines(reverted.stdout)[0]).toMatchObject({ batch: { status: 'completed' } });
     expect(r.git('ls-files', 'packages').trim()).toBe(''); // the files the batch created are gone again
+  });
+
+  it('leaves no branch behind when the proposed batch does not commit', async () => {
+    const { r, remote } = withRemote({ 'a.txt': 'v1\n' });
+    const before = r.snapshot();
+    const refused = JSON.stringify({ title: 'bad', ecosystem: 'npm', operations: [{ type: 'delete', target: 'missing.txt' }] });
+    const out = await runCli(['run', '-', '--pr', '--json'], { cwd: r.dir, input: refused, env: env() });
+    expect(out.code).toBe(2);
+    expect(jsonLines(out.stdout).at(-1)).toMatchObject({ status: 'refused' });
+    expect(r.git('symbolic-ref', 'HEAD').trim()).toBe('refs/heads/main');
+    expect(r.git('for-each-ref', '--format=%(refname)', 'refs/heads/').trim()).toBe('refs/heads/main');
+    expect(git(remote, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main');
+    expect(r.snapshot()).toBe(before);
   });
 
   it('refuses --auto-merge without --pr', async () => {

@@ -52,6 +52,8 @@ export interface FakeGitHub {
 export interface FakeGitHubOptions {
   /** most items on one page of a list, whatever per_page asks (so a test meets pagination with few issues) */
   pageSize?: number;
+  /** GitHub Enterprise Server's layout: REST under /api/v3 (the base URL says so), GraphQL at /api/graphql */
+  enterprise?: boolean;
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
@@ -67,7 +69,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** @example const github = await fakeGitHub(); createGitHubClient({ token: FAKE_TOKEN, baseUrl: github.url, repository: 'acme/reg' }) */
-export async function fakeGitHub({ pageSize = 30 }: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+export async function fakeGitHub({ pageSize = 30, enterprise = false }: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const requests: RecordedRequest[] = [];
   const issues: FakeIssue[] = [];
   const statuses: FakeGitHub['statuses'] = [];
@@ -88,6 +90,13 @@ export async function fakeGitHub({ pageSize = 30 }: FakeGitHubOptions = {}): Pro
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
+    if (enterprise) {
+      // Only the Enterprise paths exist there: a client that ignored the base URL's prefix gets a 404.
+      const rest =
+        parsed.pathname === '/api/graphql' ? '/graphql' : parsed.pathname.startsWith('/api/v3/') ? parsed.pathname.slice(7) : null;
+      if (rest === null) return json(res, 404, { message: `Not Found (no ${parsed.pathname} on GitHub Enterprise)` });
+      parsed.pathname = rest;
+    }
     const body = method === 'GET' ? null : await readJson(req);
     const record: RecordedRequest = {
       method,
@@ -196,7 +205,8 @@ export async function fakeGitHub({ pageSize = 30 }: FakeGitHubOptions = {}): Pro
     handle(req, res).catch((error: unknown) => json(res, 500, { message: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = enterprise ? `${root}/api/v3` : root;
   return {
     url,
     requests,

@@ -35,7 +35,9 @@ export function runCli(
     const argv = setup.length === 0 ? command : ['bash', '-c', `${setup.join('; ')}; exec "$0" "$@"`, ...command];
     const child = spawn(argv[0] as string, argv.slice(1), {
       cwd,
-      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...env },
+      // Never the real GitHub from a test, even in a CI job that exports a token: a test that wants GitHub
+      // passes the fake's (test/helpers/fake-github.ts).
+      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', GITHUB_TOKEN: '', ...env },
     });
     let stdout = '';
     let stderr = '';

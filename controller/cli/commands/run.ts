@@ -8,7 +8,7 @@ import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema, prFlagsNeedPr } from '../global-options.js';
 import { printControlWarnings } from '../output/control-warnings.js';
 import { reportToGitHub } from '../output/github.js';
-import { printGitHubOff, printGitHubOutcome } from '../output/github-outcome.js';
+import { printGitHubOff, printGitHubOutcome, summarizeGitHubOutcome } from '../output/github-outcome.js';
 import { renderResult, renderValidation } from '../output/human.js';
 import { printJsonLine } from '../output/ndjson.js';
 import { reportOutcome } from '../output/report-outcome.js';
@@ -66,6 +66,7 @@ export async function runCommand(file: string, raw: unknown): Promise<number> {
     }
     printGitHubOutcome(result.github, options.json);
     reportToGitHub(result, env.GITHUB_STEP_SUMMARY, env.GITHUB_ACTIONS === 'true');
+    summarizeGitHubOutcome(result.github, env.GITHUB_STEP_SUMMARY);
     return reportOutcome(result);
   } finally {
     unsubscribe();

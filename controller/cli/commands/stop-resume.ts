@@ -1,7 +1,9 @@
 // batchctl stop / resume — the emergency stop, for everything or one ecosystem (docs/control-file.md).
 import { z } from 'zod';
 
+import { openGitHub, readEnvironment } from '../../app/index.js';
 import type { ControlChangeResult } from '../../engine/index.js';
+import { createLogger } from '../../log/index.js';
 import { EXIT } from '../../errors/index.js';
 import { openCommandEngine } from '../open-command-engine.js';
 import { globalOptionsSchema } from '../global-options.js';
@@ -45,7 +47,10 @@ function report(result: ControlChangeResult, json: boolean, what: string): numbe
 
 export async function stopCommand(raw: unknown): Promise<number> {
   const options = stopOptionsSchema.parse(raw);
-  const engine = await openCommandEngine({ ...options });
+  const env = readEnvironment();
+  // With a token, a stop given no --incident-url links the open incident issue.
+  const github = options.incidentUrl ? null : openGitHub(env, createLogger({ level: env.BATCHCTL_LOG_LEVEL }));
+  const engine = await openCommandEngine({ ...options, env, ...(github?.on ? { github: github.port } : {}) });
   try {
     const result = await engine.stop({
       reason: options.reason,

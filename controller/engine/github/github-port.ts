@@ -10,6 +10,8 @@ export interface GitHubPort {
   /** the Actions run that acts (GITHUB_SERVER_URL/…/actions/runs/GITHUB_RUN_ID), for links; null outside Actions */
   runUrl: string | null;
   openPullRequest(input: PullRequestInput): Promise<OpenedPullRequest>;
+  /** the open issue with the label whose body carries the marker, or null */
+  findIssue(ref: MarkedIssueRef): Promise<{ number: number; url: string } | null>;
   /** open the issue with the label and marker, or comment on the open one */
   raiseIssue(input: MarkedIssueRef & { title: string; body: string; comment: string }): Promise<IssueAction>;
   /** comment on and close the open one, if any */

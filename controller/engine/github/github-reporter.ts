@@ -15,12 +15,25 @@ export interface GitHubReporter {
   close(): Promise<void>;
 }
 
+/** Kept per list until someone settles (a long-lived engine may never): the latest ones. */
+const KEEP = 100;
+
+/** Both outcomes in one: the later's pull request and status win, the lists add up. */
+export function mergeGitHubOutcome(a: GitHubOutcome | undefined, b: GitHubOutcome): GitHubOutcome {
+  const merged: GitHubOutcome = { ...a, ...b };
+  const incidents = [...(a?.incidents ?? []), ...(b.incidents ?? [])];
+  const warnings = [...(a?.warnings ?? []), ...(b.warnings ?? [])];
+  if (incidents.length > 0) merged.incidents = incidents.slice(-KEEP);
+  if (warnings.length > 0) merged.warnings = warnings.slice(-KEEP);
+  return merged;
+}
+
 export function createGitHubReporter({ port, bus, logger }: { port: GitHubPort; bus: EventBus; logger: Logger }): GitHubReporter {
   let chain: Promise<void> = Promise.resolve();
   let outcome: GitHubOutcome = {};
   const warn = (reason: Reason): void => {
     logger.debug({ code: reason.code }, reason.message);
-    outcome.warnings = [...(outcome.warnings ?? []), reason];
+    outcome = mergeGitHubOutcome(outcome, { warnings: [reason] });
   };
   const later = (what: string, call: () => Promise<void>): void => {
     chain = chain.then(call).catch((error: unknown) => {
@@ -54,7 +67,7 @@ export function createGitHubReporter({ port, bus, logger }: { port: GitHubPort; 
           ...(typeof why === 'string' ? { why } : {}),
           batchId: event.batch_id,
         });
-        if (action) outcome.incidents = [...(outcome.incidents ?? []), { ecosystem, ...action }];
+        if (action) outcome = mergeGitHubOutcome(outcome, { incidents: [{ ecosystem, ...action }] });
       });
     }
   };

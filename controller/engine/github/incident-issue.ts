@@ -1,11 +1,29 @@
 // The incident issue of an ecosystem's circuit breaker (docs/github-api.md#incident-issues): opened (or commented
 // on, never a duplicate) when the breaker opens, closed with a comment when it closes.
+import type { Logger } from '../../log/index.js';
 import type { GitHubPort, IssueAction } from './github-port.js';
 
 export const INCIDENT_LABEL = 'incident';
 
 /** The hidden marker that makes an issue this ecosystem's incident. */
 export const incidentMarker = (ecosystem: string): string => `<!-- batchctl:breaker:${ecosystem} -->`;
+
+/**
+ * The open incident issue a stop links (`incident_url`) when the operator gives none: the ecosystem's, or
+ * for a stop of everything the newest open breaker incident. A stop never fails for GitHub: null then.
+ */
+export async function openIncidentUrl(port: GitHubPort, ecosystem: string | undefined, logger: Logger): Promise<string | null> {
+  try {
+    const found = await port.findIssue({
+      label: INCIDENT_LABEL,
+      marker: ecosystem === undefined ? '<!-- batchctl:breaker:' : incidentMarker(ecosystem),
+    });
+    return found?.url ?? null;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not look for the open incident issue; the stop carries no incident_url');
+    return null;
+  }
+}
 
 export interface BreakerChange {
   ecosystem: string;
@@ -25,7 +43,7 @@ export async function syncIncident(port: GitHubPort, change: BreakerChange): Pro
       `The circuit breaker of ecosystem \`${change.ecosystem}\` opened${batch}${change.why ? `: ${change.why}` : ''}. ` +
       `It refuses the ecosystem's batches until its recovery time, then admits one probe batch.\n\n` +
       '`batchctl control` shows its state; `batchctl stop --ecosystem ' +
-      `${change.ecosystem} --reason … --incident-url <this issue>\` holds it stopped while you look.${run}`;
+      `${change.ecosystem} --reason …\` holds it stopped while you look (the stop links this issue).${run}`;
     return port.raiseIssue({
       ...ref,
       title: `Incident: circuit breaker open for ${change.ecosystem}`,

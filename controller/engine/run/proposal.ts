@@ -5,6 +5,7 @@ import { BatchctlError, toBatchctlError } from '../../errors/index.js';
 import { leaveProposalBranch, startProposalBranch } from '../../git/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import type { GitHubPort } from '../github/github-port.js';
+import { mergeGitHubOutcome } from '../github/github-reporter.js';
 
 export interface ProposalRequest {
   /** the branch the pull request merges into (default: the current branch's upstream branch) */
@@ -79,7 +80,7 @@ export async function openProposalPull(
       labels,
       autoMerge: proposal.autoMerge,
     });
-    return { ...done, pull_request: pull };
+    return mergeGitHubOutcome(done, { pull_request: pull });
   } catch (error) {
     const failure = toBatchctlError(error);
     const warning = {
@@ -88,6 +89,6 @@ export async function openProposalPull(
       hint: failure.hint ?? `open it by hand from ${proposal.branch} into ${proposal.base}`,
       ...(Object.keys(failure.data).length > 0 ? { data: failure.data } : {}),
     };
-    return { ...done, warnings: [...(done.warnings ?? []), warning] };
+    return mergeGitHubOutcome(done, { warnings: [warning] });
   }
 }

@@ -20,7 +20,7 @@ afterEach(async () => {
 
 /** Pacing without waiting: the pacer's sleeps are recorded and resolve at once; Retry-After seconds become ms. */
 async function setup(
-  options: { pageSize?: number; token?: string } = {},
+  options: { pageSize?: number; token?: string; enterprise?: boolean } = {},
 ): Promise<{ github: FakeGitHub; client: GitHubClient; waits: number[] }> {
   const github = await fakeGitHub(options);
   servers.push(github);
@@ -69,6 +69,24 @@ describe('GitHub API through octokit', () => {
     expect(github.graphql[0]?.query).toContain('enablePullRequestAutoMerge');
     expect(github.graphql[0]?.variables).toEqual({ id: 'PR_1' });
     expect(client.writes()).toBe(3);
+  });
+
+  it('talks to GitHub Enterprise under its base URL, GraphQL included', async () => {
+    const { github, client } = await setup({ enterprise: true });
+    expect(github.url).toMatch(/\/api\/v3$/);
+    await openPullRequest(client, { head: 'batch/b2', base: 'main', title: 't', body: 'b', labels: ['batch'], autoMerge: true });
+    expect(github.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/acme/registry/pulls',
+      'POST /repos/acme/registry/issues/1/labels',
+      'POST /graphql',
+    ]);
+  });
+
+  it('paces writes: the pacer is asked before each one', async () => {
+    const { client, waits } = await setup();
+    for (const n of [1, 2, 3]) await setCommitStatus(client, { sha: String(n).repeat(40), state: 'success', description: 'ok' });
+    // A second between writes, as GitHub asks (the first goes at once).
+    expect(waits).toEqual([1000, 1000]);
   });
 
   it('opens one incident issue, then comments on it, then closes it: never a duplicate', async () => {
@@ -142,6 +160,19 @@ describe('GitHub API through octokit', () => {
     await setCommitStatus(client, { sha: 'b'.repeat(40), state: 'failure', description: 'failed' });
     expect(github.statuses).toHaveLength(1);
     expect(github.requests.filter((r) => r.path.includes('/statuses/'))).toHaveLength(3);
+  });
+
+  it('waits for the reset of a spent primary limit (x-ratelimit-remaining: 0), then retries', async () => {
+    const { github, client } = await setup();
+    github.answerNext({
+      method: 'POST',
+      path: /\/statuses\//,
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000)) },
+      body: { message: 'API rate limit exceeded for installation.' },
+    });
+    await setCommitStatus(client, { sha: 'd'.repeat(40), state: 'success', description: 'ok' });
+    expect(github.statuses).toHaveLength(1);
   });
 
   it('gives up with GITHUB_RATE_LIMITED when the limit holds', async () => {

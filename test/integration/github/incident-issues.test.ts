@@ -77,6 +77,21 @@ describe('incident issues', () => {
     expect(github.statuses.map((s) => s.sha)).toEqual([good.commit]);
   });
 
+  it("links the open incident issue as the stop's incident_url when the operator gives none", async () => {
+    const { repo, engine, github } = await setup();
+    await engine.run(failing);
+    const issue = github.issues.find((i) => i.body.includes(MARKER));
+    const url = `https://github.test/acme/registry/issues/${issue?.number}`;
+    await engine.stop({ reason: 'looking into npm', ecosystem: 'npm', push: false });
+    const control = (): { incident_url: string } =>
+      JSON.parse(readFileSync(join(repo.dir, 'batch-control.json'), 'utf8')) as { incident_url: string };
+    expect(control().incident_url).toBe(url);
+    await engine.stop({ reason: 'everything', push: false });
+    expect(control().incident_url).toBe(url);
+    await engine.stop({ reason: 'given', incidentUrl: 'https://status.example/1', push: false });
+    expect(control().incident_url).toBe('https://status.example/1');
+  });
+
   it('keeps the batch outcome when the incident cannot be opened, naming the missing permission', async () => {
     const { engine, github } = await setup();
     github.answerNext(MISSING_PERMISSION(/\/issues$/, 'issues=write'));
