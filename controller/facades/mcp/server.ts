@@ -30,7 +30,7 @@ export function createMcpServer({ engine, logger, version }: McpServerOptions): 
   const server = new McpServer(
     { name: 'batchctl', version },
     {
-      capabilities: { tools: {}, resources: {}, logging: {} },
+      capabilities: { tools: {}, resources: {} },
       maxToolInputElements: MAX_INPUT_ELEMENTS,
       instructions:
         'batchctl applies batches of file operations to a git repository as one tagged commit. validate_batch first, then ' +
