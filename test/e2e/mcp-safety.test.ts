@@ -34,6 +34,7 @@ async function execute(mcp: McpSession, operations: unknown[]): Promise<{ batch_
 describe('batchctl mcp: safety for agents', () => {
   it('engages the emergency stop with a reason, refuses batches under it, and offers no tool to lift it', async () => {
     const { repo, mcp } = await open();
+    const landed = await execute(mcp, [{ type: 'write', target: 'landed.txt', content: 'l' }]);
     const noReason = await mcp.call('engage_emergency_stop', {});
     expect(noReason.isError).toBe(true);
     expect(textOf(noReason)).toContain('reason');
@@ -56,6 +57,11 @@ describe('batchctl mcp: safety for agents', () => {
     expect(refused.isError).toBe(true);
     expect(refused.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'EMERGENCY_STOP' } });
     expect(repo.snapshot()).toBe(before);
+
+    // A rollback is an incident tool: it runs under the stop.
+    const undo = await mcp.call('rollback_batch', { batch_id: landed.batch_id, reason: 'part of the incident' });
+    expect(undo.structuredContent).toMatchObject({ success: true });
+    expect(repo.git('ls-files', 'landed.txt').trim()).toBe('');
 
     const again = await mcp.call('engage_emergency_stop', { reason: 'bad recipes are landing' });
     expect(again.structuredContent).toMatchObject({ stopped: true, scope: 'all' });
@@ -93,6 +99,7 @@ describe('batchctl mcp: safety for agents', () => {
     expect(repo.git('ls-files', 'a.txt').trim()).toBe('');
     expect(trailer(repo, 'Reverts-Batch')).toBe(batch_id);
     expect(trailer(repo, 'Batch-Requested-By')).toBe('mcp:safety-agent');
+    expect(trailer(repo, 'Batch-Agent')).toBe('safety-agent/0.9');
     expect(repo.git('tag', '--list', `rollback/${batch_id}`).trim()).toBe(`rollback/${batch_id}`);
     expect(await mcp.call('get_batch_status', { batch_id })).toMatchObject({ structuredContent: { batch: { status: 'rolled_back' } } });
 
