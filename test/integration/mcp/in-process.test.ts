@@ -63,6 +63,20 @@ describe('the MCP facade over the engine', () => {
     expect(repo.git('ls-files', 'behind.txt').trim()).toBe('');
   });
 
+  it("does not cancel another caller's batch when a request that replayed it under its idempotency_key is cancelled", async () => {
+    const { engine } = await setup({ 'README.md': 'hello\n', 'batch-control.json': bigControlFile(2000) });
+    const client = await connect(engine);
+    const operations = Array.from({ length: 2000 }, (_, i) => ({ type: 'write', target: `theirs/f${i}.txt`, content: `${i}\n` }));
+    const theirs = await engine.submit(batch({ operations, options: { idempotency_key: 'shared-key' } }));
+    const abort = new AbortController();
+    const call = client.callTool({ name: 'execute_batch', arguments: { operations, idempotency_key: 'shared-key' } }, undefined, {
+      signal: abort.signal,
+      onprogress: () => abort.abort(),
+    });
+    await expect(call).rejects.toThrow();
+    expect(await engine.wait(theirs.batch_id)).toMatchObject({ status: 'completed', success_count: 2000 });
+  });
+
   it('sends progress that only ever increases, ending at the batch size', async () => {
     const { engine } = await setup({ 'README.md': 'hello\n' });
     const client = await connect(engine);
