@@ -66,7 +66,7 @@ describe('the MCP facade over the engine', () => {
   it("does not cancel another caller's batch when a request that replayed it under its idempotency_key is cancelled", async () => {
     const { engine } = await setup({ 'README.md': 'hello\n', 'batch-control.json': bigControlFile(2000) });
     const client = await connect(engine);
-    const operations = Array.from({ length: 2000 }, (_, i) => ({ type: 'write', target: `theirs/f${i}.txt`, content: `${i}\n` }));
+    const operations = Array.from({ length: 2000 }, (_, i) => ({ type: 'write' as const, target: `theirs/f${i}.txt`, content: `${i}\n` }));
     const theirs = await engine.submit(batch({ operations, options: { idempotency_key: 'shared-key' } }));
     const abort = new AbortController();
     const call = client.callTool({ name: 'execute_batch', arguments: { operations, idempotency_key: 'shared-key' } }, undefined, {
