@@ -2,6 +2,7 @@
 // engage but not lift, reasons required, rollbacks, and every tool's bad arguments refused naming the field.
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { defaultControlFile, renderControlFile } from '../../controller/control/index.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { mcpSession, textOf, type McpSession } from '../helpers/mcp-client.js';
 
@@ -78,6 +79,32 @@ describe('batchctl mcp: safety for agents', () => {
     const pypi = await mcp.call('execute_batch', { ecosystem: 'pypi', operations: [{ type: 'write', target: 'p.txt', content: 'p' }] });
     expect(pypi.structuredContent).toMatchObject({ status: 'completed' });
     expect(repo.read('p.txt')).toBe('p');
+  });
+
+  it('goes through the same preflight as every caller: an open breaker and a paused budget refuse, changing nothing', async () => {
+    const monday = new Date();
+    monday.setUTCHours(0, 0, 0, 0);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    const control = JSON.parse(renderControlFile(defaultControlFile())) as Record<string, unknown>;
+    control['circuit_breaker'] = {
+      npm: { state: 'open', failures: 5, last_failure: new Date().toISOString(), opens_at: new Date(Date.now() + 3_600_000).toISOString() },
+    };
+    control['budget'] = { week_start: monday.toISOString(), sampling_active: true, operations_used: 99_000 };
+    const repo = gitRepo({ 'README.md': 'hello\n', 'batch-control.json': `${JSON.stringify(control, null, 2)}\n` });
+    repos.push(repo);
+    const mcp = await mcpSession(repo.dir);
+    sessions.push(mcp);
+    const before = repo.snapshot();
+    const write = [{ type: 'write', target: 'x.txt', content: 'x' }];
+    const breaker = await mcp.call('execute_batch', { ecosystem: 'npm', operations: write });
+    expect(breaker.isError).toBe(true);
+    expect(breaker.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'BREAKER_OPEN' } });
+    const budget = await mcp.call('execute_batch', { ecosystem: 'pypi', operations: write });
+    expect(budget.isError).toBe(true);
+    expect(budget.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'BUDGET_EXHAUSTED' } });
+    expect(repo.snapshot()).toBe(before);
+    const state = await mcp.call('get_control_state', {});
+    expect(state.structuredContent).toMatchObject({ breakers: [{ ecosystem: 'npm', state: 'open' }], budget: { mode: 'paused' } });
   });
 
   it('rolls back a committed batch with a reason, once; a missing or blank reason changes nothing', async () => {
