@@ -64,9 +64,11 @@ describe('batchctl mcp: safety for agents', () => {
     expect(undo.structuredContent).toMatchObject({ success: true });
     expect(repo.git('ls-files', 'landed.txt').trim()).toBe('');
 
+    const { tools } = await mcp.client.listTools();
     const again = await mcp.call('engage_emergency_stop', { reason: 'bad recipes are landing' });
     expect(again.structuredContent).toMatchObject({ stopped: true, scope: 'all' });
-    const { tools } = await mcp.client.listTools();
+    const stopTool = tools.find((t) => t.name === 'engage_emergency_stop');
+    expect(stopTool?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
     expect(tools.filter((t) => /resume|lift|unstop|enable/i.test(`${t.name} ${t.title ?? ''}`))).toEqual([]);
   });
 
