@@ -2,6 +2,7 @@
 // engage but not lift, reasons required, rollbacks, and every tool's bad arguments refused naming the field.
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { defaultControlFile, renderControlFile } from '../../controller/control/index.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { mcpSession, textOf, type McpSession } from '../helpers/mcp-client.js';
 
@@ -34,6 +35,7 @@ async function execute(mcp: McpSession, operations: unknown[]): Promise<{ batch_
 describe('batchctl mcp: safety for agents', () => {
   it('engages the emergency stop with a reason, refuses batches under it, and offers no tool to lift it', async () => {
     const { repo, mcp } = await open();
+    const landed = await execute(mcp, [{ type: 'write', target: 'landed.txt', content: 'l' }]);
     const noReason = await mcp.call('engage_emergency_stop', {});
     expect(noReason.isError).toBe(true);
     expect(textOf(noReason)).toContain('reason');
@@ -57,9 +59,16 @@ describe('batchctl mcp: safety for agents', () => {
     expect(refused.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'EMERGENCY_STOP' } });
     expect(repo.snapshot()).toBe(before);
 
+    // A rollback is an incident tool: it runs under the stop.
+    const undo = await mcp.call('rollback_batch', { batch_id: landed.batch_id, reason: 'part of the incident' });
+    expect(undo.structuredContent).toMatchObject({ success: true });
+    expect(repo.git('ls-files', 'landed.txt').trim()).toBe('');
+
+    const { tools } = await mcp.client.listTools();
     const again = await mcp.call('engage_emergency_stop', { reason: 'bad recipes are landing' });
     expect(again.structuredContent).toMatchObject({ stopped: true, scope: 'all' });
-    const { tools } = await mcp.client.listTools();
+    const stopTool = tools.find((t) => t.name === 'engage_emergency_stop');
+    expect(stopTool?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true, idempotentHint: false });
     expect(tools.filter((t) => /resume|lift|unstop|enable/i.test(`${t.name} ${t.title ?? ''}`))).toEqual([]);
   });
 
@@ -72,6 +81,32 @@ describe('batchctl mcp: safety for agents', () => {
     const pypi = await mcp.call('execute_batch', { ecosystem: 'pypi', operations: [{ type: 'write', target: 'p.txt', content: 'p' }] });
     expect(pypi.structuredContent).toMatchObject({ status: 'completed' });
     expect(repo.read('p.txt')).toBe('p');
+  });
+
+  it('goes through the same preflight as every caller: an open breaker and a paused budget refuse, changing nothing', async () => {
+    const monday = new Date();
+    monday.setUTCHours(0, 0, 0, 0);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    const control = JSON.parse(renderControlFile(defaultControlFile())) as Record<string, unknown>;
+    control['circuit_breaker'] = {
+      npm: { state: 'open', failures: 5, last_failure: new Date().toISOString(), opens_at: new Date(Date.now() + 3_600_000).toISOString() },
+    };
+    control['budget'] = { week_start: monday.toISOString(), sampling_active: true, operations_used: 99_000 };
+    const repo = gitRepo({ 'README.md': 'hello\n', 'batch-control.json': `${JSON.stringify(control, null, 2)}\n` });
+    repos.push(repo);
+    const mcp = await mcpSession(repo.dir);
+    sessions.push(mcp);
+    const before = repo.snapshot();
+    const write = [{ type: 'write', target: 'x.txt', content: 'x' }];
+    const breaker = await mcp.call('execute_batch', { ecosystem: 'npm', operations: write });
+    expect(breaker.isError).toBe(true);
+    expect(breaker.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'BREAKER_OPEN' } });
+    const budget = await mcp.call('execute_batch', { ecosystem: 'pypi', operations: write });
+    expect(budget.isError).toBe(true);
+    expect(budget.structuredContent).toMatchObject({ status: 'refused', reason: { code: 'BUDGET_EXHAUSTED' } });
+    expect(repo.snapshot()).toBe(before);
+    const state = await mcp.call('get_control_state', {});
+    expect(state.structuredContent).toMatchObject({ breakers: [{ ecosystem: 'npm', state: 'open' }], budget: { mode: 'paused' } });
   });
 
   it('rolls back a committed batch with a reason, once; a missing or blank reason changes nothing', async () => {
@@ -93,6 +128,7 @@ describe('batchctl mcp: safety for agents', () => {
     expect(repo.git('ls-files', 'a.txt').trim()).toBe('');
     expect(trailer(repo, 'Reverts-Batch')).toBe(batch_id);
     expect(trailer(repo, 'Batch-Requested-By')).toBe('mcp:safety-agent');
+    expect(trailer(repo, 'Batch-Agent')).toBe('safety-agent/0.9');
     expect(repo.git('tag', '--list', `rollback/${batch_id}`).trim()).toBe(`rollback/${batch_id}`);
     expect(await mcp.call('get_batch_status', { batch_id })).toMatchObject({ structuredContent: { batch: { status: 'rolled_back' } } });
 

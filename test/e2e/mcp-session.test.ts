@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultControlFile, renderControlFile } from '../../controller/control/index.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { mcpSession, type McpSession } from '../helpers/mcp-client.js';
-import { CLI } from '../helpers/run-cli.js';
+import { CLI, runCli } from '../helpers/run-cli.js';
 import { until } from '../helpers/serve-process.js';
 
 const repos: TestRepo[] = [];
@@ -71,6 +71,59 @@ describe('batchctl mcp: the session', () => {
     expect(late.isError).toBe(true);
     expect(late.content[0]).toMatchObject({ text: expect.stringContaining('BATCH_FINISHED') });
   });
+
+  it.each(['closes stdin', 'sends SIGTERM'])(
+    'rolls back the running batch and exits 0 when the client %s mid-batch; the batch never runs later',
+    async (how) => {
+      const repo = bigBatchRepo(3000);
+      const before = repo.snapshot();
+      const child = spawn(process.execPath, [CLI, 'mcp', '--repo', repo.dir], {
+        cwd: repo.dir,
+        env: { ...process.env, GITHUB_ACTIONS: '', BATCHCTL_LOG_LEVEL: 'warn' },
+      });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.resume();
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const send = (value: unknown): void => void child.stdin.write(`${JSON.stringify(value)}\n`);
+      send({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'leaver', version: '1' } },
+      });
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      const operations = Array.from({ length: 3000 }, (_, i) => ({
+        type: 'write',
+        target: `big/f${i}.txt`,
+        content: `${i}\n`.repeat(200),
+      }));
+      send({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'execute_batch', arguments: { operations }, _meta: { progressToken: 'p' } },
+      });
+      const progress = (): Array<{ progress: number; message?: string }> =>
+        stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { method?: string; params?: { progress: number; message?: string } })
+          .flatMap((f) => (f.method === 'notifications/progress' && f.params ? [f.params] : []));
+      await until(async () => progress().some((p) => p.progress >= 1), 'the batch is running');
+      const batchId = BATCH_ID.exec(progress()[0]?.message ?? '')?.[0] as string;
+
+      if (how === 'closes stdin')
+        child.stdin.end(); // the client went away
+      else child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const status = await runCli(['status', batchId, '--json', '--repo', repo.dir], { cwd: repo.dir });
+      expect(JSON.parse(status.stdout)).toMatchObject({
+        batch: { batch_id: batchId, status: 'cancelled', requested_by: 'mcp:leaver', commit_sha: null },
+      });
+      expect(repo.snapshot()).toBe(before);
+    },
+  );
 
   it('answers garbage and unknown methods without dying, writes only JSON-RPC to stdout, and exits 0 when stdin closes', async () => {
     const repo = gitRepo({ 'README.md': 'hello\n' });

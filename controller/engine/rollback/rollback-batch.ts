@@ -40,6 +40,8 @@ export interface RollbackOptions {
   requestedBy?: string;
   /** why (the Rollback-Reason trailer, the rollback_started event, the stored rollback record) */
   reason?: string;
+  /** an MCP client's `<name>/<version>`: the revert commit's Batch-Agent trailer, as its batches carry */
+  agent?: string;
   /** false: commit locally only (`--no-push`; docs/lifecycle.md#gitops-push) */
   push?: boolean;
   /** in a shallow clone, fetch the missing history from the remote instead of refusing (SHALLOW_CLONE) */
@@ -249,6 +251,7 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
     source: 'rollback',
     bypassAdmission: true,
     push: options.push !== false,
+    ...(options.agent ? { agent: options.agent } : {}),
     extraTrailers: [
       [TRAILER.revertsBatch, batchId],
       ...(partial ? [[TRAILER.rollbackPaths, (options.paths ?? []).join(' ')] as const] : []),

@@ -30,7 +30,7 @@ export function createMcpServer({ engine, logger, version }: McpServerOptions): 
   const server = new McpServer(
     { name: 'batchctl', version },
     {
-      capabilities: { tools: {}, resources: {}, logging: {} },
+      capabilities: { tools: {}, resources: {} },
       maxToolInputElements: MAX_INPUT_ELEMENTS,
       instructions:
         'batchctl applies batches of file operations to a git repository as one tagged commit. validate_batch first, then ' +
@@ -58,19 +58,17 @@ export interface StdioSession {
   close(): Promise<void>;
 }
 
-/** Serve `server` on this process's stdin and stdout until the client disconnects. */
-export async function serveStdio(
-  server: McpServer,
-  {
-    stdin = process.stdin,
-    stdout = process.stdout,
-  }: { stdin?: NodeJS.ReadableStream & { on: NodeJS.ReadableStream['on'] }; stdout?: NodeJS.WritableStream } = {},
-): Promise<StdioSession> {
-  const transport = new StdioServerTransport(stdin as typeof process.stdin, stdout as typeof process.stdout);
+/**
+ * Serve `server` on this process's stdin and stdout until the client disconnects: the SDK's transport
+ * does not watch for the end of stdin, so this does (a client that exits closes it).
+ * @example const session = await serveStdio(createMcpServer({ engine, logger, version })); await session.closed;
+ */
+export async function serveStdio(server: McpServer): Promise<StdioSession> {
+  const transport = new StdioServerTransport(process.stdin, process.stdout);
   let done!: () => void;
   const closed = new Promise<void>((resolve) => (done = resolve));
   server.server.onclose = () => done();
-  stdin.on('end', () => void server.close().finally(done));
+  process.stdin.once('end', () => void server.close().finally(done));
   await server.connect(transport);
   return { closed, close: () => server.close().finally(done) };
 }

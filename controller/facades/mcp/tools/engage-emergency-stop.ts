@@ -19,7 +19,8 @@ export function registerEngageEmergencyStop(server: McpServer, ctx: ToolContext)
         UNTRUSTED_NOTE,
       inputSchema: engageEmergencyStopInput,
       outputSchema: engageEmergencyStopOutput,
-      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      // Not idempotent: a second stop commits again (disabled_at and the reason move to the latest call).
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     },
     (args) =>
       guarded(async () => {

@@ -110,8 +110,11 @@ export function registerExecuteBatch(server: McpServer, ctx: ToolContext): void 
             ctx.logger.info({ err: error, batch_id: id }, 'the client cancelled the request after the batch ended');
           }
         };
-        extra.signal.addEventListener('abort', cancel, { once: true });
-        if (extra.signal.aborted) cancel(); // cancelled while it was being queued
+        // A replay is an earlier batch (perhaps another caller's): cancelling this request must not cancel it.
+        if (!submitted.idempotent_replay) {
+          extra.signal.addEventListener('abort', cancel, { once: true });
+          if (extra.signal.aborted) cancel(); // cancelled while it was being queued
+        }
         try {
           const result = await ctx.engine.wait(id);
           const out = toExecuteOutput(submitted.idempotent_replay ? { ...result, idempotent_replay: true } : result);

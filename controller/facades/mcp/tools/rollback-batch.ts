@@ -58,6 +58,7 @@ export function registerRollbackBatch(server: McpServer, ctx: ToolContext): void
         try {
           result = await ctx.engine.rollback(args.batch_id, {
             requestedBy: agent.requestedBy,
+            agent: agent.trailer,
             ...(args.backup_id === undefined ? {} : { restore: true }),
           });
         } catch (error) {
