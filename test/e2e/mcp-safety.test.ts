@@ -129,6 +129,7 @@ describe('batchctl mcp: safety for agents', () => {
     expect(trailer(repo, 'Reverts-Batch')).toBe(batch_id);
     expect(trailer(repo, 'Batch-Requested-By')).toBe('mcp:safety-agent');
     expect(trailer(repo, 'Batch-Agent')).toBe('safety-agent/0.9');
+    expect(trailer(repo, 'Rollback-Reason')).toBe('wrong content');
     expect(repo.git('tag', '--list', `rollback/${batch_id}`).trim()).toBe(`rollback/${batch_id}`);
     expect(await mcp.call('get_batch_status', { batch_id })).toMatchObject({ structuredContent: { batch: { status: 'rolled_back' } } });
 

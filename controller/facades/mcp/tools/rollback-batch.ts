@@ -35,7 +35,7 @@ export function registerRollbackBatch(server: McpServer, ctx: ToolContext): void
       description:
         'Revert every change a committed batch made, as one new commit tagged rollback/<batch_id>. A later commit that changed ' +
         "the same lines makes it refuse (failed lists those paths) and nothing changes. With the batch's backup_id, its paths " +
-        'are reset to the backup instead (later changes to them are lost). `reason` is required and logged.' +
+        "are reset to the backup instead (later changes to them are lost). `reason` is required: it is the revert commit's Rollback-Reason trailer." +
         UNTRUSTED_NOTE,
       inputSchema: rollbackBatchInput,
       outputSchema: rollbackBatchOutput,
@@ -59,6 +59,7 @@ export function registerRollbackBatch(server: McpServer, ctx: ToolContext): void
           result = await ctx.engine.rollback(args.batch_id, {
             requestedBy: agent.requestedBy,
             agent: agent.trailer,
+            reason: args.reason,
             ...(args.backup_id === undefined ? {} : { restore: true }),
           });
         } catch (error) {
