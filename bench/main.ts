@@ -18,6 +18,7 @@ import { httpBench } from './http.js';
 import { fmt, type Outcome } from './report.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
+import { verifyBench } from './verify.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     report(await commitBench({ quick, root }, only));
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
+    if (wants('verify')) report(verifyBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
     const judged = outcomes.filter((o) => o.pass !== null);
