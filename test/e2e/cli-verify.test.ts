@@ -75,8 +75,11 @@ describe('batchctl verify', () => {
 
   it('reports a file changed or deleted only in the work tree (or staged), with no commit', async () => {
     const repo = repoWith({});
-    const id = await runBatch(repo, writes('a.txt', 'b.txt', 'c.txt'));
+    const id = await runBatch(repo, writes('a.txt', 'b.txt', 'c.txt', 'dir with space/d e.txt', 'same.txt'));
     repo.write('a.txt', 'not committed\n');
+    repo.write('dir with space/d e.txt', 'edited\n');
+    // rewritten with the bytes the batch wrote: git may list it as modified (stat), its blob is as recorded
+    repo.write('same.txt', 'same.txt by the batch\n');
     rmSync(join(repo.dir, 'b.txt'));
     repo.write('c.txt', 'staged\n');
     repo.git('add', 'c.txt');
@@ -87,6 +90,7 @@ describe('batchctl verify', () => {
       ['a.txt', 'work-tree', null, id],
       ['b.txt', 'work-tree', null, id],
       ['c.txt', 'work-tree', null, id],
+      ['dir with space/d e.txt', 'work-tree', null, id],
     ]);
     expect(report.drift[0]?.actual_blob).toBe(repo.git('hash-object', 'a.txt').trim());
     expect(report.drift[1]?.actual_blob).toBeNull();
@@ -191,5 +195,18 @@ describe('batchctl verify', () => {
     const bad = await runCli(['verify', 'nope'], { cwd: repo.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('BATCH_ID_INVALID');
+  });
+
+  it('says a batch that committed nothing has no files to verify (exit 0)', async () => {
+    const repo = repoWith({});
+    const run = await runCli(['run', '-', '--json', '--no-push'], {
+      cwd: repo.dir,
+      input: JSON.stringify({ operations: [{ type: 'delete', target: 'absent.txt' }] }),
+    });
+    const id = jsonLines(run.stdout).at(-1)?.['batch_id'] as string;
+    const { code, report } = await verify(repo, [id]);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ checked_batches: 0, checked_files: 0, drift: [] });
+    expect(report.note).toContain(`batch ${id} is refused`);
   });
 });

@@ -50,11 +50,9 @@ export async function verifyBatches(deps: EngineDeps, { batchId }: VerifyOptions
   if (head === null) return { head: '', checked_batches: 0, checked_files: 0, drift: [] };
   const files = recordedFiles(store, batches);
   const drift = await findDrift({ git, head, files });
-  return {
-    head,
-    checked_batches: batches.length,
-    checked_files: files.size,
-    drift,
-    ...(batchId === undefined ? await unrecordedNote(deps, head) : {}),
-  };
+  const report = { head, checked_batches: batches.length, checked_files: files.size, drift };
+  if (batchId === undefined) return { ...report, ...(await unrecordedNote(deps, head)) };
+  if (batches.length === 0)
+    return { ...report, note: `batch ${batchId} is ${store.batches.get(batchId)?.status ?? 'unknown'}: it committed no files to verify` };
+  return report;
 }
