@@ -52,14 +52,14 @@ interface Step {
 
 let stepNo = 0;
 /** One workflow step: `scripts/github/<name>` with the step's env, as the runner gives it. */
-function step(c: Checkout, name: string, env: Record<string, string>, { path }: { path?: string } = {}): Promise<Step> {
+function step(c: Checkout, name: string, env: Record<string, string>, { path, cwd }: { path?: string; cwd?: string } = {}): Promise<Step> {
   const n = ++stepNo;
   const outputFile = join(c.home, `output-${n}`);
   const summaryFile = join(c.home, 'summary.md');
   writeFileSync(outputFile, '');
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [script(name)], {
-      cwd: c.repo.dir,
+      cwd: cwd ?? c.repo.dir,
       env: {
         ...GIT_ENV,
         ...(path ? { PATH: path } : {}),
@@ -210,6 +210,32 @@ describe('the workflow scripts (scripts/github)', () => {
     expect(run?.stdout).toMatch(/^::error file=batches\/bad\.json,line=5,title=PATH_TRAVERSAL::operation 1 \(\.\.\/escape\.txt\)/m);
     expect(run?.stdout).toMatch(/^::error file=batches\/bad\.json,line=6,title=SOURCE_MISSING::operation 2 \(missing\.txt\)/m);
     expect(run?.summary).toContain('was refused (VALIDATION_FAILED');
+  });
+
+  it('batch.yml: an invalid NDJSON batch is annotated on the line of each operation (the header is line 1)', async () => {
+    const lines = [
+      JSON.stringify({ title: 'nd', ecosystem: 'npm' }),
+      JSON.stringify({ type: 'write', target: 'ok.txt', content: 'x' }),
+      '',
+      JSON.stringify({ type: 'delete', target: 'missing.txt' }),
+    ];
+    const c = checkout({ 'batches/bad.ndjson': `${lines.join('\n')}\n` });
+    const { run } = await batchWorkflow(c, { BATCH_FILE: 'batches/bad.ndjson' });
+    expect(run?.code).toBe(2);
+    expect(run?.stdout).toMatch(/^::error file=batches\/bad\.ndjson,line=4,title=SOURCE_MISSING::operation 1 \(missing\.txt\)/m);
+  });
+
+  it('action.yml: the same scripts with the repository in a folder of the workspace (the `repo` input)', async () => {
+    const c = checkout({ 'batches/one.json': batchFile('npm', 'out/one.txt') });
+    const workspace = join(c.repo.dir, '..');
+    const env = { GITHUB_WORKSPACE: workspace, BATCHCTL_REPO: c.repo.dir.slice(workspace.length + 1), BATCH_FILE: 'batches/one.json' };
+    expect((await step(c, 'history.sh', { ...env, CACHE_HIT: '' }, { cwd: workspace })).code).toBe(0);
+    const preflight = await step(c, 'preflight.sh', env, { cwd: workspace });
+    expect(preflight.outputs['admitted']).toBe('true');
+    const run = await step(c, 'run-batch.sh', env, { cwd: workspace });
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('completed');
+    expect(c.remoteGit('rev-parse', 'main').trim()).toBe(run.outputs['commit']);
   });
 
   const nodeless = useNodelessPath();
