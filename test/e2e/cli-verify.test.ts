@@ -118,6 +118,18 @@ describe('batchctl verify', () => {
     expect(report.drift.map((d) => d.path)).toEqual(['a.txt']);
   });
 
+  it('reports a plain commit that carries a hand-typed Batch-Id trailer (no tag, not recorded) like any plain commit', async () => {
+    const repo = repoWith({});
+    const id = await runBatch(repo, writes('a.txt'));
+    repo.write('a.txt', 'forged\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'looks like a batch\n\nBatch-Id: b-20260101-000000-abcdef');
+    const forged = repo.head();
+    const { code, report } = await verify(repo, ['--all']);
+    expect(code).toBe(6);
+    expect(report.drift).toMatchObject([{ path: 'a.txt', batch_id: id, changed_by: { commit: forged, subject: 'looks like a batch' } }]);
+  });
+
   it('reports a file a batch deleted that a plain commit brought back, and one it wrote that a commit deleted', async () => {
     const repo = repoWith({ 'old.txt': 'old\n' });
     await runBatch(repo, [{ type: 'delete', target: 'old.txt' }, ...writes('new.txt')]);
