@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { weekStart } from '../../controller/control/index.js';
 import { VerifyReportSchema } from '../../controller/domain/index.js';
 import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { useNodelessPath } from '../helpers/nodeless-path.js';
@@ -189,6 +190,30 @@ describe('the workflow scripts (scripts/github)', () => {
 
     const pypi = await batchWorkflow(c, { BATCH_FILE: 'batches/pypi.json' });
     expect(pypi.run?.outputs['status']).toBe('completed');
+  });
+
+  it('batch.yml: a paused weekly budget ends green with a summary saying why, and nothing runs', async () => {
+    const c = checkout({ 'batches/one.json': batchFile('npm', 'out/one.txt') });
+    const control = JSON.parse(c.repo.read('batch-control.json')) as { policy: { budget: { limits: Record<string, number> } } } & Record<
+      string,
+      unknown
+    >;
+    control.policy.budget.limits = { operations: 100 };
+    control['budget'] = { week_start: weekStart(new Date()).toISOString(), operations_used: 99 };
+    c.repo.write('batch-control.json', `${JSON.stringify(control, null, 2)}\n`);
+    c.repo.commitAll('the week is spent');
+    c.repo.git('push', '-q', 'origin', 'main');
+    const before = c.remoteGit('rev-parse', 'main').trim();
+
+    const { preflight, run } = await batchWorkflow(c, { BATCH_FILE: 'batches/one.json' });
+    expect(preflight.code).toBe(0);
+    expect(preflight.outputs).toMatchObject({ admitted: 'false', status: 'refused' });
+    expect(run).toBeNull();
+    expect(preflight.summary).toContain('the weekly budget is paused');
+    const direct = await step(c, 'run-batch.sh', { BATCH_FILE: 'batches/one.json' });
+    expect(direct.code).toBe(0);
+    expect(direct.summary).toContain('BUDGET_EXHAUSTED');
+    expect(c.remoteGit('rev-parse', 'main').trim()).toBe(before);
   });
 
   it('batch.yml: an invalid batch fails the step with ::error annotations on the batch file line of each operation', async () => {
