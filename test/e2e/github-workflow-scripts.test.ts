@@ -123,6 +123,25 @@ describe('the workflow scripts (scripts/github)', () => {
     expect(run?.summary).toContain('the cache was cold');
   });
 
+  it('history.sh: a cold cache (no database) is rebuilt from git; an exact cache hit is left as it is', async () => {
+    const c = checkout({ 'batches/one.json': batchFile('npm', 'out/one.txt') });
+    const { run } = await batchWorkflow(c, { BATCH_FILE: 'batches/one.json' });
+    const warm = await step(c, 'history.sh', { CACHE_HIT: 'true' });
+    expect(warm.outputs).toMatchObject({ cold: 'false', rebuilt: '0' });
+
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(c.repo.dir, '.git', 'batchctl', `state.db${suffix}`), { force: true });
+    const cold = await step(c, 'history.sh', { CACHE_HIT: '' });
+    expect(cold.code).toBe(0);
+    expect(cold.outputs).toMatchObject({ cold: 'true', rebuilt: '1' });
+    expect(cold.summary).toContain('the cache was cold; rebuilt 1 batches from git');
+    const drift = await step(c, 'drift.sh', { REPORT: join(c.home, 'report.json') });
+    const report = VerifyReportSchema.parse(JSON.parse(readFileSync(join(c.home, 'report.json'), 'utf8')));
+    expect(drift.outputs['drift_count']).toBe('0');
+    expect(report.checked_batches).toBe(1);
+    expect(report.unrecorded_batches).toBeUndefined();
+    expect(run?.outputs['batch_id']).toMatch(/^b-/);
+  });
+
   it('batch.yml: a dry run changes nothing and reports planned', async () => {
     const c = checkout({ 'batches/one.json': batchFile('npm', 'out/one.txt') });
     const before = c.remoteGit('rev-parse', 'main').trim();
