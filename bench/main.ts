@@ -20,6 +20,7 @@ import { mcpBench } from './mcp.js';
 import { rollbackBench } from './rollback.js';
 import { serviceBench } from './service.js';
 import { udpBench } from './udp.js';
+import { verifyBench } from './verify.js';
 
 const quick = process.argv.includes('--quick');
 const keep = process.argv.includes('--keep');
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     report(await commitBench({ quick, root }, only));
     if (wants('rollback')) report(rollbackBench({ quick, root }));
     if (wants('find')) report(await findBench({ quick, root }));
+    if (wants('verify')) report(verifyBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
     report(await mcpBench({ quick, root }, wants));

@@ -9,15 +9,13 @@ import type { ObjectFormat } from './object-format.js';
 import { blobId } from './plumbing.js';
 import { splitNul, type GitRunner } from './runner.js';
 
-/** The latest commit that changed a path, with the trailers that say whether batchctl made it. */
+/** The latest commit that changed a path, with the Batch-Id trailer that claims batchctl made it. */
 export interface PathToucher {
   commit: string;
   subject: string;
   author: string;
-  /** the commit's Batch-Id trailer value ('' when none) */
+  /** the commit's Batch-Id trailer value ('' when none; a rollback carries its own new id too) */
   batchId: string;
-  /** the commit's Reverts-Batch trailer value ('' when none) */
-  revertsBatch: string;
 }
 
 /** A path whose index or work-tree content differs from HEAD; `blob` null when deleted there. */
@@ -48,16 +46,15 @@ export async function lastTouchers(
   const found = new Map<string, PathToucher>();
   if (paths.length === 0) return found;
   const wanted = new Set(paths);
-  const format =
-    '--format=%x1e%H%x1f%s%x1f%an <%ae>%x1f%(trailers:key=Batch-Id,valueonly,separator=%x2C)%x1f%(trailers:key=Reverts-Batch,valueonly,separator=%x2C)%x1f';
+  const format = '--format=%x1e%H%x1f%s%x1f%an <%ae>%x1f%(trailers:key=Batch-Id,valueonly,separator=%x2C)%x1f';
   const { stdout } = await git.exec(['log', format, '--name-only', '-z', '--no-renames', '--stdin', head], {
     input: `--\n${paths.join('\n')}\n`,
   });
   for (const record of stdout.toString('utf8').split('\x1e')) {
     const fields = record.split('\x1f');
-    if (fields.length < 6) continue;
-    const [commit = '', subject = '', author = '', batchId = '', revertsBatch = '', names = ''] = fields;
-    const toucher: PathToucher = { commit, subject, author, batchId: batchId.trim(), revertsBatch: revertsBatch.trim() };
+    if (fields.length < 5) continue;
+    const [commit = '', subject = '', author = '', batchId = '', names = ''] = fields;
+    const toucher: PathToucher = { commit, subject, author, batchId: batchId.trim() };
     for (const path of names.split('\0')) {
       const name = path.replace(/^\n/, '');
       if (wanted.has(name) && !found.has(name)) found.set(name, toucher);

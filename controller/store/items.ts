@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 
 import type { ItemStatus } from '../domain/index.js';
 import { guard, toStoreError } from './store-error.js';
-import type { ItemListOptions, ItemRow, StoreItems } from './store.js';
+import type { ItemListOptions, ItemRow, LandedItem, StoreItems } from './store.js';
 
 const COLUMNS = [
   'batch_id',
@@ -52,6 +52,10 @@ export function createItems(db: Database.Database): StoreItems {
   // connection busy and would make every write during the walk throw.
   const page = db.prepare<[string, number, number], ItemRow>(`${SELECT} WHERE batch_id = ? AND item_index > ? ORDER BY item_index LIMIT ?`);
 
+  const landed = db.prepare<[string], LandedItem>(
+    "SELECT operation, source_path, target_path, blob_id FROM batch_items WHERE batch_id = ? AND status = 'succeeded' ORDER BY item_index",
+  );
+
   // One transaction per call: one fsync for 100,000 rows instead of one per row (synchronous = FULL).
   const insertAll = db.transaction((rows: Iterable<ItemRow>) => {
     for (const row of rows) insert.run(...toPositional(row));
@@ -95,5 +99,7 @@ export function createItems(db: Database.Database): StoreItems {
     },
 
     iterate,
+
+    landed: (batchId: string): LandedItem[] => landed.all(batchId),
   });
 }

@@ -165,7 +165,12 @@ export interface StoreItems {
   count(batchId: string, opts?: { status?: ItemStatus }): number;
   /** Streams in item_index order, page by page, so the caller may write to the store between rows. */
   iterate(batchId: string): IterableIterator<ItemRow>;
+  /** the operations of a batch that landed, in item_index order, with only what `verify` compares (four columns, not twelve) */
+  landed(batchId: string): LandedItem[];
 }
+
+/** An operation that landed and the blob it left (docs/lifecycle.md#drift). */
+export type LandedItem = Pick<ItemRow, 'operation' | 'source_path' | 'target_path' | 'blob_id'>;
 
 export interface StoreBackups {
   insert(row: BackupRow): void;

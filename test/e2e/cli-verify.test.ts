@@ -75,8 +75,11 @@ describe('batchctl verify', () => {
 
   it('reports a file changed or deleted only in the work tree (or staged), with no commit', async () => {
     const repo = repoWith({});
-    const id = await runBatch(repo, writes('a.txt', 'b.txt', 'c.txt'));
+    const id = await runBatch(repo, writes('a.txt', 'b.txt', 'c.txt', 'dir with space/d e.txt', 'same.txt'));
     repo.write('a.txt', 'not committed\n');
+    repo.write('dir with space/d e.txt', 'edited\n');
+    // rewritten with the bytes the batch wrote: git may list it as modified (stat), its blob is as recorded
+    repo.write('same.txt', 'same.txt by the batch\n');
     rmSync(join(repo.dir, 'b.txt'));
     repo.write('c.txt', 'staged\n');
     repo.git('add', 'c.txt');
@@ -87,6 +90,7 @@ describe('batchctl verify', () => {
       ['a.txt', 'work-tree', null, id],
       ['b.txt', 'work-tree', null, id],
       ['c.txt', 'work-tree', null, id],
+      ['dir with space/d e.txt', 'work-tree', null, id],
     ]);
     expect(report.drift[0]?.actual_blob).toBe(repo.git('hash-object', 'a.txt').trim());
     expect(report.drift[1]?.actual_blob).toBeNull();
@@ -112,6 +116,18 @@ describe('batchctl verify', () => {
     const { code, report } = await verify(repo, ['--all']);
     expect(code).toBe(6);
     expect(report.drift.map((d) => d.path)).toEqual(['a.txt']);
+  });
+
+  it('reports a plain commit that carries a hand-typed Batch-Id trailer (no tag, not recorded) like any plain commit', async () => {
+    const repo = repoWith({});
+    const id = await runBatch(repo, writes('a.txt'));
+    repo.write('a.txt', 'forged\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'looks like a batch\n\nBatch-Id: b-20260101-000000-abcdef');
+    const forged = repo.head();
+    const { code, report } = await verify(repo, ['--all']);
+    expect(code).toBe(6);
+    expect(report.drift).toMatchObject([{ path: 'a.txt', batch_id: id, changed_by: { commit: forged, subject: 'looks like a batch' } }]);
   });
 
   it('reports a file a batch deleted that a plain commit brought back, and one it wrote that a commit deleted', async () => {
@@ -191,5 +207,18 @@ describe('batchctl verify', () => {
     const bad = await runCli(['verify', 'nope'], { cwd: repo.dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('BATCH_ID_INVALID');
+  });
+
+  it('says a batch that committed nothing has no files to verify (exit 0)', async () => {
+    const repo = repoWith({});
+    const run = await runCli(['run', '-', '--json', '--no-push'], {
+      cwd: repo.dir,
+      input: JSON.stringify({ operations: [{ type: 'delete', target: 'absent.txt' }] }),
+    });
+    const id = jsonLines(run.stdout).at(-1)?.['batch_id'] as string;
+    const { code, report } = await verify(repo, [id]);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ checked_batches: 0, checked_files: 0, drift: [] });
+    expect(report.note).toContain(`batch ${id} is refused`);
   });
 });

@@ -1,14 +1,9 @@
 // The drift pass (docs/lifecycle.md#drift): compare what batches recorded with HEAD and the work
 // tree, and name the later commit behind each difference — unless batchctl made it (a later batch
-// or a rollback is not drift, it is the record moving on).
-import { isBatchId, type DriftEntry } from '../../domain/index.js';
+// or a rollback is not drift, it is the record moving on; docs/lifecycle.md#drift says how that is proven).
+import { isBatchId, TAG_PREFIX, type DriftEntry } from '../../domain/index.js';
 import type { Git, PathToucher } from '../../git/index.js';
 import type { RecordedFile } from './recorded-files.js';
-
-/** A commit batchctl made: a batch (Batch-Id trailer with a batch id) or a rollback (Reverts-Batch). */
-function madeByBatchctl(toucher: PathToucher): boolean {
-  return isBatchId(toucher.batchId) || toucher.revertsBatch !== '';
-}
 
 /**
  * The drift entries for `files` against `head`, in path order: one `ls-tree`, one `log` for the
@@ -18,10 +13,13 @@ export async function findDrift({
   git,
   head,
   files,
+  recordedCommit,
 }: {
   git: Git;
   head: string;
   files: ReadonlyMap<string, RecordedFile>;
+  /** the commit the database records for a batch id, or null */
+  recordedCommit: (batchId: string) => string | null;
 }): Promise<DriftEntry[]> {
   const atHead = await git.blobsAt(head);
   const differing: string[] = [];
@@ -32,6 +30,13 @@ export async function findDrift({
   }
   const drift: DriftEntry[] = [];
   const touchers = await git.lastTouchers({ head, paths: differing });
+  // A trailer alone is a claim anyone can type: batchctl's own commit is the one its database
+  // records for that id, or the one its tag batch/<id> names (a rollback by the script, a batch
+  // this database has not seen). Tags are listed once, only when some commit makes the claim.
+  const claims = [...touchers.values()].some((t) => isBatchId(t.batchId));
+  const tags = claims ? await git.refsUnder([`refs/tags/${TAG_PREFIX}`]) : new Map<string, string>();
+  const madeByBatchctl = (t: PathToucher): boolean =>
+    isBatchId(t.batchId) && (recordedCommit(t.batchId) === t.commit || tags.get(`refs/tags/${TAG_PREFIX}${t.batchId}`) === t.commit);
   for (const path of differing) {
     const file = files.get(path);
     const toucher = touchers.get(path);

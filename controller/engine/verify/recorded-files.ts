@@ -31,8 +31,7 @@ export function recordedFiles(store: Store, batches: readonly BatchRow[]): Map<s
   const files = new Map<string, RecordedFile>();
   for (const batch of batches) {
     const own = new Map<string, string | null>();
-    for (const item of store.items.iterate(batch.batch_id)) {
-      if (item.status !== 'succeeded') continue;
+    for (const item of store.items.landed(batch.batch_id)) {
       if ((item.operation === 'move' || item.operation === 'rename') && item.source_path) own.set(item.source_path, null);
       if (item.operation === 'delete') own.set(item.target_path, null);
       else if (item.blob_id) own.set(item.target_path, item.blob_id);

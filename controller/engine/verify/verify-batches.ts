@@ -49,12 +49,10 @@ export async function verifyBatches(deps: EngineDeps, { batchId }: VerifyOptions
   const head = await git.head();
   if (head === null) return { head: '', checked_batches: 0, checked_files: 0, drift: [] };
   const files = recordedFiles(store, batches);
-  const drift = await findDrift({ git, head, files });
-  return {
-    head,
-    checked_batches: batches.length,
-    checked_files: files.size,
-    drift,
-    ...(batchId === undefined ? await unrecordedNote(deps, head) : {}),
-  };
+  const drift = await findDrift({ git, head, files, recordedCommit: (id) => store.batches.get(id)?.commit_sha ?? null });
+  const report = { head, checked_batches: batches.length, checked_files: files.size, drift };
+  if (batchId === undefined) return { ...report, ...(await unrecordedNote(deps, head)) };
+  if (batches.length === 0)
+    return { ...report, note: `batch ${batchId} is ${store.batches.get(batchId)?.status ?? 'unknown'}: it committed no files to verify` };
+  return report;
 }
