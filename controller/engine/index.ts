@@ -146,7 +146,11 @@ export function createEngine(given: EngineDeps): Engine {
         batch: row,
         // While it runs, the counts so far: the row's are written when it ends.
         result: progress ? { ...result, success_count: progress.completed, failure_count: progress.failed } : result,
-        items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
+        // itemLimit 0 (GET /api/batches/:id, the record only): no query at all.
+        items:
+          itemLimit === 0
+            ? []
+            : store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
         items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
         rollbacks: store.rollbacks.ofBatch(batchId),

@@ -18,7 +18,13 @@ export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpE
   const allowed = new Set(origins);
   const refuse: MiddlewareHandler<HttpEnv> = async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin !== undefined && !allowed.has(origin)) {
+    if (origin === undefined) {
+      // Not a browser (curl, a server, a bot): no CORS headers to add, and hono's cors() would make the
+      // response a full web Response (it touches c.res before the handler). Caches still learn it varies.
+      c.header('Vary', 'Origin');
+      return next();
+    }
+    if (!allowed.has(origin)) {
       throw new BatchctlError({
         code: 'ORIGIN_REFUSED',
         message: `origin ${origin} is not allowed`,
@@ -35,5 +41,6 @@ export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpE
     exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  return [refuse, headers];
+  const browser: MiddlewareHandler<HttpEnv> = (c, next) => (c.req.header('origin') === undefined ? next() : headers(c, next));
+  return [refuse, browser];
 }

@@ -2,7 +2,6 @@
 // rate limit), then the route table, then the sub-apps app/ mounts (events, metrics).
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 
 import type { Engine } from '../../engine/index.js';
 import { BatchctlError } from '../../errors/index.js';
@@ -23,6 +22,7 @@ import { healthRoutes } from './routes/health-routes.js';
 import { rollbackRoute } from './routes/rollback-route.js';
 import { submitRoute } from './routes/submit-route.js';
 import { validateRoute } from './routes/validate-route.js';
+import { secureHeaders } from './secure-headers.js';
 
 export interface HttpAppOptions {
   engine: Engine;
