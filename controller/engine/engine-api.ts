@@ -110,6 +110,13 @@ export interface Engine {
   parse(document: BatchDocument): Promise<Batch>;
   /** `itemStatus`: only the items in that status (items_total counts them too) */
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number; itemStatus?: ItemStatus }): BatchDetails;
+  /**
+   * Differs whenever the store changed since (by this engine or another process): a read a facade
+   * cached under one stamp is still what status() or list() would answer while the stamp is the same,
+   * except for live `progress`, which is not stored.
+   * @example if (cached?.stamp === engine.changeStamp()) return cached.body;
+   */
+  changeStamp(): string;
   list(opts: ListOptions): BatchRow[];
   /** the one commit of a legacy `batch_id:` id, on any branch; BATCH_AMBIGUOUS lists them when it repeats */
   legacy(args: { id: string; commit?: string | undefined }): Promise<LegacyCommit>;

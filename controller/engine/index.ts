@@ -157,6 +157,7 @@ export function createEngine(given: EngineDeps): Engine {
         rollback_of: store.rollbacks.byRollback(batchId) ?? null,
       };
     },
+    changeStamp: () => store.changeStamp(),
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     legacy: (args) => work.track(() => findLegacyBatch(git, args)),
     rollback: (batchId, options = {}) =>

@@ -14,16 +14,21 @@ export const DEFAULT_CORS_ORIGINS = [
   'http://localhost:8022',
 ] as const;
 
-export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpEnv>[] {
+/**
+ * For a request that sends Origin (a browser's): throws ORIGIN_REFUSED unless it is allowed, else
+ * hono's cors() answers the preflight or adds its headers. Requests without Origin (curl, servers) do
+ * not come here: they need no CORS headers (the edge middleware, edge.ts).
+ */
+export function corsOrigins(origins: readonly string[]): (origin: string) => MiddlewareHandler<HttpEnv> {
   const allowed = new Set(origins);
-  const refuse: MiddlewareHandler<HttpEnv> = async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin === undefined) {
-      // Not a browser (curl, a server, a bot): no CORS headers to add, and hono's cors() would make the
-      // response a full web Response (it touches c.res before the handler). Caches still learn it varies.
-      c.header('Vary', 'Origin');
-      return next();
-    }
+  const headers = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
+    exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  return (origin) => {
     if (!allowed.has(origin)) {
       throw new BatchctlError({
         code: 'ORIGIN_REFUSED',
@@ -32,15 +37,6 @@ export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpE
         data: { origin },
       });
     }
-    await next();
+    return headers;
   };
-  const headers = cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'Last-Event-ID'],
-    exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
-    maxAge: 600,
-  });
-  const browser: MiddlewareHandler<HttpEnv> = (c, next) => (c.req.header('origin') === undefined ? next() : headers(c, next));
-  return [refuse, browser];
 }

@@ -1,12 +1,16 @@
-// Secure headers (docs/serve.md#cors): hono's secureHeaders() defaults, set before the handler runs.
-// hono's own middleware sets them on `c.res` after it, which makes the response a full web Response
-// whose body @hono/node-server must stream; set up front they join the handler's response as it is
-// made, and @hono/node-server writes it in one go (docs/benchmarks.md#http-read: the read routes' cost).
-import type { MiddlewareHandler } from 'hono';
+// Secure headers and the request id (docs/serve.md#logs, #cors): hono's secureHeaders() defaults and
+// requestId()'s X-Request-Id, set before the handler runs. hono's own middleware sets secure headers on
+// `c.res` after it, which makes the answer a full web Response whose body @hono/node-server must
+// stream; and every header set through hono is a web `Headers` operation. On @hono/node-server they go
+// straight onto the node response (merged under the handler's own), elsewhere (app.request() in tests)
+// through hono (docs/benchmarks.md#http-read: the read routes' cost).
+import type { ServerResponse } from 'node:http';
+
+import type { Context } from 'hono';
 
 import type { HttpEnv } from './http-env.js';
 
-/** hono 4's secureHeaders() defaults (test/unit/facades/secure-headers.test.ts fails when they drift). */
+/** hono 4's secureHeaders() defaults (test/unit/facades/http/secure-headers.test.ts fails when they drift). */
 export const SECURE_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
@@ -21,9 +25,21 @@ export const SECURE_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-XSS-Protection', '0'],
 ];
 
-export function secureHeaders(): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    for (const [name, value] of SECURE_HEADERS) c.header(name, value);
-    await next();
-  };
+/** A caller's own X-Request-Id is kept when it is short and plain, as hono's requestId() does. */
+const PLAIN_ID = /^[\w\-=]{1,255}$/;
+
+/** Sets the request id (variable and header), the secure headers and `Vary: Origin`; returns the id. */
+export function stampResponse(c: Context<HttpEnv>): string {
+  const offered = c.req.header('x-request-id');
+  const id = offered !== undefined && PLAIN_ID.test(offered) ? offered : crypto.randomUUID();
+  c.set('requestId', id);
+  const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+  const set = outgoing
+    ? (name: string, value: string) => void outgoing.setHeader(name, value)
+    : (name: string, value: string) => c.header(name, value);
+  for (const [name, value] of SECURE_HEADERS) set(name, value);
+  set('X-Request-Id', id);
+  // The CORS headers depend on Origin: caches must not hand one caller's answer to another origin.
+  set('Vary', 'Origin');
+  return id;
 }
