@@ -1,7 +1,7 @@
 // The one middleware every request passes (docs/serve.md): its steps in order, as plain functions in one
 // async frame, where hono would run a middleware (a closure, a promise, a `next`) per step: request id
 // and secure headers, who calls, the Origin check (CORS for browsers), then the route, then one log
-// line and the metrics. That chain was most of a read's cost (docs/benchmarks.md#http-read).
+// line and the metrics. That chain was most of a read's cost (docs/benchmarks.md#http-reads).
 import type { MiddlewareHandler } from 'hono';
 
 import type { Logger } from '../../log/index.js';

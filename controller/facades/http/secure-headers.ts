@@ -3,7 +3,7 @@
 // `c.res` after it, which makes the answer a full web Response whose body @hono/node-server must
 // stream; and every header set through hono is a web `Headers` operation. On @hono/node-server they go
 // straight onto the node response (merged under the handler's own), elsewhere (app.request() in tests)
-// through hono (docs/benchmarks.md#http-read: the read routes' cost).
+// through hono (docs/benchmarks.md#http-reads: the read routes' cost).
 import type { ServerResponse } from 'node:http';
 
 import type { Context } from 'hono';
