@@ -32,10 +32,10 @@ describe('a rollback over the event streams', () => {
     let completeWs!: () => void;
     const wsDone = new Promise<void>((resolve) => (completeWs = resolve));
     ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as BatchEvent & { type: string };
+      const message = JSON.parse(data.toString()) as Record<string, unknown>;
       if (message.type === 'subscribed') return subscribed();
       if (typeof message.seq !== 'number') return;
-      overWs.push(message);
+      overWs.push(message as unknown as BatchEvent);
       if (message.type === 'rollback_complete') completeWs();
     });
     await new Promise<void>((resolve) => ws.once('open', () => resolve()));
