@@ -122,6 +122,13 @@ export interface Engine {
   parse(document: BatchDocument): Promise<Batch>;
   /** `itemStatus`: only the items in that status (items_total counts them too) */
   status(batchId: string, opts?: { itemLimit?: number; itemOffset?: number; itemStatus?: ItemStatus }): BatchDetails;
+  /**
+   * Differs whenever the store changed since (by this engine or another process): a read a facade
+   * cached under one stamp is still what status() or list() would answer while the stamp is the same,
+   * except for live `progress`, which is not stored.
+   * @example if (cached?.stamp === engine.changeStamp()) return cached.body;
+   */
+  changeStamp(): string;
   list(opts: ListOptions): BatchRow[];
   /**
    * the dashboard's charts: batches per hour by status and success per ecosystem over the last `days` days (aggregated in SQLite)

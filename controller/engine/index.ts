@@ -188,13 +188,18 @@ export function createEngine(given: EngineDeps): Engine {
         batch: row,
         // While it runs, the counts so far: the row's are written when it ends.
         result: progress ? { ...result, success_count: progress.completed, failure_count: progress.failed } : result,
-        items: store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
+        // itemLimit 0 (GET /api/batches/:id, the record only): no query at all.
+        items:
+          itemLimit === 0
+            ? []
+            : store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
         items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
         rollbacks: store.rollbacks.ofBatch(batchId),
         rollback_of: store.rollbacks.byRollback(batchId) ?? null,
       };
     },
+    changeStamp: () => store.changeStamp(),
     list: ({ cursor, ...opts }) => store.batches.list({ ...opts, ...(cursor === undefined ? {} : { after: cursor }) }),
     batchStats: (opts) => batchStats(deps, opts),
     batchCommit: (batchId) => work.track(() => batchCommit(deps, rowOf(batchId))),

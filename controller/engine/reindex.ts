@@ -103,6 +103,22 @@ export async function reindex(deps: EngineDeps, { fetch = false }: { fetch?: boo
       }));
       store.items.insertMany(items);
     }
+    // The rollback records (migration 9) of revert commits, from their trailers: the reason, who, which
+    // paths. Whether it was a --restore is not in git: such a record says false.
+    for (const b of batches) {
+      const reverts = b.trailers.get(TRAILER.revertsBatch);
+      if (!reverts || !isBatchId(reverts) || store.rollbacks.byRollback(b.id)) continue;
+      const paths = b.trailers.get(TRAILER.rollbackPaths);
+      store.rollbacks.insert({
+        rollback_batch_id: b.id,
+        batch_id: reverts,
+        reason: b.trailers.get(TRAILER.rollbackReason) ?? null,
+        requested_by: b.trailers.get(TRAILER.requestedBy) ?? 'unknown',
+        paths: paths ? paths.split(' ').filter(Boolean) : null,
+        restore: false,
+        at: new Date(b.time * 1000).toISOString(),
+      });
+    }
   });
   return {
     commits_scanned: commits.length,

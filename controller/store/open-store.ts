@@ -74,7 +74,13 @@ export function openStore({ file }: OpenStoreOptions): Store {
 }
 
 function assemble(db: Database.Database, file: string, foundEmpty: boolean): Store {
+  // total_changes(): rows this connection changed; data_version: moves when another connection commits.
+  const stamp = db.prepare<[], [number, number]>('SELECT total_changes(), data_version FROM pragma_data_version').raw();
   const rest = guard('store', {
+    changeStamp(): string {
+      const [own, others] = stamp.get() ?? [0, 0];
+      return `${own}.${others}`;
+    },
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();
     },

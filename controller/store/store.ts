@@ -295,6 +295,12 @@ export interface Store {
   rollbacks: StoreRollbacks;
   /** the dashboard's aggregates: batches per hour and success per ecosystem */
   stats: StoreBatchStats;
+  /**
+   * A token that differs whenever this connection or any other (another process included) has changed
+   * the database since it was taken: one cheap statement, for read caches (SQLite's total_changes() and
+   * PRAGMA data_version).
+   */
+  changeStamp(): string;
   /** Runs fn in one transaction (nested calls become savepoints); fn must be synchronous. */
   transaction<T>(fn: () => T): T;
   /** 'ok' when healthy, otherwise the problems PRAGMA integrity_check reports, one per line. */

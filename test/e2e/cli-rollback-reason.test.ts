@@ -1,5 +1,8 @@
 // batchctl rollback --reason with the built CLI: the reason is the revert commit's Rollback-Reason
-// trailer and `batchctl status` shows it on the batch rolled back.
+// trailer and `batchctl status` shows it on the batch rolled back, also after `batchctl reindex`.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
@@ -34,6 +37,17 @@ describe('batchctl rollback --reason', () => {
     });
     const human = await runCli(['status', id], { cwd: repo.dir });
     expect(human.stdout).toContain(`rollback ${revert} by oncall: broke the build`);
+
+    // SQLite is an index of git: a rebuilt database has the rollback record back, from the trailers.
+    rmSync(join(repo.dir, '.git', 'batchctl', 'state.db'), { force: true });
+    for (const suffix of ['-wal', '-shm']) rmSync(join(repo.dir, '.git', 'batchctl', `state.db${suffix}`), { force: true });
+    const reindexed = await runCli(['reindex'], { cwd: repo.dir });
+    expect(reindexed.code, reindexed.stderr).toBe(0);
+    const rebuilt = await runCli(['status', id, '--json'], { cwd: repo.dir });
+    expect(jsonLines(rebuilt.stdout).at(-1)).toMatchObject({
+      batch: { status: 'rolled_back' },
+      rollbacks: [{ rollback_batch_id: revert, reason: 'broke the build', requested_by: 'oncall', paths: null }],
+    });
   });
 
   it('still rolls back without --reason: the record says none was given, the commit has no Rollback-Reason', async () => {

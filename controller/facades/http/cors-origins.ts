@@ -5,7 +5,6 @@ import { cors } from 'hono/cors';
 
 import { BatchctlError } from '../../errors/index.js';
 import type { HttpEnv } from './http-env.js';
-import { isSameOrigin } from './same-origin.js';
 
 /** The seed server's allow-list. */
 export const DEFAULT_CORS_ORIGINS = [
@@ -15,20 +14,13 @@ export const DEFAULT_CORS_ORIGINS = [
   'http://localhost:8022',
 ] as const;
 
-export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpEnv>[] {
+/**
+ * For a request that sends Origin (a browser's): throws ORIGIN_REFUSED unless it is allowed, else
+ * hono's cors() answers the preflight or adds its headers. Requests without Origin (curl, servers) do
+ * not come here: they need no CORS headers (the edge middleware, edge.ts).
+ */
+export function corsOrigins(origins: readonly string[]): (origin: string) => MiddlewareHandler<HttpEnv> {
   const allowed = new Set(origins);
-  const refuse: MiddlewareHandler<HttpEnv> = async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && !allowed.has(origin) && !isSameOrigin(origin, c.req.header('host'))) {
-      throw new BatchctlError({
-        code: 'ORIGIN_REFUSED',
-        message: `origin ${origin} is not allowed`,
-        hint: 'start the server with --cors-origin for it',
-        data: { origin },
-      });
-    }
-    await next();
-  };
   const headers = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST', 'OPTIONS'],
@@ -36,5 +28,15 @@ export function corsOrigins(origins: readonly string[]): MiddlewareHandler<HttpE
     exposeHeaders: ['RateLimit', 'RateLimit-Policy', 'Retry-After', 'X-Request-Id'],
     maxAge: 600,
   });
-  return [refuse, headers];
+  return (origin) => {
+    if (!allowed.has(origin)) {
+      throw new BatchctlError({
+        code: 'ORIGIN_REFUSED',
+        message: `origin ${origin} is not allowed`,
+        hint: 'start the server with --cors-origin for it',
+        data: { origin },
+      });
+    }
+    return headers;
+  };
 }

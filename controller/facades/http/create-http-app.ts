@@ -1,21 +1,19 @@
-// The HTTP app (docs/serve.md): middleware in order (request id, log, secure headers, CORS, who calls,
-// rate limit), then the route table, then the sub-apps app/ mounts (events, metrics).
+// The HTTP app (docs/serve.md): the edge middleware (request id, secure headers, who calls, CORS, the
+// request log), the rate limit, then the route table, then the sub-apps app/ mounts (events, metrics).
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 
 import type { Engine } from '../../engine/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import type { Logger } from '../../log/index.js';
-import { authenticateRequest } from './auth/authenticate-request.js';
 import type { Authenticate, Principal } from './auth/principal.js';
-import { corsOrigins, DEFAULT_CORS_ORIGINS } from './cors-origins.js';
+import { DEFAULT_CORS_ORIGINS } from './cors-origins.js';
+import { edge } from './edge.js';
 import { renderError } from './http-error.js';
 import type { HttpEnv, ServiceState } from './http-env.js';
 import { mountRoute } from './mount-route.js';
 import { openApiDocument } from './openapi.js';
 import { rateLimit } from './rate-limit.js';
-import { requestLog, type ObserveRequest } from './request-log.js';
+import type { ObserveRequest } from './request-log.js';
 import type { Route } from './route.js';
 import { batchesRoutes } from './routes/batches-routes.js';
 import { controlRoutes } from './routes/control-routes.js';
@@ -78,11 +76,7 @@ export function createHttpApp({
   mount = [],
 }: HttpAppOptions): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  app.use(requestId());
-  app.use(requestLog({ logger, observe: observeRequest }));
-  app.use(secureHeaders());
-  app.use(...corsOrigins(origins));
-  app.use(authenticateRequest({ authenticate, anonymous }));
+  app.use(edge({ authenticate, anonymous, origins, logger, observe: observeRequest }));
   app.use('/api/*', rateLimit({ limit: rateLimits.general, windowMs: rateLimits.windowMs, scope: 'API' }));
   const writeLimit = rateLimit({ limit: rateLimits.write, windowMs: rateLimits.windowMs, scope: 'batch, rollback and retry' });
   const routes = routeTable({ service, version });

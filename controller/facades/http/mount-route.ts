@@ -40,6 +40,7 @@ export function mountRoute(app: Hono<HttpEnv>, route: Route, { engine, service, 
     await next();
   };
   const handler: MiddlewareHandler<HttpEnv> = async (c) => {
+    c.set('route', route.path);
     const principal = route.role === null ? c.get('principal') : requireRole(c, route.role);
     if (route.submits && service.phase === 'stopping') throw shuttingDown();
     const query = route.query ? parse(route.query, c.req.query(), 'query') : {};
@@ -53,6 +54,7 @@ export function mountRoute(app: Hono<HttpEnv>, route: Route, { engine, service, 
     return route.handle({ c, engine, principal, body, query, params: c.req.param() as Record<string, string>, document });
   };
   const method = route.method.toUpperCase();
+  // Named in the handler itself where nothing comes between: one middleware fewer on every read.
   if (route.rateLimit === 'write') app.on(method, [route.path], name, writeLimit, handler);
-  else app.on(method, [route.path], name, handler);
+  else app.on(method, [route.path], handler);
 }

@@ -1,6 +1,6 @@
 // Who calls (docs/serve.md#tokens-and-roles): the bearer token through the server's Authenticate, and
 // the route's role checked against the principal's. Nothing here compares tokens itself.
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 
 import { BatchctlError } from '../../../errors/index.js';
 import type { HttpEnv } from '../http-env.js';
@@ -12,28 +12,22 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 /** Sets `principal` and `credential`; refusing is the route's job (an open route takes anyone). */
-export function authenticateRequest({
-  authenticate,
-  anonymous,
-}: {
-  authenticate: Authenticate;
-  anonymous: Principal | null;
-}): MiddlewareHandler<HttpEnv> {
-  return async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    const found = token === '' ? 'invalid' : authenticate(token);
-    if (found === 'invalid') {
-      c.set('principal', null);
-      c.set('credential', 'invalid');
-    } else if (found === null) {
-      c.set('principal', anonymous);
-      c.set('credential', 'none');
-    } else {
-      c.set('principal', found);
-      c.set('credential', 'valid');
-    }
-    await next();
-  };
+export function identify(
+  c: Context<HttpEnv>,
+  { authenticate, anonymous }: { authenticate: Authenticate; anonymous: Principal | null },
+): void {
+  const token = bearer(c.req.header('authorization'));
+  const found = token === '' ? 'invalid' : authenticate(token);
+  if (found === 'invalid') {
+    c.set('principal', null);
+    c.set('credential', 'invalid');
+  } else if (found === null) {
+    c.set('principal', anonymous);
+    c.set('credential', 'none');
+  } else {
+    c.set('principal', found);
+    c.set('credential', 'valid');
+  }
 }
 
 /** 401 without a (valid) token, 403 when its role is below `needed`. */

@@ -5,8 +5,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ItemStatus, BatchStatus } from '../../../domain/index.js';
 import { outcomeOf } from '../../../errors/index.js';
 import { defineRoute, type Route } from '../route.js';
+import { renderedCacheOf } from './rendered-cache.js';
 import { cancelBodySchema, errorBodySchema, itemsQuerySchema, listQuerySchema, retryBodySchema } from '../schemas.js';
 
+const JSON_TYPE = { 'Content-Type': 'application/json' };
 const notFound = { description: 'BATCH_NOT_FOUND, or BATCH_ID_INVALID (400)', schema: errorBodySchema };
 
 export const batchesRoutes: Route[] = [
@@ -35,8 +37,15 @@ export const batchesRoutes: Route[] = [
     summary: 'one batch: its record, its result, and its live progress while it runs',
     responses: { 200: { description: '{batch, result, items_total, rollbacks, rollback_of, progress?}' }, 404: notFound },
     handle({ c, engine, params }) {
-      const { batch, result, items_total, progress, rollbacks, rollback_of } = engine.status(params.id ?? '', { itemLimit: 0 });
-      return c.json({ batch, result, items_total, rollbacks, rollback_of, ...(progress ? { progress } : {}) });
+      const id = params.id ?? '';
+      const cache = renderedCacheOf(engine);
+      const stamp = engine.changeStamp();
+      const kept = cache.get(id, stamp);
+      if (kept !== undefined) return c.body(kept, 200, JSON_TYPE);
+      const { batch, result, items_total, progress, rollbacks, rollback_of } = engine.status(id, { itemLimit: 0 });
+      const body = JSON.stringify({ batch, result, items_total, rollbacks, rollback_of, ...(progress ? { progress } : {}) });
+      if (!progress) cache.set(id, stamp, body);
+      return c.body(body, 200, JSON_TYPE);
     },
   }),
   defineRoute({
