@@ -61,6 +61,15 @@ function nextDelay(budget: PushBudget): number | null {
   return Date.now() + delay < budget.deadline ? delay : null;
 }
 
+/** Did the remote branch move off `expected`? False when it cannot be read (unreachable: no race to tell). */
+async function remoteMoved(git: Git, up: Upstream, expected: string | null): Promise<boolean> {
+  try {
+    return (await fetchUpstream(git.runner, up)) !== expected;
+  } catch {
+    return false;
+  }
+}
+
 /** Null once published; otherwise the remote's new head, a descendant of localHead, to rebuild on. */
 export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound): Promise<string | null> {
   let expected = round.expected;
@@ -71,7 +80,10 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
     if (pushed.ok) return null;
     const { budget } = round;
     budget.count++;
-    if (!pushed.rejected && ++budget.other >= OTHER_FAILURES) {
+    // A refusal that is no lease failure may still be a lost race (the winner's push held the ref's
+    // lock on the remote: "failed to update ref"): the remote's head tells.
+    const raced = pushed.rejected || (await remoteMoved(git, up, expected));
+    if (!raced && ++budget.other >= OTHER_FAILURES) {
       throw new BatchctlError({
         code: 'PUSH_REJECTED',
         message: `${up.remote} refused the push ${budget.other} times (${pushed.detail.split('\n')[0]?.slice(0, 200) ?? ''}); ${round.consequence}`,
@@ -89,7 +101,7 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
       });
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
-    if (!pushed.rejected) continue; // a transport error or a declining hook: push again
+    if (!raced) continue; // a transport error or a declining hook: push again
     const remoteHead = await fetchUpstream(git.runner, up);
     if (remoteHead === null) {
       throw new BatchctlError({
