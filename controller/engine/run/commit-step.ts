@@ -7,6 +7,7 @@ import { batchCommitMessage } from '../commit-message.js';
 import { advanceControlHistory } from '../control/control-history-cache.js';
 import { announceTransitions, controlCommit, indexFollowsHead, landControlFile, prepareControlState } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
+import { markRolledBack, revertedInFull } from '../rollback/mark-rolled-back.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
 import { keepRetryContent } from './retry-content.js';
@@ -125,7 +126,12 @@ export const commitStep: RunStep = async (ctx) => {
   } else {
     transition(ctx, BATCH_STATUS.committing);
   }
-  transition(ctx, BATCH_STATUS.completed);
+  // A full rollback's commit: the batch it reverts is rolled_back with this one's completed, before the journal goes.
+  const reverted = committed ? revertedInFull(new Map(ctx.options.extraTrailers ?? [])) : null;
+  store.transaction(() => {
+    transition(ctx, BATCH_STATUS.completed);
+    if (reverted) markRolledBack(store, reverted);
+  });
   await clearJournal(stateDir);
   ctx.journal = null;
   return 'continue';
