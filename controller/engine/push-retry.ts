@@ -14,6 +14,12 @@ export const PUSH_BUDGET_MS = 60_000;
 /** The backoff's cap grows from this, doubling per failed push, up to MAX_DELAY_MS. */
 const BASE_DELAY_MS = 20;
 const MAX_DELAY_MS = 2_000;
+/**
+ * Pushes that failed without losing a race (a transport error, a hook that declined): tried again
+ * this many times in all, within the budget. A lost race is worth the whole budget (the next round
+ * is likely ours); a remote that is gone or refuses on principle is not worth a minute.
+ */
+const OTHER_FAILURES = 10;
 /** the tags that make a commit a batch (and a rollback) in git: they travel with their commits */
 const BATCH_TAGS = [`refs/tags/${TAG_PREFIX}`, `refs/tags/${ROLLBACK_TAG_PREFIX}`];
 
@@ -34,13 +40,15 @@ export interface PushRound {
 export interface PushBudget {
   /** pushes that failed so far */
   count: number;
+  /** of those, the ones that were not a lost race (OTHER_FAILURES bounds them) */
+  other: number;
   /** Date.now() past which no push starts */
   deadline: number;
 }
 
 /** A fresh budget for one change (a batch, a stop): `ms` from now. */
 export function pushBudget(ms: number = PUSH_BUDGET_MS): PushBudget {
-  return { count: 0, deadline: Date.now() + ms };
+  return { count: 0, other: 0, deadline: Date.now() + ms };
 }
 
 /**
@@ -53,6 +61,15 @@ function nextDelay(budget: PushBudget): number | null {
   return Date.now() + delay < budget.deadline ? delay : null;
 }
 
+/** Did the remote branch move off `expected`? False when it cannot be read (unreachable: no race to tell). */
+async function remoteMoved(git: Git, up: Upstream, expected: string | null): Promise<boolean> {
+  try {
+    return (await fetchUpstream(git.runner, up)) !== expected;
+  } catch {
+    return false;
+  }
+}
+
 /** Null once published; otherwise the remote's new head, a descendant of localHead, to rebuild on. */
 export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound): Promise<string | null> {
   let expected = round.expected;
@@ -63,6 +80,17 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
     if (pushed.ok) return null;
     const { budget } = round;
     budget.count++;
+    // A refusal that is no lease failure may still be a lost race (the winner's push held the ref's
+    // lock on the remote: "failed to update ref"): the remote's head tells.
+    const raced = pushed.rejected || (await remoteMoved(git, up, expected));
+    if (!raced && ++budget.other >= OTHER_FAILURES) {
+      throw new BatchctlError({
+        code: 'PUSH_REJECTED',
+        message: `${up.remote} refused the push ${budget.other} times (${pushed.detail.split('\n')[0]?.slice(0, 200) ?? ''}); ${round.consequence}`,
+        hint: 'check the remote: it may be unreachable, or a hook there declines the push',
+        data: { remote: up.remote, ref: up.remoteRef, attempts: budget.count, detail: pushed.detail.slice(0, 2000) },
+      });
+    }
     const delay = nextDelay(budget);
     if (delay === null) {
       throw new BatchctlError({
@@ -73,7 +101,7 @@ export async function pushOrFindNewHead(git: Git, up: Upstream, round: PushRound
       });
     }
     await new Promise((resolve) => setTimeout(resolve, delay));
-    if (!pushed.rejected) continue; // a transport error: push again
+    if (!raced) continue; // a transport error or a declining hook: push again
     const remoteHead = await fetchUpstream(git.runner, up);
     if (remoteHead === null) {
       throw new BatchctlError({

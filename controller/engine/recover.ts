@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { BATCH_STATUS, CONTROL_FILE_NAME, EVENT, TAG_PREFIX, type JournalRecord } from '../domain/index.js';
 import { BatchctlError } from '../errors/index.js';
-import { GitError } from '../git/index.js';
+import { GitError, parseTrailers } from '../git/index.js';
 import { clearJournal, planRecovery, readJournal, removeRunGitLocks, runStillAlive, type KeptLock } from '../journal/index.js';
 import type { EngineDeps } from './engine-deps.js';
 import { removeTempFiles } from '../ops/index.js';
@@ -15,6 +15,7 @@ import { recoverControlState } from './control/control-state.js';
 import { finalizeStuckRows } from './finalize-stuck-rows.js';
 import { recoverDamagedJournal } from './recover-damaged-journal.js';
 import { materializePaths, restorePaths } from './restore-paths.js';
+import { markRolledBack, revertedInFull } from './rollback/mark-rolled-back.js';
 
 export interface RecoveryReport {
   batch_id: string;
@@ -96,11 +97,16 @@ async function recoverJournal(deps: EngineDeps): Promise<RecoveryReport | null> 
       if (journal.control) await recoverControlState(deps, journal.control);
       if (journal.synced) await materializePaths(git, commit, journal.synced);
     });
-    store.batches.update(journal.batch_id, {
-      status: BATCH_STATUS.completed,
-      completed_at: now().toISOString(),
-      commit_sha: plan.commit,
-      tag: `${TAG_PREFIX}${journal.batch_id}`,
+    // A rollback whose commit landed: the batch it reverts in full is rolled_back with it (mark-rolled-back.ts).
+    const reverted = revertedInFull(parseTrailers((await git.readCommit(commit)).message));
+    store.transaction(() => {
+      store.batches.update(journal.batch_id, {
+        status: BATCH_STATUS.completed,
+        completed_at: now().toISOString(),
+        commit_sha: plan.commit,
+        tag: `${TAG_PREFIX}${journal.batch_id}`,
+      });
+      if (reverted) markRolledBack(store, reverted);
     });
     report = { batch_id: journal.batch_id, kind: 'batch', action: 'finished', paths: paths.length, commit: plan.commit };
   } else {

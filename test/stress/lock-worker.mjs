@@ -25,7 +25,6 @@ function alive(pid) {
   }
 }
 
-const summary = { pid: process.pid, acquired: 0, takeovers: 0, violations: [] };
 while (Date.now() < end) {
   const release = await acquireRepoLock({ stateDir, timeoutMs: 120_000 });
   let before = null;
@@ -34,12 +33,13 @@ while (Date.now() < end) {
   } catch {
     // nobody left one: the usual case
   }
+  // Said at once, line by line: a worker killed later (a victim) never prints its summary.
   if (before !== null) {
-    if (alive(Number(before))) summary.violations.push(`${process.pid} holds the lock while ${before} does`);
-    else summary.takeovers++;
+    if (alive(Number(before))) process.stdout.write(`violation ${process.pid} holds the lock while ${before} does\n`);
+    else process.stdout.write(`takeover ${before}\n`);
   }
   writeFileSync(marker, String(process.pid));
-  summary.acquired++;
+  process.stdout.write('acquired\n');
   const roll = Math.random();
   if (roll < Number(victimP)) {
     process.stdout.write('victim\n');
@@ -54,5 +54,5 @@ while (Date.now() < end) {
   rmSync(marker, { force: true });
   await release();
 }
-process.stdout.write(`${JSON.stringify(summary)}\n`);
+process.stdout.write('done\n');
 process.stdin.destroy();

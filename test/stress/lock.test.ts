@@ -16,13 +16,6 @@ import { count, figure } from './stress-env.js';
 const BUILT_LOCK = fileURLToPath(new URL('../../dist/controller/journal/index.js', import.meta.url));
 const WORKER = fileURLToPath(new URL('./lock-worker.mjs', import.meta.url));
 
-interface Summary {
-  pid: number;
-  acquired: number;
-  takeovers: number;
-  violations: string[];
-}
-
 const dirs: string[] = [];
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -40,7 +33,9 @@ describe('lock stress', () => {
     const durationMs = count('lock_ms', 5_000, 60_000);
     const stateDir = mkdtempSync(join(tmpdir(), 'batchctl-lock-stress-'));
     dirs.push(stateDir);
-    const summaries: Summary[] = [];
+    let acquired = 0;
+    let takeovers = 0;
+    const violations: string[] = [];
     let kills = 0;
     let stalls = 0;
     const end = Date.now() + durationMs;
@@ -65,9 +60,9 @@ describe('lock stress', () => {
               child.kill('SIGCONT');
               child.stdin!.write('go\n');
             }, 500);
-          } else if (line.startsWith('{')) {
-            summaries.push(JSON.parse(line) as Summary);
-          }
+          } else if (line === 'acquired') acquired++;
+          else if (line.startsWith('takeover ')) takeovers++;
+          else if (line.startsWith('violation ')) violations.push(line);
         });
         child.on('error', reject);
         child.on('close', (code, signal) => {
@@ -80,9 +75,6 @@ describe('lock stress', () => {
       });
 
     await Promise.all(Array.from({ length: contenders }, start));
-    const acquired = summaries.reduce((n, s) => n + s.acquired, 0);
-    const takeovers = summaries.reduce((n, s) => n + s.takeovers, 0);
-    const violations = summaries.flatMap((s) => s.violations);
     figure('lock', { contenders, durationMs, acquired, kills, takeovers, stalls, violations: violations.length });
     expect(violations).toEqual([]);
     // each killed holder left its marker in a held lock, found by the next holder: taken over, every time

@@ -2,6 +2,7 @@
 // machine, a clone per writer, writers submitting batches of disjoint paths at once, and the audit
 // of what the remote and every clone hold afterwards.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -217,3 +218,40 @@ function cliSync(args: string[], cwd: string): { stdout: string } {
   });
   return { stdout };
 }
+
+/** One token per writer (operator), as the tokens file stores them: each writer has its own rate limit. */
+export function writeTokensFile(file: string, writers: number): string[] {
+  const tokens = Array.from({ length: writers }, (_, i) => `stress-writer-token-${i}-${process.pid}`);
+  const lines = tokens.map((token, i) =>
+    JSON.stringify({ name: `writer-${i}`, role: 'operator', sha256: createHash('sha256').update(token).digest('hex') }),
+  );
+  writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+  return tokens;
+}
+
+/**
+ * `POST /api/batch?wait=1` to the server of the writer's clone, with the writer's token. A 429 is the
+ * rate limit saying "not yet": the writer waits Retry-After and sends it again (nothing was queued).
+ */
+export const submitByHttp =
+  (urlOf: (clone: string) => string, tokens: readonly string[]): Submit =>
+  async (batch, writer, clone) => {
+    for (;;) {
+      const response = await fetch(`${urlOf(clone)}/api/batch?wait=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[writer]}` },
+        body: JSON.stringify(batch),
+      });
+      const body = (await response.json()) as { batch_id?: string; status?: string; reason?: { code: string }; error?: { code: string } };
+      if (response.status === 429) {
+        await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000)); // what the server asked
+        continue;
+      }
+      return {
+        batchId: body.batch_id ?? null,
+        status: body.status ?? null,
+        code: body.reason?.code ?? body.error?.code ?? null,
+        detail: response.status === 200 ? '' : JSON.stringify(body).slice(0, 500),
+      };
+    }
+  };

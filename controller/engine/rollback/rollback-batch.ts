@@ -23,6 +23,7 @@ import type { ProposalRequest } from '../run/proposal.js';
 import { runBatch } from '../run/run-batch.js';
 import { checkRevertScope } from './check-revert-scope.js';
 import { findBatchCommits } from './find-batch-commits.js';
+import { markRolledBack } from './mark-rolled-back.js';
 import { planRevert, type RevertAction } from './plan-revert.js';
 import { verifyBatchCommit } from './verify-batch-commit.js';
 
@@ -281,9 +282,8 @@ export async function rollbackBatch(deps: EngineDeps, batchId: string, options: 
       at: deps.now().toISOString(),
     });
   }
-  if (done && !partial && store.batches.get(batchId)?.status === BATCH_STATUS.completed) {
-    store.batches.update(batchId, { status: BATCH_STATUS.rolled_back });
-  }
+  // (the run marked it rolled_back as it completed: mark-rolled-back.ts; this is for a row that ran before that rule)
+  if (done && !partial) markRolledBack(store, batchId);
   bus.emit(EVENT.rollbackComplete, batchId, { rollback_batch_id: run.batch_id, status: run.status, commit: run.commit });
   return {
     ...result,

@@ -14,6 +14,7 @@ import {
   withApiWrites,
 } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
+import { markRolledBack, revertedInFull } from '../rollback/mark-rolled-back.js';
 import { publisher } from './publish.js';
 import { itemRows } from './item-rows.js';
 import { keepRetryContent } from './retry-content.js';
@@ -138,7 +139,13 @@ export const commitStep: RunStep = async (ctx) => {
   } else {
     transition(ctx, BATCH_STATUS.committing);
   }
-  transition(ctx, ctx.options.proposal ? BATCH_STATUS.proposed : BATCH_STATUS.completed);
+  // A full rollback's commit: the batch it reverts is rolled_back with this one's completed, before the journal goes.
+  // Proposed (a pull request), it reverts nothing until merged: reindex marks both then.
+  const reverted = committed && !ctx.options.proposal ? revertedInFull(new Map(ctx.options.extraTrailers ?? [])) : null;
+  store.transaction(() => {
+    transition(ctx, ctx.options.proposal ? BATCH_STATUS.proposed : BATCH_STATUS.completed);
+    if (reverted) markRolledBack(store, reverted);
+  });
   await clearJournal(stateDir);
   ctx.journal = null;
   return 'continue';

@@ -1,7 +1,8 @@
 // The push's retry budget (docs/lifecycle.md#gitops-push, issue 17): a remote whose pre-receive hook
 // declines the first N pushes. Retries run for a time budget, not a fixed few tries: 8 refusals in a
-// row (5 tries used to be all) still publish; a remote that never accepts ends PUSH_REJECTED once
-// the budget is spent, with nothing published and the clone as it was.
+// row (5 tries used to be all) still publish; a remote that never accepts ends PUSH_REJECTED after 10
+// refusals that were no lost race, or sooner when the budget is spent, with nothing published and
+// the clone as it was.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,15 +69,28 @@ describe('the push retry budget', () => {
     expect(a.git('status', '--porcelain')).toBe('');
   });
 
+  it('gives up after 10 pushes that fail without a lost race (a hook that always declines): PUSH_REJECTED, nothing published', async () => {
+    const { a, remote, pushes } = declining(-1);
+    const remoteBefore = run(remote, 'rev-parse', 'main');
+    const result = await (await engine(a)).run(write);
+    expect(result).toMatchObject({ status: 'failed', commit: null, reason: { code: 'PUSH_REJECTED' } });
+    expect(result.reason?.message).toMatch(/refused the push 10 times/);
+    expect(pushes()).toBe(10); // a lost race records no failure: nothing more is pushed
+    expect(run(remote, 'rev-parse', 'main')).toBe(remoteBefore);
+    expect(a.read('a.txt')).toBe('v1\n');
+    expect(a.git('status', '--porcelain')).toBe('');
+  });
+
   it('ends PUSH_REJECTED once the budget is spent: nothing published, the clone as it was', async () => {
     const { a, remote, pushes } = declining(-1);
     const remoteBefore = run(remote, 'rev-parse', 'main');
     const head = a.head();
-    const result = await (await engine(a, { BATCHCTL_PUSH_BUDGET_MS: 1_500 })).run(write);
+    // 1 s: spent long before 10 pushes could be (each waits up to 2 s, each push is a git process)
+    const result = await (await engine(a, { BATCHCTL_PUSH_BUDGET_MS: 1_000 })).run(write);
     expect(result).toMatchObject({ status: 'failed', commit: null, reason: { code: 'PUSH_REJECTED' } });
     expect(result.reason?.message).toMatch(/rejected the push \d+ times and the time to publish ran out/);
-    // how many tries fit in the budget depends on the machine's speed; that it tried, and stopped, does not
     expect(pushes()).toBeGreaterThanOrEqual(1);
+    expect(pushes()).toBeLessThan(10);
     expect(run(remote, 'rev-parse', 'main')).toBe(remoteBefore);
     expect(run(remote, 'tag', '--list')).toBe('');
     expect(a.read('a.txt')).toBe('v1\n');
