@@ -4,7 +4,7 @@
 // its reason, Resume, a rollback to a new commit, and a viewer who cannot stop. Every page is checked
 // for console errors and CSP violations.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -219,6 +219,68 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('validates first and shows the issues inline; Run stays disabled until the document is valid', async () => {
+    const { page: p, problems } = await page({ token: tokens.operator });
+    await p.goto(server.url);
+    await p
+      .locator('#batch-text')
+      .fill(JSON.stringify({ title: 'bad', ecosystem: 'npm', operations: [{ type: 'write', target: '../escape.txt', content: 'x' }] }));
+    await p.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => p.locator('#submit-error').textContent()).toContain('VALIDATION_FAILED');
+    expect(await p.locator('#submit-issues').textContent()).toContain('PATH_TRAVERSAL');
+    expect(await p.getByRole('button', { name: 'Run' }).isDisabled()).toBe(true);
+    // The browser itself logs the refused request (422); the page logs nothing of its own.
+    expect(problems.filter((line) => !/status of 422/.test(line))).toEqual([]);
+  });
+
+  it('shows a rollback conflict with the --paths and --restore choices, and resets to the backup when an admin picks --restore', async () => {
+    const done = (await (
+      await api('/api/batch?wait=1', {
+        method: 'POST',
+        body: { title: 'then edited', ecosystem: 'npm', operations: [{ type: 'write', target: 'clash.txt', content: 'batch\n' }] },
+      })
+    ).json()) as { batch_id: string; status: string };
+    expect(done.status).toBe('completed');
+    repo.write('clash.txt', 'edited by hand\n');
+    repo.commitAll('a later edit');
+    const { page: p, problems } = await page({ token: tokens['admin-2'] });
+    await p.goto(server.url);
+    await p.getByRole('button', { name: `open batch ${done.batch_id}` }).click();
+    await p.getByRole('button', { name: 'Roll back…' }).click();
+    await p.getByLabel('Reason (required)').fill('undo it');
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#ask-error').textContent()).toContain('ROLLBACK_CONFLICT');
+    expect(await p.locator('#rollback-conflicts').textContent()).toContain('clash.txt');
+    expect(await p.getByLabel(/Roll back only these paths/).isVisible()).toBe(true);
+    await p.getByLabel(/Reset the paths to the backup/).check();
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#notice').textContent()).toContain('new commit');
+    // Reset to the backup: as before the batch, which had made the file.
+    expect(existsSync(join(repo.dir, 'clash.txt'))).toBe(false);
+    expect(problems.filter((line) => !/status of 409/.test(line))).toEqual([]);
+  });
+
+  it('works from the keyboard: the Stop dialog opens with Enter, holds focus, and closes with Escape', async () => {
+    const { page: p, problems } = await page({ token: tokens['admin-2'] });
+    await p.goto(server.url);
+    await p.locator('#connection[data-transport="websocket"]').waitFor();
+    await p.locator('#stop-button').focus();
+    await p.keyboard.press('Enter');
+    await p.locator('#ask-dialog[open]').waitFor();
+    expect(await p.evaluate('document.activeElement && document.activeElement.id')).toBe('stop-reason');
+    await p.keyboard.press('Escape');
+    await expect.poll(() => p.locator('#ask-dialog').getAttribute('open')).toBeNull();
+    const control = (await (await api('/api/control')).json()) as { stop: { enabled: boolean } };
+    expect(control.stop.enabled).toBe(true);
+    // Every field has a label, and the charts say in words what they show.
+    const unlabelled = await p.evaluate(
+      "[...document.querySelectorAll('input, select, textarea')].filter((e) => e.type !== 'hidden' && e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id)",
+    );
+    expect(unlabelled).toEqual([]);
+    expect(await p.locator('#chart-hourly svg').getAttribute('aria-label')).toMatch(/batches in the last 7 days/);
+    expect(problems).toEqual([]);
+  });
+
   it('shows a viewer its role and no Stop, Submit or Roll back; the API refuses its stop with 403', async () => {
     const { page: p, problems } = await page({ width: 390, height: 844 });
     await p.goto(server.url);
@@ -228,6 +290,8 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(await p.getByRole('button', { name: 'Stop…' }).isHidden()).toBe(true);
     expect(await p.locator('#submit').isHidden()).toBe(true);
     expect(await p.evaluate("sessionStorage.getItem('batchctl.token')")).toBe(tokens.viewer);
+    // Usable at 390 px: nothing wider than the screen (wide tables scroll inside their card).
+    expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p.screenshot({ path: join(SHOTS, 'viewer-390.png'), fullPage: true });
     const refused = await api('/api/control/stop', { method: 'POST', body: { reason: 'a viewer tries' }, as: 'viewer' });
     expect(refused.status).toBe(403);
