@@ -127,6 +127,8 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     const batchId = (await p.locator('#submit-status code').textContent()) ?? '';
     expect(batchId).toMatch(/^b-/);
 
+    await p.locator('#running-bar').waitFor();
+    await p.screenshot({ path: join(SHOTS, 'running-1280.png') }); // most likely mid-batch; only a picture
     await p.locator('#running-bar[data-percent="100"]').waitFor();
     await expect.poll(() => p.locator('#running-status').textContent()).toBe('completed');
     await expect.poll(() => p.locator(`#batch-table tr[data-id="${batchId}"]`).getAttribute('data-status')).toBe('completed');
@@ -140,7 +142,6 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(all).toEqual([...all].sort((a, b) => a - b));
     expect(new Set(all).size).toBe(all.length);
     expect(seen.filter(([, id]) => id === batchId).map(([seq]) => seq)).toEqual(await storedSeqs(batchId));
-    await p.screenshot({ path: join(SHOTS, 'completed-1280.png') });
     expect(problems).toEqual([]);
   });
 
@@ -206,7 +207,7 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     await expect.poll(() => p.locator('#detail-status').textContent()).toBe('completed');
     expect(await p.locator('#diff-table').textContent()).toContain('undo/me.txt');
     expect(await p.locator('#detail-body').textContent()).toContain('Batch-Id');
-    await p.screenshot({ path: join(SHOTS, 'detail-1280.png'), fullPage: true });
+    await p.locator('#detail').screenshot({ path: join(SHOTS, 'detail-1280.png') });
 
     await p.getByRole('button', { name: 'Roll back…' }).click();
     await p.getByLabel('Reason (required)').fill('wrong file');
@@ -270,6 +271,7 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(await p.evaluate('document.activeElement && document.activeElement.id')).toBe('stop-reason');
     await p.keyboard.press('Escape');
     await expect.poll(() => p.locator('#ask-dialog').getAttribute('open')).toBeNull();
+    expect(await p.evaluate('document.activeElement && document.activeElement.id')).toBe('stop-button');
     const control = (await (await api('/api/control')).json()) as { stop: { enabled: boolean } };
     expect(control.stop.enabled).toBe(true);
     // Every field has a label, and the charts say in words what they show.
@@ -297,5 +299,26 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the dashboard on a server without a tokens file', () => {
+  it('signs in with an empty token as the loopback admin `local`', async () => {
+    const bare = gitRepo({ 'a.txt': 'a\n' });
+    bare.commitAll('seed');
+    const local = await spawnServe({ cwd: bare.dir });
+    try {
+      const { page: p, problems } = await page();
+      await p.goto(local.url);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => p.locator('#who').textContent()).toBe('local · admin');
+      await p.locator('#connection[data-transport="websocket"]').waitFor();
+      expect(await p.getByRole('button', { name: 'Stop…' }).isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      local.child.kill('SIGTERM');
+      await local.exited;
+      removeRepo(bare);
+    }
   });
 });
