@@ -9,13 +9,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { launchChromium, openPage, type WatchedPage } from '../helpers/browser.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { spawnServe, type ServeProcess } from '../helpers/serve-process.js';
 
-const ROLES = { admin: 'admin', 'admin-2': 'admin', operator: 'operator', viewer: 'viewer', client: 'admin' } as const;
+const ROLES = {
+  admin: 'admin',
+  'admin-2': 'admin',
+  operator: 'operator',
+  'operator-2': 'operator',
+  viewer: 'viewer',
+  client: 'admin',
+} as const;
 type Who = keyof typeof ROLES;
 const tokens = Object.fromEntries(Object.keys(ROLES).map((name) => [name, randomBytes(24).toString('hex')])) as Record<Who, string>;
 
@@ -76,8 +83,12 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
 });
 
+// A page left open would go on reading the API on every event of the later tests (and spend its token's rate limit).
+afterEach(async () => {
+  for (const p of pages.splice(0)) await p.context.close();
+});
+
 afterAll(async () => {
-  for (const p of pages) await p.context.close();
   await browser?.close();
   if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
   await server?.exited;
@@ -218,6 +229,55 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(repo.git('log', '-1', '--format=%s')).toContain(`Revert batch ${done.batch_id}`);
     await expect.poll(() => p.locator(`#batch-table tr[data-id="${done.batch_id}"]`).getAttribute('data-status')).toBe('rolled_back');
     expect(problems).toEqual([]);
+  });
+
+  it('lists the queue under the running batch, cancels a queued and the running batch from the page, shows a refused retry, and filters by status', async () => {
+    const submit = async (body: unknown) =>
+      ((await (await api('/api/batch', { method: 'POST', body })).json()) as { batch_id: string }).batch_id;
+    // Long enough (under the 10,000 a batch may hold) that it is still applying when the page cancels it.
+    const slow = await submit({
+      title: 'very long',
+      ecosystem: 'npm',
+      options: { concurrency: 1 },
+      operations: Array.from({ length: 9_000 }, (_, i) => ({ type: 'write', target: `slow/${i}.txt`, content: `${i}\n` })),
+    });
+    const queued = await submit({
+      title: 'waits its turn',
+      ecosystem: 'pypi',
+      operations: [{ type: 'write', target: 'later.txt', content: 'l\n' }],
+    });
+    const { page: p, problems } = await page({ token: tokens['operator-2'] });
+    await p.goto(server.url);
+    await expect.poll(() => p.locator('#running-body code').first().textContent()).toBe(slow);
+    await expect.poll(() => p.locator('#queue').textContent()).toContain(queued);
+
+    await p.getByRole('button', { name: `open batch ${queued}` }).click();
+    await expect.poll(() => p.locator('#detail-status').textContent()).toBe('queued');
+    await p.locator('#detail-body').getByRole('button', { name: 'Cancel…' }).click();
+    await p.getByLabel('Reason (required)').fill('not now');
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#notice').textContent()).toBe(`${queued}: cancelled`);
+    await expect.poll(() => p.locator('#queue').textContent()).toBe('none');
+
+    await p.locator('#cancel-running').click();
+    await expect.poll(() => p.locator('#detail-h').textContent()).toBe(`Batch ${slow}`);
+    await p.locator('#detail-body').getByRole('button', { name: 'Cancel…' }).click();
+    await p.getByLabel('Reason (required)').fill('too long');
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#running-status').textContent()).toBe('cancelled');
+
+    await p.getByRole('button', { name: `open batch ${queued}` }).click();
+    await expect.poll(() => p.locator('#detail-status').textContent()).toBe('cancelled');
+    // Cancelled before it ran, it has no operation that failed to land: the server's refusal is shown as it said it.
+    await p.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => p.locator('#notice').textContent()).toMatch(/^retry refused: NOTHING_TO_RETRY: /);
+
+    await p.locator('#filter-status').selectOption('cancelled');
+    await p.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(async () => (await p.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).sort())
+      .toEqual([slow, queued].sort());
+    expect(problems.filter((line) => !/status of 409/.test(line))).toEqual([]);
   });
 
   it('validates first and shows the issues inline; Run stays disabled until the document is valid', async () => {
