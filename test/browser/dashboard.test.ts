@@ -47,6 +47,9 @@ const api = (path: string, init: { method?: string; body?: unknown; as?: Who } =
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
 
+/** The page follows the event stream (WebSocket, or SSE should a loaded machine make the first WebSocket fail). */
+const live = (p: WatchedPage['page']) => p.locator('#connection:is([data-transport="websocket"], [data-transport="sse"])').waitFor();
+
 /** Every seq the server's stream holds for one batch, from its first event to its final one. */
 async function storedSeqs(batchId: string): Promise<number[]> {
   const text = await (await api(`/api/batches/${batchId}/events`)).text();
@@ -86,6 +89,10 @@ beforeAll(async () => {
 // A page left open would go on reading the API on every event of the later tests (and spend its token's rate limit).
 afterEach(async () => {
   for (const p of pages.splice(0)) await p.context.close();
+  // A test that failed half-way through a stop must not refuse the batches of the next ones.
+  const { stop } = (await (await api('/api/control')).json()) as { stop: { enabled: boolean; disabled_ecosystems: string[] } };
+  if (!stop.enabled) await api('/api/control/resume', { method: 'POST', body: {} });
+  for (const ecosystem of stop.disabled_ecosystems) await api('/api/control/resume', { method: 'POST', body: { ecosystem } });
 });
 
 afterAll(async () => {
@@ -144,6 +151,12 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     await expect.poll(() => p.locator('#running-status').textContent()).toBe('completed');
     await expect.poll(() => p.locator(`#batch-table tr[data-id="${batchId}"]`).getAttribute('data-status')).toBe('completed');
     expect(await p.locator('#running-done').textContent()).toBe('2000 / 2000 (100 %)');
+    // Its 2,000 operations in the detail, 50 a page.
+    await p.getByRole('button', { name: `open batch ${batchId}` }).click();
+    await expect.poll(() => p.locator('#detail-body .pager .muted').textContent()).toBe('1–50 of 2000');
+    await p.getByRole('button', { name: 'Next operations' }).click();
+    await expect.poll(() => p.locator('#detail-body .pager .muted').textContent()).toBe('51–100 of 2000');
+    expect(await p.locator('#items-table tbody tr').first().textContent()).toContain('big/50.txt');
     expect(connections).toBe(2);
     expect(Number(await p.locator('#connection').getAttribute('data-reconnects'))).toBe(1);
 
@@ -156,7 +169,7 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('falls back to SSE when no WebSocket opens, and still follows a batch to its end', async () => {
+  it('falls back to SSE when no WebSocket opens, follows a batch to its end, and resumes a cut stream after Last-Event-ID', async () => {
     const { page: p, problems } = await page({ token: tokens['admin-2'] });
     // Every WebSocket closes before it opens: a proxy that does not pass them.
     await p.routeWebSocket(/\/ws$/, (ws) => void ws.close({ code: 1006, reason: 'no websockets here' }));
@@ -169,13 +182,37 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
       })
     ).json()) as { batch_id: string };
     await expect.poll(() => p.locator(`#batch-table tr[data-id="${submitted.batch_id}"]`).getAttribute('data-status')).toBe('completed');
+
+    // Cut the stream and hold the reconnect until a whole batch has run: it must come from the replay
+    // after Last-Event-ID, once each, in order.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await p.route(/\/api\/events$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await p.evaluate('window.__batchctl.feed.breakConnection()');
+    await expect.poll(() => p.locator('#connection').getAttribute('data-transport')).not.toBe('sse');
+    const away = (await (
+      await api('/api/batch?wait=1', {
+        method: 'POST',
+        body: { title: 'while away', ecosystem: 'npm', operations: [{ type: 'write', target: 'away.txt', content: 'a\n' }] },
+      })
+    ).json()) as { batch_id: string; status: string };
+    expect(away.status).toBe('completed');
+    release();
+    await expect.poll(() => p.locator(`#batch-table tr[data-id="${away.batch_id}"]`).getAttribute('data-status')).toBe('completed');
+    const seen = (await p.evaluate('window.__batchctl.feed.seqs()')) as Array<[number, string | null]>;
+    const all = seen.map(([seq]) => seq);
+    expect(all).toEqual([...new Set(all)].sort((a, b) => a - b));
+    expect(seen.filter(([, id]) => id === away.batch_id).map(([seq]) => seq)).toEqual(await storedSeqs(away.batch_id));
     expect(problems).toEqual([]);
   });
 
   it('stops with a reason (the red banner), refuses a submission with the reason, and resumes', async () => {
     const { page: p, problems } = await page({ token: tokens.admin });
     await p.goto(server.url);
-    await p.locator('#connection[data-transport="websocket"]').waitFor();
+    await live(p);
     await p.getByRole('button', { name: 'Stop…' }).click();
     await p.getByLabel('Reason (required)').fill('incident 42: bad mirror');
     await p.getByLabel('Incident link (optional)').fill('https://status.example.com/42');
@@ -198,6 +235,17 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(await p.locator('#submit-error').textContent()).toContain('refused');
 
     await p.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect.poll(() => banner.isHidden()).toBe(true);
+
+    // One ecosystem's stop: its own line under the banner, with its own Resume.
+    await p.getByRole('button', { name: 'Stop…' }).click();
+    await p.getByLabel('Reason (required)').fill('pypi mirror down');
+    await p.getByLabel('Only this ecosystem (optional)').fill('pypi');
+    await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#ecosystem-stops').textContent()).toContain('pypi');
+    expect(await banner.isHidden()).toBe(true);
+    await p.getByRole('button', { name: 'Resume pypi' }).click();
+    await expect.poll(() => p.locator('#ecosystem-stops').isHidden()).toBe(true);
     await expect.poll(() => banner.isHidden()).toBe(true);
     // The control file's flag: batches may run again.
     await expect.poll(async () => ((await (await api('/api/control')).json()) as { stop: { enabled: boolean } }).stop.enabled).toBe(true);
@@ -324,7 +372,7 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
   it('works from the keyboard: the Stop dialog opens with Enter, holds focus, and closes with Escape', async () => {
     const { page: p, problems } = await page({ token: tokens['admin-2'] });
     await p.goto(server.url);
-    await p.locator('#connection[data-transport="websocket"]').waitFor();
+    await live(p);
     await p.locator('#stop-button').focus();
     await p.keyboard.press('Enter');
     await p.locator('#ask-dialog[open]').waitFor();
@@ -372,7 +420,7 @@ describe('the dashboard on a server without a tokens file', () => {
       await p.goto(local.url);
       await p.getByRole('button', { name: 'Sign in' }).click();
       await expect.poll(() => p.locator('#who').textContent()).toBe('local · admin');
-      await p.locator('#connection[data-transport="websocket"]').waitFor();
+      await live(p);
       expect(await p.getByRole('button', { name: 'Stop…' }).isVisible()).toBe(true);
       expect(problems).toEqual([]);
     } finally {
