@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { commitBench } from './commit.js';
+import { dashboardStatsBench } from './dashboard-stats.js';
 import { findBench } from './find.js';
 import { httpBench } from './http.js';
 import { fmt, type Outcome } from './report.js';
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     if (wants('find')) report(await findBench({ quick, root }));
     report(await serviceBench({ quick, root }, wants));
     report(await httpBench({ quick, root }, wants));
+    if (wants('dashboard')) report(dashboardStatsBench({ quick, root }));
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;
     console.log(
