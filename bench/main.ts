@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { commitBench } from './commit.js';
+import { dashboardStatsBench } from './dashboard-stats.js';
 import { findBench } from './find.js';
 import { httpBench } from './http.js';
 import { fmt, type Outcome, summaryTable } from './report.js';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     report(await httpBench({ quick, root }, wants));
     report(await mcpBench({ quick, root }, wants));
     if (wants('udp')) report(udpBench({ quick }));
+    if (wants('dashboard')) report(dashboardStatsBench({ quick, root }));
     console.log(`\n${summaryTable(outcomes)}\n`);
     const judged = outcomes.filter((o) => o.pass !== null);
     const met = judged.filter((o) => o.pass).length;

@@ -44,3 +44,6 @@ batchctl run "$here/examples/02-bump-versions.json" --repo "$demo" || echo "(exi
 batchctl resume --by demo --repo "$demo"
 echo
 echo "demo repository kept at $demo (SQLite: $demo/.git/batchctl/state.db)"
+echo
+echo "== the dashboard for it (docs/dashboard.md): run the server, then open the page (no token needed on loopback)"
+echo "node $here/bin/batchctl.js serve --repo $demo --http 8022   # then open http://127.0.0.1:8022/"

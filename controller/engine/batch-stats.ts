@@ -1,4 +1,4 @@
-// The dashboard's charts (docs/dashboard.md#charts): batches per hour by status and the success rate per
+// The dashboard's charts (docs/dashboard.md#the-routes-it-added): batches per hour by status and the success rate per
 // ecosystem over the last `days` days, both aggregated by SQLite (store/batch-stats.ts).
 import type { EcosystemRate, HourlyCount } from '../store/index.js';
 import type { EngineDeps } from './engine-deps.js';

@@ -1,4 +1,4 @@
-// The dashboard's 7-day charts (docs/dashboard.md#charts), aggregated in SQLite so that a week of
+// The dashboard's 7-day charts (docs/dashboard.md#the-routes-it-added), aggregated in SQLite so that a week of
 // batches is a few dozen rows on the wire, not the batches themselves. Both read idx_batch_date.
 import type Database from 'better-sqlite3';
 

@@ -1,4 +1,4 @@
-// The routes the dashboard reads (docs/dashboard.md#the-api-it-uses): who calls, the 7-day aggregates,
+// The routes the dashboard reads (docs/dashboard.md#the-routes-it-added): who calls, the 7-day aggregates,
 // a batch's commit with trailers and diff summary; and the page's own origin admitted by CORS.
 import { describe, expect, it } from 'vitest';
 

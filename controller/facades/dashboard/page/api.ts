@@ -47,7 +47,11 @@ export async function api<T>(path: string, { method = 'GET', json, text }: Send 
   const response = await fetch(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const answer = (await response.json().catch(() => null)) as unknown;
   if (response.ok) return answer as T;
-  const error = (answer as { error?: { code?: string; message?: string; hint?: string; details?: Record<string, unknown> } } | null)?.error;
+  type Refusal = { code?: string; message?: string; hint?: string; details?: Record<string, unknown> };
+  // An error body, or a batch result whose status is not 2xx (a retry or rollback batch that did not
+  // land answers with its result and the outcome's status): its `reason` says why.
+  const refused = answer as { error?: Refusal; reason?: Refusal } | null;
+  const error = refused?.error ?? refused?.reason;
   throw new ApiError(
     response.status,
     error?.code ?? `HTTP_${response.status}`,
@@ -57,7 +61,7 @@ export async function api<T>(path: string, { method = 'GET', json, text }: Send 
   );
 }
 
-/** A page's result with an HTTP status that is not 2xx but a body that is a result (?wait, retry, rollback). */
+/** The text of a refusal as the server wrote it: `CODE: message (hint)`. */
 export function errorText(error: unknown): string {
   return error instanceof ApiError ? error.text() : String(error);
 }

@@ -1,6 +1,6 @@
 // The control plane (GET /api/control): the red emergency-stop banner, per-ecosystem stops, breakers,
 // budget gauges and SLIs, plus Stop (asks for a reason) and Resume for an admin.
-import { api } from './api.js';
+import { api, errorText } from './api.js';
 import { ask, field } from './ask.js';
 import { byId, fill, h } from './dom.js';
 import { duration, percent, time } from './format.js';
@@ -49,7 +49,8 @@ function renderControl(control: ControlStatus, role: Role | null): void {
     ),
   );
   for (const button of ecosystems.querySelectorAll<HTMLButtonElement>('[data-resume]')) {
-    button.onclick = () => void resume(button.dataset.resume);
+    button.onclick = () =>
+      void resume(button.dataset.resume).catch((error: unknown) => notifyRefusal(`resume refused: ${errorText(error)}`));
   }
 
   fill(
@@ -137,6 +138,7 @@ export function table(headings: string[], rows: Array<Array<string | Node>>): HT
 }
 
 let onChange: () => void = () => undefined;
+let notifyRefusal: (text: string) => void = () => undefined;
 
 async function resume(ecosystem?: string): Promise<void> {
   await api('/api/control/resume', { method: 'POST', json: ecosystem ? { ecosystem } : {} });
@@ -146,6 +148,7 @@ async function resume(ecosystem?: string): Promise<void> {
 /** Wire Stop and Resume; `changed` reloads what they change. */
 export function wireControl(changed: () => void, notify: (text: string) => void): void {
   onChange = changed;
+  notifyRefusal = notify;
   byId('stop-button').onclick = () =>
     ask({
       title: 'Emergency stop',
@@ -179,7 +182,7 @@ export function wireControl(changed: () => void, notify: (text: string) => void)
   byId('resume-button').onclick = () => {
     resume().then(
       () => notify('Resumed.'),
-      (error: unknown) => notify(String(error instanceof Error ? error.message : error)),
+      (error: unknown) => notify(`resume refused: ${errorText(error)}`),
     );
   };
 }

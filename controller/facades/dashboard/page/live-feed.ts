@@ -28,6 +28,7 @@ export interface Feed {
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
 const SEQ_LOG_LIMIT = 200_000;
+const SSE_UPGRADE_MS = 120_000;
 
 /** @example const feed = startFeed({ onEvent: (e) => render(e), onState: (s) => show(s) }); */
 export function startFeed({ onEvent, onState }: { onEvent(event: EngineEvent): void; onState(state: FeedState): void }): Feed {
@@ -47,10 +48,11 @@ export function startFeed({ onEvent, onState }: { onEvent(event: EngineEvent): v
     onEvent(event);
   };
 
-  const retry = (useSse: boolean): void => {
+  const retry = (useSse: boolean, { upgrade = false }: { upgrade?: boolean } = {}): void => {
     cut = null;
     if (stopped) return;
     preferSse = useSse;
+    if (upgrade) return connect(); // not a failure: SSE gives way to a WebSocket that may work now
     state.transport = 'offline';
     state.reconnects += 1;
     publish();
@@ -98,6 +100,14 @@ export function startFeed({ onEvent, onState }: { onEvent(event: EngineEvent): v
   function connectSse(): void {
     const controller = new AbortController();
     cut = () => controller.abort();
+    // SSE is the fallback: after a while, hand over to a WebSocket again (a flaky first upgrade, a proxy
+    // since fixed). The hand-over resumes after lastSeq like any reconnect; if the WebSocket still
+    // cannot open, the next try is SSE again.
+    let upgrading = false;
+    const upgrade = setTimeout(() => {
+      upgrading = true;
+      controller.abort();
+    }, SSE_UPGRADE_MS);
     const headers: Record<string, string> = { Accept: 'text/event-stream', ...authHeaders() };
     if (state.lastSeq !== null) headers['Last-Event-ID'] = String(state.lastSeq);
     void (async () => {
@@ -122,7 +132,8 @@ export function startFeed({ onEvent, onState }: { onEvent(event: EngineEvent): v
       } catch {
         // aborted or failed: reconnect below
       }
-      retry(false); // try the WebSocket again next
+      clearTimeout(upgrade);
+      retry(false, { upgrade: upgrading }); // try the WebSocket again next
     })();
   }
 

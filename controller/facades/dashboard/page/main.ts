@@ -1,6 +1,6 @@
 // The dashboard's entry (bundled to dist/dashboard/app.js): sign in once, learn the role, then keep every
-// panel current from the event stream; lists are re-read after lifecycle events (debounced, so a busy
-// server costs a few requests a second at most, well inside the API's rate limit).
+// panel current from the event stream; lists are re-read after lifecycle events, throttled to stay well
+// inside the API's rate limit however busy the server is.
 import { api, ApiError, errorText } from './api.js';
 import { loadBatches, selectBatch, wireBatches } from './batches-view.js';
 import { loadCharts } from './charts-view.js';
@@ -59,25 +59,60 @@ async function signIn(): Promise<Whoami> {
   }
 }
 
+/**
+ * The API allows a token 100 requests a minute (docs/serve.md#rate-limits), and a busy server emits
+ * many events: lists are re-read at most every 3 s (the charts every 15 s), in one trailing read per
+ * burst, and the open batch's detail only when an event is about it. An operator's own action
+ * (`now`) is shown at once.
+ */
+const LIST_EVERY_MS = 3000;
+const CHARTS_EVERY_MS = 15_000;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let lastRefresh = 0;
+let lastCharts = 0;
 let chartsDue = false;
-/** Re-read the lists once the burst of events is over. */
-function refreshSoon({ charts = false }: { charts?: boolean } = {}): void {
+let detailDue = false;
+
+function refreshSoon({
+  charts = false,
+  batchId = null,
+  now = false,
+}: { charts?: boolean; batchId?: string | null; now?: boolean } = {}): void {
   chartsDue ||= charts;
+  detailDue ||= now || (batchId !== null && batchId === detailId());
+  if (refreshTimer !== undefined && !now) return;
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => {
-    const tasks = [loadBatches(), loadQueue(), loadControl(role)];
-    if (chartsDue) tasks.push(loadCharts());
-    chartsDue = false;
-    const open = detailId();
-    if (open) tasks.push(showDetail(open));
-    Promise.all(tasks).catch(report);
-  }, 300);
+  refreshTimer = setTimeout(refresh, now ? 0 : Math.max(300, lastRefresh + LIST_EVERY_MS - Date.now()));
+}
+
+let chartsTimer: ReturnType<typeof setTimeout> | undefined;
+function drawChartsWhenDue(): void {
+  if (chartsTimer !== undefined) return;
+  chartsTimer = setTimeout(
+    () => {
+      chartsTimer = undefined;
+      chartsDue = false;
+      lastCharts = Date.now();
+      loadCharts().catch(report);
+    },
+    Math.max(0, lastCharts + CHARTS_EVERY_MS - Date.now()),
+  );
+}
+
+function refresh(): void {
+  refreshTimer = undefined;
+  lastRefresh = Date.now();
+  const tasks = [loadBatches(), loadQueue(), loadControl(role)];
+  if (chartsDue) drawChartsWhenDue();
+  const open = detailId();
+  if (open && detailDue) tasks.push(showDetail(open));
+  detailDue = false;
+  Promise.all(tasks).catch(report);
 }
 
 function showDetail(id: string): Promise<void> {
   selectBatch(id);
-  return openDetail(id, { role, notify, changed: () => refreshSoon({ charts: true }) });
+  return openDetail(id, { role, notify, changed: () => refreshSoon({ charts: true, now: true }) });
 }
 
 async function adoptRunning(batchId: string): Promise<void> {
@@ -99,7 +134,7 @@ function onEvent(event: EngineEvent): void {
       startedAt: event.at,
       progress: { completed: 0, failed: 0, total: data.total ?? 0 },
     });
-    refreshSoon();
+    refreshSoon({ batchId: id });
   } else if (event.type === 'batch_progress' && id) {
     // A batch whose start this page did not see (it opened mid-batch): adopt it.
     if (!onProgress(id, event.data as unknown as Progress))
@@ -107,11 +142,11 @@ function onEvent(event: EngineEvent): void {
   } else if (FINAL.has(event.type) && id) {
     onFinished(id, FINAL_STATUS[event.type] ?? event.type, event.at);
     onSubmittedFinished(id, FINAL_STATUS[event.type] ?? event.type);
-    refreshSoon({ charts: true });
+    refreshSoon({ charts: true, batchId: id });
     // The final event can come a moment before the row is recorded: read the lists once more after it.
-    setTimeout(() => refreshSoon(), 1500);
+    setTimeout(() => refreshSoon({ batchId: id }), 1500);
   } else {
-    refreshSoon({ charts: event.type === 'rollback_complete' });
+    refreshSoon({ charts: event.type === 'rollback_complete', batchId: id });
   }
 }
 
@@ -137,8 +172,10 @@ async function boot(): Promise<void> {
   };
   applyRole(document, role);
   wireBatches((id) => void showDetail(id).catch(report));
-  wireControl(() => refreshSoon(), notify);
-  wireSubmit(() => refreshSoon());
+  wireControl(() => refreshSoon({ now: true }), notify);
+  wireSubmit(() => refreshSoon({ now: true }));
+  // Whatever the events missed (a purge, a hand edit of the control file), once a minute.
+  setInterval(() => refreshSoon({ charts: true }), 60_000);
   document.addEventListener('click', (event) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('#cancel-running');
     if (target?.dataset.cancel) void showDetail(target.dataset.cancel).then(() => byId('detail').focus(), report);
