@@ -400,6 +400,13 @@ describe('the dashboard (GET / of batchctl serve, in chromium)', () => {
     expect(await p.getByRole('button', { name: 'Stop…' }).isHidden()).toBe(true);
     expect(await p.locator('#submit').isHidden()).toBe(true);
     expect(await p.evaluate("sessionStorage.getItem('batchctl.token')")).toBe(tokens.viewer);
+    // Looked up by id: that batch alone.
+    const oldest = await p.locator('#batch-table tbody tr').last().getAttribute('data-id');
+    await p.getByLabel('Batch id').fill(oldest ?? '');
+    await p.getByRole('button', { name: 'Apply' }).click();
+    await expect
+      .poll(() => p.locator('#batch-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id'))))
+      .toEqual([oldest]);
     // Usable at 390 px: nothing wider than the screen (wide tables scroll inside their card).
     expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await p.screenshot({ path: join(SHOTS, 'viewer-390.png'), fullPage: true });
