@@ -79,8 +79,8 @@ function perEcosystem(stats: Stats): HTMLElement {
   const label = 110;
   const bars = rows.flatMap((row, i) => [
     svg('text', { x: 0, y: 18 + i * 26 }, row.ecosystem),
-    svg('rect', { class: 'c-rate', x: label, y: 6 + i * 26, width: Math.max(1, row.success_rate * (W - label - 70)), height: 16 }),
-    svg('text', { x: label + row.success_rate * (W - label - 70) + 6, y: 18 + i * 26 }, `${percent(row.success_rate)} of ${row.batches}`),
+    svg('rect', { class: 'c-rate', x: label, y: 6 + i * 26, width: Math.max(1, row.success_rate * (W - label - 130)), height: 16 }),
+    svg('text', { x: label + row.success_rate * (W - label - 130) + 6, y: 18 + i * 26 }, `${percent(row.success_rate)} of ${row.batches}`),
   ]);
   const summary =
     rows.length === 0

@@ -1,0 +1,97 @@
+// One built `batchctl serve` with a token of each role, against a temporary repository, and chromium,
+// for a file of dashboard tests: pages open per test and closed after it, and no stop outlives a test.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+
+import { launchChromium, openPage, type WatchedPage } from './browser.js';
+import { gitRepo, removeRepo, type TestRepo } from './git-repo.js';
+import { spawnServe, type ServeProcess } from './serve-process.js';
+
+/** Token names and roles: separate tokens keep each page inside its own rate limit. */
+export const ROLES = {
+  admin: 'admin',
+  'admin-2': 'admin',
+  operator: 'operator',
+  'operator-2': 'operator',
+  viewer: 'viewer',
+  client: 'admin',
+} as const;
+export type Who = keyof typeof ROLES;
+
+/** Screenshots go to docs/screenshots when DASHBOARD_SCREENSHOTS=1 (to refresh the README's), else to a temp dir. */
+export const SHOTS = process.env.DASHBOARD_SCREENSHOTS === '1' ? resolve('docs/screenshots') : join(tmpdir(), 'batchctl-dashboard-shots');
+
+export interface DashboardServer {
+  repo: TestRepo;
+  server: ServeProcess;
+  tokens: Record<Who, string>;
+  /** a new page (its own context and sessionStorage), signed in with `token` when given */
+  page(options?: { token?: string; width?: number; height?: number }): Promise<WatchedPage>;
+  /** the API as the `client` admin token (or `as`) */
+  api(path: string, init?: { method?: string; body?: unknown; as?: Who }): Promise<Response>;
+  /** every seq the server's stream holds for one batch, from its first event to its final one */
+  storedSeqs(batchId: string): Promise<number[]>;
+}
+
+/** The page follows the event stream (WebSocket, or SSE should a loaded machine make the first WebSocket fail). */
+export const live = (p: WatchedPage['page']): Promise<void> =>
+  p.locator('#connection:is([data-transport="websocket"], [data-transport="sse"])').waitFor();
+
+/** Call at the top of a test file: the server and browser start before its tests and stop after them. */
+export function useDashboardServer(): DashboardServer {
+  const tokens = Object.fromEntries(Object.keys(ROLES).map((name) => [name, randomBytes(24).toString('hex')])) as Record<Who, string>;
+  let browser: Browser | undefined;
+  const pages: WatchedPage[] = [];
+  const context = { tokens } as DashboardServer;
+  context.api = (path, init = {}) =>
+    fetch(`${context.server.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { Authorization: `Bearer ${tokens[init.as ?? 'client']}`, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  context.page = async (options = {}) => {
+    if (!browser) throw new Error('the browser is not started');
+    const watched = await openPage(browser, options);
+    pages.push(watched);
+    return watched;
+  };
+  context.storedSeqs = async (batchId) => {
+    const text = await (await context.api(`/api/batches/${batchId}/events`)).text();
+    return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+  };
+
+  beforeAll(async () => {
+    context.repo = gitRepo({ 'docs/a.txt': 'a\n' });
+    context.repo.commitAll('seed');
+    const file = join(context.repo.dir, '.git', 'tokens.ndjson');
+    const sha = (token: string): string => createHash('sha256').update(token).digest('hex');
+    const lines = Object.entries(ROLES).map(([name, role]) => JSON.stringify({ name, role, sha256: sha(tokens[name as Who]) }));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    context.server = await spawnServe({ cwd: context.repo.dir, env: { BATCHCTL_TOKENS_FILE: file } });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  // A page left open would go on reading the API on every event of the later tests (and spend its token's rate limit).
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.context.close();
+    // A test that failed half-way through a stop must not refuse the batches of the next ones.
+    const { stop } = (await (await context.api('/api/control')).json()) as { stop: { enabled: boolean; disabled_ecosystems: string[] } };
+    if (!stop.enabled) await context.api('/api/control/resume', { method: 'POST', body: {} });
+    for (const ecosystem of stop.disabled_ecosystems) await context.api('/api/control/resume', { method: 'POST', body: { ecosystem } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const { server, repo } = context;
+    if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
+    await server?.exited;
+    if (repo) removeRepo(repo);
+  });
+  return context;
+}
