@@ -12,6 +12,7 @@ import {
   landControlFile,
   prepareControlState,
   withApiWrites,
+  committedWrites,
 } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
@@ -60,7 +61,7 @@ export const commitStep: RunStep = async (ctx) => {
   const pending = ctx.options.bypassAdmission
     ? null
     : await prepareControlState(ctx.deps, {
-        batch: withApiWrites(ctx.batch, ctx.options.apiWrites),
+        batch: withApiWrites(ctx.batch, committedWrites(ctx.deps, ctx.options.apiWrites)),
         batchId: ctx.batchId,
         outcome: 'success',
       });
