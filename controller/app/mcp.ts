@@ -5,7 +5,7 @@ import { createMcpServer, serveStdio } from '../facades/mcp/index.js';
 import { createLogger } from '../log/index.js';
 import type { Environment } from './environment.js';
 import { openEngine } from './open-engine.js';
-import { openGitHub } from './open-github.js';
+import { logFailures, openGitHub } from './open-github.js';
 import { VERSION } from './serve.js';
 
 export interface McpOptions {
@@ -28,7 +28,12 @@ export async function startMcp({ repo, db, env }: McpOptions): Promise<McpServic
   // Once per session, as serve does: its batches get their commit status and incident issues (docs/github-api.md).
   const github = openGitHub(env, logger);
   if (!github.on) logger.info({ github: 'off' }, `the GitHub features are off: ${github.why}`);
-  const engine = await openEngine({ env, ...(repo ? { repo } : {}), ...(db ? { db } : {}), ...(github.on ? { github: github.port } : {}) });
+  const engine = await openEngine({
+    env,
+    ...(repo ? { repo } : {}),
+    ...(db ? { db } : {}),
+    ...(github.on ? { github: logFailures(github.port, logger) } : {}),
+  });
   const server = createMcpServer({ engine, logger, version: VERSION });
   const session = await serveStdio(server);
   logger.info({ repo: engine.root }, 'MCP server on stdio');

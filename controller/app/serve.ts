@@ -26,7 +26,7 @@ import type { Environment } from './environment.js';
 import { readInterlockFile } from './interlock-file.js';
 import { dashboardDir } from './dashboard-dir.js';
 import { openEngine } from './open-engine.js';
-import { openGitHub } from './open-github.js';
+import { logFailures, openGitHub } from './open-github.js';
 import { readTokensFile, tokenAuthenticator } from './tokens-file.js';
 
 export const VERSION = '0.1.0';
@@ -94,7 +94,7 @@ export async function startService(options: ServeOptions): Promise<Service> {
     env,
     ...(options.repo ? { repo: options.repo } : {}),
     ...(options.db ? { db: options.db } : {}),
-    ...(github.on ? { github: github.port } : {}),
+    ...(github.on ? { github: logFailures(github.port, logger) } : {}),
   });
   const service: ServiceState = { phase: 'recovering' };
 

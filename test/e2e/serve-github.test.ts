@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { FAKE_TOKEN, fakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
+import { FAKE_TOKEN, fakeGitHub, MISSING_PERMISSION, type FakeGitHub } from '../helpers/fake-github.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { mcpSession, type McpSession } from '../helpers/mcp-client.js';
 import { spawnServe, until, type ServeProcess } from '../helpers/serve-process.js';
@@ -125,6 +125,21 @@ describe('batchctl serve with GitHub', () => {
     await until(async () => github.statuses.length > 0, 'the status reaches GitHub');
     const control = JSON.parse(repo.git('show', 'HEAD:batch-control.json')) as { budget: Record<string, unknown> };
     expect(control.budget['api_writes_used']).toBe(5);
+  });
+
+  it('logs a GitHub failure as a warning naming the missing permission, and the batch keeps its outcome', async () => {
+    const repo = repoWithBreaker();
+    const server = await spawnServe({ cwd: repo.dir, env: env('acme/serve-denied') });
+    servers.push(server);
+    github.answerNext(MISSING_PERMISSION(/\/statuses\//, 'statuses=write'));
+    expect((await submitAndWait(server, passing('d'))).status).toBe('completed');
+    await until(async () => github.requests.some((r) => r.path.includes('/statuses/')), 'the status is asked for');
+    server.child.kill('SIGTERM');
+    const { code, stdout } = await server.exited;
+    expect(code).toBe(0);
+    const warning = stdout.split('\n').find((line) => line.includes('GitHub: set a commit status failed'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({ level: 40, code: 'GITHUB_PERMISSION', permission: 'statuses=write' });
+    expect(github.statuses).toHaveLength(0);
   });
 
   it('says in one line that the GitHub features are off without a token, and runs batches as before', async () => {
