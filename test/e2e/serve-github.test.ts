@@ -172,4 +172,19 @@ describe('batchctl mcp with GitHub', () => {
     ]);
     expect(mcp.stderr()).not.toContain('GitHub features are off');
   });
+
+  it('says in one line on stderr that the GitHub features are off without a token', async () => {
+    const repo = repoWithBreaker();
+    const mcp = await mcpSession(repo.dir, { env: { ...env('acme/mcp-off'), GITHUB_TOKEN: '' } });
+    sessions.push(mcp);
+    const result = await mcp.call('execute_batch', passing('n'));
+    expect((result.structuredContent as { status: string }).status).toBe('completed');
+    const off = mcp
+      .stderr()
+      .split('\n')
+      .filter((line) => line.includes('GitHub features are off'));
+    expect(off).toHaveLength(1);
+    expect(JSON.parse(off[0] ?? '{}')).toMatchObject({ level: 30, msg: 'the GitHub features are off: GITHUB_TOKEN is not set' });
+    expect(github.requests).toHaveLength(0);
+  });
 });
