@@ -106,6 +106,31 @@ describe('api_writes: incident issues and commit statuses are charged with the o
     expect(github?.statuses.map((s) => s.sha)).toEqual([result.commit]);
   });
 
+  it('charges the status of a retry, which makes a batch commit of its own', async () => {
+    const { repo, engine, github, charged } = await setup();
+    const partial = await engine.run(
+      batch({
+        // Nine land and one does not: under the policy's failure rate, so the batch commits the nine.
+        operations: [
+          ...Array.from({ length: 9 }, (_, i) => ({ type: 'write' as const, target: `w/${i}.txt`, content: `${i}` })),
+          { type: 'replace', target: 'r/a.txt', find: 'later', replace: 'LATER' },
+        ],
+      }),
+    );
+    expect(partial).toMatchObject({ status: 'completed', success_count: 9, failure_count: 1, github: { commit_status: 'failure' } });
+    expect(charged()).toBe(1);
+    repo.write('r/a.txt', 'v1 later\n');
+    repo.commitAll('the missing text arrives');
+    const retried = await engine.retry(partial.batch_id);
+    expect(retried).toMatchObject({ status: 'completed', success_count: 1 });
+    expect(charged()).toBe(2);
+    await until(async () => (github?.statuses.length ?? 0) === 2, "the retry's status reaches GitHub");
+    expect(github?.statuses.map((s) => [s.sha, s.state])).toEqual([
+      [partial.commit, 'failure'],
+      [retried.commit, 'success'],
+    ]);
+  });
+
   it('charges nothing without GitHub: the breaker opens, no api_writes', async () => {
     const { repo, engine, charged } = await setup({ withGitHub: false });
     expect(await engine.run(failing)).toMatchObject({ status: 'failed' });
