@@ -7,12 +7,12 @@ import { batchCommitMessage } from '../commit-message.js';
 import { advanceControlHistory } from '../control/control-history-cache.js';
 import {
   announceTransitions,
+  committedWrites,
   controlCommit,
   indexFollowsHead,
   landControlFile,
   prepareControlState,
   withApiWrites,
-  committedWrites,
 } from '../control/control-state.js';
 import { batchTreeChanges, commitBatch } from './commit-batch.js';
 import { publisher } from './publish.js';
