@@ -5,6 +5,7 @@ import { createMcpServer, serveStdio } from '../facades/mcp/index.js';
 import { createLogger } from '../log/index.js';
 import type { Environment } from './environment.js';
 import { openEngine } from './open-engine.js';
+import { logFailures, openGitHub } from './open-github.js';
 import { VERSION } from './serve.js';
 
 export interface McpOptions {
@@ -24,7 +25,15 @@ export interface McpService {
 export async function startMcp({ repo, db, env }: McpOptions): Promise<McpService> {
   // stdout is the protocol's: every log line goes to stderr (fd 2), the engine's too.
   const logger = createLogger({ level: env.BATCHCTL_LOG_LEVEL, name: 'batchctl-mcp', fd: 2 });
-  const engine = await openEngine({ env, ...(repo ? { repo } : {}), ...(db ? { db } : {}) });
+  // Once per session, as serve does: its batches get their commit status and incident issues (docs/github-api.md).
+  const github = openGitHub(env, logger);
+  if (!github.on) logger.info({ github: 'off' }, `the GitHub features are off: ${github.why}`);
+  const engine = await openEngine({
+    env,
+    ...(repo ? { repo } : {}),
+    ...(db ? { db } : {}),
+    ...(github.on ? { github: logFailures(github.port, logger) } : {}),
+  });
   const server = createMcpServer({ engine, logger, version: VERSION });
   const session = await serveStdio(server);
   logger.info({ repo: engine.root }, 'MCP server on stdio');

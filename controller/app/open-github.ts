@@ -1,7 +1,7 @@
 // GitHub access from the environment (docs/github-api.md#environment): a port the engine is given, or why the
 // features are off. Only app/ reads GITHUB_TOKEN; without it `run` works and the GitHub features say they are off.
 import type { GitHubPort } from '../engine/index.js';
-import { BatchctlError } from '../errors/index.js';
+import { BatchctlError, toBatchctlError } from '../errors/index.js';
 import {
   closeMarkedIssue,
   createGitHubClient,
@@ -42,6 +42,32 @@ export function openGitHub(env: Environment, logger?: Logger): GitHubAccess {
       setCommitStatus: (input) => setCommitStatus(client, input),
       writes: () => client.writes(),
     },
+  };
+}
+
+/**
+ * For a long-lived process (serve, mcp), whose batches' GitHub outcome nobody reads off a result: every failed
+ * call is logged as a warning with its code (the engine's reporter still turns it into a warning, never an outcome).
+ */
+export function logFailures(port: GitHubPort, logger: Logger): GitHubPort {
+  const logged =
+    <A extends unknown[], R>(what: string, call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        const failure = toBatchctlError(error);
+        logger.warn({ code: failure.code, github: what, ...failure.data }, `GitHub: ${what} failed: ${failure.detail}`);
+        throw error;
+      }
+    };
+  // findIssue is left as it is: its one caller (a stop's incident link) logs its own failure.
+  return {
+    ...port,
+    openPullRequest: logged('open a pull request', port.openPullRequest),
+    raiseIssue: logged('open or comment on an issue', port.raiseIssue),
+    closeIssue: logged('close an issue', port.closeIssue),
+    setCommitStatus: logged('set a commit status', port.setCommitStatus),
   };
 }
 

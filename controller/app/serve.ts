@@ -26,6 +26,7 @@ import type { Environment } from './environment.js';
 import { readInterlockFile } from './interlock-file.js';
 import { dashboardDir } from './dashboard-dir.js';
 import { openEngine } from './open-engine.js';
+import { logFailures, openGitHub } from './open-github.js';
 import { readTokensFile, tokenAuthenticator } from './tokens-file.js';
 
 export const VERSION = '0.1.0';
@@ -86,7 +87,15 @@ export async function startService(options: ServeOptions): Promise<Service> {
   const { env, host } = options;
   const { authenticate, anonymous } = identities(env, host);
   const logger = createLogger({ level: options.logLevel, fd: 1, name: 'batchctl-serve' });
-  const engine = await openEngine({ env, ...(options.repo ? { repo: options.repo } : {}), ...(options.db ? { db: options.db } : {}) });
+  // Once per process: every batch it runs, whoever submitted it, gets its status and incidents (docs/github-api.md).
+  const github = openGitHub(env, logger);
+  if (!github.on) logger.info({ github: 'off' }, `the GitHub features are off: ${github.why}`);
+  const engine = await openEngine({
+    env,
+    ...(options.repo ? { repo: options.repo } : {}),
+    ...(options.db ? { db: options.db } : {}),
+    ...(github.on ? { github: logFailures(github.port, logger) } : {}),
+  });
   const service: ServiceState = { phase: 'recovering' };
 
   // Events and metrics check their own roles; without a tokens file, a caller with no token is the

@@ -27,6 +27,10 @@ export const VerifyReportSchema = z.strictObject({
     .positive()
     .optional()
     .describe('batch commits on HEAD the history database lacks (a cold cache): their files were not checked'),
+  completed_proposals: z
+    .array(z.string())
+    .optional()
+    .describe('proposed batches (`run --pr`) whose commit verify found on HEAD, their pull request merged: now `completed`'),
   note: z.string().optional().describe('why the report may be incomplete, and the command that fixes it (`batchctl reindex`)'),
 });
 export type VerifyReport = z.infer<typeof VerifyReportSchema>;

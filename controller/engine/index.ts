@@ -144,9 +144,6 @@ export function createEngine(given: EngineDeps): Engine {
     const done = await reporter.settle();
     return Object.keys(done).length === 0 ? result : { ...result, github: mergeGitHubOutcome(result.github, done) };
   };
-  // The commit status is a GitHub write of every run with a token: the budget counts it (api_writes).
-  const charged = <O extends { apiWrites?: number | undefined }>(options: O): O =>
-    deps.github ? { ...options, apiWrites: (options.apiWrites ?? 0) + 1 } : options;
 
   const run = (input: Batch | BatchDocument, options: RunOptions = {}): Promise<BatchResult> =>
     work.track(async () => {
@@ -157,7 +154,7 @@ export function createEngine(given: EngineDeps): Engine {
         return queue.lane.exclusive(() => runBatch(deps, parsed, { ...options, signal }));
       }
       // Not durable: a foreground run whose caller is gone must not run later.
-      const submitted = await queue.submit(parsed, { ...charged(options), durable: false });
+      const submitted = await queue.submit(parsed, { ...options, durable: false });
       const result = await withGitHub(await wait(submitted.batch_id));
       return submitted.idempotent_replay ? { ...result, idempotent_replay: true } : result;
     });
@@ -210,8 +207,8 @@ export function createEngine(given: EngineDeps): Engine {
           queue.job(runId, (signal) => rollbackBatch(deps, batchId, { ...given, signal, runId }));
         const result =
           pr && !options.dryRun
-            ? await proposeRollback({ deps, job }, batchId, { ...charged(options), pr })
-            : await job(newBatchId(deps.now()), options.dryRun ? options : charged(options));
+            ? await proposeRollback({ deps, job }, batchId, { ...options, pr })
+            : await job(newBatchId(deps.now()), options);
         return withGitHub(result);
       }),
     retry: (batchId, options = {}) =>

@@ -23,7 +23,7 @@ export async function mcpSession(
     command: process.execPath,
     args: [CLI, 'mcp', '--repo', dir],
     cwd: dir,
-    env: { ...base, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', BATCHCTL_LOG_LEVEL: 'info', ...env },
+    env: { ...base, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', GITHUB_TOKEN: '', BATCHCTL_LOG_LEVEL: 'info', ...env },
     stderr: 'pipe',
   });
   let stderr = '';

@@ -24,9 +24,10 @@ export function spawnServe({
   env?: Record<string, string>;
   args?: string[];
 }): Promise<ServeProcess> {
+  // No GITHUB_TOKEN from the environment (a CI runner's): serve would talk to the real GitHub; a test gives the fake's.
   const child = spawn(process.execPath, [CLI, 'serve', '--http', '0', '--ws', '0', ...args], {
     cwd,
-    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', BATCHCTL_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', GITHUB_TOKEN: '', BATCHCTL_LOG_LEVEL: 'warn', ...env },
   });
   let stdout = '';
   let stderr = '';

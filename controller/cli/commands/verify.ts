@@ -21,6 +21,7 @@ function renderReport(report: VerifyReport): string {
   const lines = [
     `verified ${report.checked_files} files of ${report.checked_batches} batches at ${short(report.head)}: ${report.drift.length} drifted`,
   ];
+  for (const id of report.completed_proposals ?? []) lines.push(`  completed ${id}: its proposed commit is on HEAD (pull request merged)`);
   for (const d of report.drift) {
     const by = d.changed_by ? `commit ${short(d.changed_by.commit)} "${d.changed_by.subject}" by ${d.changed_by.author}` : 'the work tree';
     lines.push(`  ${d.path}  (batch ${d.batch_id}) expected ${short(d.expected_blob)}, now ${short(d.actual_blob)}: changed by ${by}`);

@@ -17,6 +17,8 @@ import { batchEcosystems, CONTROL_FILE_NAME, EVENT, TRAILER, type Batch } from '
 import { formatTrailers, type TreeChange } from '../../git/index.js';
 import { writeFileDurably } from '../../journal/index.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { COMMIT_STATUS_WRITES } from '../github/batch-status.js';
+import { incidentWrites } from '../github/incident-issue.js';
 
 export type Outcome = 'success' | 'failure';
 
@@ -48,6 +50,14 @@ export function withApiWrites<B extends ChargedBatch>(batch: B, writes: number |
   return { ...batch, options: { ...batch.options, cost: { ...costOf(batch), api_writes: writes } } };
 }
 
+/**
+ * The GitHub writes of a batch that commits: the caller's (a proposal's pull request, labels, auto-merge) and,
+ * with GitHub on, the `batchctl/batch` status every batch commit gets, whoever submitted it (CLI, HTTP, MCP, retry).
+ */
+export function committedWrites(deps: Pick<EngineDeps, 'github'>, given: number | undefined): number {
+  return (given ?? 0) + (deps.github ? COMMIT_STATUS_WRITES : 0);
+}
+
 /** The control file after this batch's outcome, hashed into the object store; null if unusable. */
 export async function prepareControlState(
   deps: EngineDeps,
@@ -71,7 +81,6 @@ export async function prepareControlState(
   const edit = await computeControlEdit(
     deps.git.root,
     (raw, control) => {
-      charge(objectAt(raw, 'budget'), control, costOf(batch), now);
       const breakers = objectAt(raw, 'circuit_breaker');
       // The outcome feeds the breaker of each ecosystem it is about (docs/control-file.md#multi-ecosystem-outcomes).
       for (const ecosystem of ecosystems) {
@@ -79,6 +88,11 @@ export async function prepareControlState(
         breakers[ecosystem] = { ...(breakers[ecosystem] as object | undefined), ...next.breaker };
         if (next.transition) transitions.push({ ...next.transition, ecosystem });
       }
+      // The incident issues these transitions open or close are this outcome's writes: charged in the same
+      // commit (docs/github-api.md#budget), so no write ever needs a control-file commit of its own.
+      const incidents = deps.github ? transitions.reduce((sum, t) => sum + incidentWrites(t.to), 0) : 0;
+      const cost = costOf(batch);
+      charge(objectAt(raw, 'budget'), control, incidents ? { ...cost, api_writes: (cost.api_writes ?? 0) + incidents } : cost, now);
     },
     from,
   );

@@ -2,6 +2,9 @@
 // when some operations did not (the commit holds the rest); a batch with no commit has nowhere to put one.
 import type { CommitStatusInput } from './github-port.js';
 
+/** The status is one write (charged as api_writes with the batch's control state, control-state.ts). */
+export const COMMIT_STATUS_WRITES = 1;
+
 export function batchStatusOf(result: Record<string, unknown>): CommitStatusInput | null {
   const commit = result['commit'];
   if (typeof commit !== 'string' || commit === '') return null;

@@ -33,6 +33,17 @@ export interface BreakerChange {
   batchId: string | null;
 }
 
+/**
+ * The writes syncIncident makes for a transition, charged in advance with the outcome's control state: an
+ * opening is one (the issue, or a comment on the open one), a closing two (the comment, the close; none
+ * when no issue is open, which is only known later: charged as the most it makes, as the status is).
+ */
+export function incidentWrites(to: string): number {
+  if (to === 'open') return 1;
+  if (to === 'closed') return 2;
+  return 0;
+}
+
 /** Opens or closes the incident for one breaker transition; null when the transition needs neither. */
 export async function syncIncident(port: GitHubPort, change: BreakerChange): Promise<IssueAction | null> {
   const ref = { label: INCIDENT_LABEL, marker: incidentMarker(change.ecosystem) };

@@ -7,6 +7,7 @@ import { batchCommitMessage } from '../commit-message.js';
 import { advanceControlHistory } from '../control/control-history-cache.js';
 import {
   announceTransitions,
+  committedWrites,
   controlCommit,
   indexFollowsHead,
   landControlFile,
@@ -61,7 +62,7 @@ export const commitStep: RunStep = async (ctx) => {
   const pending = ctx.options.bypassAdmission
     ? null
     : await prepareControlState(ctx.deps, {
-        batch: withApiWrites(ctx.batch, ctx.options.apiWrites),
+        batch: withApiWrites(ctx.batch, committedWrites(ctx.deps, ctx.options.apiWrites)),
         batchId: ctx.batchId,
         outcome: 'success',
       });

@@ -6,7 +6,7 @@ import { stopReasonInText } from '../../control/index.js';
 import { batchEcosystems, CONTROL_FILE_NAME } from '../../domain/index.js';
 import { BatchctlError } from '../../errors/index.js';
 import { changedPaths, type RefUpdate, type Upstream } from '../../git/index.js';
-import { controlCommit, prepareControlState, withApiWrites, type PendingControl } from '../control/control-state.js';
+import { committedWrites, controlCommit, prepareControlState, withApiWrites, type PendingControl } from '../control/control-state.js';
 import { incomingPaths, pushBudget, pushOrFindNewHead } from '../push-retry.js';
 import type { CommitArgs } from './commit-batch.js';
 import type { RunContext } from './run-context.js';
@@ -72,7 +72,7 @@ export function publisher(
       });
       // Rebuilt on their head: the control state is recomputed from their control file.
       pending = await prepareControlState(ctx.deps, {
-        batch: withApiWrites(ctx.batch, ctx.options.apiWrites),
+        batch: withApiWrites(ctx.batch, committedWrites(ctx.deps, ctx.options.apiWrites)),
         batchId: ctx.batchId,
         outcome: 'success',
         from: { text: controlText, name: `${where}: ${CONTROL_FILE_NAME}` },

@@ -5,6 +5,7 @@ import { BatchctlError } from '../../errors/index.js';
 import type { BatchRow } from '../../store/index.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { requireBatchId } from '../rollback/find-batch-commits.js';
+import { completeLandedProposals } from './complete-proposals.js';
 import { findDrift } from './find-drift.js';
 import { committedBatches, recordedFiles } from './recorded-files.js';
 
@@ -29,6 +30,9 @@ async function unrecordedNote({ git, store }: EngineDeps, head: string): Promise
 
 export async function verifyBatches(deps: EngineDeps, { batchId }: VerifyOptions = {}): Promise<VerifyReport> {
   const { git, store } = deps;
+  const head = await git.head();
+  // Before the batches are picked: a proposal merged since is completed now, and checked like any batch.
+  const completed = head === null ? [] : await completeLandedProposals(deps, head);
   let batches: BatchRow[];
   if (batchId === undefined) batches = committedBatches(store);
   else {
@@ -46,11 +50,16 @@ export async function verifyBatches(deps: EngineDeps, { batchId }: VerifyOptions
     const committed = row.commit_sha !== null && (row.status === BATCH_STATUS.completed || row.status === BATCH_STATUS.rolled_back);
     batches = committed ? [row] : [];
   }
-  const head = await git.head();
   if (head === null) return { head: '', checked_batches: 0, checked_files: 0, drift: [] };
   const files = recordedFiles(store, batches);
   const drift = await findDrift({ git, head, files, recordedCommit: (id) => store.batches.get(id)?.commit_sha ?? null });
-  const report = { head, checked_batches: batches.length, checked_files: files.size, drift };
+  const report = {
+    head,
+    checked_batches: batches.length,
+    checked_files: files.size,
+    drift,
+    ...(completed.length > 0 ? { completed_proposals: completed } : {}),
+  };
   if (batchId === undefined) return { ...report, ...(await unrecordedNote(deps, head)) };
   if (batches.length === 0)
     return { ...report, note: `batch ${batchId} is ${store.batches.get(batchId)?.status ?? 'unknown'}: it committed no files to verify` };
