@@ -289,7 +289,7 @@ export interface Store {
   rollbacks: StoreRollbacks;
   /**
    * A token that differs whenever this connection or any other (another process included) has changed
-   * the database since it was taken: one cheap statement, for read caches (SQLite's total_changes() and
+   * the database since it was taken: two trivial statements, for read caches (SQLite's total_changes() and
    * PRAGMA data_version).
    */
   changeStamp(): string;
