@@ -22,7 +22,7 @@ export interface Health {
   lock_holder: LockOwner | null;
 }
 
-/** The counts as of a store stamp: a health check polled while nothing changes costs one statement, not two. */
+/** The counts as of a store stamp: a health check polled while nothing changes costs the stamp, not two counts. */
 const counted = new WeakMap<Store, { stamp: string; queue: number; backups: number }>();
 
 function counts(store: Store): { queue: number; backups: number } {

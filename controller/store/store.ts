@@ -297,7 +297,7 @@ export interface Store {
   stats: StoreBatchStats;
   /**
    * A token that differs whenever this connection or any other (another process included) has changed
-   * the database since it was taken: one cheap statement, for read caches (SQLite's total_changes() and
+   * the database since it was taken: two trivial statements, for read caches (SQLite's total_changes() and
    * PRAGMA data_version).
    */
   changeStamp(): string;

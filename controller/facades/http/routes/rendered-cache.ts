@@ -1,6 +1,6 @@
 // Rendered answers of a read route, kept while the store is unchanged (docs/benchmarks.md#http-reads):
-// a dashboard or a script polling `GET /api/batches/:id` of a finished batch then costs one cheap
-// statement (engine.changeStamp()) instead of five queries and a JSON rendering. An answer with live
+// a dashboard or a script polling `GET /api/batches/:id` of a finished batch then costs the store stamp
+// (engine.changeStamp()) instead of five queries and a JSON rendering. An answer with live
 // progress is never kept (progress is not stored, so the stamp does not move with it).
 import type { Engine } from '../../../engine/index.js';
 
