@@ -13,12 +13,13 @@ usage() {
   # printf, not cat: the script needs nothing but bash and git
   local line
   while IFS= read -r line; do printf '%s\n' "$line"; done <<'HELP'
-Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--fetch] [--by NAME] [--remote NAME] [--branch NAME]
+Usage: scripts/rollback-batch.sh <batch-id> [--dry-run] [--push] [--fetch] [--by NAME] [--reason TEXT] [--remote NAME] [--branch NAME]
        scripts/rollback-batch.sh <legacy-id> --legacy [--commit SHA] [the same options]
 
 Reverts every commit of batch <batch-id> (newest first) into ONE commit carrying the trailers
   Reverts-Batch: <batch-id>
-  Batch-Id: <a new batch id>  (and Batch-Ecosystem, Batch-Operations, Batch-Failed, Batch-Requested-By)
+  Batch-Id: <a new batch id>  (and Batch-Ecosystem, Batch-Operations, Batch-Failed, Batch-Requested-By,
+  and Rollback-Reason with --reason)
 tagged rollback/<batch-id> and batch/<new id>. Run it from inside the repository, on the branch to fix.
 
 Finding the batch (exact id only, never a prefix):
@@ -35,6 +36,7 @@ Options:
   --push          push the branch and the new tags (batch/<new id>, and rollback/<id> unless --legacy) atomically
   --fetch         in a shallow clone, fetch the missing history (git fetch --deepen) instead of refusing
   --by NAME       who is rolling back, for Batch-Requested-By (default: $GITHUB_ACTOR, else git config user.name)
+  --reason TEXT   why, for the Rollback-Reason trailer (on one line, as batchctl rollback --reason writes it)
   --remote NAME   remote for --push and --fetch (default: origin)
   --branch NAME   branch for --push (default: the current branch)
   -h, --help      this text
@@ -52,7 +54,7 @@ HELP
 die() { printf 'rollback-batch: %s\n' "$2" >&2; exit "$1"; }
 g() { git -c core.hooksPath=/dev/null -c commit.gpgSign=false -c tag.gpgSign=false "$@"; }
 
-id="" dry_run=0 push=0 fetch=0 by="" remote=origin branch="" legacy=0 pick=""
+id="" dry_run=0 push=0 fetch=0 by="" reason="" remote=origin branch="" legacy=0 pick=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -62,6 +64,7 @@ while [ $# -gt 0 ]; do
     --legacy) legacy=1 ;;
     --commit) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--commit needs a sha"; pick=$2; shift ;;
     --by) [ -n "${2:-}" ] || die "$EXIT_REFUSED" "--by needs a name"; by=$2; shift ;;
+    --reason) [ -n "${2:-}" ] || die "$EXIT_REFUSED" "--reason needs a text"; reason=$2; shift ;;
     --remote) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--remote needs a name"; remote=$2; shift ;;
     --branch) [ $# -ge 2 ] || die "$EXIT_REFUSED" "--branch needs a name"; branch=$2; shift ;;
     -*) die "$EXIT_REFUSED" "unknown option $1 (see --help)" ;;
@@ -221,6 +224,13 @@ read -r ecosystem < <(g log -1 --format='%(trailers:key=Batch-Ecosystem,valueonl
 [ -n "$by" ] || by=${GITHUB_ACTOR:-}
 [ -n "$by" ] || by=$(g config user.name || true)
 [ -n "$by" ] || by=unknown
+# One line, whitespace runs folded, as the engine writes it: a newline would end the trailer block.
+reason=${reason//[$'\t\r\n']/ }
+while [ "${reason//  / }" != "$reason" ]; do reason=${reason//  / }; done
+reason=${reason# }
+reason=${reason% }
+reason_trailer=""
+[ -z "$reason" ] || reason_trailer=$'\n'"Rollback-Reason: $reason"
 # The commit and tags are made as batchctl makes them (BATCHCTL_AUTHOR_NAME/EMAIL), whoever runs it.
 export GIT_AUTHOR_NAME=${BATCHCTL_AUTHOR_NAME:-batchctl} GIT_AUTHOR_EMAIL=${BATCHCTL_AUTHOR_EMAIL:-batchctl@localhost}
 export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
@@ -236,7 +246,7 @@ Batch-Ecosystem: $ecosystem
 Batch-Operations: $changed
 Batch-Failed: 0
 Batch-Requested-By: $by
-Reverts-Batch: $id
+Reverts-Batch: $id$reason_trailer
 MSG
 g revert --quit >/dev/null 2>&1 || true
 tags=("batch/$new_id")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rollback.yml's step: scripts/rollback-batch.sh --push, with bash and git alone (no Node: it works
 # when `npm ci` or the controller is broken), then a summary naming the revert commit.
-#   env: BATCH_ID, REASON (shown in the summary; the commit's Batch-Requested-By is $GITHUB_ACTOR)
+#   env: BATCH_ID, REASON (the commit's Rollback-Reason trailer and the summary; its Batch-Requested-By is $GITHUB_ACTOR)
 # outputs: batch_id (the rollback's own batch id), status (rolled_back | the failure), commit
 # exit: the rollback script's (docs/outcomes.md#exit-codes)
 set -euo pipefail
@@ -14,7 +14,7 @@ source "${0%/*}/lib.sh"
 cd "$repo_path"
 before=$(git rev-parse HEAD)
 code=0
-bash "$batchctl_home/scripts/rollback-batch.sh" "$BATCH_ID" --push || code=$?
+bash "$batchctl_home/scripts/rollback-batch.sh" "$BATCH_ID" --push --reason "$REASON" || code=$?
 after=$(git rev-parse HEAD)
 
 if [ "$code" -ne 0 ] || [ "$after" = "$before" ]; then

@@ -300,6 +300,7 @@ describe('the workflow scripts (scripts/github)', () => {
     expect(rollback.summary).toContain(`rollback of \`${id}\`: done`);
     expect(rollback.summary).toContain(`\`${commit?.slice(0, 12)}\``);
     expect(rollback.summary).toContain('broke the build');
+    expect(c.remoteGit('log', '-1', '--format=%(trailers:key=Rollback-Reason,valueonly)', 'main').trim()).toBe('broke the build');
 
     // a second time: the script refuses (exit 3, ALREADY_ROLLED_BACK), the step fails and says so
     const again = await step(c, 'rollback.sh', { BATCH_ID: id, REASON: 'again' }, { path: nodeless });

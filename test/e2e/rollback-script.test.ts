@@ -60,11 +60,11 @@ describe('scripts/rollback-batch.sh (bash and git only)', () => {
     twin.git('fetch', '-q', '--update-head-ok', repo.dir, '+refs/*:refs/*');
     twin.git('reset', '-q', '--hard', 'main');
 
-    const out = script(repo, id);
+    const out = script(repo, id, '--reason', 'bad\n  versions  shipped');
     expect(out.code).toBe(0);
     const engine = await engineFor(twin);
     try {
-      await engine.rollback(id);
+      await engine.rollback(id, { reason: 'bad\n  versions  shipped' });
     } finally {
       engine.close();
     }
@@ -77,7 +77,9 @@ describe('scripts/rollback-batch.sh (bash and git only)', () => {
       'Batch-Failed: 0',
       'Batch-Requested-By:',
       `Reverts-Batch: ${id}`,
+      'Rollback-Reason: bad versions shipped',
     ]) {
+      expect(twin.git('log', '-1', '--format=%(trailers:only,unfold)')).toContain(key);
       expect(trailers).toContain(key);
     }
     expect(repo.git('rev-parse', `rollback/${id}^{commit}`)).toBe(repo.git('rev-parse', 'HEAD'));
