@@ -69,6 +69,14 @@ async function listening(child: ChildProcess, log: string): Promise<{ port: numb
   }
 }
 
+const tail = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8').slice(-2000);
+  } catch {
+    return '(no stderr file)';
+  }
+};
+
 /** GET /ready until 200 (recovery at start done; docs/serve.md#lifecycle), at most 60 s. */
 async function ready(port: number): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -89,7 +97,15 @@ async function start(args: readonly string[], log: string, isService = true): Pr
   const child = spawn(process.execPath, args, { cwd: PROJECT, env: benchEnv(), stdio: ['ignore', out, err] });
   closeSync(out);
   closeSync(err);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // A server that dies mid-measurement says how, with its last words, before the bench trips over it.
+      if (!stopping)
+        console.error(`server child ${child.pid} (${log}) exited early: code ${code}, signal ${signal}\n${tail(`${log}.stderr`)}`);
+      resolve();
+    }),
+  );
   try {
     const info = await listening(child, log);
     if (isService) await ready(info.port);
@@ -100,6 +116,7 @@ async function start(args: readonly string[], log: string, isService = true): Pr
       wsPort: info.ws_port ?? null,
       rss: () => ({ now: statusKiB(pid, 'VmRSS'), peak: statusKiB(pid, 'VmHWM') }),
       stop: async () => {
+        stopping = true;
         child.kill('SIGTERM');
         const cut = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
@@ -107,6 +124,7 @@ async function start(args: readonly string[], log: string, isService = true): Pr
       },
     };
   } catch (error) {
+    stopping = true;
     child.kill('SIGKILL');
     await exited;
     throw error;
