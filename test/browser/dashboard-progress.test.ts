@@ -49,7 +49,9 @@ describe('the dashboard, progress and retry (GET / of batchctl serve, in chromiu
     expect(await p.locator('#running-skipped').textContent()).toBe('1');
     expect(await p.locator('#running-done').textContent()).toBe('5 / 5 (100 %)');
     // Three parts of the bar, each as wide as its share.
-    const widths = await p.locator('#running-bar > div').evaluateAll((parts) => parts.map((part) => (part as unknown as { style: { width: string } }).style.width));
+    const widths = await p
+      .locator('#running-bar > div')
+      .evaluateAll((parts) => parts.map((part) => (part as unknown as { style: { width: string } }).style.width));
     expect(widths).toEqual(['60%', '20%', '20%']);
     expect(problems).toEqual([]);
   });
