@@ -32,6 +32,8 @@ export const batchResultDataSchema = z.looseObject({
 export const progressDataSchema = z.looseObject({
   completed: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  // Optional: progress stored before the field existed has none.
+  skipped: z.number().int().nonnegative().optional(),
   total: z.number().int().nonnegative(),
   current: z.looseObject({ index: z.number().int(), type: z.string(), path: z.string() }).nullable(),
   ops_per_second: z.number().nonnegative(),

@@ -27,7 +27,10 @@ export interface BatchEvent<D = Record<string, unknown>> {
 /** What batch_progress carries (docs/events.md#progress-events). */
 export interface ProgressData {
   completed: number;
+  /** every step that did not land: failed or skipped (as the result's failure_count) */
   failed: number;
+  /** of `failed`, the steps never started (a dependency failed, the batch was stopped) */
+  skipped: number;
   total: number;
   current: { index: number; type: string; path: string } | null;
   ops_per_second: number;

@@ -64,6 +64,8 @@ export interface BatchDetails {
   items_total: number;
   /** while it runs in this engine: the latest counts (the row's are written when it ends) */
   progress?: ProgressData;
+  /** while it runs in this engine: when it started (its batch_started event's `at`; created_at is when it was queued) */
+  started_at?: string;
   /** the rollbacks asked of this batch, oldest first, each with its reason (the revert batch's row has its outcome) */
   rollbacks: RollbackRow[];
   /** when this batch is a revert batch: the rollback it ran */

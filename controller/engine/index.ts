@@ -180,6 +180,7 @@ export function createEngine(given: EngineDeps): Engine {
     status(batchId, { itemLimit = 100, itemOffset = 0, itemStatus } = {}) {
       const row = rowOf(batchId);
       const progress = live.of(batchId);
+      const startedAt = live.startedAt(batchId);
       const result = resultFromRow(row, store);
       return {
         batch: row,
@@ -192,6 +193,7 @@ export function createEngine(given: EngineDeps): Engine {
             : store.items.list(batchId, { limit: itemLimit, offset: itemOffset, ...(itemStatus ? { status: itemStatus } : {}) }),
         items_total: store.items.count(batchId, itemStatus ? { status: itemStatus } : {}),
         ...(progress ? { progress } : {}),
+        ...(startedAt ? { started_at: startedAt } : {}),
         rollbacks: store.rollbacks.ofBatch(batchId),
         rollback_of: store.rollbacks.byRollback(batchId) ?? null,
       };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { SHOTS, useDashboardServer } from '../helpers/dashboard-server.js';
 
-const dash = useDashboardServer();
+const dash = useDashboardServer({ holdPacks: true });
 const { tokens, page, api, storedSeqs } = dash;
 
 const bigBatch = {
@@ -129,12 +129,17 @@ describe('the dashboard, live (GET / of batchctl serve, in chromium)', () => {
   it('lists the queue under the running batch, cancels a queued and the running batch from the page, shows a refused retry, and filters by status', async () => {
     const submit = async (body: unknown) =>
       ((await (await api('/api/batch', { method: 'POST', body })).json()) as { batch_id: string }).batch_id;
-    // Long enough (under the 10,000 a batch may hold) that it is still applying when the page cancels it.
+    // 12 MiB in 1,500 files: held part-way (its pack waits), it is still applying when the page cancels it.
+    dash.holdPacks();
     const slow = await submit({
       title: 'very long',
       ecosystem: 'npm',
       options: { concurrency: 1 },
-      operations: Array.from({ length: 9_000 }, (_, i) => ({ type: 'write', target: `slow/${i}.txt`, content: `${i}\n` })),
+      operations: Array.from({ length: 1_500 }, (_, i) => ({
+        type: 'write',
+        target: `slow/${i}.txt`,
+        content: `${i}\n`.padEnd(8192, '.'),
+      })),
     });
     const queued = await submit({
       title: 'waits its turn',
@@ -159,6 +164,10 @@ describe('the dashboard, live (GET / of batchctl serve, in chromium)', () => {
     await p.locator('#detail-body').getByRole('button', { name: 'Cancel…' }).click();
     await p.getByLabel('Reason (required)').fill('too long');
     await p.locator('#ask-ok').click();
+    await expect.poll(() => p.locator('#notice').textContent()).toBe(`${slow}: cancelling`);
+    expect(await p.locator('#running-status').textContent()).toBe('running');
+    expect(Number(await p.locator('#running-bar').getAttribute('aria-valuenow'))).toBeLessThan(1_500);
+    dash.releasePacks();
     await expect.poll(() => p.locator('#running-status').textContent()).toBe('cancelled');
 
     await p.getByRole('button', { name: `open batch ${queued}` }).click();

@@ -1,9 +1,10 @@
 // One built `batchctl serve` with a token of each role, against a temporary repository, and chromium,
 // for a file of dashboard tests: pages open per test and closed after it, and no stop outlives a test.
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
@@ -36,6 +37,40 @@ export interface DashboardServer {
   api(path: string, init?: { method?: string; body?: unknown; as?: Who }): Promise<Response>;
   /** every seq the server's stream holds for one batch, from its first event to its final one */
   storedSeqs(batchId: string): Promise<number[]>;
+  /**
+   * With `holdPacks`: from now on, a `git fast-import` the server starts waits before it reads
+   * anything. A batch of 1,000 files or more streams its blobs into one (git/blob-pack.ts) and stops
+   * applying once 8 MiB wait for it, so a batch of large enough files stays running, part-way, until
+   * `releasePacks()`: a running batch without a race against its speed.
+   */
+  holdPacks(): void;
+  releasePacks(): void;
+}
+
+/** A `git` first on PATH that holds fast-import while `hold` exists, real git underneath. */
+function packHoldingGit(): { dir: string; hold: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'batchctl-dashboard-git-'));
+  const hold = join(dir, 'hold');
+  const real = spawnSync('bash', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  const script = `#!/usr/bin/env bash
+sub=""
+skip=0
+for arg in "$@"; do
+  if [ "$skip" = 1 ]; then skip=0; continue; fi
+  case "$arg" in
+    -c|-C) skip=1 ;;
+    -*) ;;
+    *) sub="$arg"; break ;;
+  esac
+done
+if [ "$sub" = fast-import ]; then
+  while [ -e ${JSON.stringify(hold)} ]; do sleep 0.02; done
+fi
+exec ${JSON.stringify(real)} "$@"
+`;
+  writeFileSync(join(dir, 'git'), script);
+  chmodSync(join(dir, 'git'), 0o755);
+  return { dir, hold };
 }
 
 /** The page follows the event stream (WebSocket, or SSE should a loaded machine make the first WebSocket fail). */
@@ -43,11 +78,19 @@ export const live = (p: WatchedPage['page']): Promise<void> =>
   p.locator('#connection:is([data-transport="websocket"], [data-transport="sse"])').waitFor();
 
 /** Call at the top of a test file: the server and browser start before its tests and stop after them. */
-export function useDashboardServer(): DashboardServer {
+export function useDashboardServer({ holdPacks = false }: { holdPacks?: boolean } = {}): DashboardServer {
   const tokens = Object.fromEntries(Object.keys(ROLES).map((name) => [name, randomBytes(24).toString('hex')])) as Record<Who, string>;
   let browser: Browser | undefined;
   const pages: WatchedPage[] = [];
   const context = { tokens } as DashboardServer;
+  const gitBin = holdPacks ? packHoldingGit() : null;
+  context.holdPacks = () => {
+    if (!gitBin) throw new Error('useDashboardServer({ holdPacks: true }) holds packs');
+    writeFileSync(gitBin.hold, '');
+  };
+  context.releasePacks = () => {
+    if (gitBin) rmSync(gitBin.hold, { force: true });
+  };
   context.api = (path, init = {}) =>
     fetch(`${context.server.url}${path}`, {
       method: init.method ?? 'GET',
@@ -72,13 +115,16 @@ export function useDashboardServer(): DashboardServer {
     const sha = (token: string): string => createHash('sha256').update(token).digest('hex');
     const lines = Object.entries(ROLES).map(([name, role]) => JSON.stringify({ name, role, sha256: sha(tokens[name as Who]) }));
     writeFileSync(file, `${lines.join('\n')}\n`);
-    context.server = await spawnServe({ cwd: context.repo.dir, env: { BATCHCTL_TOKENS_FILE: file } });
+    const path: Record<string, string> = gitBin ? { PATH: `${gitBin.dir}${delimiter}${process.env.PATH ?? ''}` } : {};
+    context.server = await spawnServe({ cwd: context.repo.dir, env: { BATCHCTL_TOKENS_FILE: file, ...path } });
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
 
   // A page left open would go on reading the API on every event of the later tests (and spend its token's rate limit).
   afterEach(async () => {
+    // A test that failed while holding must not leave the next ones' batches waiting.
+    context.releasePacks();
     for (const p of pages.splice(0)) await p.context.close();
     // A test that failed half-way through a stop must not refuse the batches of the next ones.
     const { stop } = (await (await context.api('/api/control')).json()) as { stop: { enabled: boolean; disabled_ecosystems: string[] } };
@@ -92,6 +138,7 @@ export function useDashboardServer(): DashboardServer {
     if (server && server.child.exitCode === null) server.child.kill('SIGTERM');
     await server?.exited;
     if (repo) removeRepo(repo);
+    if (gitBin) rmSync(gitBin.dir, { recursive: true, force: true });
   });
   return context;
 }

@@ -18,6 +18,7 @@ export const applyStep: RunStep = async (ctx) => {
   const total = plan.steps.length;
   let completed = 0;
   let failed = 0;
+  let skipped = 0;
   const started = performance.now();
   // Reading the RSS is a /proc read; once per 100 ms is plenty for a progress display.
   let rss = { bytes: residentBytes(0), at: started };
@@ -51,6 +52,9 @@ export const applyStep: RunStep = async (ctx) => {
     onStepDone(step, result) {
       if (result.status === ITEM_STATUS.succeeded) completed++;
       else failed++;
+      // `failed` stays every step that did not land (as failure_count), so done = completed + failed for
+      // every client; `skipped` says how many of those were never started (a dependency failed, a stop).
+      if (result.status === ITEM_STATUS.skipped) skipped++;
       const now = performance.now();
       if (now - rss.at > 100) rss = { bytes: residentBytes(rss.bytes), at: now };
       const seconds = (now - started) / 1000;
@@ -58,6 +62,7 @@ export const applyStep: RunStep = async (ctx) => {
       const progress = {
         completed,
         failed,
+        skipped,
         total,
         current: { index: step.index, type: step.type, path: step.target },
         ops_per_second: Math.round(rate),

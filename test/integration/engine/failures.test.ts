@@ -84,8 +84,12 @@ describe('failures while applying', () => {
     repo.git('fsck', '--no-progress');
   }, 30_000);
 
-  it('skips operations that wait on a failed one', async () => {
+  it('skips operations that wait on a failed one, and counts them apart in its progress', async () => {
     const { repo, engine } = await setup(FILES);
+    const progress: Array<{ failed: number; skipped: number; completed: number }> = [];
+    const off = engine.on((event) => {
+      if (event.type === 'batch_progress') progress.push(event.data as unknown as { failed: number; skipped: number; completed: number });
+    });
     const result = await engine.run(
       batch({
         operations: [
@@ -99,6 +103,10 @@ describe('failures while applying', () => {
     expect(result.status).toBe('completed');
     expect(result.errors.map((e) => e.code)).toEqual(['REPLACE_NO_MATCH', 'DEPENDENCY_FAILED']);
     expect(repo.git('ls-files', 'copy.txt')).toBe('');
+    off();
+    // `failed` is every step that did not land (as failure_count); `skipped` is its share never started.
+    expect(progress.at(-1)).toMatchObject({ completed: 10, failed: 2, skipped: 1 });
+    expect(result.failure_count).toBe(2);
   });
 
   it('loses the race cleanly when someone commits while the batch runs: no commit, work tree restored', async () => {

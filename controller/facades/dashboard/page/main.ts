@@ -120,7 +120,9 @@ async function adoptRunning(batchId: string): Promise<void> {
   if (runningId() === batchId) return;
   const b = details.batch;
   const progress: Progress = details.progress ?? { completed: b.success_count, failed: b.failure_count, total: b.total_count };
-  showRunning({ id: b.batch_id, title: b.title, ecosystem: b.ecosystem, startedAt: b.created_at, progress });
+  // Elapsed counts from its start: a batch that waited in the queue was created long before it ran.
+  const startedAt = details.started_at ?? b.created_at;
+  showRunning({ id: b.batch_id, title: b.title, ecosystem: b.ecosystem, startedAt, progress });
 }
 
 function onEvent(event: EngineEvent): void {

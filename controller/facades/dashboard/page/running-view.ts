@@ -1,5 +1,6 @@
-// The running batch: a live bar (succeeded and failed-or-skipped of total), ops/s, ETA, elapsed and the
-// server's memory, fed by the event stream; the queued batches under it in the order they will run.
+// The running batch: a live bar (succeeded, failed and skipped of total), ops/s, ETA, elapsed (from its
+// start, not its submission) and the server's memory, fed by the event stream; the queued batches under
+// it in the order they will run.
 import { api } from './api.js';
 import { byId, fill, h } from './dom.js';
 import { bytes, duration } from './format.js';
@@ -34,6 +35,8 @@ export function showRunning({
   progress: Progress;
 }): void {
   running = { id, title, ecosystem, started: Date.parse(startedAt), progress, status: 'running', ended: null };
+  // What Elapsed counts from, for a reader (and the browser test) to check.
+  byId('running-body').dataset.startedAt = startedAt;
   clearInterval(clock);
   // Elapsed time moves between progress events too (a slow step).
   clock = setInterval(render, 1000);
@@ -63,6 +66,8 @@ export function onFinished(batchId: string, status: string, at: string): void {
 function render(): void {
   if (!running) return;
   const { completed, failed, total } = running.progress;
+  // The engine's `failed` is every step that did not land; `skipped` (absent from old progress) is its share never started.
+  const skipped = Math.min(failed, running.progress.skipped ?? 0);
   const done = completed + failed;
   const fraction = total > 0 ? done / total : 0;
   const elapsed = (running.ended ?? Date.now()) - running.started;
@@ -89,14 +94,16 @@ function render(): void {
         'data-percent': Math.floor(fraction * 100),
       },
       h('div', { class: 'bar-ok', 'data-w': total ? completed / total : 0 }),
-      h('div', { class: 'bar-bad', 'data-w': total ? failed / total : 0 }),
+      h('div', { class: 'bar-bad', 'data-w': total ? (failed - skipped) / total : 0 }),
+      h('div', { class: 'bar-skip', 'data-w': total ? skipped / total : 0 }),
     ),
     h(
       'dl',
       { class: 'stats' },
       stat('Done', `${done} / ${total} (${Math.floor(fraction * 100)} %)`, 'running-done'),
       stat('Succeeded', String(completed), 'running-ok'),
-      stat('Failed or skipped', String(failed), 'running-failed'),
+      stat('Failed', String(failed - skipped), 'running-failed'),
+      stat('Skipped', String(skipped), 'running-skipped'),
       stat('Ops/s', running.progress.ops_per_second === undefined ? '–' : running.progress.ops_per_second.toFixed(0)),
       stat(
         'ETA',

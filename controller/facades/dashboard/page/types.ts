@@ -30,7 +30,10 @@ export interface BatchRow {
 
 export interface Progress {
   completed: number;
+  /** every step that did not land (failed or skipped) */
   failed: number;
+  /** of `failed`, the steps never started (absent from progress stored before the field) */
+  skipped?: number;
   total: number;
   ops_per_second?: number;
   eta_seconds?: number | null;
@@ -43,6 +46,8 @@ export interface BatchDetails {
   result: { reason?: { code: string; message: string }; commit: string | null; tag: string | null };
   items_total: number;
   progress?: Progress;
+  /** while it runs: its batch_started time */
+  started_at?: string;
 }
 
 export interface ItemRow {

@@ -35,16 +35,18 @@ export const batchesRoutes: Route[] = [
     path: '/api/batches/:id',
     role: 'viewer',
     summary: 'one batch: its record, its result, and its live progress while it runs',
-    responses: { 200: { description: '{batch, result, items_total, rollbacks, rollback_of, progress?}' }, 404: notFound },
+    responses: { 200: { description: '{batch, result, items_total, rollbacks, rollback_of, progress?, started_at?}' }, 404: notFound },
     handle({ c, engine, params }) {
       const id = params.id ?? '';
       const cache = renderedCacheOf(engine);
       const stamp = engine.changeStamp();
       const kept = cache.get(id, stamp);
       if (kept !== undefined) return c.body(kept, 200, JSON_TYPE);
-      const { batch, result, items_total, progress, rollbacks, rollback_of } = engine.status(id, { itemLimit: 0 });
-      const body = JSON.stringify({ batch, result, items_total, rollbacks, rollback_of, ...(progress ? { progress } : {}) });
-      if (!progress) cache.set(id, stamp, body);
+      const { batch, result, items_total, progress, started_at, rollbacks, rollback_of } = engine.status(id, { itemLimit: 0 });
+      const live = { ...(progress ? { progress } : {}), ...(started_at ? { started_at } : {}) };
+      const body = JSON.stringify({ batch, result, items_total, rollbacks, rollback_of, ...live });
+      // A running batch's answer moves without the stamp (progress is not stored): never kept.
+      if (!progress && !started_at) cache.set(id, stamp, body);
       return c.body(body, 200, JSON_TYPE);
     },
   }),
