@@ -6,18 +6,18 @@ import { describe, expect, it } from 'vitest';
 
 import { live, useDashboardServer } from '../helpers/dashboard-server.js';
 
-const dash = useDashboardServer();
+const dash = useDashboardServer({ holdPacks: true });
 const { tokens, page, api } = dash;
 
 const submit = async (body: unknown, wait = false): Promise<{ batch_id: string; status: string }> =>
   (await (await api(`/api/batch${wait ? '?wait=1' : ''}`, { method: 'POST', body })).json()) as { batch_id: string; status: string };
 
+// 12 MiB in 1,500 files: with its pack held (dash.holdPacks), it stays running part-way, whatever the machine's speed.
 const slowBatch = (title: string, dir: string) => ({
   title,
   ecosystem: 'npm',
   options: { concurrency: 1 },
-  // Long enough (under the 10,000 a batch may hold) that it is still applying when the page opens.
-  operations: Array.from({ length: 9_000 }, (_, i) => ({ type: 'write', target: `${dir}/${i}.txt`, content: `${i}\n` })),
+  operations: Array.from({ length: 1_500 }, (_, i) => ({ type: 'write', target: `${dir}/${i}.txt`, content: `${i}\n`.padEnd(8192, '.') })),
 });
 
 describe('the dashboard, progress and retry (GET / of batchctl serve, in chromium)', () => {
@@ -57,13 +57,15 @@ describe('the dashboard, progress and retry (GET / of batchctl serve, in chromiu
   });
 
   it('counts Elapsed of a batch that waited in the queue from its start, not from when it was queued', async () => {
+    const status = async (id: string) => ((await (await api(`/api/batches/${id}`)).json()) as { batch: { status: string } }).batch.status;
+    dash.holdPacks(); // the first batch's pack waits: it runs on, part-way, while the second is queued behind it
     const first = await submit(slowBatch('runs first', 'first'));
+    await expect.poll(() => status(first.batch_id)).toBe('running');
     const second = await submit(slowBatch('waits, then runs', 'second'));
-    await expect
-      .poll(async () => ((await (await api(`/api/batches/${second.batch_id}`)).json()) as { batch: { status: string } }).batch.status)
-      .toBe('queued');
-    await api(`/api/batches/${first.batch_id}/cancel`, { method: 'POST', body: { reason: 'let the second run' } });
-    // The second is running now; the page opens on it.
+    expect(await status(second.batch_id)).toBe('queued');
+    dash.holdPacks({ skip: 1 }); // the first's pack goes on, the second's (the next one) waits
+    await expect.poll(() => status(first.batch_id)).toBe('completed');
+    // The second is running now, held part-way; the page opens on it.
     const details = async () =>
       (await (await api(`/api/batches/${second.batch_id}`)).json()) as {
         batch: { status: string; created_at: string };
@@ -79,6 +81,7 @@ describe('the dashboard, progress and retry (GET / of batchctl serve, in chromiu
     await expect.poll(() => p.locator('#running-body code').first().textContent()).toBe(second.batch_id);
     expect(await p.locator('#running-body').getAttribute('data-started-at')).toBe(started_at);
     await api(`/api/batches/${second.batch_id}/cancel`, { method: 'POST', body: { reason: 'seen' } });
+    dash.releasePacks();
     await expect.poll(() => p.locator('#running-status').textContent()).toBe('cancelled');
     // Its stored stream ends with its final event: the start it recorded is the one the page counted from.
     const started = (await (await api(`/api/batches/${second.batch_id}/events`)).text()).match(

@@ -2,7 +2,7 @@
 // for a file of dashboard tests: pages open per test and closed after it, and no stop outlives a test.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -43,14 +43,21 @@ export interface DashboardServer {
    * applying once 8 MiB wait for it, so a batch of large enough files stays running, part-way, until
    * `releasePacks()`: a running batch without a race against its speed.
    */
-  holdPacks(): void;
+  holdPacks(options?: {
+    /** let this many more fast-imports start before holding (a held one whose number is lower goes on) */
+    skip?: number;
+  }): void;
   releasePacks(): void;
 }
 
-/** A `git` first on PATH that holds fast-import while `hold` exists, real git underneath. */
-function packHoldingGit(): { dir: string; hold: string } {
+/**
+ * A `git` first on PATH, real git underneath, that numbers the fast-imports it starts (in `count`) and
+ * holds each one whose number is at least the one in `hold`, while `hold` exists.
+ */
+function packHoldingGit(): { dir: string; hold: string; count: string } {
   const dir = mkdtempSync(join(tmpdir(), 'batchctl-dashboard-git-'));
   const hold = join(dir, 'hold');
+  const count = join(dir, 'count');
   const real = spawnSync('bash', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
   const script = `#!/usr/bin/env bash
 sub=""
@@ -64,13 +71,16 @@ for arg in "$@"; do
   esac
 done
 if [ "$sub" = fast-import ]; then
-  while [ -e ${JSON.stringify(hold)} ]; do sleep 0.02; done
+  # one batch runs at a time (the engine's lane), so one fast-import starts at a time: no lock needed
+  n=$(( $(cat ${JSON.stringify(count)} 2>/dev/null || echo 0) + 1 ))
+  echo "$n" > ${JSON.stringify(count)}
+  while [ -e ${JSON.stringify(hold)} ] && [ "$n" -ge "$(cat ${JSON.stringify(hold)} 2>/dev/null || echo 0)" ]; do sleep 0.02; done
 fi
 exec ${JSON.stringify(real)} "$@"
 `;
   writeFileSync(join(dir, 'git'), script);
   chmodSync(join(dir, 'git'), 0o755);
-  return { dir, hold };
+  return { dir, hold, count };
 }
 
 /** The page follows the event stream (WebSocket, or SSE should a loaded machine make the first WebSocket fail). */
@@ -84,9 +94,10 @@ export function useDashboardServer({ holdPacks = false }: { holdPacks?: boolean 
   const pages: WatchedPage[] = [];
   const context = { tokens } as DashboardServer;
   const gitBin = holdPacks ? packHoldingGit() : null;
-  context.holdPacks = () => {
+  context.holdPacks = ({ skip = 0 } = {}) => {
     if (!gitBin) throw new Error('useDashboardServer({ holdPacks: true }) holds packs');
-    writeFileSync(gitBin.hold, '');
+    const started = existsSync(gitBin.count) ? Number(readFileSync(gitBin.count, 'utf8')) : 0;
+    writeFileSync(gitBin.hold, String(started + 1 + skip));
   };
   context.releasePacks = () => {
     if (gitBin) rmSync(gitBin.hold, { force: true });
