@@ -75,6 +75,13 @@ async function httpRead({ quick, root }: BenchOptions): Promise<Outcome[]> {
     return {
       line: `http-read ${route}: ${ours.rps.toFixed(0)} req/s, p99 ${ours.p99ms} ms; bare hono ${base.rps.toFixed(0)} req/s, p99 ${base.p99ms < 1 ? '< 1' : base.p99ms} ms; req/s ratio ${rpsRatio.toFixed(2)}×, p99 ratio (hono/ours) ${p99Ratio.toFixed(2)}× (target ≥ 0.5× both) ${verdict(pass)}  [autocannon 10 connections, ${seconds} s a run; median of ${rounds}]`,
       pass,
+      row: {
+        name: `http-read ${route} (req/s; p99 ratio ${p99Ratio.toFixed(2)}×)`,
+        figure: `${ours.rps.toFixed(0)} req/s`,
+        baseline: `${base.rps.toFixed(0)} req/s`,
+        ratio: `${rpsRatio.toFixed(2)}×`,
+        goal: '≥ 0.5× (both)',
+      },
     };
   });
 }
@@ -120,6 +127,13 @@ async function fiftyInto({ quick, root }: BenchOptions): Promise<Outcome> {
   return {
     line: `http-50-into-${k}k: POST /api/batch?wait=1 ${fmtMs(median(ours))}, baseline ${fmtMs(median(base))}, ratio ${ratio.toFixed(2)}× (target ≤ 0.5×) ${verdict(pass)}  [50 writes of 1 KiB into ${files.toLocaleString('en-US')} files; real \`batchctl serve\`, warmed up; median of ${repeats}]`,
     pass,
+    row: {
+      name: `http-50-into-${k}k`,
+      figure: fmtMs(median(ours)),
+      baseline: fmtMs(median(base)),
+      ratio: `${ratio.toFixed(2)}×`,
+      goal: '≤ 0.5×',
+    },
   };
 }
 

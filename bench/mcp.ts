@@ -96,6 +96,7 @@ export async function mcpBench({ quick, root }: BenchOptions, wants: (name: stri
     {
       line: `mcp-execute-10: MCP execute_batch ${fmtMs(mcp)}, engine in-process ${fmtMs(inProcess)}, ratio ${ratio.toFixed(2)}× (no target) INFO  [10 writes of 1 KiB into ${files.toLocaleString('en-US')} files, client call to result over stdio; median of ${repeats}]`,
       pass: null,
+      row: { name: 'mcp-execute-10', figure: fmtMs(mcp), baseline: fmtMs(inProcess), ratio: `${ratio.toFixed(2)}×`, goal: '—' },
     },
   ];
 }

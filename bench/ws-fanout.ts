@@ -129,10 +129,24 @@ export async function wsFanout({ quick, root }: BenchOptions): Promise<Outcome[]
     {
       line: `ws-200: ${clientCount} clients × ${median(runs.map((r) => r.stored))} stored events a batch, ${runs.reduce((n, r) => n + r.lost, 0)} events lost, ${runs.reduce((n, r) => n + r.wrong, 0)} client streams not exactly the stored seqs (target 0) ${verdict(pass)}; delivery delay p99 ${median(runs.map((r) => r.p99))} ms (p50 ${median(runs.map((r) => r.p50))} ms) INFO  [${ops.toLocaleString('en-US')}-write batch over HTTP, real \`batchctl serve\`; median of ${repeats}]`,
       pass,
+      row: {
+        name: `ws-200 events lost (delivery p99 ${median(runs.map((r) => r.p99))} ms)`,
+        figure: String(lost),
+        baseline: '',
+        ratio: '',
+        goal: '0',
+      },
     },
     {
       line: `ws-200 server RSS: ${mib(before)} before the clients, ${mib((runs[0] as { connectedKiB: number }).connectedKiB)} with ${clientCount} connected (before the first batch), ${mib(after.now)} after ${repeats} batches, peak ${mib(after.peak)} (no target) INFO`,
       pass: null,
+      row: {
+        name: 'ws-200 server RSS (after / before)',
+        figure: mib(after.now),
+        baseline: mib(before),
+        ratio: `${(after.now / before).toFixed(2)}×`,
+        goal: '—',
+      },
     },
   ];
 }
