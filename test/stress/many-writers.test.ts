@@ -44,6 +44,25 @@ describe('many writers, one remote', () => {
     expect(result.submitted - result.completed).toBeLessThanOrEqual(Math.floor(result.submitted * 0.01));
   });
 
+  it('the losers (a push budget of 1 ms: one try each): a lost-race code, nothing published, every clone consistent', async () => {
+    const writers = count('writers', 4, 4);
+    const perWriter = count('loser_batches', 5, 20);
+    const remote = remoteWithClones(writers);
+    made.push(remote);
+    const outcomes = await runWriters({ clones: remote.clones, writers, perWriter, submit: submitByCli({ BATCHCTL_PUSH_BUDGET_MS: '1' }) });
+    const result = audit(remote.remote, outcomes, remote.clones);
+    figure('losers', { writers, perWriter, ...result });
+    expect(result.submitted - result.completed).toBeGreaterThan(0); // the race was lost, as intended
+    expect(Object.keys(result.failures).filter((code) => !LOST_RACE.has(code))).toEqual([]);
+    expect(result.lost).toEqual([]);
+    expect(result.leaked).toEqual([]);
+    expect(result.duplicateIds).toEqual([]);
+    expect(result.merges).toBe(0);
+    expect(result.untagged).toEqual([]);
+    expect(result.unrecorded).toEqual([]);
+    expect(result.inconsistent).toEqual([]);
+  });
+
   it('4 writers on the same clone serialize: every batch completes', async () => {
     const writers = count('writers', 4, 4);
     const perWriter = count('batches', 6, 50);
