@@ -15,3 +15,4 @@ export * from './batch-document.js';
 export * from './stored-operation.js';
 export * from './queued-run.js';
 export * from './verify-report.js';
+export * from './issue-fields.js';

@@ -4,18 +4,13 @@ import type { z } from 'zod';
 
 import { BatchctlError } from '../errors/index.js';
 import { batchHeaderSchema, batchSchema, HARD_LIMITS, type Batch } from './batch.js';
+import { issueFields, type FieldIssue } from './issue-fields.js';
 import { operationSchema, type Operation } from './operation.js';
 
-function describeIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): { field: string; message: string }[] {
-  // An unknown key's issue has the object's path: name the key itself, which is what the caller must fix.
-  return issues.slice(0, 20).flatMap((issue) => {
-    const at = [...prefix, ...issue.path].map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
-    return [{ field: at.join('.') || '(document)', message: issue.message }];
-  });
-}
+const describeIssues = (issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): FieldIssue[] =>
+  issueFields(issues, { prefix, root: '(document)' });
 
-function invalid(message: string, details: { field: string; message: string }[], extra: Record<string, unknown> = {}): BatchctlError {
+function invalid(message: string, details: FieldIssue[], extra: Record<string, unknown> = {}): BatchctlError {
   const first = details[0];
   return new BatchctlError({
     code: 'INPUT_INVALID',

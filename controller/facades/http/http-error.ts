@@ -4,20 +4,16 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError, type z } from 'zod';
 
+import { issueFields, type FieldIssue } from '../../domain/index.js';
 import { BatchctlError, ERROR_CODES, toBatchctlError, type ErrorCode } from '../../errors/index.js';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; hint?: string; details?: Record<string, unknown> };
 }
 
-/** zod's issues as `{field, message}`; an unknown key is named as the field itself. */
-export function fieldIssues(issues: readonly z.core.$ZodIssue[], prefix: string[] = []): { field: string; message: string }[] {
-  return issues.flatMap((issue) => {
-    const at = [...prefix, ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...at, key].join('.'), message: 'unknown field' }));
-    return [{ field: at.join('.') || '(body)', message: issue.message }];
-  });
-}
+/** zod's issues as `{field, message}` (docs/outcomes.md#input-errors), at most 20. */
+export const fieldIssues = (issues: readonly z.core.$ZodIssue[], prefix: string[] = []): FieldIssue[] =>
+  issueFields(issues, { prefix, root: '(body)' });
 
 /** A request that fails its schema: INPUT_INVALID (400) naming the first field. */
 export function invalidInput(error: ZodError, where: 'body' | 'query' | 'header'): BatchctlError {

@@ -16,6 +16,21 @@ describe('parsing batch documents', () => {
     });
   });
 
+  it('quotes an unknown key that is empty or holds a dot, so the field it names can be read', () => {
+    const fields = (text: string): string[] => {
+      try {
+        parseBatchJson(text);
+      } catch (error) {
+        return ((error as { data: { issues: { field: string }[] } }).data.issues ?? []).map((issue) => issue.field);
+      }
+      return [];
+    };
+    expect(fields('{"": 0, "operations":[{"type":"delete","target":"a"}]}')).toEqual(['""']);
+    expect(fields('{"operations":[{"type":"delete","target":"a","a.b":1}]}')).toEqual(['operations.0."a.b"']);
+    expect(fields('{"operations":[{"type":"delete","target":"a","colour":1}]}')).toEqual(['operations.0.colour']);
+    expect(fields('[]')).toEqual(['(document)']);
+  });
+
   it('names the field of the first problem', () => {
     expect(() => parseBatchJson('{"operations":[{"type":"write","target":"a"}]}')).toThrow(
       /operations\.0\.content: a write needs exactly one of content or content_base64/,
