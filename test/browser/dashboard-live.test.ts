@@ -166,7 +166,8 @@ describe('the dashboard, live (GET / of batchctl serve, in chromium)', () => {
     await p.locator('#ask-ok').click();
     await expect.poll(() => p.locator('#notice').textContent()).toBe(`${slow}: cancelling`);
     expect(await p.locator('#running-status').textContent()).toBe('running');
-    expect(Number(await p.locator('#running-bar').getAttribute('aria-valuenow'))).toBeLessThan(1_500);
+    // held part-way: not every write landed (once cancelling, the steps left count as failed, so the bar may be full)
+    expect(Number(await p.locator('#running-ok').textContent())).toBeLessThan(1_500);
     dash.releasePacks();
     await expect.poll(() => p.locator('#running-status').textContent()).toBe('cancelled');
 

@@ -2,7 +2,7 @@
 // for a file of dashboard tests: pages open per test and closed after it, and no stop outlives a test.
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -51,13 +51,14 @@ export interface DashboardServer {
 }
 
 /**
- * A `git` first on PATH, real git underneath, that numbers the fast-imports it starts (in `count`) and
- * holds each one whose number is at least the one in `hold`, while `hold` exists.
+ * A `git` first on PATH, real git underneath, that numbers the fast-imports it starts (one directory
+ * each under `started`) and holds each one whose number is at least the one in `hold`, while `hold` exists.
  */
-function packHoldingGit(): { dir: string; hold: string; count: string } {
+function packHoldingGit(): { dir: string; hold: string; started: string } {
   const dir = mkdtempSync(join(tmpdir(), 'batchctl-dashboard-git-'));
   const hold = join(dir, 'hold');
-  const count = join(dir, 'count');
+  const started = join(dir, 'started');
+  mkdirSync(started);
   const real = spawnSync('bash', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
   const script = `#!/usr/bin/env bash
 sub=""
@@ -71,16 +72,21 @@ for arg in "$@"; do
   esac
 done
 if [ "$sub" = fast-import ]; then
-  # one batch runs at a time (the engine's lane), so one fast-import starts at a time: no lock needed
-  n=$(( $(cat ${JSON.stringify(count)} 2>/dev/null || echo 0) + 1 ))
-  echo "$n" > ${JSON.stringify(count)}
-  while [ -e ${JSON.stringify(hold)} ] && [ "$n" -ge "$(cat ${JSON.stringify(hold)} 2>/dev/null || echo 0)" ]; do sleep 0.02; done
+  # mkdir is atomic: two fast-imports starting at once still take two numbers
+  n=1
+  while ! mkdir ${JSON.stringify(started)}/"$n" 2>/dev/null; do n=$((n + 1)); done
+  # a hold file caught mid-write reads empty: that holds too (the next look reads it whole)
+  while [ -e ${JSON.stringify(hold)} ]; do
+    h=$(cat ${JSON.stringify(hold)} 2>/dev/null || true)
+    [ "$n" -ge "\${h:-0}" ] || break
+    sleep 0.02
+  done
 fi
 exec ${JSON.stringify(real)} "$@"
 `;
   writeFileSync(join(dir, 'git'), script);
   chmodSync(join(dir, 'git'), 0o755);
-  return { dir, hold, count };
+  return { dir, hold, started };
 }
 
 /** The page follows the event stream (WebSocket, or SSE should a loaded machine make the first WebSocket fail). */
@@ -96,8 +102,10 @@ export function useDashboardServer({ holdPacks = false }: { holdPacks?: boolean 
   const gitBin = holdPacks ? packHoldingGit() : null;
   context.holdPacks = ({ skip = 0 } = {}) => {
     if (!gitBin) throw new Error('useDashboardServer({ holdPacks: true }) holds packs');
-    const started = existsSync(gitBin.count) ? Number(readFileSync(gitBin.count, 'utf8')) : 0;
-    writeFileSync(gitBin.hold, String(started + 1 + skip));
+    const started = readdirSync(gitBin.started).length;
+    // whole or not at all: a wrapper reading it mid-write must not see a number it was never given
+    writeFileSync(`${gitBin.hold}.new`, String(started + 1 + skip));
+    renameSync(`${gitBin.hold}.new`, gitBin.hold);
   };
   context.releasePacks = () => {
     if (gitBin) rmSync(gitBin.hold, { force: true });
