@@ -1,13 +1,11 @@
 // The `api_writes` budget unit counts every GitHub write a batch's outcome makes, in that outcome's own
 // control-state commit (docs/github-api.md#budget): the incident issue a breaker transition opens, comments on
 // or closes, and the commit status of every batch commit — a submitted (HTTP/MCP) batch's too, not only run()'s.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine, openGitHub } from '../../../controller/app/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
+import { withPolicy } from '../../helpers/control-policy.js';
 import { batch } from '../../helpers/engine.js';
 import { FAKE_TOKEN, fakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js';
 import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -26,11 +24,9 @@ const ENV = { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BA
 
 async function setup({ withGitHub = true }: { withGitHub?: boolean } = {}) {
   const repo = gitRepo({ 'r/a.txt': 'v1\n' });
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  control.policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
+  withPolicy(repo, (policy) => {
+    policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
+  });
   const github = withGitHub ? await fakeGitHub() : null;
   const access = github
     ? openGitHub({

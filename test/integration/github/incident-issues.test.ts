@@ -1,12 +1,13 @@
 // Incident issues through the real engine (real git, SQLite) and the fake GitHub: a breaker that opens opens
 // one `incident` issue, opening again comments on it (never a duplicate), closing closes it with a comment.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine, openGitHub } from '../../../controller/app/index.js';
 import type { Engine } from '../../../controller/engine/index.js';
+import { withPolicy } from '../../helpers/control-policy.js';
 import { batch } from '../../helpers/engine.js';
 import { FAKE_TOKEN, fakeGitHub, MISSING_PERMISSION, type FakeGitHub } from '../../helpers/fake-github.js';
 import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
@@ -24,11 +25,9 @@ const ENV = { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BA
 
 async function setup() {
   const repo = gitRepo({ 'r/a.txt': 'v1\n' });
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  control.policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
+  withPolicy(repo, (policy) => {
+    policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
+  });
   const github = await fakeGitHub();
   const access = openGitHub({
     ...ENV,
