@@ -9,6 +9,7 @@ export * from './lifecycle.js';
 export * from './operation.js';
 export * from './parse-batch.js';
 export * from './results.js';
+export * from './result-schemas.js';
 export * from './trailers.js';
 export * from './journal-record.js';
 export * from './batch-document.js';

@@ -1,34 +1,13 @@
 // The push rule from the command line (docs/lifecycle.md#gitops-push): --no-push on every command that
 // commits keeps the remote as it was; the next command without it publishes everything, tags included.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { git, useRemoteRepos } from '../helpers/remote-repo.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
-const cleanup: Array<() => void> = [];
-afterEach(() => {
-  for (const undo of cleanup.splice(0)) undo();
-});
-
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-
-function withRemote(files: Record<string, string>, options: { control?: boolean } = {}): { r: TestRepo; remote: string } {
-  const r = gitRepo(files, options);
-  const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
-  git(remote, 'init', '-q', '--bare', '-b', 'main');
-  r.git('remote', 'add', 'origin', remote);
-  r.git('push', '-q', '-u', 'origin', 'main');
-  cleanup.push(() => {
-    removeRepo(r);
-    rmSync(remote, { recursive: true, force: true });
-  });
-  return { r, remote };
-}
+const withRemote = useRemoteRepos();
 
 const FAILING = JSON.stringify({
   title: 'fails',

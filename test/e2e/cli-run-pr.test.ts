@@ -1,7 +1,6 @@
 // `batchctl run --pr` through the built CLI: a temp repository with a local bare remote and the fake GitHub.
 // The batch is pushed to batch/<id> (never to main), recorded `proposed`, its pull request opened with labels
 // and the commit status set; after the merge and `reindex` it is `completed`. Without a token it is off.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { FAKE_TOKEN, fakeGitHub, MISSING_PERMISSION, type FakeGitHub } from '../helpers/fake-github.js';
-import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
+import { git, useRemoteRepos } from '../helpers/remote-repo.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
 let github: FakeGitHub;
@@ -22,20 +21,7 @@ afterEach(() => {
   for (const undo of cleanup.splice(0)) undo();
 });
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
-
-function withRemote(files: Record<string, string>): { r: TestRepo; remote: string } {
-  const r = gitRepo(files);
-  const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
-  git(remote, 'init', '-q', '--bare', '-b', 'main');
-  r.git('remote', 'add', 'origin', remote);
-  r.git('push', '-q', '-u', 'origin', 'main');
-  cleanup.push(() => {
-    removeRepo(r);
-    rmSync(remote, { recursive: true, force: true });
-  });
-  return { r, remote };
-}
+const withRemote = useRemoteRepos();
 
 const env = (): Record<string, string> => ({
   GITHUB_TOKEN: FAKE_TOKEN,

@@ -2,7 +2,6 @@
 // sees its commit"): after the pull request of `run --pr` is merged (merge commit or squash) and pulled, verify
 // records the batch `completed`, checks its files and says so; an unmerged proposal stays `proposed`; a merged
 // `rollback --pr` revert rolls its batch back. Built CLI, a temp repository with a bare remote, the fake GitHub.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { FAKE_TOKEN, fakeGitHub, type FakeGitHub } from '../helpers/fake-github.js';
-import { GIT_ENV, gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
+import type { TestRepo } from '../helpers/git-repo.js';
+import { git, useRemoteRepos } from '../helpers/remote-repo.js';
 import { jsonLines, runCli } from '../helpers/run-cli.js';
 
 let github: FakeGitHub;
@@ -23,22 +23,13 @@ afterEach(() => {
   for (const undo of cleanup.splice(0)) undo();
 });
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8' }).trim();
+const remoteRepo = useRemoteRepos();
 
 function withRemote(): { r: TestRepo; remote: string; merge: (branch: string, how: 'merge' | 'squash') => void } {
-  const r = gitRepo({ 'a.txt': 'v1\n' });
-  r.commitAll('seed');
-  const remote = mkdtempSync(join(tmpdir(), 'batchctl-remote-'));
+  const { r, remote } = remoteRepo({ 'a.txt': 'v1\n' });
   const merger = mkdtempSync(join(tmpdir(), 'batchctl-merge-'));
-  git(remote, 'init', '-q', '--bare', '-b', 'main');
-  r.git('remote', 'add', 'origin', remote);
-  r.git('push', '-q', '-u', 'origin', 'main');
+  cleanup.push(() => rmSync(merger, { recursive: true, force: true }));
   git(merger, 'clone', '-q', remote, '.');
-  cleanup.push(() => {
-    removeRepo(r);
-    rmSync(remote, { recursive: true, force: true });
-    rmSync(merger, { recursive: true, force: true });
-  });
   /** what GitHub's merge button does on the remote, then the work tree pulls */
   const merge = (branch: string, how: 'merge' | 'squash'): void => {
     git(merger, 'fetch', '-q', 'origin');

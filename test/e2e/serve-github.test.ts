@@ -2,11 +2,9 @@
 // GITHUB_TOKEN and GITHUB_API_URL pointed at the fake GitHub. A batch submitted over HTTP or MCP gets its
 // `batchctl/batch` status; failing HTTP batches that open the breaker open exactly one incident issue, a
 // failed probe comments on it, a good probe closes it. Without a token the process says once the features are off.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { withPolicy } from '../helpers/control-policy.js';
 import { FAKE_TOKEN, fakeGitHub, MISSING_PERMISSION, type FakeGitHub } from '../helpers/fake-github.js';
 import { gitRepo, removeRepo, type TestRepo } from '../helpers/git-repo.js';
 import { mcpSession, type McpSession } from '../helpers/mcp-client.js';
@@ -44,11 +42,9 @@ const env = (repository: string): Record<string, string> => ({
 /** Two failures in a row open the breaker; no recovery time, so the next batch is at once the half-open probe. */
 function repoWithBreaker(): TestRepo {
   const repo = gitRepo({ 'r/a.txt': 'v1\n' });
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  control.policy.circuit_breaker = { failure_threshold: 2, recovery_minutes: 0, min_success_rate: 0, window: 10 };
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
+  withPolicy(repo, (policy) => {
+    policy.circuit_breaker = { failure_threshold: 2, recovery_minutes: 0, min_success_rate: 0, window: 10 };
+  });
   repos.push(repo);
   return repo;
 }

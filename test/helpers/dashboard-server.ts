@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 
 import { launchChromium, openPage, type WatchedPage } from './browser.js';
+import { GIT_SUBCOMMAND } from './git-hook-path.js';
 import { gitRepo, removeRepo, type TestRepo } from './git-repo.js';
 import { spawnServe, type ServeProcess } from './serve-process.js';
 
@@ -61,16 +62,7 @@ function packHoldingGit(): { dir: string; hold: string; started: string } {
   mkdirSync(started);
   const real = spawnSync('bash', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
   const script = `#!/usr/bin/env bash
-sub=""
-skip=0
-for arg in "$@"; do
-  if [ "$skip" = 1 ]; then skip=0; continue; fi
-  case "$arg" in
-    -c|-C) skip=1 ;;
-    -*) ;;
-    *) sub="$arg"; break ;;
-  esac
-done
+${GIT_SUBCOMMAND}
 if [ "$sub" = fast-import ]; then
   # mkdir is atomic: two fast-imports starting at once still take two numbers
   n=1

@@ -22,6 +22,21 @@ export interface GitHook {
   once?: boolean;
 }
 
+/**
+ * Bash for a `git` wrapper: sets `$sub` to the subcommand of the wrapper's arguments (`git -C dir
+ * -c k=v update-index ...` → `update-index`), skipping options and the values of `-c` and `-C`.
+ */
+export const GIT_SUBCOMMAND = `sub=""
+skip=0
+for arg in "$@"; do
+  if [ "$skip" = 1 ]; then skip=0; continue; fi
+  case "$arg" in
+    -c|-C) skip=1 ;;
+    -*) ;;
+    *) sub="$arg"; break ;;
+  esac
+done`;
+
 const REAL_GIT = spawnSync('bash', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
 
 /**
@@ -39,16 +54,7 @@ export function useGitHook(): (hook: GitHook) => string {
     const script = `#!/usr/bin/env bash
 REAL_GIT=${JSON.stringify(REAL_GIT)}
 BATCHCTL_PID=$PPID
-sub=""
-skip=0
-for arg in "$@"; do
-  if [ "$skip" = 1 ]; then skip=0; continue; fi
-  case "$arg" in
-    -c|-C) skip=1 ;;
-    -*) ;;
-    *) sub="$arg"; break ;;
-  esac
-done
+${GIT_SUBCOMMAND}
 hit=0
 if [ "$sub" = ${JSON.stringify(subcommand)} ] && [ -z "$GIT_INDEX_FILE" ]; then
   if [ ${once ? 1 : 0} = 0 ] || mkdir ${JSON.stringify(join(dir, 'struck'))} 2>/dev/null; then hit=1; fi

@@ -2,9 +2,8 @@
 // domain's batchSchema. Every route parses with these, and GET /openapi.json is generated from them.
 import { z } from 'zod';
 
-import { BATCH_STATUS, ITEM_STATUS } from '../../domain/index.js';
+import { batchResultSchema, batchStatusSchema as batchStatus, ITEM_STATUS } from '../../domain/index.js';
 
-const batchStatus = z.enum(Object.values(BATCH_STATUS) as [string, ...string[]]);
 const itemStatus = z.enum(Object.values(ITEM_STATUS) as [string, ...string[]]);
 /** query strings are text: `limit=20` */
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -67,17 +66,8 @@ export const submittedSchema = z.object({
   idempotent_replay: z.boolean().optional(),
 });
 
-const operationError = z.object({ index: z.number(), type: z.string(), path: z.string(), code: z.string(), message: z.string() });
-
 /** `?wait=1`: the seed server's execute_batch result, plus the status and reason behind its HTTP status */
-export const finalResultSchema = z.object({
-  batch_id: z.string(),
-  status: batchStatus,
-  success_count: z.number(),
-  failure_count: z.number(),
-  rollback_available: z.boolean(),
-  backup_id: z.string().nullable(),
-  errors: z.array(operationError),
+export const finalResultSchema = batchResultSchema.extend({
   reason: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 

@@ -3,11 +3,19 @@
 // is held to. The SDK parses every call's arguments with these before a tool runs.
 import { z } from 'zod';
 
-import { BATCH_STATUS, batchIdSchema, batchOptionsSchema, batchSchema, ecosystemName, operationSchema } from '../../domain/index.js';
+import {
+  batchIdSchema,
+  batchOptionsSchema,
+  batchResultSchema,
+  batchSchema,
+  batchStatusSchema as batchStatus,
+  ecosystemName,
+  operationErrorSchema,
+  operationSchema,
+} from '../../domain/index.js';
 import { BOUNDS } from './bounds.js';
 
 const batchOptions = batchOptionsSchema.unwrap().shape;
-const batchStatus = z.enum(Object.values(BATCH_STATUS) as [string, ...string[]]);
 
 const batchId = batchIdSchema.describe('a batch id, exactly as batchctl gave it: b-YYYYMMDD-HHMMSS-xxxxxx');
 /** Required and not blank: the words are kept (logs, the stop's reason) for the humans who follow up. */
@@ -67,7 +75,6 @@ export const engageEmergencyStopInput = z.strictObject({
   ecosystem: ecosystemName.optional().describe("stop only this ecosystem's batches (default: all batches)"),
 });
 
-const operationError = z.object({ index: z.number(), type: z.string(), path: z.string(), code: z.string(), message: z.string() });
 const reasonOut = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 const issue = z.object({
   code: z.string(),
@@ -77,14 +84,8 @@ const issue = z.object({
   hint: z.string().optional(),
 });
 
-export const executeBatchOutput = z.object({
-  batch_id: z.string(),
-  status: batchStatus,
-  success_count: z.number(),
-  failure_count: z.number(),
-  rollback_available: z.boolean(),
-  backup_id: z.string().nullable(),
-  errors: z.array(operationError).describe(`the first ${BOUNDS.list}; errors_total counts them all`),
+export const executeBatchOutput = batchResultSchema.extend({
+  errors: z.array(operationErrorSchema).describe(`the first ${BOUNDS.list}; errors_total counts them all`),
   errors_total: z.number(),
   commit: z.string().nullable(),
   reason: reasonOut.optional().describe('why it did not complete'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { openEngine } from '../../../controller/app/index.js';
+import { withPolicy } from '../../helpers/control-policy.js';
 import { batch, useEngineRepos } from '../../helpers/engine.js';
 import type { TestRepo } from '../../helpers/git-repo.js';
 import { divergeFromRemote } from '../../helpers/diverged-remote.js';
@@ -25,15 +26,6 @@ const mixed = (extra: Record<string, unknown> = {}) =>
       { type: 'write', target: 'pypi/b.txt', content: 'b', ecosystem: 'pypi' },
     ],
   });
-
-/** The repository's control policy edited by `edit`, committed. */
-function withPolicy(repo: TestRepo, edit: (policy: Record<string, unknown>) => void): void {
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  edit(control.policy);
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixture JSON
 const breakers = (repo: TestRepo): Record<string, any> =>

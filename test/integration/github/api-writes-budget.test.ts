@@ -1,53 +1,16 @@
 // The `api_writes` budget unit counts every GitHub write a batch's outcome makes, in that outcome's own
 // control-state commit (docs/github-api.md#budget): the incident issue a breaker transition opens, comments on
 // or closes, and the commit status of every batch commit — a submitted (HTTP/MCP) batch's too, not only run()'s.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 
-import { afterEach, describe, expect, it } from 'vitest';
-
-import { openEngine, openGitHub } from '../../../controller/app/index.js';
-import type { Engine } from '../../../controller/engine/index.js';
 import { batch } from '../../helpers/engine.js';
-import { FAKE_TOKEN, fakeGitHub, type FakeGitHub } from '../../helpers/fake-github.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { useGitHubEngines } from '../../helpers/github-engine.js';
 import { until } from '../../helpers/serve-process.js';
 
-const opened: Array<{ repo: TestRepo; engine: Engine; github: FakeGitHub | null }> = [];
-afterEach(async () => {
-  for (const { repo, engine, github } of opened.splice(0)) {
-    await engine.close();
-    await github?.close();
-    removeRepo(repo);
-  }
-});
-
-const ENV = { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost' } as const;
+const open = useGitHubEngines();
 
 async function setup({ withGitHub = true }: { withGitHub?: boolean } = {}) {
-  const repo = gitRepo({ 'r/a.txt': 'v1\n' });
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  control.policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
-  const github = withGitHub ? await fakeGitHub() : null;
-  const access = github
-    ? openGitHub({
-        ...ENV,
-        GITHUB_TOKEN: FAKE_TOKEN,
-        GITHUB_API_URL: github.url,
-        GITHUB_REPOSITORY: 'acme/registry',
-        BATCHCTL_GITHUB_WRITE_GAP_MS: 0,
-      })
-    : null;
-  if (access && !access.on) throw new Error(access.why);
-  const clock = { now: new Date('2026-11-23T10:00:00Z') };
-  const engine = await openEngine({ repo: repo.dir, env: ENV, now: () => clock.now, ...(access?.on ? { github: access.port } : {}) });
-  opened.push({ repo, engine, github });
-  const later = (minutes: number): void => {
-    clock.now = new Date(clock.now.getTime() + minutes * 60_000);
-  };
+  const { repo, engine, github, later } = await open({ withGitHub });
   /** api_writes_used as HEAD's control file says it (the committed state, not the work tree's) */
   const charged = (): number => {
     const committed = JSON.parse(repo.git('show', 'HEAD:batch-control.json')) as { budget: Record<string, unknown> };

@@ -1,51 +1,15 @@
 // Incident issues through the real engine (real git, SQLite) and the fake GitHub: a breaker that opens opens
 // one `incident` issue, opening again comments on it (never a duplicate), closing closes it with a comment.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { openEngine, openGitHub } from '../../../controller/app/index.js';
-import type { Engine } from '../../../controller/engine/index.js';
 import { batch } from '../../helpers/engine.js';
-import { FAKE_TOKEN, fakeGitHub, MISSING_PERMISSION, type FakeGitHub } from '../../helpers/fake-github.js';
-import { gitRepo, removeRepo, type TestRepo } from '../../helpers/git-repo.js';
+import { MISSING_PERMISSION } from '../../helpers/fake-github.js';
+import { useGitHubEngines } from '../../helpers/github-engine.js';
 
-const opened: Array<{ repo: TestRepo; engine: Engine; github: FakeGitHub }> = [];
-afterEach(async () => {
-  for (const { repo, engine, github } of opened.splice(0)) {
-    await engine.close();
-    await github.close();
-    removeRepo(repo);
-  }
-});
-
-const ENV = { BATCHCTL_LOG_LEVEL: 'silent', BATCHCTL_AUTHOR_NAME: 'batchctl', BATCHCTL_AUTHOR_EMAIL: 'batchctl@localhost' } as const;
-
-async function setup() {
-  const repo = gitRepo({ 'r/a.txt': 'v1\n' });
-  const file = join(repo.dir, 'batch-control.json');
-  const control = JSON.parse(readFileSync(file, 'utf8')) as { policy: Record<string, unknown> };
-  control.policy.circuit_breaker = { failure_threshold: 1, recovery_minutes: 60, min_success_rate: 0, window: 10 };
-  writeFileSync(file, JSON.stringify(control, null, 2));
-  repo.commitAll('policy for the test');
-  const github = await fakeGitHub();
-  const access = openGitHub({
-    ...ENV,
-    GITHUB_TOKEN: FAKE_TOKEN,
-    GITHUB_API_URL: github.url,
-    GITHUB_REPOSITORY: 'acme/registry',
-    BATCHCTL_GITHUB_WRITE_GAP_MS: 0,
-  });
-  if (!access.on) throw new Error(access.why);
-  const clock = { now: new Date('2026-11-23T10:00:00Z') };
-  const engine = await openEngine({ repo: repo.dir, env: ENV, now: () => clock.now, github: access.port });
-  opened.push({ repo, engine, github });
-  const later = (minutes: number): void => {
-    clock.now = new Date(clock.now.getTime() + minutes * 60_000);
-  };
-  return { repo, engine, github, later };
-}
+const setup = useGitHubEngines();
 
 const failing = batch({
   options: { atomic: true },
