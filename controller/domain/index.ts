@@ -17,3 +17,4 @@ export * from './stored-operation.js';
 export * from './queued-run.js';
 export * from './verify-report.js';
 export * from './issue-fields.js';
+export * from './same-origin.js';

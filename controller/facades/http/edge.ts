@@ -8,7 +8,7 @@ import type { Logger } from '../../log/index.js';
 import { identify } from './auth/authenticate-request.js';
 import type { Authenticate, Principal } from './auth/principal.js';
 import { corsOrigins } from './cors-origins.js';
-import { isSameOrigin } from './same-origin.js';
+import { isSameOrigin } from '../../domain/index.js';
 import { renderError } from './http-error.js';
 import type { HttpEnv } from './http-env.js';
 import { requestLog, type ObserveRequest } from './request-log.js';

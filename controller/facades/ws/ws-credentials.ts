@@ -4,17 +4,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+import { isSameOrigin } from '../../domain/index.js';
 import { BatchctlError, ERROR_CODES, type ErrorCode } from '../../errors/index.js';
-
-/**
- * The server's own page (the dashboard served on the HTTP port) opening /ws: not cross-site. An IP
- * literal or localhost only, as the HTTP facade's same-origin.ts (a DNS name could be rebound).
- */
-function isSameOrigin(origin: string, host: string | undefined): boolean {
-  if (host === undefined || (origin !== `http://${host}` && origin !== `https://${host}`)) return false;
-  const name = host.replace(/:\d+$/, '');
-  return name === 'localhost' || /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/i.test(name);
-}
 
 /** The principal a token belongs to; the same shape as facades/http/auth/principal.ts. */
 export interface WsPrincipal {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { DASHBOARD_CSP, DASHBOARD_PATHS, dashboardFiles } from '../../../controller/facades/dashboard/index.js';
-import { isSameOrigin } from '../../../controller/facades/http/same-origin.js';
+import { isSameOrigin } from '../../../controller/domain/index.js';
 
 describe('dashboardFiles', () => {
   it('answers the built page, script and stylesheet with their types, and nothing else', () => {
